@@ -1,0 +1,162 @@
+package dev.latchkey.server;
+
+import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
+import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.http.HttpServer;
+import dev.latchkey.server.http.OperationsEndpoints;
+import dev.latchkey.server.http.RequestOrigin;
+import dev.latchkey.server.http.TrustedProxies;
+import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.RsaKeyFactory;
+import dev.latchkey.server.keys.SigningKeyRing;
+import dev.latchkey.server.management.ManagementApi;
+import dev.latchkey.server.management.ManagementAuthenticator;
+import dev.latchkey.server.management.ManagementBootstrap;
+import dev.latchkey.server.oauth.ClientAuthenticator;
+import dev.latchkey.server.oauth.DiscoveryEndpoint;
+import dev.latchkey.server.oauth.JwksEndpoint;
+import dev.latchkey.server.oauth.TokenEndpoint;
+import dev.latchkey.server.oauth.grant.ClientCredentialsGrant;
+import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.store.Database;
+import dev.latchkey.server.store.JdbcClientGrantStore;
+import dev.latchkey.server.store.JdbcClientStore;
+import dev.latchkey.server.store.JdbcResourceServerStore;
+import dev.latchkey.server.store.JdbcSigningKeyStore;
+import dev.latchkey.server.token.JwtAccessTokenFormat;
+import dev.latchkey.server.token.TokenSigner;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Builds the server's object graph by hand, in dependency order, and runs it. Everything a
+ * request touches is created here; nothing is found by reflection.
+ */
+public final class Latchkey implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Latchkey.class);
+    /** How often a node re-reads the key ring, so a rotation elsewhere reaches it. */
+    private static final long KEY_RING_RELOAD_SECONDS = 10;
+
+    private final Settings settings;
+    private final Database database;
+    private final HttpServer http;
+    private final ScheduledExecutorService background;
+    private final ManagementBootstrap.Credentials bootstrap;
+
+    private Latchkey(Settings settings, Database database, HttpServer http, ScheduledExecutorService background,
+                     ManagementBootstrap.Credentials bootstrap) {
+        this.settings = settings;
+        this.database = database;
+        this.http = http;
+        this.background = background;
+        this.bootstrap = bootstrap;
+    }
+
+    public static Latchkey start(Settings settings) {
+        String cryptoProvider = installFastCrypto();
+        Clock clock = Clock.systemUTC();
+        MasterKey masterKey = MasterKey.load(settings.masterKey(), settings.dataDir());
+        Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
+        try {
+            var jdbi = database.jdbi();
+            var apis = new JdbcResourceServerStore(jdbi, masterKey);
+            var clients = new JdbcClientStore(jdbi);
+            var grants = new JdbcClientGrantStore(jdbi);
+            var ring = new SigningKeyRing(new JdbcSigningKeyStore(jdbi, masterKey),
+                    new RsaKeyFactory(settings.issuer().getHost()), clock);
+            ring.ensureReady();
+            var credentials = new ManagementBootstrap(apis, clients, grants, masterKey, clock)
+                    .ensure(settings.managementAudience(), settings.bootstrapClientId(),
+                            settings.bootstrapClientSecret(), settings.dataDir());
+
+            var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            var lookups = new RegistryLookups(clients, apis, grants);
+            var tokens = new JwtAccessTokenFormat(settings.issuerString(), new TokenSigner(ring), clock);
+            var tokenEndpoint = new TokenEndpoint(new ClientAuthenticator(lookups),
+                    List.of(new ClientCredentialsGrant(lookups, tokens)), metrics);
+            var discovery = new DiscoveryEndpoint(settings.issuerString(), tokenEndpoint.grantTypes());
+            var jwks = new JwksEndpoint(ring);
+            var management = new ManagementApi(
+                    new ManagementAuthenticator(settings.issuerString(), settings.managementAudience(), ring),
+                    apis, clients, grants, lookups, ring, masterKey, clock);
+            var operations = new OperationsEndpoints(database::ping, metrics);
+            var origin = new RequestOrigin(TrustedProxies.parse(settings.trustedProxies()), settings.tls());
+
+            HttpServer http = HttpServer.start(settings, origin, routes -> {
+                routes.get("/.well-known/openid-configuration", discovery::handle);
+                routes.get("/.well-known/oauth-authorization-server", discovery::handle);
+                routes.get("/.well-known/jwks.json", jwks::handle);
+                routes.post("/oauth/token", tokenEndpoint::handle);
+                routes.get("/health/live", operations::live);
+                routes.get("/health/ready", operations::ready);
+                routes.get("/metrics", operations::metrics);
+                management.register(routes);
+            });
+
+            ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
+                Thread thread = new Thread(r, "latchkey-background");
+                thread.setDaemon(true);
+                return thread;
+            });
+            background.scheduleWithFixedDelay(() -> reloadQuietly(ring), KEY_RING_RELOAD_SECONDS,
+                    KEY_RING_RELOAD_SECONDS, TimeUnit.SECONDS);
+            LOG.info("Signing with {} (crypto provider: {})", ring.current().kid(), cryptoProvider);
+            return new Latchkey(settings, database, http, background, credentials);
+        } catch (RuntimeException e) {
+            database.close();
+            throw e;
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    public ManagementBootstrap.Credentials bootstrapCredentials() {
+        return bootstrap;
+    }
+
+    @Override
+    public void close() {
+        background.shutdownNow();
+        http.stop();
+        database.close();
+    }
+
+    /**
+     * Puts the native AWS-LC provider first when it loads on this platform: it signs RSA about
+     * twice as fast as the JDK. Falls back to the JDK's providers silently otherwise.
+     */
+    private static String installFastCrypto() {
+        try {
+            if (AmazonCorrettoCryptoProvider.INSTANCE.getLoadingError() == null) {
+                AmazonCorrettoCryptoProvider.install();
+                return AmazonCorrettoCryptoProvider.PROVIDER_NAME;
+            }
+        } catch (LinkageError e) {
+            LOG.debug("Native crypto provider unavailable", e);
+        }
+        return "JDK";
+    }
+
+    private static void reloadQuietly(SigningKeyRing ring) {
+        try {
+            ring.reload();
+        } catch (RuntimeException e) {
+            LOG.warn("Could not re-read the signing keys; keeping the ones loaded: {}", e.getMessage());
+        }
+    }
+}

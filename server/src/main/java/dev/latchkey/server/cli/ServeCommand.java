@@ -1,0 +1,131 @@
+package dev.latchkey.server.cli;
+
+import dev.latchkey.server.Latchkey;
+import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.management.ManagementBootstrap;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+/** {@code latchkey serve}: runs the server. Every flag also reads its {@code LATCHKEY_*} variable. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = "Run the authorization server.")
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = "--port", defaultValue = "${env:LATCHKEY_PORT:-8080}",
+            description = "HTTP port (LATCHKEY_PORT, default ${DEFAULT-VALUE}).")
+    int port;
+
+    @Option(names = "--bind", defaultValue = "${env:LATCHKEY_BIND:-127.0.0.1}",
+            description = "Address to listen on (LATCHKEY_BIND, default ${DEFAULT-VALUE}).")
+    String bind;
+
+    @Option(names = "--issuer", defaultValue = "${env:LATCHKEY_ISSUER}",
+            description = "Issuer URL, with a trailing slash (LATCHKEY_ISSUER, default http://localhost:<port>/).")
+    String issuer;
+
+    @Option(names = "--data-dir", defaultValue = "${env:LATCHKEY_DATA_DIR:-./data}",
+            description = "Where the embedded database, master key and bootstrap credentials live (default ${DEFAULT-VALUE}).")
+    Path dataDir;
+
+    @Option(names = "--database-url", defaultValue = "${env:LATCHKEY_DATABASE_URL}",
+            description = "JDBC URL (LATCHKEY_DATABASE_URL, default jdbc:h2:file:<data-dir>/latchkey).")
+    String databaseUrl;
+
+    @Option(names = "--database-user", defaultValue = "${env:LATCHKEY_DATABASE_USER}",
+            description = "Database user (LATCHKEY_DATABASE_USER).")
+    String databaseUser;
+
+    @Option(names = "--database-password", defaultValue = "${env:LATCHKEY_DATABASE_PASSWORD}",
+            description = "Database password (LATCHKEY_DATABASE_PASSWORD).")
+    String databasePassword;
+
+    @Option(names = "--master-key", defaultValue = "${env:LATCHKEY_MASTER_KEY}",
+            description = "Base64 256-bit key sealing secrets at rest (LATCHKEY_MASTER_KEY, default generated into <data-dir>/master.key).")
+    String masterKey;
+
+    @Option(names = "--bootstrap-client-id", defaultValue = "${env:LATCHKEY_BOOTSTRAP_CLIENT_ID}",
+            description = "Client id of the Management API bootstrap client (LATCHKEY_BOOTSTRAP_CLIENT_ID).")
+    String bootstrapClientId;
+
+    @Option(names = "--bootstrap-client-secret", defaultValue = "${env:LATCHKEY_BOOTSTRAP_CLIENT_SECRET}",
+            description = "Its secret (LATCHKEY_BOOTSTRAP_CLIENT_SECRET).")
+    String bootstrapClientSecret;
+
+    @Option(names = "--tls-cert-file", defaultValue = "${env:LATCHKEY_TLS_CERT_FILE}",
+            description = "PEM certificate chain: serve HTTPS (LATCHKEY_TLS_CERT_FILE).")
+    Path tlsCertFile;
+
+    @Option(names = "--tls-key-file", defaultValue = "${env:LATCHKEY_TLS_KEY_FILE}",
+            description = "PEM private key, PKCS#8 or PKCS#1, unencrypted (LATCHKEY_TLS_KEY_FILE).")
+    Path tlsKeyFile;
+
+    @Option(names = "--trusted-proxies", defaultValue = "${env:LATCHKEY_TRUSTED_PROXIES}",
+            description = "Comma-separated addresses or CIDR ranges whose X-Forwarded-* headers are believed (LATCHKEY_TRUSTED_PROXIES).")
+    String trustedProxies;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        long started = System.nanoTime();
+        Settings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            System.err.println("latchkey: " + e.getMessage());
+            return 2;
+        }
+        Latchkey server;
+        try {
+            server = Latchkey.start(settings);
+        } catch (RuntimeException e) {
+            System.err.println("latchkey: cannot start: " + e.getMessage());
+            return 1;
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            server.close();
+            stopped.countDown();
+        }, "latchkey-shutdown"));
+        printReady(settings, server, (System.nanoTime() - started) / 1_000_000);
+        stopped.await();
+        return 0;
+    }
+
+    Settings settings() {
+        boolean tls = tlsCertFile != null;
+        String issuerValue = issuer != null && !issuer.isBlank() ? issuer
+                : (tls ? "https" : "http") + "://localhost:" + port + "/";
+        Path data = dataDir.normalize();
+        String url = databaseUrl != null && !databaseUrl.isBlank() ? databaseUrl
+                : "jdbc:h2:file:" + data.resolve("latchkey").toAbsolutePath();
+        List<String> proxies = trustedProxies == null || trustedProxies.isBlank() ? List.of()
+                : Arrays.asList(trustedProxies.split(","));
+        return new Settings(port, bind, Settings.normaliseIssuer(issuerValue), data, url,
+                blankToNull(databaseUser), blankToNull(databasePassword), blankToNull(masterKey),
+                blankToNull(bootstrapClientId), blankToNull(bootstrapClientSecret), tlsCertFile, tlsKeyFile, proxies);
+    }
+
+    private static void printReady(Settings settings, Latchkey server, long millis) {
+        String issuer = settings.issuerString();
+        System.out.println("Latchkey is ready in " + millis + " ms on " + (settings.tls() ? "https" : "http")
+                + "://" + settings.bind() + ":" + server.port());
+        System.out.println("  issuer:     " + issuer);
+        System.out.println("  discovery:  " + issuer + ".well-known/openid-configuration");
+        System.out.println("  management: " + settings.managementAudience());
+        ManagementBootstrap.Credentials credentials = server.bootstrapCredentials();
+        if (credentials.file() != null) {
+            System.out.println("  bootstrap client credentials: " + credentials.file().toAbsolutePath()
+                    + (credentials.generated() ? " (created now; keep it private)" : ""));
+        } else {
+            System.out.println("  bootstrap client: " + credentials.clientId() + " (from LATCHKEY_BOOTSTRAP_CLIENT_ID)");
+        }
+    }
+
+    private static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

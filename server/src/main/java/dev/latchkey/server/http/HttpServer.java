@@ -1,0 +1,138 @@
+package dev.latchkey.server.http;
+
+import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.management.ManagementApi;
+import dev.latchkey.server.management.ManagementErrorResponse;
+import dev.latchkey.server.management.ManagementException;
+import dev.latchkey.server.oauth.OAuthErrorResponse;
+import dev.latchkey.server.oauth.OAuthException;
+import io.javalin.Javalin;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
+import org.eclipse.jetty.util.thread.QueuedThreadPool;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.function.Consumer;
+
+/**
+ * The Javalin/Jetty server: plain HTTP or HTTPS from PEM files, a small thread pool, security
+ * headers on every response, and one place that turns errors into protocol-shaped JSON (OAuth
+ * errors on the OAuth endpoints, Auth0's Management API errors under {@code /api/v2}); never a
+ * stack trace.
+ */
+public final class HttpServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpServer.class);
+    private static final int MAX_THREADS = 48;
+    private static final int MIN_THREADS = 8;
+
+    private final Javalin app;
+
+    private HttpServer(Javalin app) {
+        this.app = app;
+    }
+
+    public static HttpServer start(Settings settings, RequestOrigin origin, Consumer<RoutesConfig> routes) {
+        Javalin app = Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.startup.showOldJavalinVersionWarning = false;
+            config.http.prefer405over404 = true;
+            config.http.generateEtags = false;
+            config.jetty.host = settings.bind();
+            config.jetty.port = settings.port();
+            QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
+            pool.setName("latchkey-http");
+            config.jetty.threadPool = pool;
+            config.jetty.modifyHttpConfiguration(http -> {
+                http.setSendServerVersion(false);
+                http.setSendXPoweredBy(false);
+            });
+            if (settings.tls()) {
+                config.jetty.addConnector((server, http) -> httpsConnector(server, http, settings));
+            }
+            config.routes.before(ctx -> securityHeaders(ctx, origin));
+            routes.accept(config.routes);
+            config.routes.exception(OAuthException.class, (e, ctx) -> OAuthErrorResponse.write(ctx, e));
+            config.routes.exception(ManagementException.class, (e, ctx) -> ManagementErrorResponse.write(ctx, e));
+            config.routes.exception(HttpResponseException.class, HttpServer::httpError);
+            config.routes.exception(Exception.class, HttpServer::unexpected);
+        });
+        app.start();
+        return new HttpServer(app);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    public void stop() {
+        app.stop();
+    }
+
+    private static ServerConnector httpsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration http,
+                                                  Settings settings) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(PemKeyMaterial.load(settings.tlsCertFile(), settings.tlsKeyFile()));
+        ssl.setKeyStorePassword(new String(PemKeyMaterial.PASSWORD));
+        HttpConfiguration https = new HttpConfiguration(http);
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        // The issuer's host may differ from the certificate's SNI name in development.
+        customizer.setSniHostCheck(false);
+        https.addCustomizer(customizer);
+        ServerConnector connector = new ServerConnector(server,
+                new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        connector.setHost(settings.bind());
+        connector.setPort(settings.port());
+        return connector;
+    }
+
+    private static void securityHeaders(Context ctx, RequestOrigin origin) {
+        ctx.header("X-Content-Type-Options", "nosniff");
+        ctx.header("Referrer-Policy", "no-referrer");
+        ctx.header("X-Frame-Options", "DENY");
+        ctx.header("Content-Security-Policy", "frame-ancestors 'none'");
+        if (origin.secure(ctx)) {
+            ctx.header("Strict-Transport-Security", "max-age=31536000");
+        }
+    }
+
+    private static boolean management(Context ctx) {
+        return ctx.path().startsWith(ManagementApi.PREFIX + "/") || ctx.path().equals(ManagementApi.PREFIX);
+    }
+
+    /** Javalin's own answers (no route, wrong method, body too large) in the endpoint's error shape. */
+    private static void httpError(HttpResponseException e, Context ctx) {
+        int status = e.getStatus();
+        String message = switch (status) {
+            case 404 -> "No such endpoint: " + ctx.method() + " " + ctx.path();
+            case 405 -> "Method " + ctx.method() + " is not allowed on " + ctx.path();
+            case 413 -> "The request body is too large";
+            default -> e.getMessage();
+        };
+        if (management(ctx)) {
+            ManagementErrorResponse.write(ctx, new ManagementException(status, message,
+                    status == 404 ? "not_found" : "invalid_request"));
+        } else {
+            String code = status == 404 ? "not_found" : status == 405 ? "method_not_allowed" : "invalid_request";
+            OAuthErrorResponse.write(ctx, new OAuthException(code, message, status, null));
+        }
+    }
+
+    private static void unexpected(Exception e, Context ctx) {
+        LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
+        String message = "The server hit an unexpected error; it has been logged";
+        if (management(ctx)) {
+            ManagementErrorResponse.write(ctx, new ManagementException(500, message, "internal_error"));
+        } else {
+            OAuthErrorResponse.write(ctx, new OAuthException("server_error", message, 500, null));
+        }
+    }
+}

@@ -1,0 +1,109 @@
+package dev.latchkey.server.keys;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.crypto.Cipher;
+import javax.crypto.spec.GCMParameterSpec;
+import javax.crypto.spec.SecretKeySpec;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.util.Base64;
+
+/**
+ * The 256-bit key that seals secrets at rest (signing keys, API signing secrets, client secret
+ * copies) with AES-GCM. Sealed values look like {@code v1.<base64(iv || ciphertext+tag)>}; the
+ * purpose string is bound as additional data so a sealed value cannot be moved to another column.
+ */
+public final class MasterKey {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MasterKey.class);
+    private static final String PREFIX = "v1.";
+    private static final int IV_BYTES = 12;
+    private static final int TAG_BITS = 128;
+
+    private final SecretKeySpec key;
+
+    public MasterKey(byte[] key) {
+        if (key.length != 32) {
+            throw new IllegalArgumentException("The master key must be 256 bits (32 bytes), got " + key.length * 8);
+        }
+        this.key = new SecretKeySpec(key, "AES");
+    }
+
+    public static MasterKey fromBase64(String base64) {
+        try {
+            return new MasterKey(Base64.getDecoder().decode(base64.trim()));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "LATCHKEY_MASTER_KEY must be 32 bytes in base64 (make one with: openssl rand -base64 32): "
+                            + e.getMessage());
+        }
+    }
+
+    /**
+     * The configured key, or the one in {@code <dataDir>/master.key}, generated (mode 0600) with a
+     * warning when neither exists.
+     */
+    public static MasterKey load(String configured, Path dataDir) {
+        if (configured != null && !configured.isBlank()) {
+            return fromBase64(configured);
+        }
+        Path file = dataDir.resolve("master.key");
+        try {
+            if (Files.exists(file)) {
+                return fromBase64(Files.readString(file));
+            }
+            Files.createDirectories(dataDir);
+            String generated = Base64.getEncoder().encodeToString(RandomStrings.bytes(32));
+            PrivateFiles.write(file, generated + "\n");
+            LOG.warn("Generated a master key in {}. Back it up: without it the signing keys and secrets in the "
+                    + "database cannot be read. In production set LATCHKEY_MASTER_KEY instead.", file);
+            return fromBase64(generated);
+        } catch (IOException e) {
+            throw new IllegalStateException("Cannot read or create the master key at " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    public String seal(byte[] plaintext, String purpose) {
+        try {
+            byte[] iv = RandomStrings.bytes(IV_BYTES);
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plaintext);
+            return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length)
+                    .put(iv).put(sealed).array());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM sealing failed", e);
+        }
+    }
+
+    public String seal(String plaintext, String purpose) {
+        return seal(plaintext.getBytes(StandardCharsets.UTF_8), purpose);
+    }
+
+    public byte[] open(String sealed, String purpose) {
+        if (sealed == null || !sealed.startsWith(PREFIX)) {
+            throw new IllegalStateException("Not a sealed value (" + purpose + ")");
+        }
+        try {
+            byte[] data = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
+            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, 0, IV_BYTES));
+            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+            return cipher.doFinal(data, IV_BYTES, data.length - IV_BYTES);
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            throw new IllegalStateException("Cannot decrypt a stored " + purpose
+                    + ": is LATCHKEY_MASTER_KEY the key this database was created with?", e);
+        }
+    }
+
+    public String openString(String sealed, String purpose) {
+        return new String(open(sealed, purpose), StandardCharsets.UTF_8);
+    }
+}

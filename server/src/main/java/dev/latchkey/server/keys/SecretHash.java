@@ -1,0 +1,45 @@
+package dev.latchkey.server.keys;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * SHA-256 digests of server-generated, high-entropy secrets (client secrets, opaque tokens).
+ * A password KDF would add milliseconds per token request and no security: the secrets carry
+ * 256 bits or more of entropy, so a fast hash cannot be brute-forced.
+ */
+public final class SecretHash {
+
+    private static final HexFormat HEX = HexFormat.of();
+
+    private SecretHash() {
+    }
+
+    public static String of(String secret) {
+        return HEX.formatHex(digest(secret));
+    }
+
+    /** Constant-time comparison of {@code presented} against a stored hex digest. */
+    public static boolean matches(String presented, String storedHex) {
+        if (presented == null || storedHex == null) {
+            return false;
+        }
+        byte[] expected;
+        try {
+            expected = HEX.parseHex(storedHex);
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+        return MessageDigest.isEqual(digest(presented), expected);
+    }
+
+    private static byte[] digest(String secret) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+}

@@ -1,0 +1,246 @@
+package dev.latchkey.server.management;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.server.http.Json;
+import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.RandomStrings;
+import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.registry.AppType;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.ClientSecret;
+import dev.latchkey.server.registry.ClientStore;
+import dev.latchkey.server.registry.JwtConfiguration;
+import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.registry.TokenEndpointAuthMethod;
+import dev.latchkey.server.store.PageRequest;
+import io.javalin.http.Context;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code /api/v2/clients}: applications. */
+final class ClientsResource {
+
+    static final String SECRET_PURPOSE = "clients.client_secret";
+    static final Set<String> GRANT_TYPES = Set.of("authorization_code", "implicit", "refresh_token",
+            "client_credentials", "password", "http://auth0.com/oauth/grant-type/password-realm",
+            "urn:ietf:params:oauth:grant-type:device_code");
+    private static final Set<String> FIELDS = Set.of("name", "description", "app_type", "is_first_party",
+            "oidc_conformant", "token_endpoint_auth_method", "grant_types", "callbacks", "allowed_logout_urls",
+            "web_origins", "allowed_origins", "jwt_configuration", "client_metadata");
+    private static final int MAX_URL = 2048;
+
+    private final ClientStore store;
+    private final RegistryLookups lookups;
+    private final MasterKey masterKey;
+    private final Clock clock;
+
+    ClientsResource(ClientStore store, RegistryLookups lookups, MasterKey masterKey, Clock clock) {
+        this.store = store;
+        this.lookups = lookups;
+        this.masterKey = masterKey;
+        this.clock = clock;
+    }
+
+    void list(Context ctx, ManagementCaller caller) {
+        PageRequest page = Paging.request(ctx);
+        boolean secrets = showsSecrets(caller);
+        Paging.write(ctx, "clients", page, store.list(page), c -> view(c, secrets));
+    }
+
+    void get(Context ctx, ManagementCaller caller) {
+        Json.write(ctx, 200, view(find(ctx.pathParam("id")), showsSecrets(caller)));
+    }
+
+    void create(Context ctx, ManagementCaller caller) {
+        JsonBody body = JsonBody.read(ctx);
+        body.allowOnly(FIELDS);
+        String name = body.requiredString("name", 200);
+        AppType appType = body.string("app_type", 40).map(ClientsResource::appType).orElse(AppType.REGULAR_WEB);
+        Instant now = clock.instant();
+        TokenEndpointAuthMethod method = appType.publicClient()
+                ? TokenEndpointAuthMethod.NONE : TokenEndpointAuthMethod.CLIENT_SECRET_POST;
+        Client defaults = new Client(RandomStrings.clientId(), name, null, appType, true, false, method, null,
+                defaultGrantTypes(appType), List.of(), List.of(), List.of(), List.of(), JwtConfiguration.DEFAULT,
+                Map.of(), now, now);
+        Client client = apply(body, defaults, now);
+        store.create(client);
+        lookups.invalidateAll();
+        // Auth0 shows the new secret in the create response.
+        Json.write(ctx, 201, view(client, true));
+    }
+
+    void update(Context ctx, ManagementCaller caller) {
+        Client existing = find(ctx.pathParam("id"));
+        JsonBody body = JsonBody.read(ctx);
+        body.allowOnly(FIELDS);
+        Client updated = apply(body, existing, clock.instant());
+        store.update(updated);
+        lookups.invalidateAll();
+        Json.write(ctx, 200, view(updated, showsSecrets(caller)));
+    }
+
+    void delete(Context ctx, ManagementCaller caller) {
+        Client existing = find(ctx.pathParam("id"));
+        if (existing.system()) {
+            throw ManagementException.forbidden(
+                    "The bootstrap client cannot be deleted; set LATCHKEY_BOOTSTRAP_CLIENT_ID to use another");
+        }
+        store.delete(existing.clientId());
+        lookups.invalidateAll();
+        ctx.status(204);
+    }
+
+    /** {@code POST /api/v2/clients/{id}/rotate-secret}: a new secret; the old one stops working at once. */
+    void rotateSecret(Context ctx, ManagementCaller caller) {
+        Client existing = find(ctx.pathParam("id"));
+        if (!existing.confidential()) {
+            throw ManagementException.badRequest("A public client (token_endpoint_auth_method none) has no secret");
+        }
+        Client updated = withSecret(existing, newSecret(), clock.instant());
+        store.update(updated);
+        lookups.invalidateAll();
+        Json.write(ctx, 200, view(updated, true));
+    }
+
+    private Client find(String id) {
+        return store.findById(id).orElseThrow(() ->
+                ManagementException.notFound("The client does not exist", "inexistent_client"));
+    }
+
+    private Client apply(JsonBody body, Client base, Instant now) {
+        AppType appType = body.string("app_type", 40).map(ClientsResource::appType).orElse(base.appType());
+        TokenEndpointAuthMethod method = body.string("token_endpoint_auth_method", 40)
+                .map(value -> TokenEndpointAuthMethod.parse(value).orElseThrow(() -> JsonBody.invalid(
+                        "No enum match for: \"" + value + "\"; expected none, client_secret_post or "
+                                + "client_secret_basic", "token_endpoint_auth_method")))
+                .orElse(base.tokenEndpointAuthMethod());
+        List<String> grantTypes = body.strings("grant_types", 200).orElse(base.grantTypes());
+        for (String grantType : grantTypes) {
+            if (!GRANT_TYPES.contains(grantType)) {
+                throw JsonBody.invalid("Unknown grant type " + grantType, "grant_types");
+            }
+        }
+        if (method == TokenEndpointAuthMethod.NONE && grantTypes.contains("client_credentials")) {
+            throw JsonBody.invalid("A public client (token_endpoint_auth_method none) cannot use "
+                    + "client_credentials", "grant_types");
+        }
+        if (body.bool("oidc_conformant").orElse(true) == Boolean.FALSE) {
+            throw JsonBody.invalid("Only OIDC-conformant clients are supported", "oidc_conformant");
+        }
+        JwtConfiguration jwt = body.object("jwt_configuration")
+                .map(object -> jwtConfiguration(object, base.jwtConfiguration()))
+                .orElse(base.jwtConfiguration());
+        ClientSecret secret = base.secret();
+        if (method == TokenEndpointAuthMethod.NONE) {
+            secret = null;
+        } else if (secret == null) {
+            secret = seal(newSecret());
+        }
+        return new Client(base.clientId(),
+                body.string("name", 200).orElse(base.name()),
+                body.string("description", 1000).orElse(base.description()),
+                appType,
+                body.bool("is_first_party").orElse(base.firstParty()),
+                base.system(),
+                method,
+                secret,
+                grantTypes,
+                urls(body, "callbacks", base.callbacks()),
+                urls(body, "allowed_logout_urls", base.allowedLogoutUrls()),
+                urls(body, "web_origins", base.webOrigins()),
+                urls(body, "allowed_origins", base.allowedOrigins()),
+                jwt,
+                body.stringMap("client_metadata").orElse(base.clientMetadata()),
+                base.createdAt(),
+                now);
+    }
+
+    private static List<String> urls(JsonBody body, String field, List<String> fallback) {
+        return body.strings(field, MAX_URL).orElse(fallback);
+    }
+
+    private static JwtConfiguration jwtConfiguration(JsonBody object, JwtConfiguration base) {
+        object.allowOnly(Set.of("lifetime_in_seconds", "alg", "secret_encoded", "scopes"));
+        String alg = object.string("alg", 10).orElse(base.alg());
+        if (!alg.equals("RS256") && !alg.equals("HS256") && !alg.equals("PS256")) {
+            throw JsonBody.invalid("No enum match for: \"" + alg + "\"; expected RS256, PS256 or HS256",
+                    "jwt_configuration.alg");
+        }
+        return new JwtConfiguration(
+                object.integer("lifetime_in_seconds", 1, 2_592_000).orElse(base.lifetimeInSeconds()),
+                alg,
+                object.bool("secret_encoded").orElse(base.secretEncoded()));
+    }
+
+    private static AppType appType(String value) {
+        return AppType.parse(value).orElseThrow(() -> JsonBody.invalid("No enum match for: \"" + value
+                + "\"; expected non_interactive, regular_web, spa or native", "app_type"));
+    }
+
+    /** Auth0's default grant types per application type. */
+    private static List<String> defaultGrantTypes(AppType type) {
+        return switch (type) {
+            case NON_INTERACTIVE -> List.of("client_credentials");
+            case REGULAR_WEB -> List.of("authorization_code", "implicit", "refresh_token", "client_credentials");
+            case SPA, NATIVE -> List.of("authorization_code", "implicit", "refresh_token");
+        };
+    }
+
+    private static String newSecret() {
+        return RandomStrings.clientSecret();
+    }
+
+    private ClientSecret seal(String secret) {
+        return new ClientSecret(SecretHash.of(secret), masterKey.seal(secret, SECRET_PURPOSE));
+    }
+
+    private Client withSecret(Client c, String secret, Instant now) {
+        return new Client(c.clientId(), c.name(), c.description(), c.appType(), c.firstParty(), c.system(),
+                c.tokenEndpointAuthMethod(), seal(secret), c.grantTypes(), c.callbacks(), c.allowedLogoutUrls(),
+                c.webOrigins(), c.allowedOrigins(), c.jwtConfiguration(), c.clientMetadata(), c.createdAt(), now);
+    }
+
+    /** Auth0 shows {@code client_secret} to callers holding {@code read:client_keys}. */
+    private static boolean showsSecrets(ManagementCaller caller) {
+        return caller.scopes().contains("read:client_keys");
+    }
+
+    ObjectNode view(Client client, boolean withSecret) {
+        ObjectNode node = Json.object()
+                .put("client_id", client.clientId())
+                .put("name", client.name());
+        if (client.description() != null) {
+            node.put("description", client.description());
+        }
+        node.put("app_type", client.appType().value())
+                .put("is_first_party", client.firstParty())
+                .put("oidc_conformant", true)
+                .put("global", false)
+                .put("token_endpoint_auth_method", client.tokenEndpointAuthMethod().value());
+        if (withSecret && client.secret() != null) {
+            node.put("client_secret", masterKey.openString(client.secret().sealed(), SECRET_PURPOSE));
+        }
+        strings(node, "grant_types", client.grantTypes());
+        strings(node, "callbacks", client.callbacks());
+        strings(node, "allowed_logout_urls", client.allowedLogoutUrls());
+        strings(node, "web_origins", client.webOrigins());
+        strings(node, "allowed_origins", client.allowedOrigins());
+        node.putObject("jwt_configuration")
+                .put("lifetime_in_seconds", client.jwtConfiguration().lifetimeInSeconds())
+                .put("alg", client.jwtConfiguration().alg())
+                .put("secret_encoded", client.jwtConfiguration().secretEncoded());
+        ObjectNode metadata = node.putObject("client_metadata");
+        client.clientMetadata().forEach(metadata::put);
+        return node;
+    }
+
+    private static void strings(ObjectNode node, String field, List<String> values) {
+        ArrayNode array = node.putArray(field);
+        values.forEach(array::add);
+    }
+}

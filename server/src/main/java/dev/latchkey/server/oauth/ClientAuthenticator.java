@@ -1,0 +1,76 @@
+package dev.latchkey.server.oauth;
+
+import com.nimbusds.oauth2.sdk.ParseException;
+import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.RegistryLookups;
+
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Client authentication at the token endpoint (RFC 6749 §2.3.1): HTTP Basic or
+ * {@code client_id}/{@code client_secret} in the body, never both. Secrets are checked against a
+ * SHA-256 digest in constant time; an unknown client costs the same digest so that response time
+ * does not tell which client ids exist.
+ */
+public final class ClientAuthenticator {
+
+    private static final String UNKNOWN_CLIENT_DIGEST = SecretHash.of("latchkey-unknown-client");
+    private static final String FAILED = "Unknown client or wrong client secret";
+
+    private final RegistryLookups lookups;
+
+    public ClientAuthenticator(RegistryLookups lookups) {
+        this.lookups = lookups;
+    }
+
+    public AuthenticatedClient authenticate(Map<String, String> params, String authorizationHeader) {
+        String bodyClientId = params.get("client_id");
+        String bodySecret = params.get("client_secret");
+        if (authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Basic ", 0, 6)) {
+            ClientSecretBasic basic;
+            try {
+                basic = ClientSecretBasic.parse(authorizationHeader);
+            } catch (ParseException e) {
+                throw OAuthException.invalidClient("Malformed HTTP Basic credentials", true);
+            }
+            // RFC 6749 §2.3: a client MUST NOT use more than one authentication method per request.
+            if (bodySecret != null) {
+                throw OAuthException.invalidRequest(
+                        "Send the client secret either with HTTP Basic or in the body, not both");
+            }
+            String clientId = basic.getClientID().getValue();
+            if (bodyClientId != null && !bodyClientId.equals(clientId)) {
+                throw OAuthException.invalidRequest("client_id in the body differs from the HTTP Basic user");
+            }
+            return verify(clientId, basic.getClientSecret().getValue(), true);
+        }
+        if (bodyClientId == null || bodyClientId.isEmpty()) {
+            throw OAuthException.invalidClient(
+                    "Client authentication is required: send client_id and client_secret, or HTTP Basic", false);
+        }
+        return verify(bodyClientId, bodySecret, false);
+    }
+
+    private AuthenticatedClient verify(String clientId, String secret, boolean usedBasic) {
+        Optional<Client> found = lookups.client(clientId);
+        if (found.isEmpty()) {
+            SecretHash.matches(secret == null ? "" : secret, UNKNOWN_CLIENT_DIGEST);
+            throw OAuthException.invalidClient(FAILED, usedBasic);
+        }
+        Client client = found.get();
+        if (!client.confidential()) {
+            // A public client has no secret to prove; the grant decides whether that is enough.
+            return new AuthenticatedClient(client, false, usedBasic);
+        }
+        if (secret == null || secret.isEmpty()) {
+            throw OAuthException.invalidClient("This client must authenticate with its client secret", usedBasic);
+        }
+        if (client.secret() == null || !client.secret().matches(secret)) {
+            throw OAuthException.invalidClient(FAILED, usedBasic);
+        }
+        return new AuthenticatedClient(client, true, usedBasic);
+    }
+}

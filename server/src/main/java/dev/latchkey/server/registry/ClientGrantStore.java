@@ -1,0 +1,27 @@
+package dev.latchkey.server.registry;
+
+import dev.latchkey.server.store.Page;
+import dev.latchkey.server.store.PageRequest;
+
+import java.util.Optional;
+
+/** Where client grants are kept. */
+public interface ClientGrantStore {
+
+    /** @throws dev.latchkey.server.store.DuplicateKeyException when the client already has a grant for the audience */
+    void create(ClientGrant grant);
+
+    Optional<ClientGrant> findById(String id);
+
+    Optional<ClientGrant> find(String clientId, String audience);
+
+    /** Filters are optional (null means any). */
+    Page<ClientGrant> list(PageRequest page, String clientId, String audience);
+
+    void update(ClientGrant grant);
+
+    boolean delete(String id);
+
+    /** Removes every grant for an audience (when its API is deleted). */
+    void deleteByAudience(String audience);
+}

@@ -1,0 +1,21 @@
+package dev.latchkey.server.registry;
+
+import dev.latchkey.server.store.Page;
+import dev.latchkey.server.store.PageRequest;
+
+import java.util.Optional;
+
+/** Where applications are kept. */
+public interface ClientStore {
+
+    void create(Client client);
+
+    Optional<Client> findById(String clientId);
+
+    Page<Client> list(PageRequest page);
+
+    void update(Client client);
+
+    /** Deletes the client and its client grants. */
+    boolean delete(String clientId);
+}

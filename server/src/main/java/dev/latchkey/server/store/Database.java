@@ -1,0 +1,90 @@
+package dev.latchkey.server.store;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.SqlStatements;
+
+/**
+ * The connection pool, the schema migrations and the JDBI handle over them. H2 (the embedded
+ * default) and PostgreSQL share one set of migrations written in their common SQL.
+ */
+public final class Database implements AutoCloseable {
+
+    private final HikariDataSource dataSource;
+    private final Jdbi jdbi;
+
+    private Database(HikariDataSource dataSource) {
+        this.dataSource = dataSource;
+        this.jdbi = Jdbi.create(dataSource);
+        // One binder per record serves INSERT and UPDATE; UPDATE leaves created_at alone.
+        this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+    }
+
+    public static Database open(String url, String user, String password) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(h2Defaults(url));
+        if (user != null) {
+            config.setUsername(user);
+        }
+        if (password != null) {
+            config.setPassword(password);
+        }
+        config.setPoolName("latchkey");
+        config.setMaximumPoolSize(10);
+        config.setMinimumIdle(1);
+        config.setConnectionTimeout(5_000);
+        HikariDataSource dataSource;
+        try {
+            dataSource = new HikariDataSource(config);
+        } catch (RuntimeException e) {
+            throw new StoreUnavailableException("Cannot connect to the database at " + redact(url)
+                    + ": " + rootMessage(e) + ". Check LATCHKEY_DATABASE_URL, _USER and _PASSWORD.", e);
+        }
+        Flyway.configure()
+                .dataSource(dataSource)
+                .locations("classpath:db/migration")
+                .load()
+                .migrate();
+        return new Database(dataSource);
+    }
+
+    public Jdbi jdbi() {
+        return jdbi;
+    }
+
+    /** True when a trivial query answers: the readiness probe. */
+    public boolean ping() {
+        try {
+            return jdbi.withHandle(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() {
+        dataSource.close();
+    }
+
+    /** H2 file databases: allow a second process (the CLI, a second node) and keep data on crash. */
+    private static String h2Defaults(String url) {
+        if (url.startsWith("jdbc:h2:file:") && !url.contains(";")) {
+            return url + ";AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE";
+        }
+        return url;
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable t = e;
+        while (t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t.getMessage();
+    }
+}

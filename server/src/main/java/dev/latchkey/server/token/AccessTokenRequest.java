@@ -1,0 +1,29 @@
+package dev.latchkey.server.token;
+
+import dev.latchkey.server.registry.ResourceServer;
+
+import java.util.List;
+
+/**
+ * What a grant decided an access token must say. {@code grantType} is Auth0's {@code gty} value
+ * or null where Auth0 puts none; {@code permissions} is used only by the {@code *_authz} dialects.
+ */
+public record AccessTokenRequest(
+        ResourceServer api,
+        String subject,
+        String clientId,
+        List<String> scopes,
+        List<String> permissions,
+        String grantType,
+        boolean userinfoAudience,
+        int lifetimeSeconds) {
+
+    public AccessTokenRequest {
+        scopes = List.copyOf(scopes);
+        permissions = List.copyOf(permissions);
+    }
+
+    public String scope() {
+        return String.join(" ", scopes);
+    }
+}

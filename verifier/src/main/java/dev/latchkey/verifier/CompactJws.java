@@ -1,0 +1,50 @@
+package dev.latchkey.verifier;
+
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The three segments of a JWS in compact serialization (RFC 7515 §7.1), checked for shape only: every
+ * segment non-empty and made of base64url characters without padding (RFC 7515 §2). Nimbus's decoder skips
+ * characters outside the alphabet, so without this check {@code e30.*e30.sig} would decode like {@code e30}.
+ */
+record CompactJws(String header, String payload, String signature, byte[] signingInput) {
+
+    /** Larger tokens are refused before anything is decoded. */
+    static final int MAX_LENGTH = 64 * 1024;
+
+    /** RFC 7519 §7.2: a JWT here has exactly two dots; anything else is not one (perhaps an opaque token). */
+    static boolean looksLikeJwt(String token) {
+        int first = token.indexOf('.');
+        if (first < 0) {
+            return false;
+        }
+        int second = token.indexOf('.', first + 1);
+        return second >= 0 && token.indexOf('.', second + 1) < 0;
+    }
+
+    /** Splits a token for which {@link #looksLikeJwt} holds. */
+    static CompactJws split(String token) throws TokenVerificationException {
+        int first = token.indexOf('.');
+        int second = token.indexOf('.', first + 1);
+        if (first == 0 || second == first + 1 || second == token.length() - 1) {
+            // An empty signature is an unsecured JWS, alg "none" (RFC 7519 §6.1, RFC 8725 §3.1).
+            throw malformed("The access token has an empty segment");
+        }
+        for (int i = 0; i < token.length(); i++) {
+            char c = token.charAt(i);
+            if (!isBase64Url(c) && c != '.') {
+                throw malformed("The access token is not base64url-encoded");
+            }
+        }
+        return new CompactJws(token.substring(0, first), token.substring(first + 1, second),
+                token.substring(second + 1), token.substring(0, second).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static boolean isBase64Url(char c) {
+        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
+    }
+
+    private static TokenVerificationException malformed(String message) {
+        return new TokenVerificationException(TokenVerificationException.Reason.MALFORMED, message);
+    }
+}

@@ -4,8 +4,9 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The three segments of a JWS in compact serialization (RFC 7515 §7.1), checked for shape only: every
- * segment non-empty and made of base64url characters without padding (RFC 7515 §2). Nimbus's decoder skips
- * characters outside the alphabet, so without this check {@code e30.*e30.sig} would decode like {@code e30}.
+ * segment non-empty, made of base64url characters without padding (RFC 7515 §2), and canonically encoded
+ * (RFC 4648 §3.5). Nimbus's decoder skips characters outside the alphabet and ignores stray pad bits, so
+ * without these checks many different strings would verify as the same token.
  */
 record CompactJws(String header, String payload, String signature, byte[] signingInput) {
 
@@ -36,8 +37,39 @@ record CompactJws(String header, String payload, String signature, byte[] signin
                 throw malformed("The access token is not base64url-encoded");
             }
         }
+        if (!canonicalEnd(token, first) || !canonicalEnd(token, second) || !canonicalEnd(token, token.length())) {
+            throw malformed("The access token is not canonically base64url-encoded");
+        }
         return new CompactJws(token.substring(0, first), token.substring(first + 1, second),
                 token.substring(second + 1), token.substring(0, second).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    /**
+     * RFC 4648 §3.5: in the segment ending at {@code end}, a last group of 2 or 3 characters carries 4 or 2
+     * unused bits, which must be zero; a last group of 1 character is impossible.
+     */
+    private static boolean canonicalEnd(String token, int end) {
+        int start = token.lastIndexOf('.', end - 1) + 1;
+        int value = sextet(token.charAt(end - 1));
+        return switch ((end - start) % 4) {
+            case 1 -> false;
+            case 2 -> (value & 0x0f) == 0;
+            case 3 -> (value & 0x03) == 0;
+            default -> true;
+        };
+    }
+
+    private static int sextet(char c) {
+        if (c >= 'A' && c <= 'Z') {
+            return c - 'A';
+        }
+        if (c >= 'a' && c <= 'z') {
+            return c - 'a' + 26;
+        }
+        if (c >= '0' && c <= '9') {
+            return c - '0' + 52;
+        }
+        return c == '-' ? 62 : 63;
     }
 
     private static boolean isBase64Url(char c) {

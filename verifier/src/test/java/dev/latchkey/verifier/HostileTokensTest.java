@@ -245,6 +245,24 @@ class HostileTokensTest {
     }
 
     /**
+     * RFC 4648 §3.5: a 256-byte RSA signature ends in a character with 4 unused bits. Setting them gives a
+     * different string that decodes to the same signature; it is refused, so a token has one spelling only.
+     */
+    @Test
+    void refusesNonCanonicalBase64Url() throws Exception {
+        String token = issuer.token();
+        assertThat(token.length() - token.lastIndexOf('.') - 1).isEqualTo(342);
+        char last = token.charAt(token.length() - 1);
+        String index = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        String respelled = token.substring(0, token.length() - 1) + index.charAt(index.indexOf(last) | 0x01);
+
+        assertThat(new Base64URL(respelled.substring(token.lastIndexOf('.') + 1)).decode())
+                .isEqualTo(new Base64URL(token.substring(token.lastIndexOf('.') + 1)).decode());
+        assertReason(() -> verifier.verify(respelled), MALFORMED);
+        assertThat(verifier.verify(token).subject()).isEqualTo("auth0|123456");
+    }
+
+    /**
      * RFC 7515 §5.2 step 4, RFC 7519 §7.2 step 3, RFC 8725 §3.x (parser differentials): duplicate member
      * names in the header or the claims, at any depth, are refused even with a valid signature.
      */

@@ -34,12 +34,12 @@ import java.util.function.UnaryOperator;
  * {@code Cache-Control}, and userinfo for registered opaque tokens; counts requests; rotates keys; can go
  * down. Mints Latchkey-shaped access tokens with its current key.
  */
-final class TestIssuer implements AutoCloseable {
+public final class TestIssuer implements AutoCloseable {
 
-    static final String API = "https://example.com/health-api";
-    static final String JWKS_PATH = "/.well-known/jwks.json";
-    static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
-    static final String USERINFO_PATH = "/userinfo";
+    public static final String API = "https://example.com/health-api";
+    public static final String JWKS_PATH = "/.well-known/jwks.json";
+    public static final String DISCOVERY_PATH = "/.well-known/openid-configuration";
+    public static final String USERINFO_PATH = "/userinfo";
 
     private final HttpServer server;
     private final String issuer;
@@ -51,12 +51,12 @@ final class TestIssuer implements AutoCloseable {
     private volatile boolean down;
     private volatile String advertisedIssuer;
 
-    TestIssuer() throws IOException {
+    public TestIssuer() throws IOException {
         this(0);
     }
 
     /** @param keyIndex which shared test key signs first (issuers in one test get different ones) */
-    TestIssuer(int keyIndex) throws IOException {
+    public TestIssuer(int keyIndex) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
         issuer = "http://127.0.0.1:" + server.getAddress().getPort() + "/";
         advertisedIssuer = issuer;
@@ -66,38 +66,38 @@ final class TestIssuer implements AutoCloseable {
         server.start();
     }
 
-    String issuer() {
+    public String issuer() {
         return issuer;
     }
 
-    RSAKey currentKey() {
+    public RSAKey currentKey() {
         return current;
     }
 
     /** An {@link AccessTokenVerifier} builder for this issuer and {@link #API}. */
-    AccessTokenVerifier.Builder verifier() {
+    public AccessTokenVerifier.Builder verifier() {
         return AccessTokenVerifier.builder().issuer(issuer).audience(API);
     }
 
-    int requests(String path) {
+    public int requests(String path) {
         return requests.getOrDefault(path, new AtomicInteger()).get();
     }
 
-    void cacheControl(String value) {
+    public void cacheControl(String value) {
         cacheControl = value;
     }
 
     /** Answers every request with 503 while down. */
-    void down(boolean down) {
+    public void down(boolean down) {
         this.down = down;
     }
 
-    void advertiseIssuer(String value) {
+    public void advertiseIssuer(String value) {
         advertisedIssuer = value;
     }
 
     /** Makes {@code next} the signing key; the old one stays published unless {@code dropOld}. */
-    void rotate(RSAKey next, boolean dropOld) {
+    public void rotate(RSAKey next, boolean dropOld) {
         if (dropOld) {
             published.clear();
         }
@@ -105,12 +105,12 @@ final class TestIssuer implements AutoCloseable {
         current = next;
     }
 
-    void acceptOpaque(String token, Map<String, Object> userinfo) {
+    public void acceptOpaque(String token, Map<String, Object> userinfo) {
         opaqueTokens.put(token, userinfo);
     }
 
     /** The claims of a Latchkey access token for {@link #API}: a user token with scope and permissions. */
-    JWTClaimsSet.Builder claims() {
+    public JWTClaimsSet.Builder claims() {
         Instant now = Instant.now();
         return new JWTClaimsSet.Builder()
                 .issuer(issuer)
@@ -125,24 +125,24 @@ final class TestIssuer implements AutoCloseable {
     }
 
     /** The header Latchkey puts on access tokens: RS256, typ JWT, the current kid. */
-    JWSHeader.Builder header() {
+    public JWSHeader.Builder header() {
         return new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT).keyID(current.getKeyID());
     }
 
-    String token() {
+    public String token() {
         return sign(header().build(), claims().build());
     }
 
-    String token(UnaryOperator<JWTClaimsSet.Builder> claims) {
+    public String token(UnaryOperator<JWTClaimsSet.Builder> claims) {
         return sign(header().build(), claims.apply(claims()).build());
     }
 
-    String sign(JWSHeader header, JWTClaimsSet claims) {
+    public String sign(JWSHeader header, JWTClaimsSet claims) {
         return sign(header, claims, current);
     }
 
     /** Signs with any key, e.g. an attacker's. */
-    String sign(JWSHeader header, JWTClaimsSet claims, RSAKey key) {
+    public String sign(JWSHeader header, JWTClaimsSet claims, RSAKey key) {
         try {
             SignedJWT jwt = new SignedJWT(header, claims);
             jwt.sign(new RSASSASigner(key));

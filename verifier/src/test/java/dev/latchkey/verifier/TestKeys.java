@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** RSA-2048 keys are slow to make, so tests share a few, made once. */
-final class TestKeys {
+public final class TestKeys {
 
     private static final List<RSAKey> RSA = new ArrayList<>();
 
@@ -19,7 +19,7 @@ final class TestKeys {
     }
 
     /** The n-th shared RSA key, with kid {@code kid}. */
-    static synchronized RSAKey rsa(int n, String kid) {
+    public static synchronized RSAKey rsa(int n, String kid) {
         while (RSA.size() <= n) {
             try {
                 RSA.add(new RSAKeyGenerator(2048).generate());
@@ -31,7 +31,7 @@ final class TestKeys {
         return new RSAKey.Builder(key).keyID(kid).build();
     }
 
-    static ECKey ecP256(String kid) {
+    public static ECKey ecP256(String kid) {
         try {
             return new ECKeyGenerator(Curve.P_256).keyID(kid).generate();
         } catch (JOSEException e) {

@@ -69,7 +69,7 @@ public final class ManagementAuthenticator {
         if (message.startsWith("Expired")) {
             return "Expired token";
         }
-        if (message.contains("audience")) {
+        if (message.toLowerCase(java.util.Locale.ROOT).contains("aud")) {
             return "Bad audience: the token is not for " + audience;
         }
         return "Invalid token";

@@ -1,0 +1,61 @@
+package dev.latchkey.server.http;
+
+import dev.latchkey.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+
+import static dev.latchkey.server.testing.TestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Health, metrics, and what every response carries. */
+class OperationsTest {
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void liveAndReadyAnswerUp() {
+        assertThat(json(server.get("health/live")).get("status").asText()).isEqualTo("up");
+        HttpResponse<String> ready = server.get("health/ready");
+        assertThat(ready.statusCode()).isEqualTo(200);
+        assertThat(json(ready).get("status").asText()).isEqualTo("up");
+    }
+
+    @Test
+    void metricsCountIssuedTokensInPrometheusFormat() {
+        server.managementToken();
+        HttpResponse<String> metrics = server.get("metrics");
+        assertThat(metrics.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/plain"));
+        assertThat(metrics.body()).contains("latchkey_tokens_issued_total{grant_type=\"client_credentials\"}");
+    }
+
+    @Test
+    void everyResponseCarriesSecurityHeadersAndNoServerVersion() {
+        HttpResponse<String> response = server.get(".well-known/jwks.json");
+        assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+        assertThat(response.headers().firstValue("X-Frame-Options")).contains("DENY");
+        assertThat(response.headers().firstValue("Content-Security-Policy")).contains("frame-ancestors 'none'");
+        assertThat(response.headers().firstValue("Server")).isEmpty();
+        // Plain HTTP without a trusted proxy: no HSTS (it would be ignored and misleading).
+        assertThat(response.headers().firstValue("Strict-Transport-Security")).isEmpty();
+    }
+
+    @Test
+    void unknownPathsGetAJsonNotFound() {
+        HttpResponse<String> response = server.get("no/such/thing");
+        assertThat(response.statusCode()).isEqualTo(404);
+        assertThat(json(response).get("error").asText()).isEqualTo("not_found");
+    }
+}

@@ -22,6 +22,8 @@ import java.util.List;
         subcommands = {ApisCommand.Create.class, ApisCommand.ListAll.class, ApisCommand.Delete.class})
 public final class ApisCommand extends CommandGroup {
 
+    private static final int LIST_WIDTH = 60;
+
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Register an API.")
     static final class Create extends AdminCommand {
         @Mixin IssuerOption issuer;
@@ -121,7 +123,7 @@ public final class ApisCommand extends CommandGroup {
             for (JsonNode api : apis) {
                 rows.add(List.of(api.path("id").asText(), api.path("identifier").asText(),
                         api.path("name").asText() + (api.path("is_system").asBoolean() ? " (system)" : ""),
-                        api.path("signing_alg").asText(), scopeList(api, 60)));
+                        api.path("signing_alg").asText(), Output.words(scopeValues(api), LIST_WIDTH)));
             }
             output.table(List.of("ID", "IDENTIFIER", "NAME", "ALG", "SCOPES"), rows);
             return 0;
@@ -182,14 +184,13 @@ public final class ApisCommand extends CommandGroup {
         }
         fields.add(new String[] {"token lifetime", api.path("token_lifetime").asText() + " s"});
         fields.add(new String[] {"dialect", api.path("token_dialect").asText()});
-        fields.add(new String[] {"scopes", api.path("scopes").isEmpty() ? "(none)" : scopeList(api, Integer.MAX_VALUE)});
+        fields.add(new String[] {"scopes", api.path("scopes").isEmpty() ? "(none)" : Output.words(scopeValues(api))});
         return fields;
     }
 
-    private static String scopeList(JsonNode api, int maxLength) {
+    private static ArrayNode scopeValues(JsonNode api) {
         ArrayNode values = Json.MAPPER.createArrayNode();
         api.path("scopes").forEach(scope -> values.add(scope.path("value").asText()));
-        String text = Output.words(values);
-        return text.length() <= maxLength ? text : text.substring(0, maxLength - 3) + "... (" + values.size() + ")";
+        return values;
     }
 }

@@ -20,6 +20,8 @@ import java.util.Set;
         subcommands = {GrantsCommand.Create.class, GrantsCommand.ListAll.class, GrantsCommand.Delete.class})
 public final class GrantsCommand extends CommandGroup {
 
+    private static final int LIST_WIDTH = 60;
+
     @Command(name = "create", mixinStandardHelpOptions = true,
             description = "Let a client get tokens for an API, with some or all of its scopes.")
     static final class Create extends AdminCommand {
@@ -111,7 +113,7 @@ public final class GrantsCommand extends CommandGroup {
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode grant : grants) {
                 rows.add(List.of(grant.path("id").asText(), grant.path("client_id").asText(),
-                        grant.path("audience").asText(), Output.words(grant.path("scope"))));
+                        grant.path("audience").asText(), Output.words(grant.path("scope"), LIST_WIDTH)));
             }
             output.table(List.of("ID", "CLIENT_ID", "AUDIENCE", "SCOPE"), rows);
             return 0;

@@ -31,7 +31,7 @@ final class IssuerConnection {
 
     IssuerConnection(URI issuer) {
         this.issuer = issuer;
-        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT)
+        this.http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(CONNECT_TIMEOUT)
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 

@@ -89,6 +89,13 @@ final class Output {
         return String.join(" ", words);
     }
 
+    /** As {@link #words}, cut to about {@code maxLength} characters with the count of values. */
+    static String words(JsonNode array, int maxLength) {
+        String text = words(array);
+        return text.length() <= maxLength ? text
+                : text.substring(0, text.lastIndexOf(' ', maxLength) + 1) + "... (" + array.size() + " in all)";
+    }
+
     static String pretty(JsonNode node) {
         try {
             return Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(node);

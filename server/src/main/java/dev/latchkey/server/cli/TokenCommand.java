@@ -56,8 +56,8 @@ public final class TokenCommand extends AdminCommand {
             output.printJson(response);
         } else {
             output.line(response.path("access_token").asText());
-            output.note(response.path("token_type").asText("Bearer") + " token for " + forAudience + ", client "
-                    + id + ", expires in " + response.path("expires_in").asText("?") + " s, scope: "
+            output.note(response.path("token_type").asText("Bearer") + " token for " + forAudience + ", "
+                    + whose + ", expires in " + response.path("expires_in").asText("?") + " s, scope: "
                     + (response.path("scope").asText("").isEmpty() ? "(none)" : response.path("scope").asText()));
         }
         return 0;

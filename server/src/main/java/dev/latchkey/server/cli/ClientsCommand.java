@@ -125,11 +125,7 @@ public final class ClientsCommand extends CommandGroup {
                 throw CliException.failed("No client has the client_id " + clientId
                         + ". `./latchkey clients list` shows them.");
             }
-            if (output.json()) {
-                output.printJson(Json.object().put("client_id", clientId).put("deleted", true));
-            } else {
-                output.line("Deleted client " + clientId + ".");
-            }
+            output.deleted("client", "client_id", clientId);
             return 0;
         }
     }

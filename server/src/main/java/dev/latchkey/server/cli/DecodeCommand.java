@@ -53,12 +53,19 @@ public final class DecodeCommand extends AdminCommand {
         } catch (ParseException e) {
             throw CliException.usage("The token's payload is not a JSON claims set: " + e.getMessage());
         }
+        JsonNode header = json(jwt.getHeader().getParsedBase64URL().decodeToString());
+        JsonNode payload = json(jwt.getPayload().toString());
+        if (!output.json()) {
+            // Shown before the checks, so that a token can be read even when the issuer cannot be reached.
+            output.line("header:");
+            output.line(Output.pretty(header));
+            output.line("claims:");
+            output.line(Output.pretty(payload));
+        }
         IssuerConnection connection = new IssuerConnection(issuer.issuer());
         Supplier<JWKSet> jwks = () -> new IssuerKeys(connection).fetch();
         List<TokenVerification.Check> checks = new TokenVerification(connection.issuer().toString(), audience,
                 Instant.now()).run(jwt, claims, jwks, secret);
-        JsonNode header = json(jwt.getHeader().getParsedBase64URL().decodeToString());
-        JsonNode payload = json(jwt.getPayload().toString());
         boolean valid = checks.stream().allMatch(TokenVerification.Check::passed);
         if (output.json()) {
             ObjectNode result = Json.object();
@@ -70,10 +77,6 @@ public final class DecodeCommand extends AdminCommand {
             result.put("valid", valid);
             output.printJson(result);
         } else {
-            output.line("header:");
-            output.line(Output.pretty(header));
-            output.line("claims:");
-            output.line(Output.pretty(payload));
             List<String[]> fields = new ArrayList<>();
             checks.forEach(check -> fields.add(new String[] {check.name(), check.detail()}));
             output.fields(fields);

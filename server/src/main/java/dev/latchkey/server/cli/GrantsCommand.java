@@ -133,11 +133,7 @@ public final class GrantsCommand extends CommandGroup {
             if (!ManagementClient.connect(issuer, bootstrap).deleteIfPresent("client-grants/" + ManagementClient.segment(id))) {
                 throw CliException.failed("No client grant has the id " + id + ". `./latchkey grants list` shows them.");
             }
-            if (output.json()) {
-                output.printJson(Json.object().put("id", id).put("deleted", true));
-            } else {
-                output.line("Deleted client grant " + id + ".");
-            }
+            output.deleted("client grant", "id", id);
             return 0;
         }
     }

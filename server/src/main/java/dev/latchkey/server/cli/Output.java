@@ -50,6 +50,15 @@ final class Output {
         line(pretty(node));
     }
 
+    /** Reports a deletion: {@code {"<idField>": id, "deleted": true}} or "Deleted <what> <id>." */
+    void deleted(String what, String idField, String id) {
+        if (json) {
+            printJson(Json.object().put(idField, id).put("deleted", true));
+        } else {
+            line("Deleted " + what + " " + id + ".");
+        }
+    }
+
     /** {@code label: value} lines with the values aligned. */
     void fields(List<String[]> labelled) {
         int width = labelled.stream().mapToInt(pair -> pair[0].length()).max().orElse(0) + 2;

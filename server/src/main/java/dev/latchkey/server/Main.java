@@ -1,13 +1,20 @@
 package dev.latchkey.server;
 
+import dev.latchkey.server.cli.ApisCommand;
+import dev.latchkey.server.cli.ClientsCommand;
+import dev.latchkey.server.cli.DecodeCommand;
+import dev.latchkey.server.cli.GrantsCommand;
+import dev.latchkey.server.cli.KeysCommand;
 import dev.latchkey.server.cli.ServeCommand;
+import dev.latchkey.server.cli.TokenCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** The {@code latchkey} command: {@code serve} runs the server; the rest administer one. */
 @Command(name = "latchkey", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Latchkey: a self-hostable OAuth 2.0 / OpenID Connect authorization server.",
-        subcommands = {ServeCommand.class})
+        subcommands = {ServeCommand.class, ApisCommand.class, ClientsCommand.class, GrantsCommand.class,
+                TokenCommand.class, DecodeCommand.class, KeysCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

@@ -1,0 +1,132 @@
+package dev.latchkey.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.server.http.Json;
+import dev.latchkey.server.registry.AppType;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Parameters;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** {@code latchkey clients}: applications (Auth0 clients) that ask for tokens. */
+@Command(name = "clients", mixinStandardHelpOptions = true,
+        description = "Create, list and delete clients (applications).",
+        subcommands = {ClientsCommand.Create.class, ClientsCommand.ListAll.class, ClientsCommand.Delete.class})
+public final class ClientsCommand extends CommandGroup {
+
+    @Command(name = "create", mixinStandardHelpOptions = true,
+            description = "Register a client; prints its client_id and client_secret.")
+    static final class Create extends AdminCommand {
+        @Mixin IssuerOption issuer;
+        @Mixin BootstrapOptions bootstrap;
+
+        @Option(names = "--name", required = true, paramLabel = "NAME", description = "A readable name.")
+        String name;
+
+        @Option(names = "--type", paramLabel = "TYPE", converter = Choices.AppTypes.class,
+                completionCandidates = Choices.AppTypes.class, defaultValue = "non_interactive",
+                description = "Application type: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}, "
+                        + "a machine-to-machine client).")
+        AppType type;
+
+        @Option(names = "--callback", paramLabel = "URL",
+                description = "An allowed redirect URL after login; repeatable.")
+        List<String> callbacks = new ArrayList<>();
+
+        @Override
+        int run(Output output) {
+            if (name.isBlank()) {
+                throw new ParameterException(spec.commandLine(), "--name must not be empty");
+            }
+            ObjectNode body = Json.object().put("name", name).put("app_type", type.value());
+            ArrayNode urls = body.putArray("callbacks");
+            for (String callback : callbacks) {
+                urls.add(absoluteUrl(callback));
+            }
+            JsonNode client = ManagementClient.connect(issuer, bootstrap).post("clients", body);
+            if (output.json()) {
+                output.printJson(client);
+                return 0;
+            }
+            String clientId = client.path("client_id").asText();
+            output.line("Created client \"" + client.path("name").asText() + "\" (" + client.path("app_type").asText() + ")");
+            List<String[]> fields = new ArrayList<>();
+            fields.add(new String[] {"client_id", clientId});
+            if (client.hasNonNull("client_secret")) {
+                fields.add(new String[] {"client_secret", client.path("client_secret").asText()});
+            }
+            fields.add(new String[] {"grant types", Output.words(client.path("grant_types"))});
+            if (!callbacks.isEmpty()) {
+                fields.add(new String[] {"callbacks", Output.words(client.path("callbacks"))});
+            }
+            output.fields(fields);
+            if (client.hasNonNull("client_secret")) {
+                output.note("Keep the client secret private.");
+            }
+            output.note("Next: allow it an API with `./latchkey grants create --client-id " + clientId
+                    + " --audience <API identifier>`.");
+            return 0;
+        }
+
+        private String absoluteUrl(String value) {
+            try {
+                if (new URI(value).isAbsolute()) {
+                    return value;
+                }
+            } catch (URISyntaxException e) {
+                // reported below
+            }
+            throw new ParameterException(spec.commandLine(),
+                    "--callback '" + value + "' is not an absolute URL, e.g. https://app.example.com/callback");
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true, description = "List the clients (without secrets).")
+    static final class ListAll extends AdminCommand {
+        @Mixin IssuerOption issuer;
+        @Mixin BootstrapOptions bootstrap;
+
+        @Override
+        int run(Output output) {
+            ArrayNode clients = ManagementClient.connect(issuer, bootstrap).list("clients", null);
+            if (output.json()) {
+                output.printJson(clients);
+                return 0;
+            }
+            List<List<String>> rows = new ArrayList<>();
+            for (JsonNode client : clients) {
+                rows.add(List.of(client.path("client_id").asText(), client.path("name").asText(),
+                        client.path("app_type").asText(), Output.words(client.path("grant_types"))));
+            }
+            output.table(List.of("CLIENT_ID", "NAME", "TYPE", "GRANT TYPES"), rows);
+            return 0;
+        }
+    }
+
+    @Command(name = "delete", mixinStandardHelpOptions = true, description = "Delete a client.")
+    static final class Delete extends AdminCommand {
+        @Mixin IssuerOption issuer;
+        @Mixin BootstrapOptions bootstrap;
+
+        @Parameters(paramLabel = "CLIENT_ID", description = "The client's client_id.")
+        String clientId;
+
+        @Override
+        int run(Output output) {
+            if (!ManagementClient.connect(issuer, bootstrap).deleteIfPresent("clients/" + ManagementClient.segment(clientId))) {
+                throw CliException.failed("No client has the client_id " + clientId
+                        + ". `./latchkey clients list` shows them.");
+            }
+            output.deleted("client", "client_id", clientId);
+            return 0;
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.latchkey.server.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static dev.latchkey.server.cli.Cli.admin;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class ClientsCommandTest {
+
+    private static TestServer server;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    @Test
+    void createsAMachineToMachineClientAndPrintsItsCredentials() {
+        Cli.Result result = admin(server, "clients", "create", "--name", "Billing service");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("Created client \"Billing service\" (non_interactive)",
+                "client_id:", "client_secret:", "client_credentials");
+        assertThat(result.err()).contains("Keep the client secret private", "grants create --client-id");
+        String clientId = value(result.out(), "client_id:");
+        String secret = value(result.out(), "client_secret:");
+        JsonNode stored = server.json(server.management("GET", "api/v2/clients/" + clientId, null));
+        assertThat(stored.path("name").asText()).isEqualTo("Billing service");
+        assertThat(stored.path("client_secret").asText()).isEqualTo(secret);
+    }
+
+    @Test
+    void createsAClientOfAnotherTypeWithCallbacks() {
+        Cli.Result result = admin(server, "clients", "create", "--name", "Dashboard", "--type", "spa",
+                "--callback", "https://app.example.com/callback", "--callback", "http://localhost:3000/", "--json");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        JsonNode client = result.json();
+        assertThat(client.path("app_type").asText()).isEqualTo("spa");
+        assertThat(client.path("token_endpoint_auth_method").asText()).isEqualTo("none");
+        assertThat(client.path("callbacks").toString())
+                .isEqualTo("[\"https://app.example.com/callback\",\"http://localhost:3000/\"]");
+    }
+
+    @Test
+    void anUnknownTypeIsAUsageError() {
+        Cli.Result result = admin(server, "clients", "create", "--name", "Robot", "--type", "robot");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("'robot' is not one of non_interactive, regular_web, spa, native");
+    }
+
+    @Test
+    void aRelativeCallbackIsAUsageError() {
+        Cli.Result result = admin(server, "clients", "create", "--name", "Web", "--type", "regular_web",
+                "--callback", "/callback");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--callback '/callback' is not an absolute URL");
+    }
+
+    @Test
+    void createWithoutNameIsAUsageError() {
+        Cli.Result result = admin(server, "clients", "create");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("Missing required option: '--name=NAME'");
+    }
+
+    @Test
+    void listShowsEveryClientWithoutSecrets() {
+        String clientId = value(admin(server, "clients", "create", "--name", "Listed").out(), "client_id:");
+
+        Cli.Result result = admin(server, "clients", "list");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("CLIENT_ID", clientId, "Listed", server.bootstrapClientId())
+                .doesNotContain(server.bootstrapClientSecret());
+    }
+
+    @Test
+    void deletesAClient() {
+        String clientId = value(admin(server, "clients", "create", "--name", "Short-lived").out(), "client_id:");
+
+        Cli.Result result = admin(server, "clients", "delete", clientId);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("Deleted client " + clientId);
+        assertThat(server.management("GET", "api/v2/clients/" + clientId, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void deletingAnUnknownClientFailsAndPointsToTheList() {
+        Cli.Result result = admin(server, "clients", "delete", "no-such-client");
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("No client has the client_id no-such-client", "clients list");
+    }
+
+    @Test
+    void deletingTheBootstrapClientReportsTheServersRefusal() {
+        Cli.Result result = admin(server, "clients", "delete", server.bootstrapClientId());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.err()).contains("The bootstrap client cannot be deleted");
+    }
+
+    /** The value printed after {@code label} in a command's readable output. */
+    static String value(String out, String label) {
+        return out.lines().map(String::strip).filter(line -> line.startsWith(label))
+                .map(line -> line.substring(label.length()).strip()).findFirst()
+                .orElseThrow(() -> new AssertionError("No " + label + " in:\n" + out));
+    }
+}

@@ -60,21 +60,28 @@ record SearchQuery(List<Term> terms) {
                 }
                 terms.add(new Term(field, value.toString(), false));
             } else {
-                int end = i;
-                while (end < q.length() && !Character.isWhitespace(q.charAt(end))) {
-                    end++;
+                // A bare value: up to unescaped whitespace; a backslash escapes the next character.
+                StringBuilder value = new StringBuilder();
+                boolean prefix = false;
+                while (i < q.length() && !Character.isWhitespace(q.charAt(i))) {
+                    char c = q.charAt(i++);
+                    if (prefix) {
+                        throw invalid("only a trailing * wildcard is supported");
+                    }
+                    if (c == '\\' && i < q.length()) {
+                        value.append(q.charAt(i++));
+                    } else if (c == '*') {
+                        prefix = true;
+                    } else if ("()[]{}\"^~?:\\".indexOf(c) >= 0) {
+                        throw invalid("unsupported character " + c + " in a value; quote or escape it");
+                    } else {
+                        value.append(c);
+                    }
                 }
-                String value = q.substring(i, end);
-                if (value.isEmpty() || value.matches(".*[()\\[\\]{}\"^~].*") || value.equals("*")) {
-                    throw invalid("unsupported value " + value);
+                if (value.length() == 0) {
+                    throw invalid("a value is missing or is only a wildcard");
                 }
-                boolean prefix = value.endsWith("*");
-                value = prefix ? value.substring(0, value.length() - 1) : value;
-                if (value.contains("*") || value.contains("?")) {
-                    throw invalid("only a trailing * wildcard is supported");
-                }
-                terms.add(new Term(field, value.replace("\\", ""), prefix));
-                i = end;
+                terms.add(new Term(field, value.toString(), prefix));
             }
             i = skipSpaces(q, i);
         }

@@ -107,13 +107,13 @@ final class LogsResource {
                 .put("log_id", entry.logId())
                 .put("date", Views.time(entry.date()))
                 .put("type", event.type());
-        putIfPresent(node, "description", event.description());
-        putIfPresent(node, "client_id", event.clientId());
-        putIfPresent(node, "client_name", event.clientName());
-        putIfPresent(node, "ip", event.ip());
-        putIfPresent(node, "user_id", event.userId());
-        putIfPresent(node, "user_name", event.userName());
-        putIfPresent(node, "connection", event.connection());
+        Views.putIfPresent(node, "description", event.description());
+        Views.putIfPresent(node, "client_id", event.clientId());
+        Views.putIfPresent(node, "client_name", event.clientName());
+        Views.putIfPresent(node, "ip", event.ip());
+        Views.putIfPresent(node, "user_id", event.userId());
+        Views.putIfPresent(node, "user_name", event.userName());
+        Views.putIfPresent(node, "connection", event.connection());
         if (event.connection() != null) {
             node.put("strategy", "auth0").put("strategy_type", "database");
         }
@@ -123,11 +123,5 @@ final class LogsResource {
         node.set("details", Json.MAPPER.valueToTree(event.details()));
         node.put("isMobile", false);
         return node;
-    }
-
-    private static void putIfPresent(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
-        }
     }
 }

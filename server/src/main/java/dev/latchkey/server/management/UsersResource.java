@@ -259,11 +259,11 @@ final class UsersResource {
                 .put("user_id", user.userId())
                 .put("email", user.email())
                 .put("email_verified", user.emailVerified());
-        putIfPresent(node, "name", user.name());
-        putIfPresent(node, "given_name", user.givenName());
-        putIfPresent(node, "family_name", user.familyName());
-        putIfPresent(node, "nickname", user.nickname());
-        putIfPresent(node, "picture", user.picture());
+        Views.putIfPresent(node, "name", user.name());
+        Views.putIfPresent(node, "given_name", user.givenName());
+        Views.putIfPresent(node, "family_name", user.familyName());
+        Views.putIfPresent(node, "nickname", user.nickname());
+        Views.putIfPresent(node, "picture", user.picture());
         node.set("user_metadata", Json.MAPPER.valueToTree(user.userMetadata()));
         node.set("app_metadata", Json.MAPPER.valueToTree(user.appMetadata()));
         node.putArray("identities").addObject()
@@ -273,16 +273,10 @@ final class UsersResource {
                 .put("isSocial", false);
         node.put("created_at", Views.time(user.createdAt()));
         node.put("updated_at", Views.time(user.updatedAt()));
-        putIfPresent(node, "last_login", Views.time(user.lastLogin()));
+        Views.putIfPresent(node, "last_login", Views.time(user.lastLogin()));
         node.put("logins_count", user.loginsCount());
         node.put("blocked", user.blocked());
         return node;
-    }
-
-    private static void putIfPresent(ObjectNode node, String field, String value) {
-        if (value != null) {
-            node.put(field, value);
-        }
     }
 
     /** Auth0's {@code fields} and {@code include_fields}: keep (or drop) the named properties. */

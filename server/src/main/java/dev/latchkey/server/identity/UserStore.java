@@ -1,0 +1,51 @@
+package dev.latchkey.server.identity;
+
+import dev.latchkey.server.store.Page;
+import dev.latchkey.server.store.PageRequest;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** Where users and their password hashes are kept. Emails arrive here already lowercased. */
+public interface UserStore {
+
+    /** @throws dev.latchkey.server.store.DuplicateKeyException when the email is taken in the connection */
+    void create(User user, String passwordHash);
+
+    Optional<User> findById(String userId);
+
+    Optional<User> findByEmail(String connection, String email);
+
+    /** The user and the stored password hash (which may be null: a user without a password). */
+    Optional<Credentials> credentials(String connection, String email);
+
+    Page<User> list(UserFilter filter, UserSort sort, PageRequest page);
+
+    /**
+     * Writes the profile fields of {@code user} (email, names, picture, metadata, flags, updated_at).
+     * @throws dev.latchkey.server.store.DuplicateKeyException when the new email is taken
+     */
+    void update(User user);
+
+    /** Sets a new password (a change or reset: {@code last_password_reset} becomes {@code at}). */
+    void updatePasswordHash(String userId, String passwordHash, Instant at);
+
+    /**
+     * Replaces {@code previousHash} by the same password hashed anew (a cost upgrade), only if the stored
+     * hash is still {@code previousHash}: a password changed meanwhile is not overwritten.
+     */
+    void rehash(String userId, String previousHash, String passwordHash);
+
+    /** Counts a successful login: {@code last_login}, {@code last_ip}, {@code logins_count + 1}. */
+    void recordLogin(String userId, Instant at, String ip);
+
+    boolean delete(String userId);
+
+    /** A user with the hash their password is checked against. */
+    record Credentials(User user, String passwordHash) {
+        @Override
+        public String toString() {
+            return "Credentials[" + user.userId() + "]";
+        }
+    }
+}

@@ -31,6 +31,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -44,7 +45,7 @@ public final class Latchkey implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Latchkey.class);
     /** How often a node re-reads the key ring, so a rotation elsewhere reaches it. */
-    private static final long KEY_RING_RELOAD_SECONDS = 10;
+    public static final Duration KEY_RING_RELOAD = Duration.ofSeconds(10);
 
     private final Settings settings;
     private final Database database;
@@ -62,6 +63,14 @@ public final class Latchkey implements AutoCloseable {
     }
 
     public static Latchkey start(Settings settings) {
+        return start(settings, KEY_RING_RELOAD);
+    }
+
+    /** Starts with another key-ring reload interval (tests of several nodes use a short one). */
+    public static Latchkey start(Settings settings, Duration keyRingReload) {
+        if (keyRingReload.isNegative() || keyRingReload.isZero()) {
+            throw new IllegalArgumentException("The key ring reload interval must be positive, got " + keyRingReload);
+        }
         String cryptoProvider = installFastCrypto();
         Clock clock = Clock.systemUTC();
         MasterKey masterKey = MasterKey.load(settings.masterKey(), settings.dataDir());
@@ -107,8 +116,8 @@ public final class Latchkey implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            background.scheduleWithFixedDelay(() -> reloadQuietly(ring), KEY_RING_RELOAD_SECONDS,
-                    KEY_RING_RELOAD_SECONDS, TimeUnit.SECONDS);
+            background.scheduleWithFixedDelay(() -> reloadQuietly(ring), keyRingReload.toMillis(),
+                    keyRingReload.toMillis(), TimeUnit.MILLISECONDS);
             LOG.info("Signing with {} (crypto provider: {})", ring.current().kid(), cryptoProvider);
             return new Latchkey(settings, database, http, background, credentials);
         } catch (RuntimeException e) {

@@ -45,6 +45,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,7 +59,7 @@ public final class Latchkey implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Latchkey.class);
     /** How often a node re-reads the key ring, so a rotation elsewhere reaches it. */
-    private static final long KEY_RING_RELOAD_SECONDS = 10;
+    public static final Duration KEY_RING_RELOAD = Duration.ofSeconds(10);
     /** How often expired rows (log entries, login failure counters, ...) are swept. */
     private static final long SWEEP_SECONDS = 60;
 
@@ -82,11 +83,19 @@ public final class Latchkey implements AutoCloseable {
     }
 
     public static Latchkey start(Settings settings) {
-        return start(settings, Argon2Cost.OWASP);
+        return start(settings, Argon2Cost.OWASP, KEY_RING_RELOAD);
     }
 
     /** Starts with another Argon2id cost for new password hashes (tests use a cheaper one). */
     public static Latchkey start(Settings settings, Argon2Cost passwordCost) {
+        return start(settings, passwordCost, KEY_RING_RELOAD);
+    }
+
+    /** Starts with another key-ring reload interval too (tests of several nodes use a short one). */
+    public static Latchkey start(Settings settings, Argon2Cost passwordCost, Duration keyRingReload) {
+        if (keyRingReload.isNegative() || keyRingReload.isZero()) {
+            throw new IllegalArgumentException("The key ring reload interval must be positive, got " + keyRingReload);
+        }
         String cryptoProvider = installFastCrypto();
         Clock clock = Clock.systemUTC();
         MasterKey masterKey = MasterKey.load(settings.masterKey(), settings.dataDir());
@@ -144,8 +153,8 @@ public final class Latchkey implements AutoCloseable {
                 thread.setDaemon(true);
                 return thread;
             });
-            background.scheduleWithFixedDelay(() -> reloadQuietly(ring), KEY_RING_RELOAD_SECONDS,
-                    KEY_RING_RELOAD_SECONDS, TimeUnit.SECONDS);
+            background.scheduleWithFixedDelay(() -> reloadQuietly(ring), keyRingReload.toMillis(),
+                    keyRingReload.toMillis(), TimeUnit.MILLISECONDS);
             background.scheduleWithFixedDelay(new ExpiredRowSweeper(
                     List.of(logStore::deleteExpired, loginFailures::deleteExpired), clock),
                     SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);

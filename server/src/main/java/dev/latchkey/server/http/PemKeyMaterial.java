@@ -11,10 +11,12 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.Signature;
 import java.security.cert.Certificate;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,6 +35,7 @@ public final class PemKeyMaterial {
     public static KeyStore load(Path certFile, Path keyFile) {
         List<Certificate> chain = certificates(certFile);
         PrivateKey key = privateKey(keyFile);
+        requireMatch(key, chain.get(0), certFile, keyFile);
         try {
             KeyStore store = KeyStore.getInstance("PKCS12");
             store.load(null, null);
@@ -42,6 +45,39 @@ public final class PemKeyMaterial {
             throw new IllegalArgumentException("The TLS key does not match the certificate in " + certFile
                     + ": " + e.getMessage(), e);
         }
+    }
+
+    /**
+     * A key from another certificate would start a server whose every TLS handshake fails; sign
+     * and verify a probe so that mistake stops the start with a message instead.
+     */
+    private static void requireMatch(PrivateKey key, Certificate certificate, Path certFile, Path keyFile) {
+        String algorithm = switch (key.getAlgorithm()) {
+            case "RSA" -> "SHA256withRSA";
+            case "EC" -> "SHA256withECDSA";
+            case "Ed25519", "EdDSA" -> "Ed25519";
+            default -> null;
+        };
+        if (algorithm == null) {
+            return;
+        }
+        byte[] probe = "latchkey tls key check".getBytes(StandardCharsets.US_ASCII);
+        try {
+            Signature signer = Signature.getInstance(algorithm);
+            signer.initSign(key);
+            signer.update(probe);
+            byte[] signature = signer.sign();
+            Signature verifier = Signature.getInstance(algorithm);
+            verifier.initVerify(certificate.getPublicKey());
+            verifier.update(probe);
+            if (verifier.verify(signature)) {
+                return;
+            }
+        } catch (GeneralSecurityException e) {
+            // A key of another type than the certificate's: reported below.
+        }
+        throw new IllegalArgumentException("LATCHKEY_TLS_KEY_FILE " + keyFile
+                + " is not the private key of the certificate in LATCHKEY_TLS_CERT_FILE " + certFile);
     }
 
     private static List<Certificate> certificates(Path file) {
@@ -54,6 +90,8 @@ public final class PemKeyMaterial {
                     chain.add(converter.getCertificate(holder));
                 }
             }
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("LATCHKEY_TLS_CERT_FILE " + file + " does not exist", e);
         } catch (IOException | GeneralSecurityException e) {
             throw new IllegalArgumentException("LATCHKEY_TLS_CERT_FILE " + file + " cannot be read as PEM: "
                     + e.getMessage(), e);
@@ -76,6 +114,8 @@ public final class PemKeyMaterial {
                     return converter.getKeyPair(pair).getPrivate();
                 }
             }
+        } catch (NoSuchFileException e) {
+            throw new IllegalArgumentException("LATCHKEY_TLS_KEY_FILE " + file + " does not exist", e);
         } catch (IOException e) {
             throw new IllegalArgumentException("LATCHKEY_TLS_KEY_FILE " + file + " cannot be read as PEM: "
                     + e.getMessage(), e);

@@ -4,6 +4,8 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Which peers may speak for the client through {@code X-Forwarded-*} headers: exact addresses or
@@ -11,6 +13,9 @@ import java.util.List;
  * so a client cannot claim to have come over HTTPS or from another address.
  */
 public final class TrustedProxies {
+
+    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
+    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9a-fA-F:.]+");
 
     private final List<Range> ranges;
 
@@ -33,17 +38,41 @@ public final class TrustedProxies {
         if (ranges.isEmpty() || remoteAddress == null) {
             return false;
         }
-        byte[] address;
-        try {
-            address = InetAddress.getByName(stripBrackets(remoteAddress)).getAddress();
-        } catch (UnknownHostException e) {
-            return false;
-        }
-        return ranges.stream().anyMatch(range -> range.contains(address));
+        byte[] address = literal(remoteAddress.trim());
+        return address != null && ranges.stream().anyMatch(range -> range.contains(address));
     }
 
-    private static String stripBrackets(String address) {
-        return address.startsWith("[") && address.endsWith("]") ? address.substring(1, address.length() - 1) : address;
+    /**
+     * The bytes of an IP address literal (dotted-quad IPv4, or IPv6 with or without brackets), or
+     * null for anything else. Never a DNS lookup: these strings may come from request headers, and
+     * {@link InetAddress#getByName} would resolve names and accept short forms like {@code 127.1}.
+     */
+    static byte[] literal(String text) {
+        String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
+        if (host.indexOf(':') >= 0) {
+            if (!IPV6_CHARACTERS.matcher(host).matches()) {
+                return null;
+            }
+            try {
+                // In brackets InetAddress parses an IPv6 literal or fails; it never looks the text up.
+                return InetAddress.getByName("[" + host + "]").getAddress();
+            } catch (UnknownHostException e) {
+                return null;
+            }
+        }
+        Matcher quad = IPV4.matcher(host);
+        if (!quad.matches()) {
+            return null;
+        }
+        byte[] address = new byte[4];
+        for (int i = 0; i < 4; i++) {
+            int octet = Integer.parseInt(quad.group(i + 1));
+            if (octet > 255) {
+                return null;
+            }
+            address[i] = (byte) octet;
+        }
+        return address;
     }
 
     private record Range(byte[] network, int prefixBits) {
@@ -51,25 +80,18 @@ public final class TrustedProxies {
         static Range parse(String entry) {
             int slash = entry.indexOf('/');
             String host = slash < 0 ? entry : entry.substring(0, slash);
-            if (!host.matches("[0-9a-fA-F:.\\[\\]]+")) {
-                throw new IllegalArgumentException("LATCHKEY_TRUSTED_PROXIES takes IP addresses or CIDR ranges, got "
-                        + entry);
-            }
-            byte[] network;
-            try {
-                network = InetAddress.getByName(stripBrackets(host)).getAddress();
-            } catch (UnknownHostException e) {
-                throw new IllegalArgumentException("LATCHKEY_TRUSTED_PROXIES: not an IP address: " + entry);
+            byte[] network = literal(host);
+            if (network == null) {
+                throw new IllegalArgumentException("LATCHKEY_TRUSTED_PROXIES takes IP addresses or CIDR ranges "
+                        + "(e.g. 10.0.0.0/8, ::1), got " + entry);
             }
             int bits = network.length * 8;
             if (slash >= 0) {
-                try {
-                    bits = Integer.parseInt(entry.substring(slash + 1));
-                } catch (NumberFormatException e) {
-                    bits = -1;
-                }
+                String prefix = entry.substring(slash + 1);
+                bits = prefix.matches("[0-9]{1,3}") ? Integer.parseInt(prefix) : -1;
                 if (bits < 0 || bits > network.length * 8) {
-                    throw new IllegalArgumentException("LATCHKEY_TRUSTED_PROXIES: bad prefix length in " + entry);
+                    throw new IllegalArgumentException("LATCHKEY_TRUSTED_PROXIES: bad prefix length in " + entry
+                            + " (0 to " + network.length * 8 + ")");
                 }
             }
             return new Range(network, bits);

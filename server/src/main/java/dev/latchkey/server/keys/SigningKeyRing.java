@@ -40,22 +40,28 @@ public final class SigningKeyRing {
 
     /** Makes sure a current and a next key exist (idempotent, safe with several nodes), then loads. */
     public void ensureReady() {
-        store.changeLocked(changes -> {
-            List<SigningKey> keys = changes.all();
-            Instant now = clock.instant();
-            if (keys.stream().noneMatch(k -> k.state() == KeyState.CURRENT)) {
-                Optional<SigningKey> next = keys.stream().filter(k -> k.state() == KeyState.NEXT).findFirst();
-                if (next.isPresent()) {
-                    changes.update(next.get().withState(KeyState.CURRENT, now, null, null));
-                } else {
-                    changes.insert(newKey(KeyState.CURRENT, now));
+        if (!complete(store.all())) {
+            // RSA key generation can take a second or more; it runs before the lock other nodes
+            // (and, on H2, a lock timeout of two seconds) wait on, not inside it.
+            RSAKey spareCurrent = keyFactory.generate();
+            RSAKey spareNext = keyFactory.generate();
+            store.changeLocked(changes -> {
+                List<SigningKey> keys = changes.all();
+                Instant now = clock.instant();
+                if (keys.stream().noneMatch(k -> k.state() == KeyState.CURRENT)) {
+                    Optional<SigningKey> next = keys.stream().filter(k -> k.state() == KeyState.NEXT).findFirst();
+                    if (next.isPresent()) {
+                        changes.update(next.get().withState(KeyState.CURRENT, now, null, null));
+                    } else {
+                        changes.insert(newKey(spareCurrent, KeyState.CURRENT, now));
+                    }
+                    LOG.info("Created the signing key ring");
                 }
-                LOG.info("Created the signing key ring");
-            }
-            if (changes.all().stream().noneMatch(k -> k.state() == KeyState.NEXT)) {
-                changes.insert(newKey(KeyState.NEXT, now));
-            }
-        });
+                if (changes.all().stream().noneMatch(k -> k.state() == KeyState.NEXT)) {
+                    changes.insert(newKey(spareNext, KeyState.NEXT, now));
+                }
+            });
+        }
         reload();
     }
 
@@ -64,6 +70,7 @@ public final class SigningKeyRing {
      * key is made. Returns the new current key.
      */
     public SigningKey rotate() {
+        RSAKey fresh = keyFactory.generate();
         store.changeLocked(changes -> {
             Instant now = clock.instant();
             for (SigningKey key : changes.all()) {
@@ -73,7 +80,7 @@ public final class SigningKeyRing {
                     changes.update(key.withState(KeyState.CURRENT, now, null, null));
                 }
             }
-            changes.insert(newKey(KeyState.NEXT, now));
+            changes.insert(newKey(fresh, KeyState.NEXT, now));
         });
         reload();
         LOG.info("Rotated the signing keys; kid {} signs now", current().kid());
@@ -132,8 +139,12 @@ public final class SigningKeyRing {
         return snapshot.jwksJson();
     }
 
-    private SigningKey newKey(KeyState state, Instant now) {
-        RSAKey jwk = keyFactory.generate();
+    private static boolean complete(List<SigningKey> keys) {
+        return keys.stream().anyMatch(k -> k.state() == KeyState.CURRENT)
+                && keys.stream().anyMatch(k -> k.state() == KeyState.NEXT);
+    }
+
+    private static SigningKey newKey(RSAKey jwk, KeyState state, Instant now) {
         return new SigningKey(jwk.getKeyID(), state, jwk, now, state == KeyState.CURRENT ? now : null, null, null);
     }
 

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
@@ -52,13 +53,23 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with default test settings changed by {@code customise}, hashing passwords at {@code cost}. */
     public static TestServer start(UnaryOperator<Settings> customise, Argon2Cost cost) {
+        return start(customise, cost, Latchkey.KEY_RING_RELOAD);
+    }
+
+    /** Starts as {@link #start(UnaryOperator)}, re-reading the signing keys every {@code keyRingReload}. */
+    public static TestServer start(UnaryOperator<Settings> customise, Duration keyRingReload) {
+        return start(customise, CHEAP_PASSWORDS, keyRingReload);
+    }
+
+    private static TestServer start(UnaryOperator<Settings> customise, Argon2Cost cost, Duration keyRingReload) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("latchkey-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new TestServer(Latchkey.start(customise.apply(defaults(freePort(), dataDir)), cost), dataDir);
+        return new TestServer(Latchkey.start(customise.apply(defaults(freePort(), dataDir)), cost, keyRingReload),
+                dataDir);
     }
 
     public static Settings defaults(int port, Path dataDir) {

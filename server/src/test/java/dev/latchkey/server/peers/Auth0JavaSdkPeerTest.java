@@ -1,0 +1,208 @@
+package dev.latchkey.server.peers;
+
+import com.auth0.client.auth.AuthAPI;
+import com.auth0.client.mgmt.ManagementApi;
+import com.auth0.client.mgmt.types.Client;
+import com.auth0.client.mgmt.types.CreateResourceServerRequestContent;
+import com.auth0.client.mgmt.types.CreateResourceServerResponseContent;
+import com.auth0.client.mgmt.types.ListClientsRequestParameters;
+import com.auth0.client.mgmt.types.ListResourceServerRequestParameters;
+import com.auth0.client.mgmt.types.ResourceServer;
+import com.auth0.client.mgmt.types.ResourceServerScope;
+import com.auth0.client.mgmt.types.SigningAlgorithmEnum;
+import com.auth0.json.auth.TokenHolder;
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.interfaces.DecodedJWT;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.testing.TestServer;
+import okhttp3.HttpUrl;
+import okhttp3.OkHttpClient;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The Auth0 Java SDK ({@code com.auth0:auth0}) pointed at a running Latchkey: {@code AuthAPI}
+ * gets client-credentials tokens (it sends JSON bodies to {@code /oauth/token}), and
+ * {@code ManagementApi} pages through clients and APIs and creates an API.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class Auth0JavaSdkPeerTest {
+
+    private static final String ORDERS = "https://orders.example/api";
+
+    private TestServer server;
+    private MachineClient client;
+    private String httpBase;
+
+    @BeforeAll
+    void start() {
+        server = TestServer.start();
+        server.createApi("{\"identifier\":\"" + ORDERS + "\",\"name\":\"Orders\",\"scopes\":["
+                + "{\"value\":\"read:orders\",\"description\":\"Read\"},"
+                + "{\"value\":\"write:orders\",\"description\":\"Write\"}]}");
+        client = MachineClient.register(server, "sdk peer").grant(ORDERS, "read:orders", "write:orders");
+        // The SDK keeps an explicit http:// scheme (it prefixes https:// only to bare domains).
+        httpBase = "http://127.0.0.1:" + server.latchkey().port();
+    }
+
+    @AfterAll
+    void stop() {
+        server.close();
+    }
+
+    @Test
+    void authApiGetsAClientCredentialsTokenForAnAudience() throws Exception {
+        AuthAPI auth = AuthAPI.newBuilder(httpBase, client.clientId(), client.clientSecret()).build();
+
+        TokenHolder holder = auth.requestToken(ORDERS).execute().getBody();
+
+        assertThat(holder.getTokenType()).isEqualTo("Bearer");
+        assertThat(holder.getExpiresIn()).isEqualTo(86_400);
+        assertThat(holder.getScope()).isEqualTo("read:orders write:orders");
+        DecodedJWT jwt = JWT.decode(holder.getAccessToken());
+        assertThat(jwt.getIssuer()).isEqualTo(server.issuer());
+        assertThat(jwt.getAudience()).containsExactly(ORDERS);
+        assertThat(jwt.getClaim("azp").asString()).isEqualTo(client.clientId());
+    }
+
+    @Test
+    void authApiNarrowsScopeWhenAsked() throws Exception {
+        AuthAPI auth = AuthAPI.newBuilder(httpBase, client.clientId(), client.clientSecret()).build();
+
+        TokenHolder holder = auth.requestToken(ORDERS).setScope("read:orders").execute().getBody();
+
+        assertThat(holder.getScope()).isEqualTo("read:orders");
+        assertThat(JWT.decode(holder.getAccessToken()).getClaim("scope").asString()).isEqualTo("read:orders");
+    }
+
+    /** The SDK asks for page 0, 1, 2, ... until a page comes back empty: paging must be exact. */
+    @Test
+    void managementApiPagesThroughEveryClient() throws Exception {
+        List<String> created = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            created.add(MachineClient.register(server, "paged " + i).clientId());
+        }
+        List<HttpUrl> requests = Collections.synchronizedList(new ArrayList<>());
+        ManagementApi management = managementApi(requests);
+        int total = TestServer.json(server.management("GET", "api/v2/clients?include_totals=true&per_page=1", null))
+                .path("total").asInt();
+
+        List<String> seen = new ArrayList<>();
+        for (Client c : management.clients().list(ListClientsRequestParameters.builder()
+                .perPage(2).includeTotals(true).build())) {
+            seen.add(c.getClientId().orElseThrow());
+        }
+
+        assertThat(seen).hasSize(total).doesNotHaveDuplicates()
+                .contains(server.bootstrapClientId(), client.clientId()).containsAll(created);
+        int pages = (total + 1) / 2;
+        assertThat(requests).extracting(url -> url.queryParameter("page"))
+                .containsExactlyElementsOf(range(pages + 1));
+        assertThat(requests).allSatisfy(url -> {
+            assertThat(url.queryParameter("per_page")).isEqualTo("2");
+            assertThat(url.queryParameter("include_totals")).isEqualTo("true");
+        });
+    }
+
+    @Test
+    void managementApiCreatesAndListsResourceServers() throws Exception {
+        ManagementApi management = managementApi(new ArrayList<>());
+
+        CreateResourceServerResponseContent created = management.resourceServers().create(
+                CreateResourceServerRequestContent.builder()
+                        .identifier("https://sdk-made.example/api")
+                        .name("Made by the SDK")
+                        .scopes(List.of(ResourceServerScope.builder().value("read:made")
+                                .description("Read what was made").build()))
+                        .signingAlg(SigningAlgorithmEnum.PS256)
+                        .tokenLifetime(600)
+                        .build());
+
+        assertThat(created.getId()).isPresent();
+        assertThat(created.getIdentifier()).contains("https://sdk-made.example/api");
+        assertThat(created.getSigningAlg()).contains(SigningAlgorithmEnum.PS256);
+        assertThat(created.getTokenLifetime()).contains(600);
+        assertThat(created.getScopes().orElseThrow()).extracting(ResourceServerScope::getValue)
+                .containsExactly("read:made");
+
+        List<String> identifiers = new ArrayList<>();
+        for (ResourceServer api : management.resourceServers().list(ListResourceServerRequestParameters.builder()
+                .perPage(1).includeTotals(true).build())) {
+            identifiers.add(api.getIdentifier().orElseThrow());
+        }
+        assertThat(identifiers).doesNotHaveDuplicates()
+                .contains(server.managementAudience(), ORDERS, "https://sdk-made.example/api");
+
+        JsonNode fetched = TestServer.json(server.management("GET",
+                "api/v2/resource-servers/" + created.getId().orElseThrow(), null));
+        assertThat(fetched.path("signing_alg").asText()).isEqualTo("PS256");
+    }
+
+    /**
+     * With client credentials the SDK derives the token URL and the audience from its URL
+     * ({@code <url>/oauth/token}, {@code <url>/api/v2/}). The audience must be the issuer's, so
+     * the natural configuration is the issuer's own host name.
+     */
+    @Test
+    void managementApiGetsItsOwnTokenWhenGivenTheIssuersUrl() {
+        ManagementApi management = ManagementApi.builder()
+                .url(server.issuer() + "api/v2")
+                .clientCredentials(server.bootstrapClientId(), server.bootstrapClientSecret())
+                .build();
+
+        Optional<String> first = management.clients().list().getItems().stream()
+                .map(c -> c.getClientId().orElseThrow()).filter(server.bootstrapClientId()::equals).findFirst();
+
+        assertThat(first).contains(server.bootstrapClientId());
+    }
+
+    /**
+     * Addressed by IP, the SDK derives {@code http://127.0.0.1:<port>/api/v2/}, which is not an API
+     * here (403 {@code access_denied}, as Auth0 answers for an unknown audience); naming the
+     * issuer's audience fixes it.
+     */
+    @Test
+    void managementApiByIpAddressNeedsTheIssuersAudience() {
+        ManagementApi derived = ManagementApi.builder()
+                .url(httpBase + "/api/v2")
+                .clientCredentials(server.bootstrapClientId(), server.bootstrapClientSecret())
+                .build();
+        assertThatThrownBy(() -> derived.resourceServers().list()).hasStackTraceContaining("HTTP 403");
+
+        ManagementApi management = ManagementApi.builder()
+                .url(httpBase + "/api/v2")
+                .clientCredentials(server.bootstrapClientId(), server.bootstrapClientSecret())
+                .audience(server.managementAudience())
+                .build();
+
+        assertThat(management.resourceServers().list().getItems()).isNotEmpty();
+    }
+
+    private ManagementApi managementApi(List<HttpUrl> requests) throws Exception {
+        String token = AuthAPI.newBuilder(httpBase, server.bootstrapClientId(), server.bootstrapClientSecret())
+                .build().requestToken(server.managementAudience()).execute().getBody().getAccessToken();
+        OkHttpClient recording = new OkHttpClient.Builder().addInterceptor(chain -> {
+            requests.add(chain.request().url());
+            return chain.proceed(chain.request());
+        }).build();
+        return ManagementApi.builder().url(httpBase + "/api/v2").token(token).httpClient(recording).build();
+    }
+
+    private static List<String> range(int count) {
+        List<String> values = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            values.add(Integer.toString(i));
+        }
+        return values;
+    }
+}

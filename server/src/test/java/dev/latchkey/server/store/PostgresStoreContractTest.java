@@ -1,0 +1,31 @@
+package dev.latchkey.server.store;
+
+/**
+ * The storage contract on the real PostgreSQL, in a schema of its own; skipped with a loud message
+ * when PostgreSQL is unreachable, failed when {@code CI=true}.
+ */
+class PostgresStoreContractTest extends StoreContract {
+
+    private PostgresSchema schema;
+
+    @Override
+    protected Database open() {
+        if (!PostgresSchema.reachable()) {
+            return null;
+        }
+        schema = PostgresSchema.create();
+        return Database.open(schema.url(), PostgresSchema.USER, null);
+    }
+
+    @Override
+    protected void requireAvailable() {
+        PostgresSchema.requireReachable();
+    }
+
+    @Override
+    protected void cleanUp() {
+        if (schema != null) {
+            schema.close();
+        }
+    }
+}

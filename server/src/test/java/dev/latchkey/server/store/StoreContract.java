@@ -1,0 +1,628 @@
+package dev.latchkey.server.store;
+
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.keys.KeyState;
+import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.RsaKeyFactory;
+import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.keys.SigningKey;
+import dev.latchkey.server.keys.SigningKeyRing;
+import dev.latchkey.server.registry.ApiScope;
+import dev.latchkey.server.registry.AppType;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.ClientGrant;
+import dev.latchkey.server.registry.ClientSecret;
+import dev.latchkey.server.registry.JwtConfiguration;
+import dev.latchkey.server.registry.ResourceServer;
+import dev.latchkey.server.registry.SigningAlgorithm;
+import dev.latchkey.server.registry.TokenDialect;
+import dev.latchkey.server.registry.TokenEndpointAuthMethod;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The storage contract every database must keep, run once per database (H2, PostgreSQL) through
+ * {@link Database#open}: every field round-trips, unique keys are enforced as
+ * {@link DuplicateKeyException}, paging is exact (the Auth0 SDKs page until an empty page comes
+ * back), deleting a client deletes its grants, secrets are sealed at rest, and changes to the
+ * signing key ring are serialised by the ring lock.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class StoreContract {
+
+    /** Millisecond precision on purpose: times are stored as epoch millis. */
+    private static final Instant T0 = Instant.ofEpochMilli(1_760_000_000_123L);
+    private static final MasterKey MASTER_KEY = new MasterKey(bytes(32, (byte) 7));
+    private static final RsaKeyFactory RSA = new RsaKeyFactory("localhost");
+
+    private Database database;
+    private JdbcResourceServerStore apis;
+    private JdbcClientStore clients;
+    private JdbcClientGrantStore grants;
+    private JdbcSigningKeyStore keys;
+
+    /** Opens the database under test, migrated; called once per class. Null when it is not there. */
+    protected abstract Database open();
+
+    /** Skips or fails each test when the database is not there; {@link #open()} returned null then. */
+    protected void requireAvailable() {
+    }
+
+    /** Releases whatever {@link #open()} made, after the database is closed. */
+    protected void cleanUp() {
+    }
+
+    @BeforeAll
+    void openDatabase() {
+        database = open();
+        if (database == null) {
+            return;
+        }
+        apis = new JdbcResourceServerStore(database.jdbi(), MASTER_KEY);
+        clients = new JdbcClientStore(database.jdbi());
+        grants = new JdbcClientGrantStore(database.jdbi());
+        keys = new JdbcSigningKeyStore(database.jdbi(), MASTER_KEY);
+    }
+
+    @AfterAll
+    void closeDatabase() {
+        try {
+            if (database != null) {
+                database.close();
+            }
+        } finally {
+            cleanUp();
+        }
+    }
+
+    /** Every test starts from empty tables: none depends on another's rows. */
+    @BeforeEach
+    void emptyTables() {
+        requireAvailable();
+        database.jdbi().useHandle(h -> {
+            h.execute("DELETE FROM client_grants");
+            h.execute("DELETE FROM clients");
+            h.execute("DELETE FROM resource_servers");
+            h.execute("DELETE FROM signing_keys");
+        });
+    }
+
+    @Test
+    void databaseAnswersThePing() {
+        assertThat(database.ping()).isTrue();
+    }
+
+    // --- APIs (resource servers) ---
+
+    @Test
+    void resourceServerRoundTripsEveryField() {
+        ResourceServer api = new ResourceServer("rs1", "https://things.example/api", "Things", false,
+                List.of(new ApiScope("read:things", "Read things"), new ApiScope("write:things", "Write things")),
+                SigningAlgorithm.PS256, null, 3600, 1800, true, true, true, TokenDialect.RFC9068_PROFILE_AUTHZ,
+                T0, T0.plusMillis(1));
+
+        apis.create(api);
+
+        assertThat(apis.findById("rs1")).contains(api);
+        assertThat(apis.findByIdentifier("https://things.example/api")).contains(api);
+        assertThat(apis.findById("nope")).isEmpty();
+        assertThat(apis.findByIdentifier("https://things.example/api/")).isEmpty();
+    }
+
+    @Test
+    void hs256SigningSecretIsSealedAtRestAndOpensAgain() {
+        String secret = "an-hs256-signing-secret-of-at-least-thirty-two-bytes";
+        apis.create(withSecret(api("rs1", "https://hs.example", 0), secret));
+
+        assertThat(apis.findById("rs1").orElseThrow().signingSecret()).isEqualTo(secret);
+        String stored = column("SELECT signing_secret_encrypted FROM resource_servers WHERE id = 'rs1'");
+        assertThat(stored).startsWith("v1.").doesNotContain(secret)
+                .doesNotContain(Base64.getEncoder().encodeToString(secret.getBytes()));
+    }
+
+    @Test
+    void sealedSigningSecretCannotBeOpenedWithAnotherMasterKey() {
+        apis.create(withSecret(api("rs1", "https://hs.example", 0), "an-hs256-signing-secret-of-at-least-32-bytes"));
+        var otherKey = new JdbcResourceServerStore(database.jdbi(), new MasterKey(bytes(32, (byte) 8)));
+
+        assertThatThrownBy(() -> otherKey.findById("rs1"))
+                .hasStackTraceContaining("LATCHKEY_MASTER_KEY");
+    }
+
+    @Test
+    void duplicateIdentifierIsRejected() {
+        apis.create(api("rs1", "https://dup.example", 0));
+
+        assertThatThrownBy(() -> apis.create(api("rs2", "https://dup.example", 1)))
+                .isInstanceOf(DuplicateKeyException.class);
+        assertThat(apis.list(new PageRequest(0, 10)).total()).isEqualTo(1);
+    }
+
+    @Test
+    void updateToATakenIdentifierIsRejected() {
+        apis.create(api("rs1", "https://one.example", 0));
+        apis.create(api("rs2", "https://two.example", 1));
+
+        assertThatThrownBy(() -> apis.update(withIdentifier(apis.findById("rs2").orElseThrow(), "https://one.example")))
+                .isInstanceOf(DuplicateKeyException.class);
+        assertThat(apis.findById("rs2").orElseThrow().identifier()).isEqualTo("https://two.example");
+    }
+
+    @Test
+    void resourceServerUpdateAndDelete() {
+        ResourceServer api = api("rs1", "https://one.example", 0);
+        apis.create(api);
+        ResourceServer changed = new ResourceServer("rs1", "https://renamed.example", "Renamed", false,
+                List.of(new ApiScope("admin", "Everything")), SigningAlgorithm.RS256, null, 60, 30, false, false,
+                false, TokenDialect.ACCESS_TOKEN, api.createdAt(), api.updatedAt().plusSeconds(5));
+
+        apis.update(changed);
+
+        assertThat(apis.findById("rs1")).contains(changed);
+        assertThat(apis.findByIdentifier("https://one.example")).isEmpty();
+        assertThat(apis.delete("rs1")).isTrue();
+        assertThat(apis.delete("rs1")).isFalse();
+        assertThat(apis.findById("rs1")).isEmpty();
+    }
+
+    @Test
+    void findSystemReturnsTheSystemApiOnly() {
+        apis.create(api("rs1", "https://plain.example", 0));
+        assertThat(apis.findSystem()).isEmpty();
+
+        ResourceServer plain = api("rs2", "http://localhost:8080/api/v2/", 1);
+        ResourceServer system = new ResourceServer(plain.id(), plain.identifier(), plain.name(), true, plain.scopes(),
+                plain.signingAlg(), null, plain.tokenLifetime(), plain.tokenLifetimeForWeb(), false, false, false,
+                plain.tokenDialect(), plain.createdAt(), plain.updatedAt());
+        apis.create(system);
+
+        assertThat(apis.findSystem()).contains(system);
+    }
+
+    @Test
+    void resourceServerPagesAreExact() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            // Created out of order: pages follow created_at, not insertion order.
+            int slot = (i * 3) % 5;
+            apis.create(api("rs" + slot, "https://api" + slot + ".example", slot));
+        }
+        for (int i = 0; i < 5; i++) {
+            ids.add("rs" + i);
+        }
+
+        assertPagesExact(apis::list, ResourceServer::id, ids);
+    }
+
+    // --- Clients ---
+
+    @Test
+    void clientRoundTripsEveryFieldWithItsSealedSecret() {
+        String secret = "a-client-secret-with-plenty-of-entropy-0123456789";
+        Client client = new Client("client1", "Reporting job", "Nightly reports", AppType.REGULAR_WEB, false, false,
+                TokenEndpointAuthMethod.CLIENT_SECRET_BASIC,
+                new ClientSecret(SecretHash.of(secret), MASTER_KEY.seal(secret, "clients.client_secret")),
+                List.of("client_credentials", "authorization_code"), List.of("https://app.example/callback"),
+                List.of("https://app.example/bye"), List.of("https://app.example"), List.of("https://app.example"),
+                new JwtConfiguration(600, "HS256", true), Map.of("team", "billing", "tier", "gold"),
+                T0, T0.plusMillis(1));
+
+        clients.create(client);
+
+        Client read = clients.findById("client1").orElseThrow();
+        assertThat(read).isEqualTo(client);
+        assertThat(read.secret().matches(secret)).isTrue();
+        assertThat(read.secret().matches(secret + "x")).isFalse();
+        assertThat(MASTER_KEY.openString(read.secret().sealed(), "clients.client_secret")).isEqualTo(secret);
+        assertThat(column("SELECT secret_hash FROM clients WHERE client_id = 'client1'"))
+                .isEqualTo(SecretHash.of(secret)).doesNotContain(secret);
+        assertThat(column("SELECT secret_encrypted FROM clients WHERE client_id = 'client1'"))
+                .startsWith("v1.").doesNotContain(secret);
+    }
+
+    @Test
+    void publicClientHasNoSecret() {
+        Client spa = new Client("spa1", "Browser app", null, AppType.SPA, true, false, TokenEndpointAuthMethod.NONE,
+                null, List.of("authorization_code"), List.of(), List.of(), List.of(), List.of(),
+                JwtConfiguration.DEFAULT, Map.of(), T0, T0);
+
+        clients.create(spa);
+
+        assertThat(clients.findById("spa1")).contains(spa);
+        assertThat(clients.findById("spa1").orElseThrow().confidential()).isFalse();
+    }
+
+    @Test
+    void duplicateClientIdIsRejected() {
+        clients.create(client("client1", 0));
+
+        assertThatThrownBy(() -> clients.create(client("client1", 1))).isInstanceOf(DuplicateKeyException.class);
+    }
+
+    @Test
+    void clientUpdateReplacesFieldsButNotCreationTime() {
+        Client client = client("client1", 0);
+        clients.create(client);
+        Client changed = new Client("client1", "Renamed", "New description", AppType.NATIVE, false, true,
+                TokenEndpointAuthMethod.NONE, null, List.of(), List.of("myapp://cb"), List.of(), List.of(), List.of(),
+                new JwtConfiguration(60, "RS256", false), Map.of("k", "v"), client.createdAt(), T0.plusSeconds(60));
+
+        clients.update(changed);
+
+        assertThat(clients.findById("client1")).contains(changed);
+    }
+
+    @Test
+    void clientPagesAreExact() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 7; i++) {
+            clients.create(client("client" + i, i));
+            ids.add("client" + i);
+        }
+
+        assertPagesExact(clients::list, Client::clientId, ids);
+    }
+
+    @Test
+    void deletingAClientDeletesItsGrantsAndNoOthers() {
+        clients.create(client("doomed", 0));
+        clients.create(client("kept", 1));
+        grants.create(grant("g1", "doomed", "https://a.example", 0));
+        grants.create(grant("g2", "doomed", "https://b.example", 1));
+        grants.create(grant("g3", "kept", "https://a.example", 2));
+
+        assertThat(clients.delete("doomed")).isTrue();
+
+        assertThat(clients.findById("doomed")).isEmpty();
+        assertThat(grants.findById("g1")).isEmpty();
+        assertThat(grants.findById("g2")).isEmpty();
+        assertThat(grants.list(new PageRequest(0, 50), null, null).items())
+                .extracting(ClientGrant::id).containsExactly("g3");
+    }
+
+    @Test
+    void deletingAnUnknownClientReportsFalse() {
+        assertThat(clients.delete("nobody")).isFalse();
+    }
+
+    // --- Client grants ---
+
+    @Test
+    void clientGrantRoundTripsAndIsFoundByClientAndAudience() {
+        clients.create(client("client1", 0));
+        ClientGrant grant = new ClientGrant("cgr_1", "client1", "https://a.example",
+                List.of("read:things", "write:things"), T0);
+
+        grants.create(grant);
+
+        assertThat(grants.findById("cgr_1")).contains(grant);
+        assertThat(grants.find("client1", "https://a.example")).contains(grant);
+        assertThat(grants.find("client1", "https://b.example")).isEmpty();
+        assertThat(grants.find("client2", "https://a.example")).isEmpty();
+    }
+
+    @Test
+    void secondGrantForTheSameClientAndAudienceIsRejected() {
+        clients.create(client("client1", 0));
+        clients.create(client("client2", 1));
+        grants.create(grant("g1", "client1", "https://a.example", 0));
+
+        assertThatThrownBy(() -> grants.create(grant("g2", "client1", "https://a.example", 1)))
+                .isInstanceOf(DuplicateKeyException.class);
+        // The same audience for another client, or another audience for the same client, is fine.
+        grants.create(grant("g3", "client2", "https://a.example", 2));
+        grants.create(grant("g4", "client1", "https://b.example", 3));
+        assertThat(grants.list(new PageRequest(0, 50), null, null).total()).isEqualTo(3);
+    }
+
+    @Test
+    void clientGrantListFiltersAndPagesExactly() {
+        clients.create(client("c1", 0));
+        clients.create(client("c2", 1));
+        List<String> forC1 = new ArrayList<>();
+        List<String> forAudienceA = new ArrayList<>();
+        List<String> all = new ArrayList<>();
+        for (int i = 0; i < 6; i++) {
+            String client = i % 2 == 0 ? "c1" : "c2";
+            String audience = "https://aud" + (i / 2) + ".example";
+            String id = "g" + i;
+            grants.create(grant(id, client, audience, i));
+            all.add(id);
+            if (client.equals("c1")) {
+                forC1.add(id);
+            }
+            if (audience.equals("https://aud0.example")) {
+                forAudienceA.add(id);
+            }
+        }
+
+        assertPagesExact(page -> grants.list(page, null, null), ClientGrant::id, all);
+        assertPagesExact(page -> grants.list(page, "c1", null), ClientGrant::id, forC1);
+        assertPagesExact(page -> grants.list(page, null, "https://aud0.example"), ClientGrant::id, forAudienceA);
+        assertThat(grants.list(new PageRequest(0, 50), "c2", "https://aud0.example").items())
+                .extracting(ClientGrant::id).containsExactly("g1");
+        assertThat(grants.list(new PageRequest(0, 50), "c1", "https://nowhere.example"))
+                .isEqualTo(new Page<ClientGrant>(List.of(), 0));
+    }
+
+    @Test
+    void clientGrantUpdateDeleteAndDeleteByAudience() {
+        clients.create(client("c1", 0));
+        clients.create(client("c2", 1));
+        grants.create(grant("g1", "c1", "https://a.example", 0));
+        grants.create(grant("g2", "c2", "https://a.example", 1));
+        grants.create(grant("g3", "c1", "https://b.example", 2));
+
+        grants.update(new ClientGrant("g1", "c1", "https://a.example", List.of("only:this"), T0));
+        assertThat(grants.findById("g1").orElseThrow().scope()).containsExactly("only:this");
+
+        assertThat(grants.delete("g3")).isTrue();
+        assertThat(grants.delete("g3")).isFalse();
+
+        grants.deleteByAudience("https://a.example");
+        assertThat(grants.list(new PageRequest(0, 50), null, null).total()).isZero();
+    }
+
+    // --- Signing keys ---
+
+    @Test
+    void signingKeysRoundTripWithTheirPrivatePartSealed() throws Exception {
+        SigningKey current = key(KeyState.CURRENT, 0);
+        SigningKey next = key(KeyState.NEXT, 1);
+
+        keys.changeLocked(changes -> {
+            changes.insert(current);
+            changes.insert(next);
+        });
+
+        List<SigningKey> stored = keys.all();
+        assertThat(stored).extracting(SigningKey::kid).containsExactly(current.kid(), next.kid());
+        SigningKey read = stored.get(0);
+        assertThat(read.state()).isEqualTo(KeyState.CURRENT);
+        assertThat(read.createdAt()).isEqualTo(current.createdAt());
+        assertThat(read.currentSince()).isEqualTo(current.currentSince());
+        assertThat(read.currentUntil()).isNull();
+        assertThat(read.revokedAt()).isNull();
+        assertThat(read.jwk().toPublicJWK()).isEqualTo(current.jwk().toPublicJWK());
+        // The private part read back signs what the published public key verifies.
+        SignedJWT jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), new JWTClaimsSet.Builder().subject("x").build());
+        jwt.sign(new RSASSASigner(read.jwk().toRSAPrivateKey()));
+        assertThat(jwt.verify(new RSASSAVerifier(current.jwk().toRSAPublicKey()))).isTrue();
+        String sealed = column("SELECT private_key_encrypted FROM signing_keys WHERE kid = '" + current.kid() + "'");
+        assertThat(sealed).startsWith("v1.")
+                .doesNotContain(Base64.getEncoder().encodeToString(current.jwk().toPrivateKey().getEncoded()));
+        assertThat(column("SELECT public_jwk FROM signing_keys WHERE kid = '" + current.kid() + "'"))
+                .doesNotContain("\"d\"").doesNotContain("\"p\"");
+    }
+
+    @Test
+    void lockedChangeUpdatesStateAndTimes() {
+        SigningKey current = key(KeyState.CURRENT, 0);
+        keys.changeLocked(changes -> changes.insert(current));
+        Instant until = T0.plusSeconds(30);
+        Instant revoked = T0.plusSeconds(60);
+
+        keys.changeLocked(changes -> changes.update(changes.all().get(0)
+                .withState(KeyState.REVOKED, current.currentSince(), until, revoked)));
+
+        SigningKey read = keys.all().get(0);
+        assertThat(read.state()).isEqualTo(KeyState.REVOKED);
+        assertThat(read.currentSince()).isEqualTo(current.currentSince());
+        assertThat(read.currentUntil()).isEqualTo(until);
+        assertThat(read.revokedAt()).isEqualTo(revoked);
+    }
+
+    @Test
+    void lockedChangeIsRolledBackWhenItFails() {
+        SigningKey key = key(KeyState.NEXT, 0);
+
+        assertThatThrownBy(() -> keys.changeLocked(changes -> {
+            changes.insert(key);
+            throw new IllegalStateException("half-way");
+        })).hasStackTraceContaining("half-way");
+
+        assertThat(keys.all()).isEmpty();
+    }
+
+    /**
+     * Two nodes running "add a next key unless there is one" at once must add one key, not two:
+     * the second waits on the ring lock and then sees the first one's key.
+     */
+    @Test
+    void lockedChangesRunOneAtATime() throws Exception {
+        SigningKey first = key(KeyState.NEXT, 0);
+        SigningKey second = key(KeyState.NEXT, 1);
+        CountDownLatch firstInside = new CountDownLatch(1);
+        CountDownLatch secondInside = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<?> a = pool.submit(() -> keys.changeLocked(changes -> {
+                firstInside.countDown();
+                insertUnlessNext(changes, first);
+                // Without the lock the second change would get in here; with it, it cannot
+                // until this transaction ends, so this wait runs out.
+                await(secondInside, 300);
+            }));
+            assertThat(firstInside.await(30, TimeUnit.SECONDS)).isTrue();
+            Future<?> b = pool.submit(() -> keys.changeLocked(changes -> {
+                secondInside.countDown();
+                insertUnlessNext(changes, second);
+            }));
+            a.get(30, TimeUnit.SECONDS);
+            b.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(keys.all()).extracting(SigningKey::kid).containsExactly(first.kid());
+    }
+
+    @Test
+    void ringsStartingTogetherShareOneCurrentAndOneNextKey() throws Exception {
+        var ringA = new SigningKeyRing(keys, RSA, Clock.systemUTC());
+        var ringB = new SigningKeyRing(new JdbcSigningKeyStore(database.jdbi(), MASTER_KEY), RSA, Clock.systemUTC());
+
+        CompletableFuture.allOf(CompletableFuture.runAsync(ringA::ensureReady),
+                CompletableFuture.runAsync(ringB::ensureReady)).get(60, TimeUnit.SECONDS);
+        ringA.reload();
+
+        assertThat(keys.all()).extracting(SigningKey::state)
+                .containsExactlyInAnyOrder(KeyState.CURRENT, KeyState.NEXT);
+        assertThat(ringA.current().kid()).isEqualTo(ringB.current().kid());
+        assertThat(ringA.jwksJson()).isEqualTo(ringB.jwksJson());
+    }
+
+    /**
+     * A node restarting on a complete ring must not queue behind another node's key change (on
+     * H2 it would time out after two seconds): it only reads the ring.
+     */
+    @Test
+    void readyRingStartsWithoutWaitingForTheRingLock() throws Exception {
+        new SigningKeyRing(keys, RSA, Clock.systemUTC()).ensureReady();
+        CountDownLatch lockHeld = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        Future<?> otherNode = pool.submit(() -> keys.changeLocked(changes -> {
+            lockHeld.countDown();
+            await(release, 30_000);
+        }));
+        Future<?> start = null;
+        try {
+            assertThat(lockHeld.await(30, TimeUnit.SECONDS)).isTrue();
+            var restarting = new SigningKeyRing(new JdbcSigningKeyStore(database.jdbi(), MASTER_KEY), RSA,
+                    Clock.systemUTC());
+
+            start = pool.submit(restarting::ensureReady);
+            start.get(10, TimeUnit.SECONDS);
+
+            assertThat(restarting.current().state()).isEqualTo(KeyState.CURRENT);
+        } finally {
+            release.countDown();
+            // Both finish before the next test empties the tables, pass or fail.
+            otherNode.get(30, TimeUnit.SECONDS);
+            if (start != null) {
+                try {
+                    start.get(30, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException ignored) {
+                    // Already reported above.
+                }
+            }
+            pool.shutdownNow();
+        }
+    }
+
+    // --- helpers ---
+
+    private static <T> void assertPagesExact(Function<PageRequest, Page<T>> list, Function<T, String> id,
+                                             List<String> expected) {
+        int total = expected.size();
+        for (int perPage : new int[]{1, 2, 3, total, total + 1, 100}) {
+            List<String> seen = new ArrayList<>();
+            int pages = (total + perPage - 1) / perPage;
+            for (int page = 0; page < pages; page++) {
+                Page<T> result = list.apply(new PageRequest(page, perPage));
+                assertThat(result.total()).as("total, page %d of %d per page", page, perPage).isEqualTo(total);
+                int expectedSize = Math.min(perPage, total - page * perPage);
+                assertThat(result.items()).as("page %d of %d per page", page, perPage).hasSize(expectedSize);
+                result.items().forEach(item -> seen.add(id.apply(item)));
+            }
+            assertThat(seen).as("all pages of %d", perPage).containsExactlyElementsOf(expected);
+            // The page after the last is empty but still tells the total.
+            Page<T> beyond = list.apply(new PageRequest(pages, perPage));
+            assertThat(beyond.items()).as("page after the last, %d per page", perPage).isEmpty();
+            assertThat(beyond.total()).isEqualTo(total);
+        }
+        assertThat(list.apply(new PageRequest(1_000, 100)).items()).isEmpty();
+    }
+
+    private static void insertUnlessNext(dev.latchkey.server.keys.SigningKeyStore.Changes changes, SigningKey key) {
+        if (changes.all().stream().noneMatch(k -> k.state() == KeyState.NEXT)) {
+            changes.insert(key);
+        }
+    }
+
+    private static void await(CountDownLatch latch, long millis) {
+        try {
+            latch.await(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private String column(String sql) {
+        return database.jdbi().withHandle(h -> h.createQuery(sql).mapTo(String.class).one());
+    }
+
+    private static ResourceServer api(String id, String identifier, int second) {
+        Instant created = T0.plusSeconds(second);
+        return new ResourceServer(id, identifier, "API " + id, false, List.of(new ApiScope("read:things", "Read")),
+                SigningAlgorithm.RS256, null, 86_400, 7_200, false, false, false, TokenDialect.ACCESS_TOKEN,
+                created, created);
+    }
+
+    private static ResourceServer withSecret(ResourceServer api, String secret) {
+        return new ResourceServer(api.id(), api.identifier(), api.name(), api.system(), api.scopes(),
+                SigningAlgorithm.HS256, secret, api.tokenLifetime(), api.tokenLifetimeForWeb(),
+                api.allowOfflineAccess(), api.skipConsentForVerifiableFirstPartyClients(), api.enforcePolicies(),
+                api.tokenDialect(), api.createdAt(), api.updatedAt());
+    }
+
+    private static ResourceServer withIdentifier(ResourceServer api, String identifier) {
+        return new ResourceServer(api.id(), identifier, api.name(), api.system(), api.scopes(), api.signingAlg(),
+                api.signingSecret(), api.tokenLifetime(), api.tokenLifetimeForWeb(), api.allowOfflineAccess(),
+                api.skipConsentForVerifiableFirstPartyClients(), api.enforcePolicies(), api.tokenDialect(),
+                api.createdAt(), api.updatedAt());
+    }
+
+    private static Client client(String id, int second) {
+        Instant created = T0.plusSeconds(second);
+        String secret = "secret-of-" + id + "-with-enough-length-to-be-real";
+        return new Client(id, "Client " + id, null, AppType.NON_INTERACTIVE, true, false,
+                TokenEndpointAuthMethod.CLIENT_SECRET_POST,
+                new ClientSecret(SecretHash.of(secret), MASTER_KEY.seal(secret, "clients.client_secret")),
+                List.of("client_credentials"), List.of(), List.of(), List.of(), List.of(), JwtConfiguration.DEFAULT,
+                Map.of(), created, created);
+    }
+
+    private static ClientGrant grant(String id, String clientId, String audience, int second) {
+        return new ClientGrant(id, clientId, audience, List.of("read:things"), T0.plusSeconds(second));
+    }
+
+    private static SigningKey key(KeyState state, int second) {
+        Instant created = T0.plusSeconds(second);
+        var jwk = RSA.generate();
+        return new SigningKey(jwk.getKeyID(), state, jwk, created, state == KeyState.CURRENT ? created : null,
+                null, null);
+    }
+
+    private static byte[] bytes(int length, byte value) {
+        byte[] bytes = new byte[length];
+        java.util.Arrays.fill(bytes, value);
+        return bytes;
+    }
+}

@@ -192,7 +192,10 @@ public final class AccessTokenVerifier implements AutoCloseable {
             return this;
         }
 
-        /** The least time between two fetches triggered by unknown {@code kid}s; 30 s by default. */
+        /**
+         * The least time between a key fetch and one triggered by an unknown {@code kid}, and between two
+         * attempts at discovery while the issuer is down; 30 s by default.
+         */
         public Builder unknownKidRefetchInterval(Duration interval) {
             if (interval.isNegative()) {
                 throw new IllegalArgumentException("interval must not be negative");

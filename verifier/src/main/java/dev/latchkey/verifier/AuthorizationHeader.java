@@ -27,7 +27,8 @@ public final class AuthorizationHeader {
         String value = values.next().strip();
         if (values.hasNext()) {
             // RFC 6750 §3.1: more than one credential is a malformed request.
-            throw new TokenVerificationException(INVALID_REQUEST, "The request has more than one Authorization header");
+            throw new TokenVerificationException(INVALID_REQUEST,
+                    "The request has more than one Authorization header");
         }
         // RFC 7235 §2.1: the scheme is case-insensitive; RFC 6750 §2.1: "Bearer" 1*SP b64token.
         int space = value.indexOf(' ');
@@ -37,7 +38,8 @@ public final class AuthorizationHeader {
         }
         String token = space < 0 ? "" : value.substring(space + 1).strip();
         if (token.isEmpty() || token.indexOf(' ') >= 0) {
-            throw new TokenVerificationException(INVALID_REQUEST, "The Authorization header has no single Bearer token");
+            throw new TokenVerificationException(INVALID_REQUEST,
+                    "The Authorization header has no single Bearer token");
         }
         return token;
     }

@@ -1,6 +1,7 @@
 package dev.latchkey.verifier;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The three segments of a JWS in compact serialization (RFC 7515 §7.1), checked for shape only: every
@@ -12,6 +13,17 @@ record CompactJws(String header, String payload, String signature, byte[] signin
 
     /** Larger tokens are refused before anything is decoded. */
     static final int MAX_LENGTH = 64 * 1024;
+
+    /** The value of each base64url character (RFC 4648 §5), -1 for every other ASCII character. */
+    private static final byte[] SEXTETS = new byte[128];
+
+    static {
+        Arrays.fill(SEXTETS, (byte) -1);
+        String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+        for (int i = 0; i < alphabet.length(); i++) {
+            SEXTETS[alphabet.charAt(i)] = (byte) i;
+        }
+    }
 
     /** RFC 7519 §7.2: a JWT here has exactly two dots; anything else is not one (perhaps an opaque token). */
     static boolean looksLikeJwt(String token) {
@@ -33,11 +45,12 @@ record CompactJws(String header, String payload, String signature, byte[] signin
         }
         for (int i = 0; i < token.length(); i++) {
             char c = token.charAt(i);
-            if (!isBase64Url(c) && c != '.') {
+            if (c >= SEXTETS.length || (SEXTETS[c] < 0 && c != '.')) {
                 throw malformed("The access token is not base64url-encoded");
             }
         }
-        if (!canonicalEnd(token, first) || !canonicalEnd(token, second) || !canonicalEnd(token, token.length())) {
+        if (!canonicalEnd(token, 0, first) || !canonicalEnd(token, first + 1, second)
+                || !canonicalEnd(token, second + 1, token.length())) {
             throw malformed("The access token is not canonically base64url-encoded");
         }
         return new CompactJws(token.substring(0, first), token.substring(first + 1, second),
@@ -45,35 +58,17 @@ record CompactJws(String header, String payload, String signature, byte[] signin
     }
 
     /**
-     * RFC 4648 §3.5: in the segment ending at {@code end}, a last group of 2 or 3 characters carries 4 or 2
-     * unused bits, which must be zero; a last group of 1 character is impossible.
+     * RFC 4648 §3.5: in the segment from {@code start} to {@code end}, a last group of 2 or 3 characters carries
+     * 4 or 2 unused bits, which must be zero; a last group of 1 character is impossible.
      */
-    private static boolean canonicalEnd(String token, int end) {
-        int start = token.lastIndexOf('.', end - 1) + 1;
-        int value = sextet(token.charAt(end - 1));
+    private static boolean canonicalEnd(String token, int start, int end) {
+        int last = SEXTETS[token.charAt(end - 1)];
         return switch ((end - start) % 4) {
             case 1 -> false;
-            case 2 -> (value & 0x0f) == 0;
-            case 3 -> (value & 0x03) == 0;
+            case 2 -> (last & 0x0f) == 0;
+            case 3 -> (last & 0x03) == 0;
             default -> true;
         };
-    }
-
-    private static int sextet(char c) {
-        if (c >= 'A' && c <= 'Z') {
-            return c - 'A';
-        }
-        if (c >= 'a' && c <= 'z') {
-            return c - 'a' + 26;
-        }
-        if (c >= '0' && c <= '9') {
-            return c - '0' + 52;
-        }
-        return c == '-' ? 62 : 63;
-    }
-
-    private static boolean isBase64Url(char c) {
-        return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }
 
     private static TokenVerificationException malformed(String message) {

@@ -4,8 +4,9 @@ import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.text.ParseException;
 import java.util.Locale;
 import java.util.Map;
@@ -18,9 +19,10 @@ import static dev.latchkey.verifier.TokenVerificationException.Reason.UNSUPPORTE
 import static dev.latchkey.verifier.TokenVerificationException.Reason.WRONG_TYPE;
 
 /**
- * The JOSE header rules, in order: strict JSON, {@code alg} on the allow-list (never {@code none}), {@code typ}
- * of an access token, no {@code crit} extension. Key-bearing parameters ({@code jku}, {@code x5u}, {@code jwk},
- * {@code x5c}) are never consulted: keys come only from the issuer's JWKS (RFC 8725 §3.10).
+ * The JOSE header rules, in order: strict JSON ({@link StrictJson}), {@code alg} on the allow-list (never
+ * {@code none}), {@code typ} of an access token, no {@code crit} extension. Key-bearing parameters
+ * ({@code jku}, {@code x5u}, {@code jwk}, {@code x5c}) are never consulted: keys come only from the issuer's
+ * JWKS (RFC 8725 §3.10).
  * <p>
  * An issuer puts the same header on every token signed with one key, so headers whose signature has checked
  * out are remembered by their encoded form and not parsed again.
@@ -57,16 +59,14 @@ final class HeaderCheck {
     }
 
     private Accepted parse(String encoded) throws TokenVerificationException {
-        Base64URL base64 = new Base64URL(encoded);
-        String json = base64.decodeToString();
+        Base64URL base64 = new JdkDecodedBase64URL(encoded);
+        String json = new String(base64.decode(), StandardCharsets.UTF_8);
         Map<String, Object> members;
         try {
-            members = JSONObjectUtils.parse(json);
-        } catch (ParseException e) {
-            throw new TokenVerificationException(MALFORMED, "The access token's header is not a JSON object", e);
-        }
-        if (DuplicateMembers.worthChecking(members) && DuplicateMembers.in(json)) {
-            throw new TokenVerificationException(MALFORMED, "The access token's header has duplicate members");
+            members = StrictJson.parseObject(json);
+        } catch (IOException e) {
+            throw new TokenVerificationException(MALFORMED,
+                    "The access token's header is not a JSON object with distinct members", e);
         }
         // RFC 8725 §3.1: the algorithm is checked against the allow-list before anything else uses it.
         if (!(members.get("alg") instanceof String alg) || !allowed.contains(JWSAlgorithm.parse(alg))) {
@@ -79,7 +79,7 @@ final class HeaderCheck {
         } catch (ParseException e) {
             throw new TokenVerificationException(MALFORMED, "The access token's header is invalid", e);
         }
-        // RFC 8725 §3.11: explicit typing keeps other JWTs (ID tokens, logout tokens...) from passing as access tokens.
+        // RFC 8725 §3.11: explicit typing keeps other JWTs (logout tokens, ...) from passing as access tokens.
         JOSEObjectType type = header.getType();
         if (type == null || !ACCESS_TOKEN_TYPES.contains(type.getType().toLowerCase(Locale.ROOT))) {
             throw new TokenVerificationException(WRONG_TYPE, "The token is not an access token (typ)");

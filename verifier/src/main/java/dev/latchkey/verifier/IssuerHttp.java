@@ -68,7 +68,8 @@ final class IssuerHttp {
             pending.cancel(true);
             throw new IOException("timed out fetching " + request.uri(), e);
         } catch (ExecutionException e) {
-            Throwable cause = e.getCause() instanceof UncheckedIOException unchecked ? unchecked.getCause() : e.getCause();
+            Throwable cause = e.getCause() instanceof UncheckedIOException unchecked
+                    ? unchecked.getCause() : e.getCause();
             throw new IOException("could not fetch " + request.uri() + ": " + cause, cause);
         }
     }

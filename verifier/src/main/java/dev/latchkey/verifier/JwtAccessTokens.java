@@ -3,14 +3,10 @@ package dev.latchkey.verifier;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSVerifier;
-import com.nimbusds.jose.util.Base64URL;
-import com.nimbusds.jose.util.JSONObjectUtils;
-import com.nimbusds.jwt.JWTClaimsSet;
 
-import java.text.ParseException;
-import java.util.List;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.Set;
 
 import static dev.latchkey.verifier.TokenVerificationException.Reason.BAD_SIGNATURE;
 import static dev.latchkey.verifier.TokenVerificationException.Reason.DISALLOWED_ALGORITHM;
@@ -24,8 +20,8 @@ import static dev.latchkey.verifier.TokenVerificationException.Reason.UNKNOWN_KE
  *   <li>header: strict JSON, allowed {@code alg}, access-token {@code typ}, no {@code crit} ({@link HeaderCheck});</li>
  *   <li>key: by {@code kid} from the issuer's JWKS only, or the configured HS256 secret ({@link #verifierFor});</li>
  *   <li>signature, before any claim is read;</li>
- *   <li>claims: strict JSON, then {@code iss}, {@code aud}, {@code sub}, {@code exp}, {@code nbf}, {@code iat}
- *       ({@link ClaimsCheck}) and the types of {@code scope} and {@code permissions}.</li>
+ *   <li>claims: strict JSON ({@link StrictJson}), typed ({@link TokenClaims}), then {@code iss}, {@code aud},
+ *       {@code sub}, {@code exp}, {@code nbf}, {@code iat} ({@link ClaimsCheck}).</li>
  * </ol>
  */
 final class JwtAccessTokens {
@@ -48,7 +44,7 @@ final class JwtAccessTokens {
         HeaderCheck.Accepted header = headers.check(jws.header());
         JWSVerifier verifier = verifierFor(header);
         try {
-            if (!verifier.verify(header.header(), jws.signingInput(), new Base64URL(jws.signature()))) {
+            if (!verifier.verify(header.header(), jws.signingInput(), new JdkDecodedBase64URL(jws.signature()))) {
                 throw new TokenVerificationException(BAD_SIGNATURE, "The access token's signature is invalid");
             }
         } catch (JOSEException e) {
@@ -85,41 +81,16 @@ final class JwtAccessTokens {
     }
 
     private VerifiedToken claimsOf(String payload) throws TokenVerificationException {
-        String json = new Base64URL(payload).decodeToString();
+        String json = new String(new JdkDecodedBase64URL(payload).decode(), StandardCharsets.UTF_8);
         Map<String, Object> members;
-        JWTClaimsSet claims;
         try {
-            members = JSONObjectUtils.parse(json);
-            claims = JWTClaimsSet.parse(members);
-        } catch (ParseException e) {
-            throw new TokenVerificationException(MALFORMED, "The access token's claims are not valid JSON", e);
+            members = StrictJson.parseObject(json);
+        } catch (IOException e) {
+            throw new TokenVerificationException(MALFORMED,
+                    "The access token's claims are not a JSON object with distinct members", e);
         }
-        if (DuplicateMembers.worthChecking(members) && DuplicateMembers.in(json)) {
-            throw new TokenVerificationException(MALFORMED, "The access token's claims have duplicate members");
-        }
+        TokenClaims claims = TokenClaims.of(members);
         claimsCheck.check(claims);
-        return new VerifiedToken(members, claims.getSubject(), claims.getIssuer(), claims.getAudience(),
-                claims.getExpirationTime().toInstant(), scopesOf(members), permissionsOf(members), false);
-    }
-
-    /** RFC 9068 §2.2.3: {@code scope} is one space-separated string. */
-    private static Set<String> scopesOf(Map<String, Object> members) throws TokenVerificationException {
-        Object scope = members.get("scope");
-        if (scope != null && !(scope instanceof String)) {
-            throw new TokenVerificationException(MALFORMED, "The access token's scope is not a string");
-        }
-        return VerifiedToken.splitScope((String) scope);
-    }
-
-    /** Auth0 RBAC: {@code permissions} is an array of strings. */
-    private static Set<String> permissionsOf(Map<String, Object> members) throws TokenVerificationException {
-        Object permissions = members.get("permissions");
-        if (permissions == null) {
-            return Set.of();
-        }
-        if (permissions instanceof List<?> list && list.stream().allMatch(String.class::isInstance)) {
-            return Set.copyOf(list.stream().map(String.class::cast).toList());
-        }
-        throw new TokenVerificationException(MALFORMED, "The access token's permissions are not strings");
+        return VerifiedToken.ofJwt(claims);
     }
 }

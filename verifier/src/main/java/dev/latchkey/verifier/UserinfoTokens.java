@@ -12,9 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.regex.Pattern;
 
 import static dev.latchkey.verifier.TokenVerificationException.Reason.ISSUER_UNREACHABLE;
@@ -65,9 +63,7 @@ final class UserinfoTokens {
         if (answer.claims() == null) {
             throw new TokenVerificationException(REJECTED_BY_ISSUER, "The issuer did not accept the access token");
         }
-        Map<String, Object> claims = answer.claims();
-        return new VerifiedToken(claims, (String) claims.get("sub"), issuer, List.of(), null, Set.of(), Set.of(),
-                true);
+        return VerifiedToken.ofUserinfo(issuer, answer.claims());
     }
 
     private Answer ask(String token) throws TokenVerificationException {

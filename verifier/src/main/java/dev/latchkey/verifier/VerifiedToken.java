@@ -21,20 +21,35 @@ public final class VerifiedToken {
     private final String issuer;
     private final List<String> audience;
     private final Instant expiresAt;
-    private final Set<String> scopes;
+    private final String scope;
     private final Set<String> permissions;
+    /** Split from {@link #scope} on first use; racy but safe, as the set is immutable. */
+    private Set<String> scopes;
     private final boolean fromUserinfo;
 
-    VerifiedToken(Map<String, Object> claims, String subject, String issuer, List<String> audience,
-                  Instant expiresAt, Set<String> scopes, Set<String> permissions, boolean fromUserinfo) {
+    private VerifiedToken(Map<String, Object> claims, String subject, String issuer, List<String> audience,
+                          Instant expiresAt, String scope, Set<String> permissions, boolean fromUserinfo) {
         this.claims = Collections.unmodifiableMap(claims);
         this.subject = subject;
         this.issuer = issuer;
         this.audience = List.copyOf(audience);
         this.expiresAt = expiresAt;
-        this.scopes = Set.copyOf(scopes);
+        this.scope = scope;
         this.permissions = Set.copyOf(permissions);
         this.fromUserinfo = fromUserinfo;
+    }
+
+    /** A JWT access token whose claims passed {@link ClaimsCheck}. */
+    static VerifiedToken ofJwt(TokenClaims checked) {
+        Instant expiresAt = Instant.ofEpochSecond(Math.min(checked.expiresAt(), Instant.MAX.getEpochSecond()));
+        return new VerifiedToken(checked.members(), checked.subject(), checked.issuer(), checked.audience(),
+                expiresAt, checked.scope(), checked.permissions(), false);
+    }
+
+    /** An opaque token the issuer's userinfo endpoint vouched for, with its answer as the claims. */
+    static VerifiedToken ofUserinfo(String issuer, Map<String, Object> userinfo) {
+        return new VerifiedToken(userinfo, (String) userinfo.get("sub"), issuer, List.of(), null, null, Set.of(),
+                true);
     }
 
     /** {@code sub}: a user id such as {@code auth0|123}, or {@code <client_id>@clients} for machine-to-machine. */
@@ -64,15 +79,20 @@ public final class VerifiedToken {
 
     /** The granted scopes; empty for an opaque token, since userinfo does not disclose them. */
     public Set<String> scopes() {
-        return scopes;
+        Set<String> split = scopes;
+        if (split == null) {
+            split = splitScope(scope);
+            scopes = split;
+        }
+        return split;
     }
 
     public boolean hasScope(String scope) {
-        return scopes.contains(scope);
+        return scopes().contains(scope);
     }
 
     public boolean hasScopes(String... required) {
-        return scopes.containsAll(Arrays.asList(required));
+        return scopes().containsAll(Arrays.asList(required));
     }
 
     /** Auth0 RBAC {@code permissions} (APIs with "Add Permissions in the Access Token"). */
@@ -88,7 +108,7 @@ public final class VerifiedToken {
      * Throws {@link TokenVerificationException.Reason#INSUFFICIENT_SCOPE} unless every scope is granted.
      */
     public void requireScopes(String... required) throws TokenVerificationException {
-        require(scopes, required, "The access token lacks a required scope");
+        require(scopes(), required, "The access token lacks a required scope");
     }
 
     /** As {@link #requireScopes}, against the {@code permissions} claim. */
@@ -118,7 +138,7 @@ public final class VerifiedToken {
     }
 
     /** Splits a space-separated {@code scope} value; extra spaces are tolerated. */
-    static Set<String> splitScope(String scope) {
+    private static Set<String> splitScope(String scope) {
         if (scope == null || scope.isBlank()) {
             return Set.of();
         }
@@ -133,6 +153,6 @@ public final class VerifiedToken {
 
     @Override
     public String toString() {
-        return "VerifiedToken[sub=" + subject + ", aud=" + audience + ", scopes=" + scopes + "]";
+        return "VerifiedToken[sub=" + subject + ", aud=" + audience + ", scopes=" + scopes() + "]";
     }
 }

@@ -229,7 +229,8 @@ class AccessTokenVerifierTest {
 
     static void assertReason(ThrowingCall call, TokenVerificationException.Reason reason) {
         assertThatThrownBy(call::run)
-                .isInstanceOfSatisfying(TokenVerificationException.class, e -> assertThat(e.reason()).isEqualTo(reason));
+                .isInstanceOfSatisfying(TokenVerificationException.class,
+                        e -> assertThat(e.reason()).isEqualTo(reason));
     }
 
     @FunctionalInterface

@@ -221,7 +221,7 @@ class HostileTokensTest {
         assertReason(() -> verifier.verify(token.substring(0, token.length() - 10)), BAD_SIGNATURE);
     }
 
-    /** Refused on length alone, even when validly signed: nothing over 64 KB is decoded. */
+    /** Refused on length alone, even when validly signed: nothing over 64 KB is decoded (resource exhaustion). */
     @Test
     void refusesOversizedTokensBeforeParsing() {
         String huge = issuer.token(c -> c.claim("padding", "x".repeat(70_000)));
@@ -263,8 +263,8 @@ class HostileTokensTest {
     }
 
     /**
-     * RFC 7515 §5.2 step 4, RFC 7519 §7.2 step 3, RFC 8725 §3.x (parser differentials): duplicate member
-     * names in the header or the claims, at any depth, are refused even with a valid signature.
+     * RFC 7515 §5.2 step 4, RFC 7519 §7.2 step 3, RFC 8259 §4: duplicate member names in the header or the
+     * claims, at any depth, are refused even with a valid signature, since parsers disagree on which one wins.
      */
     @Test
     void refusesDuplicateMembers() {

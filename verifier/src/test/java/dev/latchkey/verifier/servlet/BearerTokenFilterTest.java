@@ -89,7 +89,8 @@ class BearerTokenFilterTest {
 
     @Test
     void refusesAnInvalidTokenWithInvalidToken() throws Exception {
-        HttpResponse<String> response = client.get("/patients/1", "Bearer " + issuer.token(c -> c.expirationTime(new Date(0))));
+        String expired = issuer.token(c -> c.expirationTime(new Date(0)));
+        HttpResponse<String> response = client.get("/patients/1", "Bearer " + expired);
 
         assertThat(response.statusCode()).isEqualTo(401);
         assertThat(challenge(response)).isEqualTo("Bearer realm=\"" + REALM

@@ -2,6 +2,7 @@ package dev.latchkey.server.cli;
 
 import dev.latchkey.server.Latchkey;
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.http.TrustedProxies;
 import dev.latchkey.server.management.ManagementBootstrap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -104,6 +105,7 @@ public final class ServeCommand implements Callable<Integer> {
                 : "jdbc:h2:file:" + data.resolve("latchkey").toAbsolutePath();
         List<String> proxies = trustedProxies == null || trustedProxies.isBlank() ? List.of()
                 : Arrays.asList(trustedProxies.split(","));
+        TrustedProxies.parse(proxies); // fail early, with exit code 2, on a bad entry
         return new Settings(port, bind, Settings.normaliseIssuer(issuerValue), data, url,
                 blankToNull(databaseUser), blankToNull(databasePassword), blankToNull(masterKey),
                 blankToNull(bootstrapClientId), blankToNull(bootstrapClientSecret), tlsCertFile, tlsKeyFile, proxies);

@@ -20,6 +20,11 @@ import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.security.KeyStore;
+import java.util.List;
 import java.util.function.Consumer;
 
 /**
@@ -41,13 +46,12 @@ public final class HttpServer {
     }
 
     public static HttpServer start(Settings settings, RequestOrigin origin, Consumer<RoutesConfig> routes) {
+        KeyStore tlsKeys = settings.tls() ? PemKeyMaterial.load(settings.tlsCertFile(), settings.tlsKeyFile()) : null;
         Javalin app = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.startup.showOldJavalinVersionWarning = false;
             config.http.prefer405over404 = true;
             config.http.generateEtags = false;
-            config.jetty.host = settings.bind();
-            config.jetty.port = settings.port();
             QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
             pool.setName("latchkey-http");
             config.jetty.threadPool = pool;
@@ -55,8 +59,10 @@ public final class HttpServer {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
             });
-            if (settings.tls()) {
-                config.jetty.addConnector((server, http) -> httpsConnector(server, http, settings));
+            for (String host : listenAddresses(settings.bind())) {
+                config.jetty.addConnector((server, http) -> tlsKeys != null
+                        ? httpsConnector(server, http, tlsKeys, settings.port(), host)
+                        : plainConnector(server, http, settings.port(), host));
             }
             config.routes.before(ctx -> securityHeaders(ctx, origin));
             routes.accept(config.routes);
@@ -77,10 +83,39 @@ public final class HttpServer {
         app.stop();
     }
 
+    /**
+     * The default loopback bind listens on both 127.0.0.1 and [::1]: the issuer says
+     * {@code localhost}, which clients may resolve to either.
+     */
+    static List<String> listenAddresses(String bind) {
+        boolean loopback = bind.equals(Settings.DEFAULT_BIND) || bind.equals("localhost");
+        if (loopback && ipv6LoopbackAvailable()) {
+            return List.of("127.0.0.1", "::1");
+        }
+        return List.of(loopback ? "127.0.0.1" : bind);
+    }
+
+    private static boolean ipv6LoopbackAvailable() {
+        try {
+            NetworkInterface lo = NetworkInterface.getByInetAddress(InetAddress.getByName("::1"));
+            return lo != null && lo.isUp();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static ServerConnector plainConnector(org.eclipse.jetty.server.Server server, HttpConfiguration http,
+                                                  int port, String host) {
+        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setHost(host);
+        connector.setPort(port);
+        return connector;
+    }
+
     private static ServerConnector httpsConnector(org.eclipse.jetty.server.Server server, HttpConfiguration http,
-                                                  Settings settings) {
+                                                  KeyStore keys, int port, String host) {
         SslContextFactory.Server ssl = new SslContextFactory.Server();
-        ssl.setKeyStore(PemKeyMaterial.load(settings.tlsCertFile(), settings.tlsKeyFile()));
+        ssl.setKeyStore(keys);
         ssl.setKeyStorePassword(new String(PemKeyMaterial.PASSWORD));
         HttpConfiguration https = new HttpConfiguration(http);
         SecureRequestCustomizer customizer = new SecureRequestCustomizer();
@@ -89,8 +124,8 @@ public final class HttpServer {
         https.addCustomizer(customizer);
         ServerConnector connector = new ServerConnector(server,
                 new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
-        connector.setHost(settings.bind());
-        connector.setPort(settings.port());
+        connector.setHost(host);
+        connector.setPort(port);
         return connector;
     }
 

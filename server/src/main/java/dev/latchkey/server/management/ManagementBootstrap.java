@@ -21,6 +21,9 @@ import dev.latchkey.server.registry.TokenDialect;
 import dev.latchkey.server.registry.TokenEndpointAuthMethod;
 import dev.latchkey.server.store.DuplicateKeyException;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,6 +40,8 @@ import java.util.Optional;
  * {@code <dataDir>/bootstrap.json}, else are generated into that file (mode 0600).
  */
 public final class ManagementBootstrap {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ManagementBootstrap.class);
 
     /** The bootstrap client's credentials; {@code file} is where they were written, or null. */
     public record Credentials(String clientId, String clientSecret, Path file, boolean generated) {
@@ -88,7 +93,9 @@ public final class ManagementBootstrap {
                     api.tokenLifetime(), api.tokenLifetimeForWeb(), false, false, false, api.tokenDialect(),
                     api.createdAt(), now));
             if (!previous.equals(audience)) {
-                grants.deleteByAudience(previous);
+                LOG.warn("The issuer changed: the Management API audience moves from {} to {}, with its client "
+                        + "grants. Every node of a cluster must share one LATCHKEY_ISSUER.", previous, audience);
+                grants.moveAudience(previous, audience);
             }
         }
     }

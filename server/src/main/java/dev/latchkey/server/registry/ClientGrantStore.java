@@ -22,6 +22,9 @@ public interface ClientGrantStore {
 
     boolean delete(String id);
 
+    /** Points every grant for {@code from} at {@code to} (the Management API after an issuer change). */
+    void moveAudience(String from, String to);
+
     /** Removes every grant for an audience (when its API is deleted). */
     void deleteByAudience(String audience);
 }

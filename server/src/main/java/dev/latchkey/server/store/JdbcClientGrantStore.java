@@ -88,6 +88,12 @@ public final class JdbcClientGrantStore implements ClientGrantStore {
     }
 
     @Override
+    public void moveAudience(String from, String to) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE client_grants SET audience = :to WHERE audience = :from")
+                .bind("from", from).bind("to", to).execute());
+    }
+
+    @Override
     public void deleteByAudience(String audience) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM client_grants WHERE audience = :audience")
                 .bind("audience", audience).execute());

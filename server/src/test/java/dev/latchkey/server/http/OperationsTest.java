@@ -53,6 +53,19 @@ class OperationsTest {
     }
 
     @Test
+    void theDefaultLoopbackBindAnswersOnIpv4AndIpv6() {
+        // The issuer says "localhost", which a client may resolve to 127.0.0.1 or ::1.
+        org.junit.jupiter.api.Assumptions.assumeTrue(HttpServer.listenAddresses("127.0.0.1").contains("::1"),
+                "no IPv6 loopback on this machine");
+        int port = server.latchkey().port();
+        for (String host : new String[] {"127.0.0.1", "[::1]"}) {
+            HttpResponse<String> response = server.send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create("http://" + host + ":" + port + "/health/live")));
+            assertThat(response.statusCode()).as(host).isEqualTo(200);
+        }
+    }
+
+    @Test
     void unknownPathsGetAJsonNotFound() {
         HttpResponse<String> response = server.get("no/such/thing");
         assertThat(response.statusCode()).isEqualTo(404);

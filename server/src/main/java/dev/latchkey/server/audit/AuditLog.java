@@ -1,0 +1,5 @@
+package dev.latchkey.server.audit;
+
+public interface AuditLog {
+    void record(LogEvent event);
+}

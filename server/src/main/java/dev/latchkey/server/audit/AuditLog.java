@@ -1,5 +1,0 @@
-package dev.latchkey.server.audit;
-
-public interface AuditLog {
-    void record(LogEvent event);
-}

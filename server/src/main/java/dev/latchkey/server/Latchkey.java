@@ -1,11 +1,19 @@
 package dev.latchkey.server;
 
 import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
+import dev.latchkey.server.audit.AuditLog;
+import dev.latchkey.server.audit.QueuedAuditLog;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.http.HttpServer;
 import dev.latchkey.server.http.OperationsEndpoints;
 import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.http.TrustedProxies;
+import dev.latchkey.server.identity.Argon2Cost;
+import dev.latchkey.server.identity.BruteForceProtection;
+import dev.latchkey.server.identity.DatabaseUserDirectory;
+import dev.latchkey.server.identity.DefaultConnection;
+import dev.latchkey.server.identity.PasswordHasher;
+import dev.latchkey.server.identity.UserDirectory;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RsaKeyFactory;
 import dev.latchkey.server.keys.SigningKeyRing;
@@ -19,6 +27,11 @@ import dev.latchkey.server.oauth.TokenEndpoint;
 import dev.latchkey.server.oauth.grant.ClientCredentialsGrant;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.store.Database;
+import dev.latchkey.server.store.ExpiredRowSweeper;
+import dev.latchkey.server.store.JdbcConnectionStore;
+import dev.latchkey.server.store.JdbcLogStore;
+import dev.latchkey.server.store.JdbcLoginFailureStore;
+import dev.latchkey.server.store.JdbcUserStore;
 import dev.latchkey.server.store.JdbcClientGrantStore;
 import dev.latchkey.server.store.JdbcClientStore;
 import dev.latchkey.server.store.JdbcResourceServerStore;
@@ -45,27 +58,39 @@ public final class Latchkey implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Latchkey.class);
     /** How often a node re-reads the key ring, so a rotation elsewhere reaches it. */
     private static final long KEY_RING_RELOAD_SECONDS = 10;
+    /** How often expired rows (log entries, login failure counters, ...) are swept. */
+    private static final long SWEEP_SECONDS = 60;
 
     private final Settings settings;
     private final Database database;
     private final HttpServer http;
     private final ScheduledExecutorService background;
     private final ManagementBootstrap.Credentials bootstrap;
+    private final QueuedAuditLog auditLog;
+    private final UserDirectory users;
 
     private Latchkey(Settings settings, Database database, HttpServer http, ScheduledExecutorService background,
-                     ManagementBootstrap.Credentials bootstrap) {
+                     ManagementBootstrap.Credentials bootstrap, QueuedAuditLog auditLog, UserDirectory users) {
         this.settings = settings;
         this.database = database;
         this.http = http;
         this.background = background;
         this.bootstrap = bootstrap;
+        this.auditLog = auditLog;
+        this.users = users;
     }
 
     public static Latchkey start(Settings settings) {
+        return start(settings, Argon2Cost.OWASP);
+    }
+
+    /** Starts with another Argon2id cost for new password hashes (tests use a cheaper one). */
+    public static Latchkey start(Settings settings, Argon2Cost passwordCost) {
         String cryptoProvider = installFastCrypto();
         Clock clock = Clock.systemUTC();
         MasterKey masterKey = MasterKey.load(settings.masterKey(), settings.dataDir());
         Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
+        QueuedAuditLog auditLog = null;
         try {
             var jdbi = database.jdbi();
             var apis = new JdbcResourceServerStore(jdbi, masterKey);
@@ -77,6 +102,16 @@ public final class Latchkey implements AutoCloseable {
             var credentials = new ManagementBootstrap(apis, clients, grants, masterKey, clock)
                     .ensure(settings.managementAudience(), settings.bootstrapClientId(),
                             settings.bootstrapClientSecret(), settings.dataDir());
+
+            var connections = new JdbcConnectionStore(jdbi);
+            DefaultConnection.ensure(connections, clock);
+            var logStore = new JdbcLogStore(jdbi);
+            auditLog = new QueuedAuditLog(logStore, clock);
+            var userStore = new JdbcUserStore(jdbi);
+            var loginFailures = new JdbcLoginFailureStore(jdbi);
+            var passwords = new PasswordHasher(passwordCost);
+            var bruteForce = new BruteForceProtection(loginFailures);
+            var users = new DatabaseUserDirectory(userStore, passwords, bruteForce, auditLog, clock);
 
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var lookups = new RegistryLookups(clients, apis, grants);
@@ -109,9 +144,15 @@ public final class Latchkey implements AutoCloseable {
             });
             background.scheduleWithFixedDelay(() -> reloadQuietly(ring), KEY_RING_RELOAD_SECONDS,
                     KEY_RING_RELOAD_SECONDS, TimeUnit.SECONDS);
+            background.scheduleWithFixedDelay(new ExpiredRowSweeper(
+                    List.of(logStore::deleteExpired, loginFailures::deleteExpired), clock),
+                    SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
             LOG.info("Signing with {} (crypto provider: {})", ring.current().kid(), cryptoProvider);
-            return new Latchkey(settings, database, http, background, credentials);
+            return new Latchkey(settings, database, http, background, credentials, auditLog, users);
         } catch (RuntimeException e) {
+            if (auditLog != null) {
+                auditLog.close();
+            }
             database.close();
             throw e;
         }
@@ -129,10 +170,20 @@ public final class Latchkey implements AutoCloseable {
         return bootstrap;
     }
 
+    /** The users of database connections (login page, password grant). */
+    public UserDirectory users() {
+        return users;
+    }
+
+    public AuditLog auditLog() {
+        return auditLog;
+    }
+
     @Override
     public void close() {
         background.shutdownNow();
         http.stop();
+        auditLog.close();
         database.close();
     }
 

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.Latchkey;
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.identity.Argon2Cost;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -27,6 +28,8 @@ import java.util.function.UnaryOperator;
 public final class TestServer implements AutoCloseable {
 
     public static final ObjectMapper JSON = new ObjectMapper();
+    /** A cheap Argon2id cost so tests that create users stay fast; production uses {@link Argon2Cost#OWASP}. */
+    public static final Argon2Cost CHEAP_PASSWORDS = new Argon2Cost(256, 1, 1);
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final Latchkey latchkey;
@@ -44,13 +47,18 @@ public final class TestServer implements AutoCloseable {
 
     /** Starts with default test settings, changed by {@code customise}. */
     public static TestServer start(UnaryOperator<Settings> customise) {
+        return start(customise, CHEAP_PASSWORDS);
+    }
+
+    /** Starts with default test settings changed by {@code customise}, hashing passwords at {@code cost}. */
+    public static TestServer start(UnaryOperator<Settings> customise, Argon2Cost cost) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("latchkey-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new TestServer(Latchkey.start(customise.apply(defaults(freePort(), dataDir))), dataDir);
+        return new TestServer(Latchkey.start(customise.apply(defaults(freePort(), dataDir)), cost), dataDir);
     }
 
     public static Settings defaults(int port, Path dataDir) {

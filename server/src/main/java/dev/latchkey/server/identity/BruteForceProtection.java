@@ -1,0 +1,103 @@
+package dev.latchkey.server.identity;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.Optional;
+
+/**
+ * Auth0's brute-force protection: after {@value #PAIR_THRESHOLD} failed logins for one account from one
+ * IP, that pair is blocked until an administrator unblocks it ({@code DELETE /api/v2/user-blocks/{id}}),
+ * the password changes, or {@link #PAIR_BLOCK} passes; a successful login resets the count. Across
+ * accounts, an IP with {@value #IP_CEILING} failures within {@link #IP_WINDOW} is refused until the
+ * window ends (credential stuffing). Accounts are identified by a digest of connection and email,
+ * so unknown emails are counted and blocked exactly like known ones.
+ */
+public final class BruteForceProtection {
+
+    /** Auth0: "Brute-force protection ... 10 failed login attempts" per user and IP. */
+    public static final int PAIR_THRESHOLD = 10;
+    /** How long a blocked pair stays blocked without an unblock; also how long counts are remembered. */
+    public static final Duration PAIR_BLOCK = Duration.ofDays(30);
+    public static final int IP_CEILING = 100;
+    public static final Duration IP_WINDOW = Duration.ofHours(1);
+
+    private final LoginFailureStore store;
+
+    public BruteForceProtection(LoginFailureStore store) {
+        this.store = store;
+    }
+
+    /** The end of a block on this attempt, if one is in force. */
+    public Optional<Instant> blockedUntil(String subject, String ip, Instant now) {
+        Instant windowStart = windowStart(now);
+        if (store.ipFailures(ip, windowStart) >= IP_CEILING) {
+            return Optional.of(windowStart.plus(IP_WINDOW));
+        }
+        return store.pair(subject, ip)
+                .filter(LoginFailureStore.PairState::blocked)
+                .map(state -> state.blockedAt().plus(PAIR_BLOCK))
+                .filter(until -> until.isAfter(now));
+    }
+
+    /** Counts a failure; says whether this one tripped a block, and until when. */
+    public Failure recordFailure(String subject, String ip, Instant now) {
+        LoginFailureStore.PairState pair = store.recordPairFailure(subject, ip, PAIR_THRESHOLD, now,
+                now.plus(PAIR_BLOCK));
+        Instant windowStart = windowStart(now);
+        int ipFailures = store.recordIpFailure(ip, windowStart, windowStart.plus(IP_WINDOW));
+        // Exactly equal: concurrent failures on other nodes cannot both report the trip.
+        boolean pairTripped = pair.failures() == PAIR_THRESHOLD && pair.blocked();
+        boolean ipTripped = ipFailures == IP_CEILING;
+        Instant until = null;
+        if (pair.blocked()) {
+            until = pair.blockedAt().plus(PAIR_BLOCK);
+        } else if (ipFailures >= IP_CEILING) {
+            until = windowStart.plus(IP_WINDOW);
+        }
+        return new Failure(pairTripped, ipTripped, until, pair.failures());
+    }
+
+    public void recordSuccess(String subject, String ip) {
+        store.clearPair(subject, ip);
+    }
+
+    /** Lifts every block and count of an account; answers whether anything was lifted. */
+    public boolean unblock(String connection, String email) {
+        return store.clearSubject(subject(connection, email)) > 0;
+    }
+
+    public java.util.List<String> blockedIps(String connection, String email) {
+        return store.blockedIps(subject(connection, email));
+    }
+
+    /** SHA-256 of connection and lowercased email, hex. */
+    public static String subject(String connection, String email) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(
+                    (connection + "\n" + email.toLowerCase(Locale.ROOT)).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    }
+
+    private static Instant windowStart(Instant now) {
+        long window = IP_WINDOW.toMillis();
+        return Instant.ofEpochMilli(now.toEpochMilli() / window * window);
+    }
+
+    /**
+     * One counted failure. {@code until} is set when the attempt is now blocked; {@code pairTripped} and
+     * {@code ipTripped} are true only for the failure that reached the threshold.
+     */
+    public record Failure(boolean pairTripped, boolean ipTripped, Instant until, int pairFailures) {
+        public boolean blocked() {
+            return until != null;
+        }
+    }
+}

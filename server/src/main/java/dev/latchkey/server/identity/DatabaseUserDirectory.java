@@ -1,0 +1,116 @@
+package dev.latchkey.server.identity;
+
+import dev.latchkey.server.audit.AuditLog;
+import dev.latchkey.server.audit.LogEvent;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The users of database connections, as the login page and the password grant see them. A login
+ * runs in a fixed order: brute-force blocks → password check (a dummy hash for unknown emails, so
+ * both cost the same) → count the failure or reset the count → the admin block → record the login
+ * (re-hashing an imported or cheaper hash with the current Argon2id cost). Every outcome is logged.
+ */
+public final class DatabaseUserDirectory implements UserDirectory {
+
+    private final UserStore users;
+    private final PasswordHasher hasher;
+    private final BruteForceProtection protection;
+    private final AuditLog log;
+    private final Clock clock;
+
+    public DatabaseUserDirectory(UserStore users, PasswordHasher hasher, BruteForceProtection protection,
+                                 AuditLog log, Clock clock) {
+        this.users = users;
+        this.hasher = hasher;
+        this.protection = protection;
+        this.log = log;
+        this.clock = clock;
+    }
+
+    @Override
+    public Optional<User> findById(String userId) {
+        return userId == null ? Optional.empty() : users.findById(userId);
+    }
+
+    @Override
+    public Optional<User> findByEmail(String connection, String email) {
+        if (connection == null || email == null) {
+            return Optional.empty();
+        }
+        return users.findByEmail(connection, normaliseEmail(email));
+    }
+
+    @Override
+    public LoginResult login(LoginAttempt attempt) {
+        String connection = attempt.connection() == null ? DEFAULT_CONNECTION : attempt.connection();
+        String email = attempt.email() == null ? "" : normaliseEmail(attempt.email());
+        String ip = attempt.ipAddress() == null ? "unknown" : attempt.ipAddress();
+        String subject = BruteForceProtection.subject(connection, email);
+        Instant now = clock.instant();
+
+        Optional<Instant> blocked = protection.blockedUntil(subject, ip, now);
+        if (blocked.isPresent()) {
+            // Not logged per attempt: the block itself was logged (limit_wc / limit_mu) when it tripped.
+            return new LoginResult.TooManyAttempts(blocked.get());
+        }
+
+        Optional<UserStore.Credentials> found = email.isEmpty() ? Optional.empty()
+                : users.credentials(connection, email);
+        boolean passwordMatches = found.isPresent() && found.get().passwordHash() != null
+                ? hasher.verify(attempt.password(), found.get().passwordHash())
+                : hasher.verifyNothing(attempt.password());
+        if (!passwordMatches) {
+            String userId = found.map(c -> c.user().userId()).orElse(null);
+            // Auth0: fu = invalid email or username, fp = incorrect password.
+            record(attempt, found.isPresent() ? "fp" : "fu", "Wrong email or password.", userId, email,
+                    connection, ip);
+            BruteForceProtection.Failure failure = protection.recordFailure(subject, ip, now);
+            if (failure.pairTripped()) {
+                record(attempt, "limit_wc", "Blocked account: " + BruteForceProtection.PAIR_THRESHOLD
+                        + " failed login attempts from this IP", userId, email, connection, ip);
+            }
+            if (failure.ipTripped()) {
+                record(attempt, "limit_mu", "Blocked IP address: " + BruteForceProtection.IP_CEILING
+                        + " failed login attempts across accounts", null, null, connection, ip);
+            }
+            if (failure.blocked()) {
+                return new LoginResult.TooManyAttempts(failure.until());
+            }
+            return new LoginResult.WrongCredentials();
+        }
+
+        User user = found.get().user();
+        protection.recordSuccess(subject, ip);
+        if (user.blocked()) {
+            record(attempt, "f", "user is blocked", user.userId(), email, connection, ip);
+            return new LoginResult.UserBlocked();
+        }
+        if (hasher.needsRehash(found.get().passwordHash())) {
+            users.updatePasswordHash(user.userId(), hasher.hash(attempt.password()), now);
+        }
+        users.recordLogin(user.userId(), now, ip);
+        record(attempt, "s", "Successful login", user.userId(), email, connection, ip);
+        return new LoginResult.Success(new User(user.userId(), user.connection(), user.email(), user.emailVerified(),
+                user.name(), user.givenName(), user.familyName(), user.nickname(), user.picture(),
+                user.userMetadata(), user.appMetadata(), user.blocked(), user.createdAt(), user.updatedAt(), now,
+                user.loginsCount() + 1));
+    }
+
+    /** Emails are compared lowercased (Auth0 database connections treat them case-insensitively). */
+    public static String normaliseEmail(String email) {
+        return email.trim().toLowerCase(Locale.ROOT);
+    }
+
+    private void record(LoginAttempt attempt, String type, String description, String userId, String userName,
+                        String connection, String ip) {
+        Map<String, Object> details = attempt.userAgent() == null ? Map.of()
+                : Map.of("user_agent", attempt.userAgent());
+        log.record(new LogEvent(type, description, attempt.clientId(), attempt.clientName(), userId, userName, ip,
+                connection, details));
+    }
+}

@@ -1,0 +1,114 @@
+package dev.latchkey.server.identity;
+
+import dev.latchkey.server.keys.RandomStrings;
+import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.bouncycastle.crypto.params.Argon2Parameters;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Hashes passwords with Argon2id (RFC 9106) into PHC strings
+ * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}, unpadded standard base64) and verifies them,
+ * as well as bcrypt hashes imported from Auth0 or elsewhere ({@code $2a$}, {@code $2b$}, {@code $2y$}).
+ */
+public final class PasswordHasher {
+
+    private static final int SALT_BYTES = 16;
+    private static final int HASH_BYTES = 32;
+    private static final Pattern ARGON2ID = Pattern.compile(
+            "\\$argon2id\\$v=19\\$m=(\\d{1,8}),t=(\\d{1,4}),p=(\\d{1,3})\\$([A-Za-z0-9+/]{11,})\\$([A-Za-z0-9+/]{16,})");
+    private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}");
+    private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
+    private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
+
+    private final Argon2Cost cost;
+    /** Verified against when the email is unknown, so that case costs what a wrong password costs. */
+    private final String dummyHash;
+
+    public PasswordHasher(Argon2Cost cost) {
+        this.cost = cost;
+        this.dummyHash = hash(RandomStrings.base64url(24));
+    }
+
+    public Argon2Cost cost() {
+        return cost;
+    }
+
+    public String hash(String password) {
+        byte[] salt = RandomStrings.bytes(SALT_BYTES);
+        byte[] out = argon2(password, salt, cost, HASH_BYTES);
+        return "$argon2id$v=19$m=" + cost.memoryKib() + ",t=" + cost.iterations() + ",p=" + cost.parallelism()
+                + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
+    }
+
+    /** Constant-time check of {@code password} against a stored Argon2id or bcrypt hash. */
+    public boolean verify(String password, String stored) {
+        if (password == null || stored == null) {
+            return false;
+        }
+        Matcher argon = ARGON2ID.matcher(stored);
+        if (argon.matches()) {
+            Argon2Cost storedCost;
+            byte[] salt;
+            byte[] expected;
+            try {
+                storedCost = new Argon2Cost(Integer.parseInt(argon.group(1)), Integer.parseInt(argon.group(2)),
+                        Integer.parseInt(argon.group(3)));
+                salt = B64_DECODER.decode(argon.group(4));
+                expected = B64_DECODER.decode(argon.group(5));
+            } catch (IllegalArgumentException e) {
+                return false;
+            }
+            return MessageDigest.isEqual(argon2(password, salt, storedCost, expected.length), expected);
+        }
+        if (isBcrypt(stored)) {
+            try {
+                return OpenBSDBCrypt.checkPassword(stored, password.toCharArray());
+            } catch (IllegalArgumentException e) {
+                return false; // e.g. a password longer than bcrypt's 72 bytes
+            }
+        }
+        return false;
+    }
+
+    /** Spends the time of one verification and answers false: for unknown users. */
+    public boolean verifyNothing(String password) {
+        verify(password == null ? "" : password, dummyHash);
+        return false;
+    }
+
+    /** True when {@code stored} is not Argon2id at the configured cost (bcrypt, or cheaper Argon2id). */
+    public boolean needsRehash(String stored) {
+        Matcher argon = ARGON2ID.matcher(stored);
+        if (!argon.matches()) {
+            return true;
+        }
+        return cost.weakerThanThis(new Argon2Cost(Integer.parseInt(argon.group(1)),
+                Integer.parseInt(argon.group(2)), Integer.parseInt(argon.group(3))));
+    }
+
+    /** An imported hash this server can verify: bcrypt {@code $2a$}, {@code $2b$} or {@code $2y$}. */
+    public static boolean isBcrypt(String hash) {
+        return hash != null && BCRYPT.matcher(hash).matches();
+    }
+
+    private static byte[] argon2(String password, byte[] salt, Argon2Cost cost, int length) {
+        Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+                .withVersion(Argon2Parameters.ARGON2_VERSION_13)
+                .withMemoryAsKB(cost.memoryKib())
+                .withIterations(cost.iterations())
+                .withParallelism(cost.parallelism())
+                .withSalt(salt)
+                .build();
+        Argon2BytesGenerator generator = new Argon2BytesGenerator();
+        generator.init(parameters);
+        byte[] out = new byte[length];
+        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        return out;
+    }
+}

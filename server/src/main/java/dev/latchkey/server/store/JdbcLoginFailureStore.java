@@ -1,0 +1,147 @@
+package dev.latchkey.server.store;
+
+import dev.latchkey.server.identity.LoginFailureStore;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementException;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Counters as rows updated in place: {@code UPDATE ... SET failures = failures + 1}, and an INSERT
+ * when there is no row yet (retrying the UPDATE when another node inserted first). Plain statements
+ * in autocommit, so the same code is atomic on H2 and PostgreSQL without dialect-specific upserts.
+ */
+public final class JdbcLoginFailureStore implements LoginFailureStore {
+
+    private final Jdbi jdbi;
+
+    public JdbcLoginFailureStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public Optional<PairState> pair(String subject, String ip) {
+        return jdbi.withHandle(h -> readPair(h, subject, ip));
+    }
+
+    @Override
+    public PairState recordPairFailure(String subject, String ip, int threshold, Instant now, Instant expiresAt) {
+        return jdbi.withHandle(h -> {
+            if (incrementPair(h, subject, ip, threshold, now, expiresAt) == 0) {
+                try {
+                    h.createUpdate("""
+                                    INSERT INTO login_failures (subject_hash, ip, failures, blocked_at, updated_at,
+                                        expires_at)
+                                    VALUES (:subject, :ip, 1, :blocked_at, :now, :expires_at)""")
+                            .bind("subject", subject).bind("ip", ip)
+                            .bind("blocked_at", threshold <= 1 ? Long.valueOf(Times.millis(now)) : null)
+                            .bind("now", Times.millis(now)).bind("expires_at", Times.millis(expiresAt))
+                            .execute();
+                } catch (StatementException e) {
+                    if (!UniqueViolations.is(e)) {
+                        throw e;
+                    }
+                    incrementPair(h, subject, ip, threshold, now, expiresAt);
+                }
+            }
+            return readPair(h, subject, ip).orElse(new PairState(1, null));
+        });
+    }
+
+    @Override
+    public void clearPair(String subject, String ip) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM login_failures WHERE subject_hash = :subject AND ip = :ip")
+                .bind("subject", subject).bind("ip", ip).execute());
+    }
+
+    @Override
+    public int clearSubject(String subject) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM login_failures WHERE subject_hash = :subject")
+                .bind("subject", subject).execute());
+    }
+
+    @Override
+    public List<String> blockedIps(String subject) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT ip FROM login_failures WHERE subject_hash = :subject AND blocked_at IS NOT NULL
+                        ORDER BY blocked_at, ip""")
+                .bind("subject", subject).mapTo(String.class).list());
+    }
+
+    @Override
+    public int ipFailures(String ip, Instant windowStart) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT failures FROM ip_login_failures WHERE ip = :ip AND window_start = :window_start")
+                .bind("ip", ip).bind("window_start", Times.millis(windowStart)).mapTo(Integer.class)
+                .findOne().orElse(0));
+    }
+
+    @Override
+    public int recordIpFailure(String ip, Instant windowStart, Instant expiresAt) {
+        return jdbi.withHandle(h -> {
+            if (incrementIp(h, ip, windowStart) == 0) {
+                try {
+                    h.createUpdate("""
+                                    INSERT INTO ip_login_failures (ip, window_start, failures, expires_at)
+                                    VALUES (:ip, :window_start, 1, :expires_at)""")
+                            .bind("ip", ip).bind("window_start", Times.millis(windowStart))
+                            .bind("expires_at", Times.millis(expiresAt)).execute();
+                } catch (StatementException e) {
+                    if (!UniqueViolations.is(e)) {
+                        throw e;
+                    }
+                    incrementIp(h, ip, windowStart);
+                }
+            }
+            return h.createQuery(
+                            "SELECT failures FROM ip_login_failures WHERE ip = :ip AND window_start = :window_start")
+                    .bind("ip", ip).bind("window_start", Times.millis(windowStart)).mapTo(Integer.class)
+                    .findOne().orElse(1);
+        });
+    }
+
+    @Override
+    public int deleteExpired(Instant now, int batch) {
+        return jdbi.withHandle(h -> deleteBatch(h, "login_failures", "subject_hash, ip", now, batch)
+                + deleteBatch(h, "ip_login_failures", "ip, window_start", now, batch));
+    }
+
+    /** Deletes at most {@code batch} expired rows: a bounded statement, whatever the backlog. */
+    private static int deleteBatch(Handle h, String table, String key, Instant now, int batch) {
+        return h.createUpdate("DELETE FROM " + table + " WHERE (" + key + ") IN (SELECT " + key + " FROM " + table
+                        + " WHERE expires_at < :now ORDER BY expires_at LIMIT :batch)")
+                .bind("now", Times.millis(now)).bind("batch", batch).execute();
+    }
+
+    private static int incrementPair(Handle h, String subject, String ip, int threshold, Instant now,
+                                     Instant expiresAt) {
+        // Every right-hand side sees the row as it was before this UPDATE (SQL standard).
+        return h.createUpdate("""
+                        UPDATE login_failures SET failures = failures + 1,
+                            blocked_at = CASE WHEN blocked_at IS NULL AND failures + 1 >= :threshold
+                                              THEN :now ELSE blocked_at END,
+                            updated_at = :now, expires_at = :expires_at
+                        WHERE subject_hash = :subject AND ip = :ip""")
+                .bind("subject", subject).bind("ip", ip).bind("threshold", threshold)
+                .bind("now", Times.millis(now)).bind("expires_at", Times.millis(expiresAt)).execute();
+    }
+
+    private static int incrementIp(Handle h, String ip, Instant windowStart) {
+        return h.createUpdate("""
+                        UPDATE ip_login_failures SET failures = failures + 1
+                        WHERE ip = :ip AND window_start = :window_start""")
+                .bind("ip", ip).bind("window_start", Times.millis(windowStart)).execute();
+    }
+
+    private static Optional<PairState> readPair(Handle h, String subject, String ip) {
+        return h.createQuery("""
+                        SELECT failures, blocked_at FROM login_failures WHERE subject_hash = :subject AND ip = :ip""")
+                .bind("subject", subject).bind("ip", ip)
+                .map((rs, ctx) -> new PairState(rs.getInt("failures"),
+                        Times.nullableInstant(rs.getObject("blocked_at", Long.class))))
+                .findOne();
+    }
+}

@@ -1,0 +1,187 @@
+package dev.latchkey.server.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.latchkey.server.identity.User;
+import dev.latchkey.server.identity.UserFilter;
+import dev.latchkey.server.identity.UserSort;
+import dev.latchkey.server.identity.UserStore;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+import org.jdbi.v3.core.statement.SqlStatement;
+import org.jdbi.v3.core.statement.StatementException;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+
+public final class JdbcUserStore implements UserStore {
+
+    private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
+    };
+    private static final String COLUMNS = """
+            user_id, connection, email, email_verified, name, given_name, family_name, nickname, picture,
+            user_metadata, app_metadata, blocked, created_at, updated_at, last_login, logins_count""";
+    private static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
+            rs.getString("user_id"),
+            rs.getString("connection"),
+            rs.getString("email"),
+            rs.getBoolean("email_verified"),
+            rs.getString("name"),
+            rs.getString("given_name"),
+            rs.getString("family_name"),
+            rs.getString("nickname"),
+            rs.getString("picture"),
+            JsonColumns.read(rs.getString("user_metadata"), OBJECT),
+            JsonColumns.read(rs.getString("app_metadata"), OBJECT),
+            rs.getBoolean("blocked"),
+            Times.instant(rs.getLong("created_at")),
+            Times.instant(rs.getLong("updated_at")),
+            Times.nullableInstant(rs.getObject("last_login", Long.class)),
+            rs.getInt("logins_count"));
+
+    private final Jdbi jdbi;
+
+    public JdbcUserStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public void create(User user, String passwordHash) {
+        try {
+            jdbi.useHandle(h -> bindProfile(h.createUpdate("""
+                    INSERT INTO users (user_id, connection, email, email_verified, password_hash, name, given_name,
+                        family_name, nickname, picture, user_metadata, app_metadata, blocked, created_at, updated_at,
+                        last_login, logins_count)
+                    VALUES (:user_id, :connection, :email, :email_verified, :password_hash, :name, :given_name,
+                        :family_name, :nickname, :picture, :user_metadata, :app_metadata, :blocked, :created_at,
+                        :updated_at, NULL, 0)"""), user)
+                    .bind("connection", user.connection())
+                    .bind("password_hash", passwordHash)
+                    .bind("created_at", Times.millis(user.createdAt()))
+                    .execute());
+        } catch (StatementException e) {
+            throw duplicateOr(e);
+        }
+    }
+
+    @Override
+    public Optional<User> findById(String userId) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE user_id = :user_id")
+                .bind("user_id", userId).map(MAPPER).findOne());
+    }
+
+    @Override
+    public Optional<User> findByEmail(String connection, String email) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                        + " FROM users WHERE connection = :connection AND email = :email")
+                .bind("connection", connection).bind("email", email).map(MAPPER).findOne());
+    }
+
+    @Override
+    public Optional<Credentials> credentials(String connection, String email) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
+                        + ", password_hash FROM users WHERE connection = :connection AND email = :email")
+                .bind("connection", connection).bind("email", email)
+                .map((rs, ctx) -> new Credentials(MAPPER.map(rs, ctx), rs.getString("password_hash")))
+                .findOne());
+    }
+
+    @Override
+    public Page<User> list(UserFilter filter, UserSort sort, PageRequest page) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        for (int i = 0; i < filter.conditions().size(); i++) {
+            UserFilter.Condition condition = filter.conditions().get(i);
+            // Columns come from an enum, never from the request; values are bound.
+            where.append(" AND ").append(condition.field().column())
+                    .append(condition.prefix() ? " LIKE :c" + i + " ESCAPE '\\'" : " = :c" + i);
+        }
+        String order = " ORDER BY " + sort.field().column() + (sort.ascending() ? " ASC" : " DESC")
+                + " NULLS LAST, user_id";
+        return jdbi.withHandle(h -> {
+            var query = h.createQuery("SELECT " + COLUMNS + " FROM users" + where + order
+                    + " LIMIT :limit OFFSET :offset");
+            var count = h.createQuery("SELECT COUNT(*) FROM users" + where);
+            bindConditions(query, filter);
+            bindConditions(count, filter);
+            return new Page<>(query.bind("limit", page.perPage()).bind("offset", page.offset()).map(MAPPER).list(),
+                    count.mapTo(Long.class).one());
+        });
+    }
+
+    @Override
+    public void update(User user) {
+        try {
+            jdbi.useHandle(h -> bindProfile(h.createUpdate("""
+                    UPDATE users SET email = :email, email_verified = :email_verified, name = :name,
+                        given_name = :given_name, family_name = :family_name, nickname = :nickname,
+                        picture = :picture, user_metadata = :user_metadata, app_metadata = :app_metadata,
+                        blocked = :blocked, updated_at = :updated_at
+                    WHERE user_id = :user_id"""), user).execute());
+        } catch (StatementException e) {
+            throw duplicateOr(e);
+        }
+    }
+
+    @Override
+    public void updatePasswordHash(String userId, String passwordHash, Instant at) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE users SET password_hash = :password_hash, last_password_reset = :at
+                        WHERE user_id = :user_id""")
+                .bind("user_id", userId).bind("password_hash", passwordHash).bind("at", Times.millis(at))
+                .execute());
+    }
+
+    @Override
+    public void recordLogin(String userId, Instant at, String ip) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE users SET last_login = :at, last_ip = :ip, logins_count = logins_count + 1
+                        WHERE user_id = :user_id""")
+                .bind("user_id", userId).bind("at", Times.millis(at)).bind("ip", ip).execute());
+    }
+
+    @Override
+    public boolean delete(String userId) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM users WHERE user_id = :user_id")
+                .bind("user_id", userId).execute()) > 0;
+    }
+
+    private static <S extends SqlStatement<S>> S bindProfile(S statement, User user) {
+        return statement
+                .bind("user_id", user.userId())
+                .bind("email", user.email())
+                .bind("email_verified", user.emailVerified())
+                .bind("name", user.name())
+                .bind("given_name", user.givenName())
+                .bind("family_name", user.familyName())
+                .bind("nickname", user.nickname())
+                .bind("picture", user.picture())
+                .bind("user_metadata", JsonColumns.write(user.userMetadata()))
+                .bind("app_metadata", JsonColumns.write(user.appMetadata()))
+                .bind("blocked", user.blocked())
+                .bind("updated_at", Times.millis(user.updatedAt()));
+    }
+
+    private static <S extends SqlStatement<S>> void bindConditions(S statement, UserFilter filter) {
+        for (int i = 0; i < filter.conditions().size(); i++) {
+            UserFilter.Condition condition = filter.conditions().get(i);
+            if (condition.field().isBoolean()) {
+                statement.bind("c" + i, Boolean.parseBoolean(condition.value()));
+            } else if (condition.prefix()) {
+                statement.bind("c" + i, escapeLike(condition.value()) + "%");
+            } else {
+                statement.bind("c" + i, condition.value());
+            }
+        }
+    }
+
+    private static String escapeLike(String value) {
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
+    }
+
+    private static RuntimeException duplicateOr(StatementException e) {
+        if (UniqueViolations.is(e)) {
+            return new DuplicateKeyException("The user already exists.");
+        }
+        return e;
+    }
+}

@@ -1,0 +1,62 @@
+package dev.latchkey.server.identity;
+
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.junit.jupiter.api.Test;
+
+import java.nio.charset.StandardCharsets;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class PasswordHasherTest {
+
+    private static final PasswordHasher CHEAP = new PasswordHasher(new Argon2Cost(256, 1, 1));
+
+    @Test
+    void hashesWithOwaspArgon2idParametersInPhcFormat() {
+        // OWASP Password Storage Cheat Sheet: Argon2id, m=19456 KiB, t=2, p=1.
+        PasswordHasher production = new PasswordHasher(Argon2Cost.OWASP);
+        String hash = production.hash("Correct-Horse-9");
+
+        assertThat(hash).matches("\\$argon2id\\$v=19\\$m=19456,t=2,p=1\\$[A-Za-z0-9+/]{22}\\$[A-Za-z0-9+/]{43}");
+        assertThat(production.verify("Correct-Horse-9", hash)).isTrue();
+        assertThat(production.verify("correct-Horse-9", hash)).isFalse();
+        assertThat(production.needsRehash(hash)).isFalse();
+    }
+
+    @Test
+    void verifiesAKnownArgon2idVector() {
+        // A vector of the Argon2 reference implementation's test suite (PHC string, version 1.3):
+        // password "password", salt "somesalt", m=65536, t=2, p=1.
+        String phc = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
+        assertThat(CHEAP.verify("password", phc)).isTrue();
+        assertThat(CHEAP.verify("passwore", phc)).isFalse();
+    }
+
+    @Test
+    void verifiesImportedBcryptHashesAndAsksForARehash() {
+        byte[] salt = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
+        for (String version : new String[]{"2a", "2b", "2y"}) {
+            String bcrypt = OpenBSDBCrypt.generate(version, "Imported-Pass1".toCharArray(), salt, 4);
+            assertThat(PasswordHasher.isBcrypt(bcrypt)).as(version).isTrue();
+            assertThat(CHEAP.verify("Imported-Pass1", bcrypt)).as(version).isTrue();
+            assertThat(CHEAP.verify("Imported-Pass2", bcrypt)).as(version).isFalse();
+            assertThat(CHEAP.needsRehash(bcrypt)).isTrue();
+        }
+    }
+
+    @Test
+    void asksForARehashWhenTheStoredCostIsLower() {
+        String cheap = CHEAP.hash("Some-Password1");
+        assertThat(new PasswordHasher(new Argon2Cost(512, 1, 1)).needsRehash(cheap)).isTrue();
+        assertThat(CHEAP.needsRehash(cheap)).isFalse();
+    }
+
+    @Test
+    void refusesGarbageAndNulls() {
+        assertThat(CHEAP.verify("x", "not a hash")).isFalse();
+        assertThat(CHEAP.verify("x", "$argon2id$v=19$m=256,t=1,p=1$!!!$???")).isFalse();
+        assertThat(CHEAP.verify(null, CHEAP.hash("x"))).isFalse();
+        assertThat(CHEAP.verify("x", null)).isFalse();
+        assertThat(CHEAP.verifyNothing("anything")).isFalse();
+    }
+}

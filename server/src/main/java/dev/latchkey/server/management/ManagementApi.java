@@ -2,6 +2,7 @@ package dev.latchkey.server.management;
 
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeyRing;
+import dev.latchkey.server.oauth.authorize.UserGrantStore;
 import dev.latchkey.server.registry.ClientGrantStore;
 import dev.latchkey.server.registry.ClientStore;
 import dev.latchkey.server.registry.RegistryLookups;
@@ -61,6 +62,14 @@ public final class ManagementApi {
         routes.post(PREFIX + "/keys/signing/rotate",
                 guard(signingKeys::rotate, "create:signing_keys", "update:signing_keys"));
         routes.put(PREFIX + "/keys/signing/{kid}/revoke", guard(signingKeys::revoke, "update:signing_keys"));
+    }
+
+    /** {@code /api/v2/grants}: the consents users gave applications. */
+    public void registerUserGrants(RoutesConfig routes, UserGrantStore store) {
+        GrantsResource grants = new GrantsResource(store);
+        routes.get(PREFIX + "/grants", guard(grants::list, "read:grants"));
+        routes.delete(PREFIX + "/grants", guard(grants::deleteByUser, "delete:grants"));
+        routes.delete(PREFIX + "/grants/{id}", guard(grants::delete, "delete:grants"));
     }
 
     private Handler guard(ManagementHandler handler, String... anyOf) {

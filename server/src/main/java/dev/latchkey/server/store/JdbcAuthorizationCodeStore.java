@@ -81,4 +81,12 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
     private static List<String> scopes(String value) {
         return value == null || value.isBlank() ? List.of() : Arrays.asList(value.split(" "));
     }
+
+    /** Deletes up to {@code batch} expired rows (for the sweeper). */
+    public int deleteExpired(java.time.Instant now, int batch) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        DELETE FROM authorization_codes WHERE code_hash IN (
+                            SELECT code_hash FROM authorization_codes WHERE expires_at < :now ORDER BY expires_at LIMIT :batch)""")
+                .bind("now", Times.millis(now)).bind("batch", batch).execute());
+    }
 }

@@ -57,4 +57,12 @@ public final class JdbcOpaqueTokenStore implements OpaqueTokenStore {
             return hashes;
         });
     }
+
+    /** Deletes up to {@code batch} expired rows (for the sweeper). */
+    public int deleteExpired(java.time.Instant now, int batch) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        DELETE FROM opaque_tokens WHERE token_hash IN (
+                            SELECT token_hash FROM opaque_tokens WHERE expires_at < :now ORDER BY expires_at LIMIT :batch)""")
+                .bind("now", Times.millis(now)).bind("batch", batch).execute());
+    }
 }

@@ -33,4 +33,9 @@ public final class OpaqueAccessTokenFormat {
                 now.plusSeconds(lifetimeSeconds)));
         return new IssuedAccessToken(value, lifetimeSeconds, String.join(" ", scopes));
     }
+
+    /** Revokes the tokens issued from a code; returns their digests. */
+    public List<String> revokeIssuedFrom(String codeHash) {
+        return store.revokeIssuedFrom(codeHash);
+    }
 }

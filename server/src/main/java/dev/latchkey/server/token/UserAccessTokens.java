@@ -29,4 +29,9 @@ public final class UserAccessTokens {
         return jwt.issue(new AccessTokenRequest(request.api(), request.userId(), request.clientId(),
                 request.scopes(), java.util.List.of(), null, request.scopes().contains("openid"), lifetime));
     }
+
+    /** Revokes the opaque tokens exchanged for a code (JWTs cannot be recalled); returns their digests. */
+    public java.util.List<String> revokeIssuedFrom(String codeHash) {
+        return opaque.revokeIssuedFrom(codeHash);
+    }
 }

@@ -2,6 +2,7 @@ package dev.latchkey.server.ui;
 
 import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.http.RequestOrigin;
+import dev.latchkey.server.identity.LoginAttempt;
 import dev.latchkey.server.identity.LoginResult;
 import dev.latchkey.server.identity.SsoSessions;
 import dev.latchkey.server.identity.UserDirectory;
@@ -99,8 +100,8 @@ public final class LoginPage {
             render(ctx, 400, client.get(), id, csrf, email, WRONG_CREDENTIALS);
             return;
         }
-        LoginResult result = users.login(UserDirectory.DEFAULT_CONNECTION, email, password,
-                origin.clientAddress(ctx));
+        LoginResult result = users.login(new LoginAttempt(UserDirectory.DEFAULT_CONNECTION, email, password,
+                origin.clientAddress(ctx), client.get().clientId(), client.get().name(), ctx.userAgent()));
         if (result instanceof LoginResult.Success success) {
             SsoSessions.Started session = sessions.start(success.user().userId(),
                     ctx.cookie(AuthorizeEndpoint.SESSION_COOKIE));

@@ -46,7 +46,7 @@ public final class AuthorizationIssuer {
                                      Authentication authentication) {
         Map<String, String> response = new LinkedHashMap<>();
         String code = null;
-        if (request.issuesCode()) {
+        if (request.returnsCode()) {
             code = RandomStrings.base64url(32);
             Instant now = clock.instant();
             codes.create(new AuthorizationCode(SecretHash.of(code), client.clientId(), request.redirectUri(),
@@ -56,7 +56,7 @@ public final class AuthorizationIssuer {
             response.put("code", code);
         }
         IssuedAccessToken accessToken = null;
-        if (request.issuesToken()) {
+        if (request.returnsToken()) {
             accessToken = accessTokens.issue(new UserAccessTokenRequest(api, user.userId(), client.clientId(),
                     request.scopes(), true, request.implicit(), null));
             response.put("access_token", accessToken.value());
@@ -66,7 +66,7 @@ public final class AuthorizationIssuer {
                 response.put("scope", accessToken.scope());
             }
         }
-        if (request.issuesIdToken()) {
+        if (request.returnsIdToken()) {
             // OIDC Core §3.2.2.10, §3.3.2.11: at_hash with an access token, c_hash with a code.
             response.put("id_token", idTokens.issue(new IdTokenRequest(client, user, request.scopes(),
                     request.nonce(), authentication.authTime(), authentication.sid(),

@@ -28,21 +28,21 @@ public record CheckedAuthorization(
         prompt = List.copyOf(prompt);
     }
 
-    public boolean issuesCode() {
+    public boolean returnsCode() {
         return responseType.contains("code");
     }
 
-    public boolean issuesIdToken() {
+    public boolean returnsIdToken() {
         return responseType.contains("id_token");
     }
 
-    public boolean issuesToken() {
+    public boolean returnsToken() {
         return responseType.contains("token");
     }
 
     /** Implicit flow: every token comes from the authorization endpoint (OIDC Core §3.2). */
     public boolean implicit() {
-        return !issuesCode();
+        return !returnsCode();
     }
 
     public boolean openid() {

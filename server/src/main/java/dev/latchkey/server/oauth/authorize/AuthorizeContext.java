@@ -87,7 +87,9 @@ public final class AuthorizeContext {
         String type = param("response_type");
         boolean tokens = type != null && (type.contains("token"));
         String requested = param("response_mode");
-        if (ResponseModeCheck.MODES.contains(requested) && !(tokens && "query".equals(requested))) {
+        // web_message is used only once checked: it posts to an origin the client must allow.
+        if (requested != null && !requested.equals("web_message") && ResponseModeCheck.MODES.contains(requested)
+                && !(tokens && requested.equals("query"))) {
             return requested;
         }
         return tokens ? "fragment" : "query";

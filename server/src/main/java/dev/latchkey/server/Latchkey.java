@@ -13,6 +13,7 @@ import dev.latchkey.server.identity.BruteForceProtection;
 import dev.latchkey.server.identity.DatabaseUserDirectory;
 import dev.latchkey.server.identity.DefaultConnection;
 import dev.latchkey.server.identity.PasswordHasher;
+import dev.latchkey.server.identity.UserAccounts;
 import dev.latchkey.server.identity.UserDirectory;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RsaKeyFactory;
@@ -181,7 +182,8 @@ public final class Latchkey implements AutoCloseable {
             var jwks = new JwksEndpoint(ring);
             var management = new ManagementApi(
                     new ManagementAuthenticator(settings.issuerString(), settings.managementAudience(), ring),
-                    apis, clients, grants, lookups, ring, masterKey, clock);
+                    apis, clients, grants, lookups, ring, masterKey, clock,
+                    new UserAccounts(userStore, connections, passwords, bruteForce, clock), connections, logStore);
             var operations = new OperationsEndpoints(database::ping, metrics);
 
             HttpServer http = HttpServer.start(settings, origin, routes -> {

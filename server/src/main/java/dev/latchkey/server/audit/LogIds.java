@@ -3,17 +3,25 @@ package dev.latchkey.server.audit;
 import dev.latchkey.server.keys.RandomStrings;
 
 import java.time.Instant;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Log ids that sort by time: 16 digits of epoch milliseconds, then 16 random hex characters. Auth0's
- * checkpoint paging ({@code from}, {@code take}) relies on ids increasing with time.
+ * Log ids that sort by time: 19 digits of (epoch milliseconds × 2^20 + a sequence within the
+ * millisecond), then 8 random hex characters so that nodes never collide. Within a node, ids strictly
+ * increase in the order events are recorded; Auth0's checkpoint paging ({@code from}, {@code take})
+ * and the order of equal dates rely on it.
  */
 final class LogIds {
+
+    private static final int SEQUENCE_BITS = 20;
+    private static final AtomicLong LAST = new AtomicLong();
 
     private LogIds() {
     }
 
     static String next(Instant date) {
-        return String.format("%016d", date.toEpochMilli()) + RandomStrings.hex(16);
+        long floor = date.toEpochMilli() << SEQUENCE_BITS;
+        long value = LAST.updateAndGet(last -> Math.max(last + 1, floor));
+        return String.format("%019d", value) + RandomStrings.hex(8);
     }
 }

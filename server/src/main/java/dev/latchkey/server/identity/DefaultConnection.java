@@ -22,7 +22,10 @@ public final class DefaultConnection {
             Instant now = clock.instant();
             Connection connection = new Connection("con_" + RandomStrings.alphanumeric(16),
                     UserDirectory.DEFAULT_CONNECTION, Connection.DATABASE_STRATEGY, null, List.of(),
-                    Map.of(), now, now);
+                    // What this connection enforces, in Auth0's option names.
+                    Map.of("passwordPolicy", "good", "brute_force_protection", true,
+                            "password_complexity_options", Map.of("min_length", PasswordPolicy.MIN_LENGTH)),
+                    now, now);
             try {
                 connections.create(connection);
                 return connection;

@@ -8,6 +8,7 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
+import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -27,11 +28,22 @@ public final class PasswordHasher {
     private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
 
     private final Argon2Cost cost;
+    /**
+     * Each Argon2id computation holds {@code m} KiB (19 MiB at the OWASP cost): a burst of logins on
+     * every request thread must not exhaust the heap. The work is CPU-bound, so running more at once
+     * than there are cores gains nothing; the others wait their turn.
+     */
+    private final Semaphore concurrent;
     /** Verified against when the email is unknown, so that case costs what a wrong password costs. */
     private final String dummyHash;
 
     public PasswordHasher(Argon2Cost cost) {
+        this(cost, Math.max(2, Runtime.getRuntime().availableProcessors()));
+    }
+
+    public PasswordHasher(Argon2Cost cost, int maxConcurrent) {
         this.cost = cost;
+        this.concurrent = new Semaphore(maxConcurrent, true);
         this.dummyHash = hash(RandomStrings.base64url(24));
     }
 
@@ -97,7 +109,16 @@ public final class PasswordHasher {
         return hash != null && BCRYPT.matcher(hash).matches();
     }
 
-    private static byte[] argon2(String password, byte[] salt, Argon2Cost cost, int length) {
+    private byte[] argon2(String password, byte[] salt, Argon2Cost cost, int length) {
+        concurrent.acquireUninterruptibly();
+        try {
+            return compute(password, salt, cost, length);
+        } finally {
+            concurrent.release();
+        }
+    }
+
+    private static byte[] compute(String password, byte[] salt, Argon2Cost cost, int length) {
         Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(cost.memoryKib())

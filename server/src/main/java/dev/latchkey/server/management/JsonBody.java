@@ -175,6 +175,21 @@ final class JsonBody {
         return Optional.of(map);
     }
 
+    /** A free-form object (Auth0's {@code user_metadata}, {@code app_metadata}) as plain Java values. */
+    Optional<Map<String, Object>> freeObject(String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isObject()) {
+            throw typeError(field, "object", value);
+        }
+        Map<String, Object> map = new LinkedHashMap<>();
+        value.fields().forEachRemaining(entry -> map.put(entry.getKey(),
+                entry.getValue().isNull() ? null : MAPPER.convertValue(entry.getValue(), Object.class)));
+        return Optional.of(map);
+    }
+
     /** A nested object, read with the same rules. */
     Optional<JsonBody> object(String field) {
         JsonNode value = root.get(field);

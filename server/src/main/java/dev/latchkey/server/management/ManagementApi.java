@@ -1,5 +1,8 @@
 package dev.latchkey.server.management;
 
+import dev.latchkey.server.audit.LogStore;
+import dev.latchkey.server.identity.ConnectionStore;
+import dev.latchkey.server.identity.UserAccounts;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeyRing;
 import dev.latchkey.server.oauth.authorize.UserGrantStore;
@@ -26,15 +29,22 @@ public final class ManagementApi {
     private final ClientsResource clients;
     private final ClientGrantsResource clientGrants;
     private final SigningKeysResource signingKeys;
+    private final UsersResource users;
+    private final ConnectionsResource connections;
+    private final LogsResource logs;
 
     public ManagementApi(ManagementAuthenticator authenticator, ResourceServerStore apis, ClientStore clientStore,
                          ClientGrantStore grants, RegistryLookups lookups, SigningKeyRing ring,
-                         MasterKey masterKey, Clock clock) {
+                         MasterKey masterKey, Clock clock, UserAccounts accounts, ConnectionStore connectionStore,
+                         LogStore logStore) {
         this.authenticator = authenticator;
         this.resourceServers = new ResourceServersResource(apis, grants, lookups, clock);
         this.clients = new ClientsResource(clientStore, lookups, masterKey, clock);
         this.clientGrants = new ClientGrantsResource(grants, clientStore, apis, lookups, clock);
         this.signingKeys = new SigningKeysResource(ring);
+        this.users = new UsersResource(accounts);
+        this.connections = new ConnectionsResource(connectionStore);
+        this.logs = new LogsResource(logStore);
     }
 
     public void register(RoutesConfig routes) {
@@ -62,6 +72,24 @@ public final class ManagementApi {
         routes.post(PREFIX + "/keys/signing/rotate",
                 guard(signingKeys::rotate, "create:signing_keys", "update:signing_keys"));
         routes.put(PREFIX + "/keys/signing/{kid}/revoke", guard(signingKeys::revoke, "update:signing_keys"));
+
+        routes.get(PREFIX + "/users", guard(users::list, "read:users"));
+        routes.post(PREFIX + "/users", guard(users::create, "create:users"));
+        routes.get(PREFIX + "/users/{id}", guard(users::get, "read:users"));
+        routes.patch(PREFIX + "/users/{id}", guard(users::update, "update:users", "update:users_app_metadata"));
+        routes.delete(PREFIX + "/users/{id}", guard(users::delete, "delete:users"));
+        routes.get(PREFIX + "/users/{id}/logs", guard(logs::forUser, "read:logs", "read:logs_users"));
+        routes.get(PREFIX + "/users-by-email", guard(users::byEmail, "read:users"));
+        routes.get(PREFIX + "/user-blocks", guard(users::blocksByIdentifier, "read:users"));
+        routes.delete(PREFIX + "/user-blocks", guard(users::unblockByIdentifier, "update:users"));
+        routes.get(PREFIX + "/user-blocks/{id}", guard(users::blocks, "read:users"));
+        routes.delete(PREFIX + "/user-blocks/{id}", guard(users::unblock, "update:users"));
+
+        routes.get(PREFIX + "/connections", guard(connections::list, "read:connections"));
+        routes.get(PREFIX + "/connections/{id}", guard(connections::get, "read:connections"));
+
+        routes.get(PREFIX + "/logs", guard(logs::list, "read:logs", "read:logs_users"));
+        routes.get(PREFIX + "/logs/{id}", guard(logs::get, "read:logs", "read:logs_users"));
     }
 
     /** {@code /api/v2/grants}: the consents users gave applications. */

@@ -1,19 +1,34 @@
 package dev.latchkey.server.identity;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.testing.TestServer;
+import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
+
+import static dev.latchkey.server.testing.ManagementCalls.encode;
+import static dev.latchkey.server.testing.ManagementCalls.eventually;
+import static dev.latchkey.server.testing.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class DatabaseUserDirectoryTest {
 
+    private static final String CONNECTION = UserDirectory.DEFAULT_CONNECTION;
+    private static final String PASSWORD = "Str0ng-Passw0rd";
     private static TestServer server;
+    private static UserDirectory users;
 
     @BeforeAll
     static void start() {
         server = TestServer.start();
+        users = server.latchkey().users();
     }
 
     @AfterAll
@@ -21,11 +36,266 @@ class DatabaseUserDirectoryTest {
         server.close();
     }
 
+    private static String uniqueEmail() {
+        return "u" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+    }
+
+    /** A fresh IP per test, so brute-force counters never leak between tests. */
+    private static String uniqueIp() {
+        int n = Math.abs(UUID.randomUUID().hashCode());
+        return "10." + (n >> 16 & 255) + "." + (n >> 8 & 255) + "." + (n & 255);
+    }
+
+    private static String createUser(String email, String password) {
+        HttpResponse<String> response = server.management("POST", "api/v2/users", """
+                {"connection":"%s","email":"%s","password":"%s"}""".formatted(CONNECTION, email, password));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+        return json(response).path("user_id").asText();
+    }
+
+    private static String storedHash(String userId) {
+        return Jdbi.create(server.latchkey().settings().databaseUrl()).withHandle(h -> h.createQuery(
+                "SELECT password_hash FROM users WHERE user_id = :id").bind("id", userId).mapTo(String.class).one());
+    }
+
+    private static JsonNode logs(String q) {
+        return json(server.management("GET", "api/v2/logs?q=" + encode(q), null));
+    }
+
     @Test
-    void unknownEmailIsWrongCredentials() {
-        UserDirectory users = server.latchkey().users();
-        assertThat(users.login(UserDirectory.DEFAULT_CONNECTION, "nobody@example.com", "Whatever-123", "10.0.0.1"))
-                .isInstanceOf(LoginResult.WrongCredentials.class);
-        assertThat(users.findByEmail(UserDirectory.DEFAULT_CONNECTION, "nobody@example.com")).isEmpty();
+    void logsInWithTheRightPasswordAndCountsTheLogin() {
+        String email = uniqueEmail();
+        String userId = createUser(email, PASSWORD);
+
+        LoginResult result = users.login(CONNECTION, email.toUpperCase(), PASSWORD, uniqueIp());
+
+        assertThat(result).isInstanceOf(LoginResult.Success.class);
+        User user = ((LoginResult.Success) result).user();
+        assertThat(user.userId()).isEqualTo(userId);
+        assertThat(user.loginsCount()).isEqualTo(1);
+        assertThat(user.lastLogin()).isNotNull();
+        JsonNode viaApi = json(server.management("GET", "api/v2/users/" + encode(userId), null));
+        assertThat(viaApi.path("logins_count").asInt()).isEqualTo(1);
+        assertThat(viaApi.path("last_login").asText()).matches("\\d{4}-.*\\.\\d{3}Z");
+        assertThat(users.findById(userId)).map(User::loginsCount).contains(1);
+        assertThat(users.findByEmail(CONNECTION, email.toUpperCase())).map(User::userId).contains(userId);
+    }
+
+    @Test
+    void wrongPasswordAndUnknownEmailGetTheSameAnswer() {
+        String email = uniqueEmail();
+        createUser(email, PASSWORD);
+        String ip = uniqueIp();
+
+        assertThat(users.login(CONNECTION, email, "Wrong-Passw0rd", ip)).isEqualTo(new LoginResult.WrongCredentials());
+        assertThat(users.login(CONNECTION, "nobody-" + email, PASSWORD, ip)).isEqualTo(new LoginResult.WrongCredentials());
+        assertThat(users.login(CONNECTION, "", "", ip)).isEqualTo(new LoginResult.WrongCredentials());
+        assertThat(users.login("Other-Connection", email, PASSWORD, ip)).isEqualTo(new LoginResult.WrongCredentials());
+    }
+
+    @Test
+    void aBlockedUserIsToldSoOnlyWithTheRightPassword() {
+        String email = uniqueEmail();
+        String userId = createUser(email, PASSWORD);
+        server.management("PATCH", "api/v2/users/" + encode(userId), "{\"blocked\":true}");
+        String ip = uniqueIp();
+
+        assertThat(users.login(CONNECTION, email, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.WrongCredentials.class);
+        assertThat(users.login(CONNECTION, email, PASSWORD, ip)).isInstanceOf(LoginResult.UserBlocked.class);
+
+        server.management("PATCH", "api/v2/users/" + encode(userId), "{\"blocked\":false}");
+        assertThat(users.login(CONNECTION, email, PASSWORD, ip)).isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void anImportedBcryptHashIsReplacedByArgon2idAtTheNextLogin() {
+        String email = uniqueEmail();
+        String bcrypt = OpenBSDBCrypt.generate("2b", "Imp0rted-Secret".toCharArray(),
+                "abcdefghijklmnop".getBytes(StandardCharsets.US_ASCII), 6);
+        HttpResponse<String> created = server.management("POST", "api/v2/users", """
+                {"connection":"%s","email":"%s","password_hash":"%s","email_verified":true}"""
+                .formatted(CONNECTION, email, bcrypt));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(created.body()).doesNotContain(bcrypt);
+        String userId = json(created).path("user_id").asText();
+        assertThat(storedHash(userId)).isEqualTo(bcrypt);
+        String ip = uniqueIp();
+
+        assertThat(users.login(CONNECTION, email, "imp0rted-secret", ip)).isInstanceOf(LoginResult.WrongCredentials.class);
+        assertThat(storedHash(userId)).isEqualTo(bcrypt);
+        assertThat(users.login(CONNECTION, email, "Imp0rted-Secret", ip)).isInstanceOf(LoginResult.Success.class);
+
+        assertThat(storedHash(userId)).startsWith("$argon2id$v=19$m=256,t=1,p=1$");
+        assertThat(users.login(CONNECTION, email, "Imp0rted-Secret", ip)).isInstanceOf(LoginResult.Success.class);
+        assertThat(users.login(CONNECTION, email, "Imp0rted-Secret!", ip)).isInstanceOf(LoginResult.WrongCredentials.class);
+    }
+
+    @Test
+    void refusesAnImportedBcryptHashTooCostlyToVerify() {
+        String bcrypt = "$2b$17$" + "abcdefghijklmnopqrstuuabcdefghijklmnopqrstuvwxyz01234";
+        HttpResponse<String> response = server.management("POST", "api/v2/users", """
+                {"connection":"%s","email":"%s","password_hash":"%s"}""".formatted(CONNECTION, uniqueEmail(), bcrypt));
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(json(response).path("message").asText()).contains("cost");
+    }
+
+    @Test
+    void tenFailuresFromOneIpBlockThatPairUntilUnblocked() {
+        String email = uniqueEmail();
+        String userId = createUser(email, PASSWORD);
+        String ip = uniqueIp();
+
+        // Auth0 brute-force protection: 10 failed attempts for one user from one IP block that pair.
+        for (int i = 1; i < 10; i++) {
+            assertThat(users.login(CONNECTION, email, "Wrong-Passw0rd" + i, ip)).as("attempt " + i)
+                    .isInstanceOf(LoginResult.WrongCredentials.class);
+        }
+        assertThat(users.login(CONNECTION, email, "Wrong-Passw0rd10", ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
+        LoginResult blocked = users.login(CONNECTION, email, PASSWORD, ip);
+        assertThat(blocked).isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(((LoginResult.TooManyAttempts) blocked).until()).isAfter(java.time.Instant.now());
+        // Another IP is not blocked.
+        assertThat(users.login(CONNECTION, email, PASSWORD, uniqueIp())).isInstanceOf(LoginResult.Success.class);
+
+        JsonNode blocks = json(server.management("GET", "api/v2/user-blocks/" + encode(userId), null));
+        assertThat(blocks.path("blocked_for")).hasSize(1);
+        assertThat(blocks.path("blocked_for").get(0).path("ip").asText()).isEqualTo(ip);
+        assertThat(blocks.path("blocked_for").get(0).path("identifier").asText()).isEqualTo(email);
+        assertThat(blocks.path("blocked_for").get(0).path("connection").asText()).isEqualTo(CONNECTION);
+        JsonNode byIdentifier = json(server.management("GET", "api/v2/user-blocks?identifier=" + encode(email), null));
+        assertThat(byIdentifier.path("blocked_for")).hasSize(1);
+
+        JsonNode limit = eventually(() -> logs("type:limit_wc AND user_id:\"" + userId + "\""), l -> l.size() == 1);
+        assertThat(limit).hasSize(1);
+        assertThat(limit.get(0).path("ip").asText()).isEqualTo(ip);
+
+        assertThat(server.management("DELETE", "api/v2/user-blocks/" + encode(userId), null).statusCode()).isEqualTo(204);
+        assertThat(json(server.management("GET", "api/v2/user-blocks/" + encode(userId), null)).path("blocked_for")).isEmpty();
+        assertThat(users.login(CONNECTION, email, PASSWORD, ip)).isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void aPasswordChangeLiftsTheBlock() {
+        String email = uniqueEmail();
+        String userId = createUser(email, PASSWORD);
+        String ip = uniqueIp();
+        for (int i = 0; i < 10; i++) {
+            users.login(CONNECTION, email, "Wrong-Passw0rd", ip);
+        }
+        assertThat(users.login(CONNECTION, email, PASSWORD, ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
+
+        server.management("PATCH", "api/v2/users/" + encode(userId), "{\"password\":\"An0ther-Passw0rd\"}");
+
+        assertThat(users.login(CONNECTION, email, PASSWORD, ip)).isInstanceOf(LoginResult.WrongCredentials.class);
+        assertThat(users.login(CONNECTION, email, "An0ther-Passw0rd", ip)).isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void aSuccessfulLoginResetsTheCount() {
+        String email = uniqueEmail();
+        createUser(email, PASSWORD);
+        String ip = uniqueIp();
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 9; i++) {
+                assertThat(users.login(CONNECTION, email, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.WrongCredentials.class);
+            }
+            assertThat(users.login(CONNECTION, email, PASSWORD, ip)).as("round " + round)
+                    .isInstanceOf(LoginResult.Success.class);
+        }
+    }
+
+    @Test
+    void unknownEmailsAreBlockedLikeKnownOnesSoBlocksRevealNothing() {
+        String unknown = uniqueEmail();
+        String ip = uniqueIp();
+        for (int i = 1; i < 10; i++) {
+            assertThat(users.login(CONNECTION, unknown, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.WrongCredentials.class);
+        }
+        assertThat(users.login(CONNECTION, unknown, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(users.login(CONNECTION, unknown, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
+    }
+
+    @Test
+    void oneIpFailingAcrossManyAccountsIsSlowedDown() {
+        String ip = uniqueIp();
+        String victim = uniqueEmail();
+        createUser(victim, PASSWORD);
+        // Credential stuffing: a different account each time, never 10 on one account.
+        for (int i = 1; i < BruteForceProtection.IP_CEILING; i++) {
+            assertThat(users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", ip)).as("attempt " + i)
+                    .isInstanceOf(LoginResult.WrongCredentials.class);
+        }
+        assertThat(users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(users.login(CONNECTION, victim, PASSWORD, ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(users.login(CONNECTION, victim, PASSWORD, uniqueIp())).isInstanceOf(LoginResult.Success.class);
+        assertThat(eventually(() -> logs("type:limit_mu"), l -> !l.isEmpty())).isNotEmpty();
+    }
+
+    @Test
+    void writesAuth0LogEventsForLogins() {
+        String email = uniqueEmail();
+        String userId = createUser(email, PASSWORD);
+        String ip = uniqueIp();
+        users.login(new LoginAttempt(CONNECTION, email, PASSWORD, ip, "client-123", "My App", "Mozilla/5.0"));
+        users.login(CONNECTION, email, "Wrong-Passw0rd", ip);
+        users.login(CONNECTION, "nobody-" + email, "Wrong-Passw0rd", ip);
+
+        // Auth0 log types: s = success, fp = wrong password, fu = unknown user.
+        JsonNode success = eventually(() -> logs("type:s AND user_id:\"" + userId + "\""), l -> l.size() == 1).get(0);
+        assertThat(success.path("client_id").asText()).isEqualTo("client-123");
+        assertThat(success.path("client_name").asText()).isEqualTo("My App");
+        assertThat(success.path("user_name").asText()).isEqualTo(email);
+        assertThat(success.path("ip").asText()).isEqualTo(ip);
+        assertThat(success.path("connection").asText()).isEqualTo(CONNECTION);
+        assertThat(success.path("user_agent").asText()).isEqualTo("Mozilla/5.0");
+        assertThat(success.path("date").asText()).matches("\\d{4}-.*\\.\\d{3}Z");
+        assertThat(eventually(() -> logs("type:fp AND user_id:\"" + userId + "\""), l -> l.size() == 1)).hasSize(1);
+        JsonNode unknown = eventually(() -> logs("type:fu"), l -> containsUserName(l, "nobody-" + email));
+        assertThat(containsUserName(unknown, "nobody-" + email)).isTrue();
+        // No password anywhere in the log.
+        assertThat(server.management("GET", "api/v2/logs?per_page=100", null).body())
+                .doesNotContain(PASSWORD).doesNotContain("Wrong-Passw0rd");
+    }
+
+    private static boolean containsUserName(JsonNode logs, String userName) {
+        for (JsonNode log : logs) {
+            if (log.path("user_name").asText().equals(userName)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    @Test
+    void hashesWithTheProductionArgon2idCostByDefault() {
+        // The one test with production parameters (OWASP: m=19456 KiB, t=2, p=1).
+        try (TestServer production = TestServer.start(UnaryOperator.identity(), Argon2Cost.OWASP)) {
+            String email = uniqueEmail();
+            HttpResponse<String> response = production.management("POST", "api/v2/users", """
+                    {"connection":"%s","email":"%s","password":"%s"}""".formatted(CONNECTION, email, PASSWORD));
+            String userId = json(response).path("user_id").asText();
+            String hash = Jdbi.create(production.latchkey().settings().databaseUrl()).withHandle(h -> h.createQuery(
+                    "SELECT password_hash FROM users WHERE user_id = :id").bind("id", userId).mapTo(String.class).one());
+            assertThat(hash).startsWith("$argon2id$v=19$m=19456,t=2,p=1$");
+            UserDirectory directory = production.latchkey().users();
+            assertThat(directory.login(CONNECTION, email, PASSWORD, "10.9.9.9")).isInstanceOf(LoginResult.Success.class);
+
+            // An unknown email costs a full Argon2id verification too, so timing does not reveal which
+            // emails exist. Without the dummy hash the ratio would be about 50; noise stays far below 3.
+            long known = medianNanos(() -> directory.login(CONNECTION, email, "Wrong-Passw0rd", "10.9.9.10"));
+            long unknown = medianNanos(() -> directory.login(CONNECTION, "x" + email, "Wrong-Passw0rd", "10.9.9.11"));
+            assertThat((double) known / unknown).isBetween(1 / 3.0, 3.0);
+        }
+    }
+
+    private static long medianNanos(Runnable action) {
+        long[] times = new long[5];
+        for (int i = 0; i < times.length; i++) {
+            long start = System.nanoTime();
+            action.run();
+            times[i] = System.nanoTime() - start;
+        }
+        java.util.Arrays.sort(times);
+        return times[times.length / 2];
     }
 }

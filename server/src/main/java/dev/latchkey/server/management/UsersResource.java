@@ -1,0 +1,312 @@
+package dev.latchkey.server.management;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.server.http.Json;
+import dev.latchkey.server.identity.NewUser;
+import dev.latchkey.server.identity.User;
+import dev.latchkey.server.identity.UserAccountException;
+import dev.latchkey.server.identity.UserAccounts;
+import dev.latchkey.server.identity.UserChanges;
+import dev.latchkey.server.identity.UserFilter;
+import dev.latchkey.server.identity.UserSort;
+import dev.latchkey.server.store.PageRequest;
+import io.javalin.http.Context;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+
+/**
+ * {@code /api/v2/users}, {@code /api/v2/users-by-email} and {@code /api/v2/user-blocks}: users of
+ * database connections, in Auth0's JSON.
+ */
+final class UsersResource {
+
+    private static final Set<String> CREATE_FIELDS = Set.of("connection", "email", "password", "password_hash",
+            "email_verified", "verify_email", "user_id", "name", "given_name", "family_name", "nickname", "picture",
+            "user_metadata", "app_metadata", "blocked");
+    private static final Set<String> UPDATE_FIELDS = Set.of("connection", "email", "password", "email_verified",
+            "verify_email", "name", "given_name", "family_name", "nickname", "picture", "user_metadata",
+            "app_metadata", "blocked");
+    private static final Set<String> APP_METADATA_ONLY = Set.of("app_metadata");
+
+    private final UserAccounts accounts;
+
+    UsersResource(UserAccounts accounts) {
+        this.accounts = accounts;
+    }
+
+    void list(Context ctx, ManagementCaller caller) {
+        String engine = ctx.queryParam("search_engine");
+        if (engine != null && !engine.equals("v3") && !engine.equals("v2")) {
+            // Auth0: v1 is retired; v2 and v3 answer the same queries here.
+            throw ManagementException.invalidQuery("Query validation error: 'No enum match for: " + engine
+                    + "' on property search_engine (Allowed values: v2, v3).");
+        }
+        List<UserFilter.Condition> conditions = new ArrayList<>(filter(ctx.queryParam("q")).conditions());
+        String connection = ctx.queryParam("connection");
+        if (connection != null && !connection.isEmpty()) {
+            conditions.add(new UserFilter.Condition(UserFilter.Field.CONNECTION, connection, false));
+        }
+        PageRequest page = Paging.request(ctx);
+        Fields fields = Fields.of(ctx);
+        Paging.write(ctx, "users", page, accounts.list(new UserFilter(conditions), sort(ctx.queryParam("sort")), page),
+                user -> fields.apply(view(user)));
+    }
+
+    void get(Context ctx, ManagementCaller caller) {
+        Json.write(ctx, 200, Fields.of(ctx).apply(view(find(ctx.pathParam("id")))));
+    }
+
+    void byEmail(Context ctx, ManagementCaller caller) {
+        String email = ctx.queryParam("email");
+        if (email == null || email.isBlank()) {
+            throw ManagementException.invalidQuery("Query validation error: 'Missing required property: email'.");
+        }
+        Fields fields = Fields.of(ctx);
+        Json.write(ctx, 200, accounts.findByEmail(email).stream().map(user -> fields.apply(view(user))).toList());
+    }
+
+    void create(Context ctx, ManagementCaller caller) {
+        JsonBody body = JsonBody.read(ctx);
+        body.allowOnly(CREATE_FIELDS);
+        body.bool("verify_email"); // accepted for compatibility; Latchkey sends no email
+        NewUser request = new NewUser(
+                body.requiredString("connection", 128),
+                body.string("user_id", 64).map(UsersResource::withoutPrefix).orElse(null),
+                body.requiredString("email", 320),
+                body.bool("email_verified").orElse(false),
+                body.string("password", 1024).orElse(null),
+                body.string("password_hash", 200).orElse(null),
+                body.string("name", 300).orElse(null),
+                body.string("given_name", 150).orElse(null),
+                body.string("family_name", 150).orElse(null),
+                body.string("nickname", 300).orElse(null),
+                picture(body),
+                body.freeObject("user_metadata").orElse(null),
+                body.freeObject("app_metadata").orElse(null),
+                body.bool("blocked").orElse(false));
+        User user;
+        try {
+            user = accounts.create(request);
+        } catch (UserAccountException e) {
+            throw translate(e);
+        }
+        Json.write(ctx, 201, view(user));
+    }
+
+    void update(Context ctx, ManagementCaller caller) {
+        User existing = find(ctx.pathParam("id"));
+        JsonBody body = JsonBody.read(ctx);
+        body.allowOnly(UPDATE_FIELDS);
+        if (!caller.hasAny(Set.of("update:users"))) {
+            // Auth0: update:users_app_metadata alone may change app_metadata and nothing else.
+            List<String> others = new ArrayList<>(UPDATE_FIELDS);
+            others.removeIf(field -> APP_METADATA_ONLY.contains(field) || !body.has(field));
+            if (!others.isEmpty()) {
+                throw ManagementException.insufficientScope("update:users");
+            }
+        }
+        body.bool("verify_email");
+        body.string("connection", 128).ifPresent(connection -> {
+            if (!connection.equals(existing.connection())) {
+                throw JsonBody.invalid("The user belongs to the connection " + existing.connection(), "connection");
+            }
+        });
+        UserChanges changes = new UserChanges(
+                body.string("email", 320).orElse(null),
+                body.bool("email_verified").orElse(null),
+                body.string("password", 1024).orElse(null),
+                body.string("name", 300).orElse(null),
+                body.string("given_name", 150).orElse(null),
+                body.string("family_name", 150).orElse(null),
+                body.string("nickname", 300).orElse(null),
+                picture(body),
+                body.freeObject("user_metadata").orElse(null),
+                body.freeObject("app_metadata").orElse(null),
+                body.bool("blocked").orElse(null));
+        try {
+            Json.write(ctx, 200, view(accounts.update(existing.userId(), changes)));
+        } catch (UserAccountException e) {
+            throw translate(e);
+        }
+    }
+
+    void delete(Context ctx, ManagementCaller caller) {
+        // Auth0 answers 204 whether or not the user existed.
+        accounts.delete(ctx.pathParam("id"));
+        ctx.status(204);
+    }
+
+    /** {@code GET /api/v2/user-blocks/{id}}: the IPs brute-force protection blocks for the user. */
+    void blocks(Context ctx, ManagementCaller caller) {
+        User user = find(ctx.pathParam("id"));
+        ObjectNode body = Json.object();
+        var blockedFor = body.putArray("blocked_for");
+        accounts.blockedIps(user).forEach(ip -> blockedFor.addObject()
+                .put("identifier", user.email()).put("ip", ip).put("connection", user.connection()));
+        Json.write(ctx, 200, body);
+    }
+
+    /** {@code DELETE /api/v2/user-blocks/{id}}: lifts them. */
+    void unblock(Context ctx, ManagementCaller caller) {
+        accounts.unblock(find(ctx.pathParam("id")));
+        ctx.status(204);
+    }
+
+    /** {@code GET /api/v2/user-blocks?identifier=}: blocks by email, in every database connection. */
+    void blocksByIdentifier(Context ctx, ManagementCaller caller) {
+        String identifier = identifier(ctx);
+        ObjectNode body = Json.object();
+        var blockedFor = body.putArray("blocked_for");
+        accounts.blocksByIdentifier(identifier).forEach(b -> blockedFor.addObject()
+                .put("identifier", b.identifier()).put("ip", b.ip()).put("connection", b.connection()));
+        Json.write(ctx, 200, body);
+    }
+
+    void unblockByIdentifier(Context ctx, ManagementCaller caller) {
+        accounts.unblockByIdentifier(identifier(ctx));
+        ctx.status(204);
+    }
+
+    private static String identifier(Context ctx) {
+        String identifier = ctx.queryParam("identifier");
+        if (identifier == null || identifier.isBlank()) {
+            throw ManagementException.invalidQuery("Query validation error: 'Missing required property: identifier'.");
+        }
+        return identifier;
+    }
+
+    private User find(String userId) {
+        return accounts.find(userId).orElseThrow(() ->
+                ManagementException.notFound("The user does not exist.", "inexistent_user"));
+    }
+
+    private static String picture(JsonBody body) {
+        return body.string("picture", 2000).map(url -> {
+            if (!url.startsWith("https://") && !url.startsWith("http://")) {
+                throw JsonBody.invalid("Object didn't pass validation for format url: " + url, "picture");
+            }
+            return url;
+        }).orElse(null);
+    }
+
+    private static String withoutPrefix(String userId) {
+        return userId.startsWith(User.ID_PREFIX) ? userId.substring(User.ID_PREFIX.length()) : userId;
+    }
+
+    private static ManagementException translate(UserAccountException e) {
+        return switch (e.problem()) {
+            case INVALID -> ManagementException.badRequest(e.getMessage());
+            case WEAK_PASSWORD -> ManagementException.badRequest(e.getMessage());
+            case UNKNOWN_CONNECTION -> new ManagementException(400, e.getMessage(), "inexistent_connection");
+            // Auth0 answers a taken email with 409 and this errorCode.
+            case DUPLICATE -> ManagementException.conflict(e.getMessage(), "auth0_idp_error");
+            case NOT_FOUND -> ManagementException.notFound(e.getMessage(), "inexistent_user");
+        };
+    }
+
+    /** {@code q} in the terms users are searched by: email, user_id, names, connection, flags. */
+    static UserFilter filter(String q) {
+        List<UserFilter.Condition> conditions = new ArrayList<>();
+        for (SearchQuery.Term term : SearchQuery.parse(q).terms()) {
+            UserFilter.Field field = switch (term.field()) {
+                case "user_id" -> UserFilter.Field.USER_ID;
+                case "email" -> UserFilter.Field.EMAIL;
+                case "name" -> UserFilter.Field.NAME;
+                case "nickname" -> UserFilter.Field.NICKNAME;
+                case "given_name" -> UserFilter.Field.GIVEN_NAME;
+                case "family_name" -> UserFilter.Field.FAMILY_NAME;
+                case "email_verified" -> UserFilter.Field.EMAIL_VERIFIED;
+                case "blocked" -> UserFilter.Field.BLOCKED;
+                case "identities.connection", "connection" -> UserFilter.Field.CONNECTION;
+                default -> throw SearchQuery.invalid("the field " + term.field() + " cannot be searched");
+            };
+            String value = term.value();
+            if (field.isBoolean()) {
+                if (term.prefix() || !(value.equals("true") || value.equals("false"))) {
+                    throw SearchQuery.invalid(term.field() + " is true or false");
+                }
+            } else if (field == UserFilter.Field.EMAIL) {
+                value = value.toLowerCase(Locale.ROOT); // stored lowercased
+            }
+            conditions.add(new UserFilter.Condition(field, value, term.prefix()));
+        }
+        return new UserFilter(conditions);
+    }
+
+    /** Auth0's {@code sort=field:1} (ascending) or {@code field:-1}. */
+    static UserSort sort(String sort) {
+        if (sort == null || sort.isEmpty()) {
+            return UserSort.DEFAULT;
+        }
+        String[] parts = sort.split(":", -1);
+        if (parts.length != 2 || !(parts[1].equals("1") || parts[1].equals("-1"))) {
+            throw ManagementException.invalidQuery("Query validation error: 'String does not match pattern "
+                    + "^(([a-zA-Z0-9_\\.]+))\\:(1|-1)$' on property sort.");
+        }
+        UserSort.Field field = Arrays.stream(UserSort.Field.values())
+                .filter(f -> f.column().equals(parts[0])).findFirst()
+                .orElseThrow(() -> ManagementException.invalidQuery("Query validation error: 'Cannot sort by "
+                        + parts[0] + "' on property sort."));
+        return new UserSort(field, parts[1].equals("1"));
+    }
+
+    static ObjectNode view(User user) {
+        ObjectNode node = Json.object()
+                .put("user_id", user.userId())
+                .put("email", user.email())
+                .put("email_verified", user.emailVerified());
+        Views.putIfPresent(node, "name", user.name());
+        Views.putIfPresent(node, "given_name", user.givenName());
+        Views.putIfPresent(node, "family_name", user.familyName());
+        Views.putIfPresent(node, "nickname", user.nickname());
+        Views.putIfPresent(node, "picture", user.picture());
+        node.set("user_metadata", Json.MAPPER.valueToTree(user.userMetadata()));
+        node.set("app_metadata", Json.MAPPER.valueToTree(user.appMetadata()));
+        node.putArray("identities").addObject()
+                .put("connection", user.connection())
+                .put("provider", "auth0")
+                .put("user_id", user.idWithinConnection())
+                .put("isSocial", false);
+        node.put("created_at", Views.time(user.createdAt()));
+        node.put("updated_at", Views.time(user.updatedAt()));
+        Views.putIfPresent(node, "last_login", Views.time(user.lastLogin()));
+        node.put("logins_count", user.loginsCount());
+        node.put("blocked", user.blocked());
+        return node;
+    }
+
+    /** Auth0's {@code fields} and {@code include_fields}: keep (or drop) the named properties. */
+    record Fields(Set<String> names, boolean include) {
+
+        static Fields of(Context ctx) {
+            String fields = ctx.queryParam("fields");
+            String include = ctx.queryParam("include_fields");
+            if (include != null && !include.equals("true") && !include.equals("false")) {
+                throw ManagementException.invalidQuery("Query validation error: 'Expected type boolean but found "
+                        + "type string' on property include_fields.");
+            }
+            if (fields == null || fields.isBlank()) {
+                return new Fields(Set.of(), false);
+            }
+            return new Fields(Set.copyOf(Arrays.asList(fields.split(","))), !"false".equals(include));
+        }
+
+        ObjectNode apply(ObjectNode node) {
+            if (names.isEmpty()) {
+                return node;
+            }
+            List<String> remove = new ArrayList<>();
+            node.fieldNames().forEachRemaining(name -> {
+                if (names.contains(name) != include) {
+                    remove.add(name);
+                }
+            });
+            node.remove(remove);
+            return node;
+        }
+    }
+}

@@ -1,0 +1,64 @@
+package dev.latchkey.server.identity;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.testing.TestServer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
+
+import java.net.http.HttpResponse;
+import java.util.UUID;
+
+import static dev.latchkey.server.testing.ManagementCalls.encode;
+import static dev.latchkey.server.testing.ManagementCalls.eventually;
+import static dev.latchkey.server.testing.TestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The users, brute-force counters and log statements on a real PostgreSQL (they are written in the
+ * SQL H2 and PostgreSQL share). Runs when LATCHKEY_TEST_POSTGRES_URL (and _USER, _PASSWORD) are set.
+ */
+@EnabledIfEnvironmentVariable(named = "LATCHKEY_TEST_POSTGRES_URL", matches = "jdbc:postgresql:.*")
+class PostgresIdentityTest {
+
+    @Test
+    void usersLoginsBlocksAndLogsWorkOnPostgres() {
+        try (TestServer server = TestServer.start(s -> new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(),
+                System.getenv("LATCHKEY_TEST_POSTGRES_URL"), System.getenv("LATCHKEY_TEST_POSTGRES_USER"),
+                System.getenv("LATCHKEY_TEST_POSTGRES_PASSWORD"), s.masterKey(), s.bootstrapClientId(),
+                s.bootstrapClientSecret(), s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies()))) {
+            String tag = UUID.randomUUID().toString().substring(0, 8);
+            String email = "pg" + tag + "@example.com";
+            HttpResponse<String> created = server.management("POST", "api/v2/users", """
+                    {"connection":"Username-Password-Authentication","email":"%s","password":"Str0ng-Passw0rd",
+                     "name":"pg %s","user_metadata":{"n":1}}""".formatted(email, tag));
+            assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+            String userId = json(created).path("user_id").asText();
+            assertThat(server.management("POST", "api/v2/users", """
+                    {"connection":"Username-Password-Authentication","email":"%s","password":"Str0ng-Passw0rd"}"""
+                    .formatted(email.toUpperCase())).statusCode()).isEqualTo(409);
+
+            JsonNode found = json(server.management("GET", "api/v2/users?include_totals=true&sort=" + encode("last_login:-1")
+                    + "&q=" + encode("name:pg\\ " + tag + "* AND email_verified:false AND email:\"" + email + "\""), null));
+            assertThat(found.path("total").asInt()).as(found.toString()).isEqualTo(1);
+
+            UserDirectory users = server.latchkey().users();
+            String ip = "198.51.100." + (Math.abs(tag.hashCode()) % 250);
+            for (int i = 0; i < 10; i++) {
+                users.login(UserDirectory.DEFAULT_CONNECTION, email, "Wrong-Passw0rd", ip);
+            }
+            assertThat(users.login(UserDirectory.DEFAULT_CONNECTION, email, "Str0ng-Passw0rd", ip))
+                    .isInstanceOf(LoginResult.TooManyAttempts.class);
+            assertThat(json(server.management("GET", "api/v2/user-blocks/" + encode(userId), null))
+                    .path("blocked_for")).hasSize(1);
+            server.management("DELETE", "api/v2/user-blocks/" + encode(userId), null);
+            assertThat(users.login(UserDirectory.DEFAULT_CONNECTION, email, "Str0ng-Passw0rd", ip))
+                    .isInstanceOf(LoginResult.Success.class);
+
+            JsonNode logs = eventually(() -> json(server.management("GET", "api/v2/logs?include_totals=true&q="
+                    + encode("user_id:\"" + userId + "\""), null)), l -> l.path("total").asInt() >= 12);
+            assertThat(logs.path("total").asInt()).isEqualTo(12); // 10 fp, 1 limit_wc, 1 s
+            assertThat(server.management("DELETE", "api/v2/users/" + encode(userId), null).statusCode()).isEqualTo(204);
+        }
+    }
+}

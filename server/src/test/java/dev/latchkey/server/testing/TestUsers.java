@@ -1,20 +1,14 @@
 package dev.latchkey.server.testing;
 
-import dev.latchkey.server.identity.PasswordHasher;
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.identity.User;
-import dev.latchkey.server.identity.UserDirectory;
-import dev.latchkey.server.keys.RandomStrings;
-import dev.latchkey.server.store.JdbcUserStore;
-import org.jdbi.v3.core.Jdbi;
 
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.Map;
+import java.net.http.HttpResponse;
 
-/** Creates users of the default connection directly in a test server's (in-memory) database. */
+/** Creates users of the default connection through the Management API of a test server. */
 public final class TestUsers {
 
-    public static final String PASSWORD = "correct horse battery staple";
+    public static final String PASSWORD = "correct horse Battery staple 9";
 
     private TestUsers() {
     }
@@ -24,13 +18,16 @@ public final class TestUsers {
     }
 
     public static User create(TestServer server, String email, String password, boolean blocked) {
-        Jdbi jdbi = Jdbi.create(server.latchkey().settings().databaseUrl());
-        Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         String name = email.substring(0, email.indexOf('@'));
-        User user = new User(User.ID_PREFIX + RandomStrings.hex(24), UserDirectory.DEFAULT_CONNECTION,
-                email.toLowerCase(), true, name + " Example", name, "Example", name,
-                "https://example.com/" + name + ".png", Map.of(), Map.of(), blocked, now, now, null, 0);
-        new JdbcUserStore(jdbi).create(user, new PasswordHasher(TestServer.CHEAP_PASSWORDS).hash(password));
-        return user;
+        HttpResponse<String> response = server.management("POST", "api/v2/users", """
+                {"connection":"Username-Password-Authentication","email":"%s","password":"%s","email_verified":true,
+                 "name":"%s Example","given_name":"%s","family_name":"Example","nickname":"%s",
+                 "picture":"https://example.com/%s.png","blocked":%s}"""
+                .formatted(email, password, name, name, name, name, blocked));
+        if (response.statusCode() != 201) {
+            throw new IllegalStateException("Creating a user failed: " + response.statusCode() + " " + response.body());
+        }
+        JsonNode created = TestServer.json(response);
+        return server.latchkey().users().findById(created.path("user_id").asText()).orElseThrow();
     }
 }

@@ -37,6 +37,17 @@ public final class NodePeers {
         if (problem == null && !onPath("node")) {
             problem = "node is not on the PATH";
         }
+        skipOrFail(problem);
+    }
+
+    /** Skips (or, under CI, fails) unless Debian's Chromium is installed ({@code apt-get install chromium}). */
+    public static void requireChromium() {
+        skipOrFail(Files.isExecutable(CHROMIUM) ? null : CHROMIUM + " is missing: apt-get install -y chromium");
+    }
+
+    public static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+
+    private static void skipOrFail(String problem) {
         if (problem != null) {
             if ("true".equals(System.getenv("CI"))) {
                 throw new AssertionError("Peer test cannot run under CI: " + problem);

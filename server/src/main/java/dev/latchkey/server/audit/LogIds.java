@@ -1,8 +1,7 @@
 package dev.latchkey.server.audit;
 
-import dev.latchkey.server.keys.RandomStrings;
-
 import java.time.Instant;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -22,6 +21,9 @@ final class LogIds {
     static String next(Instant date) {
         long floor = date.toEpochMilli() << SEQUENCE_BITS;
         long value = LAST.updateAndGet(last -> Math.max(last + 1, floor));
-        return String.format("%019d", value) + RandomStrings.hex(8);
+        // Ids need to be unique and ordered, not unguessable: a cheap random suffix will do.
+        String digits = Long.toString(value);
+        String suffix = Integer.toHexString(ThreadLocalRandom.current().nextInt() | 0x80000000);
+        return "0".repeat(Math.max(0, 19 - digits.length())) + digits + suffix;
     }
 }

@@ -91,7 +91,7 @@ public final class DatabaseUserDirectory implements UserDirectory {
             return new LoginResult.UserBlocked();
         }
         if (hasher.needsRehash(found.get().passwordHash())) {
-            users.updatePasswordHash(user.userId(), hasher.hash(attempt.password()), now);
+            users.rehash(user.userId(), found.get().passwordHash(), hasher.hash(attempt.password()));
         }
         users.recordLogin(user.userId(), now, ip);
         record(attempt, "s", "Successful login", user.userId(), email, connection, ip);

@@ -7,6 +7,7 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.text.Normalizer;
 import java.util.Base64;
 import java.util.concurrent.Semaphore;
 import java.util.regex.Matcher;
@@ -129,7 +130,9 @@ public final class PasswordHasher {
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(parameters);
         byte[] out = new byte[length];
-        generator.generateBytes(password.getBytes(StandardCharsets.UTF_8), out);
+        // NIST SP 800-63B §5.1.1.2: normalise Unicode so that one password typed two ways is one password.
+        generator.generateBytes(Normalizer.normalize(password, Normalizer.Form.NFKC).getBytes(StandardCharsets.UTF_8),
+                out);
         return out;
     }
 }

@@ -27,7 +27,14 @@ public interface UserStore {
      */
     void update(User user);
 
+    /** Sets a new password (a change or reset: {@code last_password_reset} becomes {@code at}). */
     void updatePasswordHash(String userId, String passwordHash, Instant at);
+
+    /**
+     * Replaces {@code previousHash} by the same password hashed anew (a cost upgrade), only if the stored
+     * hash is still {@code previousHash}: a password changed meanwhile is not overwritten.
+     */
+    void rehash(String userId, String previousHash, String passwordHash);
 
     /** Counts a successful login: {@code last_login}, {@code last_ip}, {@code logins_count + 1}. */
     void recordLogin(String userId, Instant at, String ip);

@@ -15,8 +15,8 @@ public final class ExpiredRowSweeper implements Runnable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExpiredRowSweeper.class);
     static final int BATCH = 1_000;
-    /** Batches per table per run: at most this many thousand rows per table per run. */
-    static final int MAX_BATCHES = 20;
+    /** Time per table per run: a large backlog drains over several runs, never blocking the scheduler long. */
+    static final long BUDGET_NANOS = 5_000_000_000L;
 
     private final List<ExpiringRows> tables;
     private final Clock clock;
@@ -29,12 +29,12 @@ public final class ExpiredRowSweeper implements Runnable {
     @Override
     public void run() {
         for (ExpiringRows table : tables) {
+            long start = System.nanoTime();
             try {
-                for (int i = 0; i < MAX_BATCHES; i++) {
-                    if (table.deleteExpired(clock.instant(), BATCH) < BATCH) {
-                        break;
-                    }
-                }
+                int deleted;
+                do {
+                    deleted = table.deleteExpired(clock.instant(), BATCH);
+                } while (deleted >= BATCH && System.nanoTime() - start < BUDGET_NANOS);
             } catch (RuntimeException e) {
                 LOG.warn("Could not delete expired rows: {}", e.getMessage());
             }

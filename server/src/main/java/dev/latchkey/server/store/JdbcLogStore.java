@@ -88,10 +88,7 @@ public final class JdbcLogStore implements LogStore {
 
     @Override
     public int deleteExpired(Instant now, int batch) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        DELETE FROM logs WHERE log_id IN (
-                            SELECT log_id FROM logs WHERE expires_at < :now ORDER BY expires_at LIMIT :batch)""")
-                .bind("now", Times.millis(now)).bind("batch", batch).execute());
+        return jdbi.withHandle(h -> ExpiredRows.delete(h, "logs", List.of("log_id"), now, batch));
     }
 
     /** Filters are added only when given: PostgreSQL cannot type a bare NULL parameter. */

@@ -105,15 +105,9 @@ public final class JdbcLoginFailureStore implements LoginFailureStore {
 
     @Override
     public int deleteExpired(Instant now, int batch) {
-        return jdbi.withHandle(h -> deleteBatch(h, "login_failures", "subject_hash, ip", now, batch)
-                + deleteBatch(h, "ip_login_failures", "ip, window_start", now, batch));
-    }
-
-    /** Deletes at most {@code batch} expired rows: a bounded statement, whatever the backlog. */
-    private static int deleteBatch(Handle h, String table, String key, Instant now, int batch) {
-        return h.createUpdate("DELETE FROM " + table + " WHERE (" + key + ") IN (SELECT " + key + " FROM " + table
-                        + " WHERE expires_at < :now ORDER BY expires_at LIMIT :batch)")
-                .bind("now", Times.millis(now)).bind("batch", batch).execute();
+        return jdbi.withHandle(h -> Math.max(
+                ExpiredRows.delete(h, "login_failures", List.of("subject_hash", "ip"), now, batch),
+                ExpiredRows.delete(h, "ip_login_failures", List.of("ip", "window_start"), now, batch)));
     }
 
     private static int incrementPair(Handle h, String subject, String ip, int threshold, Instant now,

@@ -132,6 +132,15 @@ public final class JdbcUserStore implements UserStore {
     }
 
     @Override
+    public void rehash(String userId, String previousHash, String passwordHash) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE users SET password_hash = :password_hash
+                        WHERE user_id = :user_id AND password_hash = :previous""")
+                .bind("user_id", userId).bind("password_hash", passwordHash).bind("previous", previousHash)
+                .execute());
+    }
+
+    @Override
     public void recordLogin(String userId, Instant at, String ip) {
         jdbi.useHandle(h -> h.createUpdate("""
                         UPDATE users SET last_login = :at, last_ip = :ip, logins_count = logins_count + 1

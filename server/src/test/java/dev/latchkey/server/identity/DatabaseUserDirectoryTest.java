@@ -213,6 +213,17 @@ class DatabaseUserDirectoryTest {
         }
         assertThat(users.login(CONNECTION, unknown, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
         assertThat(users.login(CONNECTION, unknown, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
+
+        // Auth0: GET/DELETE /api/v2/user-blocks?identifier= work by email, user or not.
+        String path = "api/v2/user-blocks?identifier=" + encode(unknown.toUpperCase());
+        JsonNode blocks = json(server.management("GET", path, null));
+        assertThat(blocks.path("blocked_for")).hasSize(1);
+        assertThat(blocks.path("blocked_for").get(0).path("ip").asText()).isEqualTo(ip);
+        assertThat(server.management("DELETE", path, null).statusCode()).isEqualTo(204);
+        assertThat(users.login(CONNECTION, unknown, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.WrongCredentials.class);
+        assertThat(server.management("GET", "api/v2/user-blocks", null).statusCode()).isEqualTo(400);
+        assertThat(server.management("GET", "api/v2/user-blocks/" + encode("auth0|nope"), null).statusCode())
+                .isEqualTo(404);
     }
 
     @Test

@@ -52,6 +52,13 @@ class PasswordHasherTest {
     }
 
     @Test
+    void treatsOnePasswordTypedTwoWaysAsOne() {
+        // NIST SP 800-63B §5.1.1.2: Unicode normalisation before hashing. "Å" composed and decomposed.
+        String hash = CHEAP.hash("P\u00c5ssword-1");
+        assertThat(CHEAP.verify("PA\u030assword-1", hash)).isTrue();
+    }
+
+    @Test
     void refusesGarbageAndNulls() {
         assertThat(CHEAP.verify("x", "not a hash")).isFalse();
         assertThat(CHEAP.verify("x", "$argon2id$v=19$m=256,t=1,p=1$!!!$???")).isFalse();

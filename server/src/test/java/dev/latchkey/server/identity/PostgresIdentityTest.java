@@ -1,12 +1,22 @@
 package dev.latchkey.server.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.audit.LogEntry;
+import dev.latchkey.server.audit.LogEvent;
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.store.Database;
+import dev.latchkey.server.store.ExpiredRowSweeper;
+import dev.latchkey.server.store.JdbcLogStore;
+import dev.latchkey.server.store.JdbcLoginFailureStore;
 import dev.latchkey.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.latchkey.server.testing.ManagementCalls.encode;
@@ -59,6 +69,22 @@ class PostgresIdentityTest {
                     + encode("user_id:\"" + userId + "\""), null)), l -> l.path("total").asInt() >= 12);
             assertThat(logs.path("total").asInt()).isEqualTo(12); // 10 fp, 1 limit_wc, 1 s
             assertThat(server.management("DELETE", "api/v2/users/" + encode(userId), null).statusCode()).isEqualTo(204);
+
+            // The sweeper's statements, on rows that expired an hour ago.
+            Database database = Database.open(System.getenv("LATCHKEY_TEST_POSTGRES_URL"),
+                    System.getenv("LATCHKEY_TEST_POSTGRES_USER"), System.getenv("LATCHKEY_TEST_POSTGRES_PASSWORD"));
+            try (database) {
+                var failures = new JdbcLoginFailureStore(database.jdbi());
+                var logStore = new JdbcLogStore(database.jdbi());
+                Instant past = Instant.now().minusSeconds(7200);
+                failures.recordPairFailure("expired-" + tag, "192.0.2.9", 10, past, past.plusSeconds(3600));
+                failures.recordIpFailure("192.0.2." + tag.hashCode() % 200, past, past.plusSeconds(3600));
+                logStore.insert(List.of(new LogEntry("0000000000000000001" + tag, past,
+                        new LogEvent("s", "old", null, null, null, null, null, null, Map.of()), past.plusSeconds(3600))));
+                new ExpiredRowSweeper(List.of(failures::deleteExpired, logStore::deleteExpired), Clock.systemUTC()).run();
+                assertThat(failures.pair("expired-" + tag, "192.0.2.9")).isEmpty();
+                assertThat(logStore.findById("0000000000000000001" + tag)).isEmpty();
+            }
         }
     }
 }

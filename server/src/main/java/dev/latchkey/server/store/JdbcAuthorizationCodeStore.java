@@ -84,9 +84,6 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
 
     /** Deletes up to {@code batch} expired rows (for the sweeper). */
     public int deleteExpired(java.time.Instant now, int batch) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        DELETE FROM authorization_codes WHERE code_hash IN (
-                            SELECT code_hash FROM authorization_codes WHERE expires_at < :now ORDER BY expires_at LIMIT :batch)""")
-                .bind("now", Times.millis(now)).bind("batch", batch).execute());
+        return jdbi.withHandle(h -> ExpiredRows.delete(h, "authorization_codes", java.util.List.of("code_hash"), now, batch));
     }
 }

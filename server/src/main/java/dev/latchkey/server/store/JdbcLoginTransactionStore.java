@@ -67,9 +67,6 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
 
     /** Deletes up to {@code batch} expired rows (for the sweeper). */
     public int deleteExpired(java.time.Instant now, int batch) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        DELETE FROM login_transactions WHERE id_hash IN (
-                            SELECT id_hash FROM login_transactions WHERE expires_at < :now ORDER BY expires_at LIMIT :batch)""")
-                .bind("now", Times.millis(now)).bind("batch", batch).execute());
+        return jdbi.withHandle(h -> ExpiredRows.delete(h, "login_transactions", java.util.List.of("id_hash"), now, batch));
     }
 }

@@ -60,9 +60,6 @@ public final class JdbcOpaqueTokenStore implements OpaqueTokenStore {
 
     /** Deletes up to {@code batch} expired rows (for the sweeper). */
     public int deleteExpired(java.time.Instant now, int batch) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        DELETE FROM opaque_tokens WHERE token_hash IN (
-                            SELECT token_hash FROM opaque_tokens WHERE expires_at < :now ORDER BY expires_at LIMIT :batch)""")
-                .bind("now", Times.millis(now)).bind("batch", batch).execute());
+        return jdbi.withHandle(h -> ExpiredRows.delete(h, "opaque_tokens", java.util.List.of("token_hash"), now, batch));
     }
 }

@@ -56,9 +56,6 @@ public final class JdbcSsoSessionStore implements SsoSessionStore {
 
     /** Deletes up to {@code batch} expired rows (for the sweeper). */
     public int deleteExpired(java.time.Instant now, int batch) {
-        return jdbi.withHandle(h -> h.createUpdate("""
-                        DELETE FROM sso_sessions WHERE id_hash IN (
-                            SELECT id_hash FROM sso_sessions WHERE expires_at < :now ORDER BY expires_at LIMIT :batch)""")
-                .bind("now", Times.millis(now)).bind("batch", batch).execute());
+        return jdbi.withHandle(h -> ExpiredRows.delete(h, "sso_sessions", java.util.List.of("id_hash"), now, batch));
     }
 }

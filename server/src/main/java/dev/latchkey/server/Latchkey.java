@@ -37,6 +37,33 @@ import dev.latchkey.server.store.JdbcClientGrantStore;
 import dev.latchkey.server.store.JdbcClientStore;
 import dev.latchkey.server.store.JdbcResourceServerStore;
 import dev.latchkey.server.store.JdbcSigningKeyStore;
+import dev.latchkey.server.http.Cookies;
+import dev.latchkey.server.http.Cors;
+import dev.latchkey.server.identity.SsoSessions;
+import dev.latchkey.server.oauth.IdTokenHints;
+import dev.latchkey.server.oauth.LogoutEndpoints;
+import dev.latchkey.server.oauth.UserinfoEndpoint;
+import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
+import dev.latchkey.server.oauth.authorize.AuthorizationIssuer;
+import dev.latchkey.server.oauth.authorize.AuthorizationResponder;
+import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
+import dev.latchkey.server.oauth.authorize.ConsentPolicy;
+import dev.latchkey.server.oauth.authorize.Interaction;
+import dev.latchkey.server.oauth.authorize.LoginTransactions;
+import dev.latchkey.server.oauth.grant.AuthorizationCodeGrant;
+import dev.latchkey.server.store.JdbcAuthorizationCodeStore;
+import dev.latchkey.server.store.JdbcKnownWebOrigins;
+import dev.latchkey.server.store.JdbcLoginTransactionStore;
+import dev.latchkey.server.store.JdbcOpaqueTokenStore;
+import dev.latchkey.server.store.JdbcSsoSessionStore;
+import dev.latchkey.server.store.JdbcUserGrantStore;
+import dev.latchkey.server.token.IdTokenFormat;
+import dev.latchkey.server.token.OpaqueAccessTokenFormat;
+import dev.latchkey.server.token.OpaqueTokenLookup;
+import dev.latchkey.server.token.UserAccessTokens;
+import dev.latchkey.server.ui.ConsentPage;
+import dev.latchkey.server.ui.LoginPage;
+import dev.latchkey.server.ui.Pages;
 import dev.latchkey.server.token.JwtAccessTokenFormat;
 import dev.latchkey.server.token.TokenSigner;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -125,9 +152,41 @@ public final class Latchkey implements AutoCloseable {
 
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             var lookups = new RegistryLookups(clients, apis, grants);
-            var tokens = new JwtAccessTokenFormat(settings.issuerString(), new TokenSigner(ring), clock);
+            var signer = new TokenSigner(ring);
+            var tokens = new JwtAccessTokenFormat(settings.issuerString(), signer, clock);
+            var origin = new RequestOrigin(TrustedProxies.parse(settings.trustedProxies()), settings.tls());
+
+            // Browser flows: /authorize, login and consent pages, codes, ID tokens, /userinfo, logout.
+            String issuer = settings.issuerString();
+            String userinfoAudience = issuer + "userinfo";
+            var sessionStore = new JdbcSsoSessionStore(jdbi);
+            var transactionStore = new JdbcLoginTransactionStore(jdbi);
+            var codeStore = new JdbcAuthorizationCodeStore(jdbi);
+            var opaqueStore = new JdbcOpaqueTokenStore(jdbi);
+            var userGrants = new JdbcUserGrantStore(jdbi);
+            var sessions = new SsoSessions(sessionStore, clock);
+            var transactions = new LoginTransactions(transactionStore, clock);
+            var userTokens = new UserAccessTokens(tokens, new OpaqueAccessTokenFormat(opaqueStore, clock));
+            var idTokens = new IdTokenFormat(issuer, signer, masterKey, clock);
+            var opaqueLookup = new OpaqueTokenLookup(opaqueStore, clock);
+            var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
+            var pages = new Pages();
+            var cookies = new Cookies(origin);
+            var responder = new AuthorizationResponder(pages);
+            var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, clock), transactions,
+                    new AuthorizationIssuer(codeStore, userTokens, idTokens, clock), responder, cookies);
+            var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, sessions, flow, responder, pages);
+            var loginPage = new LoginPage(transactions, lookups, users, sessions, flow, pages, cookies, origin, clock);
+            var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, flow, pages);
+            var userinfo = new UserinfoEndpoint(issuer, ring, opaqueLookup, users);
+            var logout = new LogoutEndpoints(lookups, sessions, new IdTokenHints(issuer, ring, lookups, masterKey),
+                    cookies, origin, pages, auditLog);
+            var cors = new Cors(new JdbcKnownWebOrigins(jdbi));
+
             var tokenEndpoint = new TokenEndpoint(new ClientAuthenticator(lookups),
-                    List.of(new ClientCredentialsGrant(lookups, tokens)), metrics);
+                    List.of(new ClientCredentialsGrant(lookups, tokens),
+                            new AuthorizationCodeGrant(codeStore, lookups, users, userTokens, idTokens,
+                                    opaqueLookup::forget, auditLog, clock)), metrics);
             var discovery = new DiscoveryEndpoint(settings.issuerString(), tokenEndpoint.grantTypes());
             var jwks = new JwksEndpoint(ring);
             var management = new ManagementApi(
@@ -135,17 +194,32 @@ public final class Latchkey implements AutoCloseable {
                     apis, clients, grants, lookups, ring, masterKey, clock,
                     new UserAccounts(userStore, connections, passwords, bruteForce, clock), connections, logStore);
             var operations = new OperationsEndpoints(database::ping, metrics);
-            var origin = new RequestOrigin(TrustedProxies.parse(settings.trustedProxies()), settings.tls());
 
             HttpServer http = HttpServer.start(settings, origin, routes -> {
                 routes.get("/.well-known/openid-configuration", discovery::handle);
                 routes.get("/.well-known/oauth-authorization-server", discovery::handle);
                 routes.get("/.well-known/jwks.json", jwks::handle);
+                routes.before("/oauth/token", cors::allow);
+                routes.options("/oauth/token", ctx -> cors.preflight(ctx, "POST"));
                 routes.post("/oauth/token", tokenEndpoint::handle);
+                routes.get("/authorize", authorize::handle);
+                routes.post("/authorize", authorize::handle);
+                routes.get("/u/login", loginPage::show);
+                routes.post("/u/login", loginPage::submit);
+                routes.get("/u/consent", consentPage::show);
+                routes.post("/u/consent", consentPage::submit);
+                routes.before("/userinfo", cors::allow);
+                routes.options("/userinfo", ctx -> cors.preflight(ctx, "GET, POST"));
+                routes.get("/userinfo", userinfo::handle);
+                routes.post("/userinfo", userinfo::handle);
+                routes.get("/v2/logout", logout::auth0);
+                routes.get("/oidc/logout", logout::oidc);
+                routes.post("/oidc/logout", logout::oidc);
                 routes.get("/health/live", operations::live);
                 routes.get("/health/ready", operations::ready);
                 routes.get("/metrics", operations::metrics);
                 management.register(routes);
+                management.registerUserGrants(routes, userGrants);
             });
 
             ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -156,7 +230,9 @@ public final class Latchkey implements AutoCloseable {
             background.scheduleWithFixedDelay(() -> reloadQuietly(ring), keyRingReload.toMillis(),
                     keyRingReload.toMillis(), TimeUnit.MILLISECONDS);
             background.scheduleWithFixedDelay(new ExpiredRowSweeper(
-                    List.of(logStore::deleteExpired, loginFailures::deleteExpired), clock),
+                    List.of(logStore::deleteExpired, loginFailures::deleteExpired, sessionStore::deleteExpired,
+                            transactionStore::deleteExpired, codeStore::deleteExpired, opaqueStore::deleteExpired),
+                    clock),
                     SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
             LOG.info("Signing with {} (crypto provider: {})", ring.current().kid(), cryptoProvider);
             return new Latchkey(settings, database, http, background, credentials, auditLog, users);

@@ -5,6 +5,7 @@ import dev.latchkey.server.identity.ConnectionStore;
 import dev.latchkey.server.identity.UserAccounts;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeyRing;
+import dev.latchkey.server.oauth.authorize.UserGrantStore;
 import dev.latchkey.server.registry.ClientGrantStore;
 import dev.latchkey.server.registry.ClientStore;
 import dev.latchkey.server.registry.RegistryLookups;
@@ -89,6 +90,14 @@ public final class ManagementApi {
 
         routes.get(PREFIX + "/logs", guard(logs::list, "read:logs", "read:logs_users"));
         routes.get(PREFIX + "/logs/{id}", guard(logs::get, "read:logs", "read:logs_users"));
+    }
+
+    /** {@code /api/v2/grants}: the consents users gave applications. */
+    public void registerUserGrants(RoutesConfig routes, UserGrantStore store) {
+        GrantsResource grants = new GrantsResource(store);
+        routes.get(PREFIX + "/grants", guard(grants::list, "read:grants"));
+        routes.delete(PREFIX + "/grants", guard(grants::deleteByUser, "delete:grants"));
+        routes.delete(PREFIX + "/grants/{id}", guard(grants::delete, "delete:grants"));
     }
 
     private Handler guard(ManagementHandler handler, String... anyOf) {

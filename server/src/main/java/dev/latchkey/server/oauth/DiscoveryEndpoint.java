@@ -22,13 +22,29 @@ public final class DiscoveryEndpoint {
         doc.put("issuer", issuer);
         doc.put("authorization_endpoint", issuer + "authorize");
         doc.put("token_endpoint", issuer + "oauth/token");
+        doc.put("userinfo_endpoint", issuer + "userinfo");
         doc.put("jwks_uri", issuer + ".well-known/jwks.json");
-        strings(doc, "grant_types_supported", grantTypes);
-        strings(doc, "response_types_supported", List.of("code"));
+        doc.put("end_session_endpoint", issuer + "oidc/logout");
+        List<String> grants = new java.util.ArrayList<>(grantTypes);
+        // The implicit grant has no token-endpoint handler: its tokens come from /authorize.
+        if (!grants.contains("implicit")) {
+            grants.add(grants.indexOf("authorization_code") + 1, "implicit");
+        }
+        strings(doc, "grant_types_supported", grants);
+        strings(doc, "response_types_supported", List.of("code", "token", "id_token", "id_token token",
+                "code id_token", "code token", "code id_token token"));
+        strings(doc, "response_modes_supported", List.of("query", "fragment", "form_post", "web_message"));
+        strings(doc, "code_challenge_methods_supported", List.of("S256"));
+        strings(doc, "scopes_supported", List.of("openid", "profile", "email", "address", "phone"));
+        strings(doc, "claims_supported", List.of("aud", "auth_time", "email", "email_verified", "exp",
+                "family_name", "given_name", "iat", "iss", "name", "nickname", "picture", "sid", "sub",
+                "updated_at", "nonce", "at_hash", "c_hash"));
+        strings(doc, "prompt_values_supported", List.of("none", "login", "consent", "select_account"));
         strings(doc, "subject_types_supported", List.of("public"));
         // RS256 first: Auth0's validator middleware takes its algorithm list from here.
         strings(doc, "id_token_signing_alg_values_supported", List.of("RS256", "PS256", "HS256"));
         strings(doc, "token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        doc.put("claims_parameter_supported", false);
         doc.put("request_parameter_supported", false);
         doc.put("request_uri_parameter_supported", false);
         try {

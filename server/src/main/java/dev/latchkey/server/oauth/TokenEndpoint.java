@@ -1,6 +1,7 @@
 package dev.latchkey.server.oauth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.server.http.Cors;
 import dev.latchkey.server.http.Json;
 import dev.latchkey.server.oauth.grant.Grant;
 import dev.latchkey.server.oauth.grant.TokenResponse;
@@ -48,6 +49,8 @@ public final class TokenEndpoint {
             throw OAuthException.unsupportedGrantType("Unsupported grant type: " + grantType);
         }
         AuthenticatedClient client = authenticator.authenticate(params, ctx.header("Authorization"));
+        // CORS: only the client's own Allowed Web Origins may read its tokens.
+        Cors.restrictTo(ctx, client.client().webOrigins());
         TokenResponse response = grant.handle(client, params);
         issued.get(grantType).increment();
         write(ctx, response);

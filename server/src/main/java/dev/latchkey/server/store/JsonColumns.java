@@ -35,6 +35,14 @@ final class JsonColumns {
         }
     }
 
+    static <T> T read(String json, Class<T> type) {
+        try {
+            return MAPPER.readValue(json, type);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A JSON column holds invalid JSON", e);
+        }
+    }
+
     static List<String> strings(String json) {
         return read(json, STRINGS);
     }

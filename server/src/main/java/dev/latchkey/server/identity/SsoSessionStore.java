@@ -1,0 +1,15 @@
+package dev.latchkey.server.identity;
+
+import java.util.Optional;
+
+/** Where SSO sessions are kept, by the digest of their cookie secret. */
+public interface SsoSessionStore {
+
+    void create(SsoSession session);
+
+    Optional<SsoSession> find(String idHash);
+
+    void delete(String idHash);
+
+    void deleteBySid(String sid);
+}

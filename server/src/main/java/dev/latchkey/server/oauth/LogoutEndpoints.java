@@ -1,0 +1,139 @@
+package dev.latchkey.server.oauth;
+
+import com.nimbusds.jwt.JWTClaimsSet;
+import dev.latchkey.server.audit.AuditLog;
+import dev.latchkey.server.audit.LogEvent;
+import dev.latchkey.server.http.Cookies;
+import dev.latchkey.server.http.RequestOrigin;
+import dev.latchkey.server.identity.SsoSession;
+import dev.latchkey.server.identity.SsoSessions;
+import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.ui.Pages;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Ends the SSO session: Auth0's {@code GET /v2/logout?client_id=&returnTo=} and OpenID Connect
+ * RP-Initiated Logout 1.0 at {@code /oidc/logout}. A browser is sent back only to a URL the
+ * application lists, exactly, in its {@code allowed_logout_urls}: anything else is an error page,
+ * never a redirect (no open redirector, RFC 9700 §4.11).
+ */
+public final class LogoutEndpoints {
+
+    private final RegistryLookups lookups;
+    private final SsoSessions sessions;
+    private final IdTokenHints hints;
+    private final Cookies cookies;
+    private final RequestOrigin origin;
+    private final Pages pages;
+    private final AuditLog log;
+
+    public LogoutEndpoints(RegistryLookups lookups, SsoSessions sessions, IdTokenHints hints, Cookies cookies,
+                           RequestOrigin origin, Pages pages, AuditLog log) {
+        this.lookups = lookups;
+        this.sessions = sessions;
+        this.hints = hints;
+        this.cookies = cookies;
+        this.origin = origin;
+        this.pages = pages;
+        this.log = log;
+    }
+
+    /** {@code GET /v2/logout} (Auth0): returnTo must be in the client's Allowed Logout URLs. */
+    public void auth0(Context ctx) {
+        String clientId = param(ctx, "client_id");
+        String returnTo = param(ctx, "returnTo");
+        Optional<Client> client = clientId == null ? Optional.empty() : lookups.client(clientId);
+        endSession(ctx, client.orElse(null), null);
+        if (returnTo == null) {
+            loggedOut(ctx);
+            return;
+        }
+        if (client.isEmpty()) {
+            pages.error(ctx, 400, "Logout URL not allowed", "You are logged out, but the application's return "
+                    + "address cannot be used: returnTo needs the client_id of an application listing it.", null);
+            return;
+        }
+        if (!client.get().allowedLogoutUrls().contains(returnTo)) {
+            pages.error(ctx, 400, "Logout URL not allowed", "You are logged out, but the returnTo address is not "
+                    + "in the application's Allowed Logout URLs.", null);
+            return;
+        }
+        ctx.header("Cache-Control", "no-store");
+        ctx.redirect(returnTo, HttpStatus.FOUND);
+    }
+
+    /** {@code GET|POST /oidc/logout} (OIDC RP-Initiated Logout 1.0 §2, §3). */
+    public void oidc(Context ctx) {
+        String hint = param(ctx, "id_token_hint");
+        String clientId = param(ctx, "client_id");
+        String redirect = param(ctx, "post_logout_redirect_uri");
+        String state = param(ctx, "state");
+        JWTClaimsSet claims = null;
+        if (hint != null) {
+            claims = hints.verify(hint).orElse(null);
+            if (claims == null) {
+                pages.error(ctx, 400, "Logout failed", "The id_token_hint is not an ID token issued here.", null);
+                return;
+            }
+            String audience = claims.getAudience().get(0);
+            if (clientId != null && !clientId.equals(audience)) {
+                pages.error(ctx, 400, "Logout failed", "client_id does not match the id_token_hint's audience.", null);
+                return;
+            }
+            clientId = audience;
+        }
+        Optional<Client> client = clientId == null ? Optional.empty() : lookups.client(clientId);
+        if (clientId != null && client.isEmpty()) {
+            pages.error(ctx, 400, "Logout failed", "Unknown client: " + clientId, null);
+            return;
+        }
+        // §3: post_logout_redirect_uri must have been registered, and the client be known.
+        if (redirect != null && (client.isEmpty() || !client.get().allowedLogoutUrls().contains(redirect))) {
+            pages.error(ctx, 400, "Logout URL not allowed", "The post_logout_redirect_uri is not in the "
+                    + "application's Allowed Logout URLs" + (client.isEmpty() ? ", or no application was named" : "")
+                    + ".", null);
+            return;
+        }
+        endSession(ctx, client.orElse(null), claims == null ? null : (String) claims.getClaim("sid"));
+        if (redirect == null) {
+            loggedOut(ctx);
+            return;
+        }
+        String target = state == null ? redirect : redirect + (redirect.contains("?") ? "&" : "?") + "state="
+                + URLEncoder.encode(state, StandardCharsets.UTF_8);
+        ctx.header("Cache-Control", "no-store");
+        ctx.redirect(target, HttpStatus.FOUND);
+    }
+
+    private void endSession(Context ctx, Client client, String sid) {
+        String cookie = ctx.cookie(AuthorizeEndpoint.SESSION_COOKIE);
+        Optional<SsoSession> session = sessions.find(cookie);
+        sessions.end(cookie);
+        if (sid != null) {
+            sessions.endBySid(sid);
+        }
+        cookies.clear(ctx, AuthorizeEndpoint.SESSION_COOKIE, "/");
+        if (session.isPresent()) {
+            log.record(new LogEvent("slo", "User successfully logged out", client == null ? null : client.clientId(),
+                    client == null ? null : client.name(), session.get().userId(), null, origin.clientAddress(ctx),
+                    null, Map.of()));
+        }
+    }
+
+    private void loggedOut(Context ctx) {
+        pages.message(ctx, "You are logged out", "You can close this window, or go back to the application.");
+    }
+
+    private static String param(Context ctx, String name) {
+        String value = ctx.method().name().equals("POST") ? ctx.formParam(name) : ctx.queryParam(name);
+        return value == null || value.isEmpty() ? null : value;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.latchkey.server.oauth.authorize;
+
+import dev.latchkey.server.http.Cookies;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.registry.ResourceServer;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.util.Optional;
+
+/**
+ * Carries a checked authorization to its end, from /authorize or from the login and consent pages:
+ * asks {@link Interaction} what is missing, then sends the browser to the login or consent page
+ * (opening a login transaction), or issues and responds, or returns the error to the client.
+ */
+public final class AuthorizationFlow {
+
+    /** The cookie holding a transaction's CSRF token is named this, followed by the transaction id. */
+    public static final String TX_COOKIE_PREFIX = "latchkey_tx_";
+    public static final String PAGES_PATH = "/u";
+
+    private final String issuerUrl;
+    private final RegistryLookups lookups;
+    private final Interaction interaction;
+    private final LoginTransactions transactions;
+    private final AuthorizationIssuer issuer;
+    private final AuthorizationResponder responder;
+    private final Cookies cookies;
+
+    public AuthorizationFlow(String issuerUrl, RegistryLookups lookups, Interaction interaction,
+                             LoginTransactions transactions, AuthorizationIssuer issuer,
+                             AuthorizationResponder responder, Cookies cookies) {
+        this.issuerUrl = issuerUrl;
+        this.lookups = lookups;
+        this.interaction = interaction;
+        this.transactions = transactions;
+        this.issuer = issuer;
+        this.responder = responder;
+        this.cookies = cookies;
+    }
+
+    /**
+     * @param pending      the login transaction the browser is in, or null when coming from /authorize
+     * @param consentGiven the user has just accepted the consent page
+     */
+    public void proceed(Context ctx, CheckedAuthorization request, Client client,
+                        Optional<Authentication> authentication, PendingLogin pending, boolean consentGiven) {
+        ResourceServer api = null;
+        if (request.audience() != null) {
+            api = lookups.api(request.audience()).orElse(null);
+            if (api == null) {
+                fail(ctx, request, pending, "access_denied", "Service not found: " + request.audience());
+                return;
+            }
+        }
+        NextStep next = interaction.next(request, client, api, authentication, consentGiven);
+        if (next instanceof NextStep.Login) {
+            toPage(ctx, "login", request, pending, null);
+        } else if (next instanceof NextStep.Consent consent) {
+            toPage(ctx, "consent", request, pending, consent.authentication());
+        } else if (next instanceof NextStep.Fail failure) {
+            fail(ctx, request, pending, failure.error(), failure.description());
+        } else if (next instanceof NextStep.Issue issue) {
+            if (pending != null) {
+                transactions.finish(pending.transaction());
+                cookies.clear(ctx, TX_COOKIE_PREFIX + pending.id(), PAGES_PATH);
+            }
+            responder.respond(ctx, request.redirectUri(), request.responseMode(),
+                    issuer.issue(request, client, api, issue.user(), issue.authentication()));
+        }
+    }
+
+    /** Ends the authorization with an error for the client (RFC 6749 §4.1.2.1). */
+    public void fail(Context ctx, CheckedAuthorization request, PendingLogin pending, String error,
+                     String description) {
+        if (pending != null) {
+            transactions.finish(pending.transaction());
+            cookies.clear(ctx, TX_COOKIE_PREFIX + pending.id(), PAGES_PATH);
+        }
+        responder.error(ctx, request.redirectUri(), request.responseMode(), error, description, request.state());
+    }
+
+    private void toPage(Context ctx, String page, CheckedAuthorization request, PendingLogin pending,
+                        Authentication authentication) {
+        String id;
+        if (pending == null) {
+            LoginTransactions.Started started = transactions.start(request, authentication);
+            id = started.id();
+            cookies.set(ctx, TX_COOKIE_PREFIX + id, started.csrf(), PAGES_PATH,
+                    LoginTransactions.LIFETIME.toSeconds());
+        } else {
+            id = pending.id();
+            if (authentication != null && !authentication.userId().equals(pending.transaction().userId())) {
+                transactions.authenticated(pending.transaction(), authentication);
+            }
+        }
+        ctx.header("Cache-Control", "no-store");
+        ctx.redirect(issuerUrl + "u/" + page + "?state=" + id, HttpStatus.FOUND);
+    }
+}

@@ -1,0 +1,80 @@
+package dev.latchkey.server.oauth.authorize;
+
+import dev.latchkey.server.identity.User;
+import dev.latchkey.server.keys.RandomStrings;
+import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.oauth.grant.AuthorizationCode;
+import dev.latchkey.server.oauth.grant.AuthorizationCodeStore;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.ResourceServer;
+import dev.latchkey.server.token.IdTokenFormat;
+import dev.latchkey.server.token.IdTokenRequest;
+import dev.latchkey.server.token.IssuedAccessToken;
+import dev.latchkey.server.token.UserAccessTokenRequest;
+import dev.latchkey.server.token.UserAccessTokens;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Issues what the response type asks for once the user is logged in and has consented: a code
+ * (RFC 6749 §4.1.2), an access token (§4.2.2), an ID token (OIDC Core §3.2.2.5, §3.3.2.5), or a mix
+ * (hybrid), and returns the response parameters in the order they are sent.
+ */
+public final class AuthorizationIssuer {
+
+    /** Codes are short-lived (RFC 6749 §4.1.2 recommends at most 10 minutes; FAPI and Auth0 use 60 s). */
+    public static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
+
+    private final AuthorizationCodeStore codes;
+    private final UserAccessTokens accessTokens;
+    private final IdTokenFormat idTokens;
+    private final Clock clock;
+
+    public AuthorizationIssuer(AuthorizationCodeStore codes, UserAccessTokens accessTokens, IdTokenFormat idTokens,
+                               Clock clock) {
+        this.codes = codes;
+        this.accessTokens = accessTokens;
+        this.idTokens = idTokens;
+        this.clock = clock;
+    }
+
+    public Map<String, String> issue(CheckedAuthorization request, Client client, ResourceServer api, User user,
+                                     Authentication authentication) {
+        Map<String, String> response = new LinkedHashMap<>();
+        String code = null;
+        if (request.returnsCode()) {
+            code = RandomStrings.base64url(32);
+            Instant now = clock.instant();
+            codes.create(new AuthorizationCode(SecretHash.of(code), client.clientId(), request.redirectUri(),
+                    request.codeChallenge(), request.codeChallengeMethod(), request.nonce(), request.scopes(),
+                    request.audience(), user.userId(), authentication.authTime(), authentication.sid(), now,
+                    now.plus(CODE_LIFETIME), null, now.plus(CODE_LIFETIME)));
+            response.put("code", code);
+        }
+        IssuedAccessToken accessToken = null;
+        if (request.returnsToken()) {
+            accessToken = accessTokens.issue(new UserAccessTokenRequest(api, user.userId(), client.clientId(),
+                    request.scopes(), true, request.implicit(), null));
+            response.put("access_token", accessToken.value());
+            response.put("token_type", "Bearer");
+            response.put("expires_in", Long.toString(accessToken.expiresIn()));
+            if (!accessToken.scope().isEmpty()) {
+                response.put("scope", accessToken.scope());
+            }
+        }
+        if (request.returnsIdToken()) {
+            // OIDC Core §3.2.2.10, §3.3.2.11: at_hash with an access token, c_hash with a code.
+            response.put("id_token", idTokens.issue(new IdTokenRequest(client, user, request.scopes(),
+                    request.nonce(), authentication.authTime(), authentication.sid(),
+                    accessToken == null ? null : accessToken.value(), code)));
+        }
+        if (request.state() != null) {
+            response.put("state", request.state());
+        }
+        return response;
+    }
+}

@@ -1,0 +1,69 @@
+package dev.latchkey.server.oauth.authorize;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.nimbusds.oauth2.sdk.util.URLUtils;
+import dev.latchkey.server.http.Json;
+import dev.latchkey.server.ui.FormPostView;
+import dev.latchkey.server.ui.Pages;
+import dev.latchkey.server.ui.WebMessageView;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Sends an authorization response, success or error, to the client's redirect URI on its
+ * response mode: in the query (RFC 6749 §4.1.2), in the fragment (§4.2.2), as an auto-submitting
+ * form (Form Post Response Mode §2), or posted to the parent window (Auth0's web_message).
+ */
+public final class AuthorizationResponder {
+
+    private final Pages pages;
+
+    public AuthorizationResponder(Pages pages) {
+        this.pages = pages;
+    }
+
+    public void error(Context ctx, String redirectUri, String mode, String error, String description, String state) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("error", error);
+        params.put("error_description", description);
+        if (state != null) {
+            params.put("state", state);
+        }
+        respond(ctx, redirectUri, mode, params);
+    }
+
+    public void respond(Context ctx, String redirectUri, String mode, Map<String, String> params) {
+        ctx.header("Cache-Control", "no-store");
+        switch (mode) {
+            case "query" -> ctx.redirect(redirectUri + (redirectUri.contains("?") ? "&" : "?") + encode(params),
+                    HttpStatus.FOUND);
+            case "fragment" -> ctx.redirect(redirectUri + "#" + encode(params), HttpStatus.FOUND);
+            case "form_post" -> pages.render(ctx, 200, "form_post.jte", new FormPostView(redirectUri, params));
+            case "web_message" -> webMessage(ctx, redirectUri, params);
+            default -> throw new IllegalStateException("Unchecked response mode " + mode);
+        }
+    }
+
+    private void webMessage(Context ctx, String redirectUri, Map<String, String> params) {
+        String origin = ResponseModeCheck.origin(redirectUri);
+        // Auth0: this page runs in a hidden iframe of the application, which may frame it.
+        ctx.res().setHeader("X-Frame-Options", null);
+        ctx.header("Content-Security-Policy", "frame-ancestors " + origin);
+        try {
+            pages.render(ctx, 200, "web_message.jte",
+                    new WebMessageView(origin, Json.MAPPER.writeValueAsString(params)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String encode(Map<String, String> params) {
+        Map<String, List<String>> multi = new LinkedHashMap<>();
+        params.forEach((name, value) -> multi.put(name, List.of(value)));
+        return URLUtils.serializeParameters(multi);
+    }
+}

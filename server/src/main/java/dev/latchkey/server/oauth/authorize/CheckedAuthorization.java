@@ -1,0 +1,55 @@
+package dev.latchkey.server.oauth.authorize;
+
+import java.util.List;
+
+/**
+ * An {@code /authorize} request that passed every check: what the login and consent pages carry
+ * along in the login transaction, and what the issuer needs. {@code responseType} holds the
+ * values in the order code, id_token, token; {@code audience} is null for /userinfo-only tokens.
+ */
+public record CheckedAuthorization(
+        String clientId,
+        String redirectUri,
+        List<String> responseType,
+        String responseMode,
+        String state,
+        String nonce,
+        List<String> scopes,
+        String audience,
+        String codeChallenge,
+        String codeChallengeMethod,
+        List<String> prompt,
+        Long maxAge,
+        String loginHint) {
+
+    public CheckedAuthorization {
+        responseType = List.copyOf(responseType);
+        scopes = List.copyOf(scopes);
+        prompt = List.copyOf(prompt);
+    }
+
+    public boolean returnsCode() {
+        return responseType.contains("code");
+    }
+
+    public boolean returnsIdToken() {
+        return responseType.contains("id_token");
+    }
+
+    public boolean returnsToken() {
+        return responseType.contains("token");
+    }
+
+    /** Implicit flow: every token comes from the authorization endpoint (OIDC Core §3.2). */
+    public boolean implicit() {
+        return !returnsCode();
+    }
+
+    public boolean openid() {
+        return scopes.contains("openid");
+    }
+
+    public boolean prompts(String value) {
+        return prompt.contains(value);
+    }
+}

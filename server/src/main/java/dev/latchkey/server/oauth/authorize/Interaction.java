@@ -1,0 +1,57 @@
+package dev.latchkey.server.oauth.authorize;
+
+import dev.latchkey.server.identity.User;
+import dev.latchkey.server.identity.UserDirectory;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.ResourceServer;
+
+import java.time.Clock;
+import java.util.Optional;
+
+/**
+ * Decides what a checked authorization needs next: a login (none yet, {@code prompt=login},
+ * {@code max_age} passed), consent, or nothing; and turns a needed interaction into
+ * {@code login_required}/{@code consent_required} under {@code prompt=none} (OIDC Core §3.1.2.1, §3.1.2.6).
+ */
+public final class Interaction {
+
+    private final UserDirectory users;
+    private final ConsentPolicy consent;
+    private final Clock clock;
+
+    public Interaction(UserDirectory users, ConsentPolicy consent, Clock clock) {
+        this.users = users;
+        this.consent = consent;
+        this.clock = clock;
+    }
+
+    /**
+     * @param authentication who is logged in, if anyone
+     * @param consentGiven   the user accepted the consent page for this very request
+     */
+    public NextStep next(CheckedAuthorization request, Client client, ResourceServer api,
+                         Optional<Authentication> authentication, boolean consentGiven) {
+        boolean silent = request.prompts("none");
+        Optional<User> user = authentication.flatMap(a -> users.findById(a.userId())).filter(u -> !u.blocked());
+        if (authentication.isEmpty() || user.isEmpty() || loginDemanded(request, authentication.get())) {
+            return silent ? new NextStep.Fail("login_required", "Login required") : new NextStep.Login();
+        }
+        if (!consentGiven && consent.required(request, client, api, user.get().userId())) {
+            return silent ? new NextStep.Fail("consent_required", "Consent required")
+                    : new NextStep.Consent(user.get(), authentication.get());
+        }
+        return new NextStep.Issue(user.get(), authentication.get());
+    }
+
+    private boolean loginDemanded(CheckedAuthorization request, Authentication authentication) {
+        if (authentication.fresh()) {
+            return false;
+        }
+        if (request.prompts("login")) {
+            return true;
+        }
+        // OIDC Core §3.1.2.1: max_age is the allowable time since the user last actively authenticated.
+        return request.maxAge() != null
+                && authentication.authTime().plusSeconds(request.maxAge()).isBefore(clock.instant());
+    }
+}

@@ -1,0 +1,28 @@
+package dev.latchkey.server.oauth.authorize;
+
+import java.time.Instant;
+
+/**
+ * An authorization waiting for the login or consent page. Its id travels in the page URLs
+ * ({@code ?state=}) and is stored only as a digest; {@code csrfHash} is the digest of the token
+ * every form of this transaction must post, which the browser also holds in a cookie.
+ * {@code userId}, {@code authTime} and {@code sid} are set once the user has logged in.
+ */
+public record LoginTransaction(
+        String idHash,
+        CheckedAuthorization request,
+        String csrfHash,
+        String userId,
+        Instant authTime,
+        String sid,
+        Instant createdAt,
+        Instant expiresAt) {
+
+    public boolean authenticated() {
+        return userId != null;
+    }
+
+    public boolean expired(Instant now) {
+        return !now.isBefore(expiresAt);
+    }
+}

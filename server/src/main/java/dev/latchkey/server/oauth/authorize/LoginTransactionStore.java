@@ -1,0 +1,17 @@
+package dev.latchkey.server.oauth.authorize;
+
+import java.time.Instant;
+import java.util.Optional;
+
+/** The storage login transactions need. */
+public interface LoginTransactionStore {
+
+    void create(LoginTransaction transaction);
+
+    Optional<LoginTransaction> find(String idHash);
+
+    /** Records who logged in for this transaction. */
+    void authenticated(String idHash, String userId, Instant authTime, String sid);
+
+    void delete(String idHash);
+}

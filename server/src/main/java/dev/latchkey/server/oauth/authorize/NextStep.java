@@ -1,0 +1,23 @@
+package dev.latchkey.server.oauth.authorize;
+
+import dev.latchkey.server.identity.User;
+
+/** What an authorization needs next, once its request is checked. */
+public sealed interface NextStep {
+
+    /** The user must log in (again). */
+    record Login() implements NextStep {
+    }
+
+    /** The user must consent to the scopes. */
+    record Consent(User user, Authentication authentication) implements NextStep {
+    }
+
+    /** Nothing is missing: issue the response. */
+    record Issue(User user, Authentication authentication) implements NextStep {
+    }
+
+    /** The request cannot go on (prompt=none needing interaction, a blocked user). */
+    record Fail(String error, String description) implements NextStep {
+    }
+}

@@ -1,0 +1,5 @@
+package dev.latchkey.server.oauth.authorize;
+
+/** A login transaction the browser is in, with its id as the page URLs carry it. */
+public record PendingLogin(String id, LoginTransaction transaction) {
+}

@@ -1,0 +1,89 @@
+package dev.latchkey.server.store;
+
+import dev.latchkey.server.oauth.grant.AuthorizationCode;
+import dev.latchkey.server.oauth.grant.AuthorizationCodeStore;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore {
+
+    private static final RowMapper<AuthorizationCode> MAPPER = (rs, ctx) -> new AuthorizationCode(
+            rs.getString("code_hash"),
+            rs.getString("client_id"),
+            rs.getString("redirect_uri"),
+            rs.getString("code_challenge"),
+            rs.getString("code_challenge_method"),
+            rs.getString("nonce"),
+            scopes(rs.getString("scope")),
+            rs.getString("audience"),
+            rs.getString("user_id"),
+            Times.instant(rs.getLong("auth_time")),
+            rs.getString("sid"),
+            Times.instant(rs.getLong("issued_at")),
+            Times.instant(rs.getLong("valid_until")),
+            Times.nullableInstant(rs.getObject("consumed_at", Long.class)),
+            Times.instant(rs.getLong("expires_at")));
+
+    private final Jdbi jdbi;
+
+    public JdbcAuthorizationCodeStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public void create(AuthorizationCode code) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, code_challenge,
+                    code_challenge_method, nonce, scope, audience, user_id, auth_time, sid, issued_at,
+                    valid_until, expires_at)
+                VALUES (:code_hash, :client_id, :redirect_uri, :code_challenge, :code_challenge_method, :nonce,
+                    :scope, :audience, :user_id, :auth_time, :sid, :issued_at, :valid_until, :expires_at)""")
+                .bind("code_hash", code.codeHash())
+                .bind("client_id", code.clientId())
+                .bind("redirect_uri", code.redirectUri())
+                .bind("code_challenge", code.codeChallenge())
+                .bind("code_challenge_method", code.codeChallengeMethod())
+                .bind("nonce", code.nonce())
+                .bind("scope", String.join(" ", code.scopes()))
+                .bind("audience", code.audience())
+                .bind("user_id", code.userId())
+                .bind("auth_time", Times.millis(code.authTime()))
+                .bind("sid", code.sid())
+                .bind("issued_at", Times.millis(code.issuedAt()))
+                .bind("valid_until", Times.millis(code.validUntil()))
+                .bind("expires_at", Times.millis(code.expiresAt()))
+                .execute());
+    }
+
+    @Override
+    public Optional<Consumed> consume(String codeHash, Instant now, Instant keepUntil) {
+        return jdbi.inTransaction(h -> {
+            // One conditional UPDATE decides who was first, whatever the number of nodes.
+            int first = h.createUpdate("""
+                    UPDATE authorization_codes SET consumed_at = :now, expires_at = :keep_until
+                    WHERE code_hash = :code_hash AND consumed_at IS NULL""")
+                    .bind("now", Times.millis(now))
+                    .bind("keep_until", Times.millis(keepUntil))
+                    .bind("code_hash", codeHash)
+                    .execute();
+            Optional<AuthorizationCode> row = h.createQuery(
+                            "SELECT * FROM authorization_codes WHERE code_hash = :code_hash")
+                    .bind("code_hash", codeHash).map(MAPPER).findOne();
+            return row.map(code -> first == 1 ? new Consumed.First(code) : new Consumed.Replayed(code));
+        });
+    }
+
+    private static List<String> scopes(String value) {
+        return value == null || value.isBlank() ? List.of() : Arrays.asList(value.split(" "));
+    }
+
+    /** Deletes up to {@code batch} expired rows (for the sweeper). */
+    public int deleteExpired(java.time.Instant now, int batch) {
+        return jdbi.withHandle(h -> ExpiredRows.delete(h, "authorization_codes", java.util.List.of("code_hash"), now, batch));
+    }
+}

@@ -1,0 +1,72 @@
+package dev.latchkey.server.store;
+
+import dev.latchkey.server.oauth.authorize.CheckedAuthorization;
+import dev.latchkey.server.oauth.authorize.LoginTransaction;
+import dev.latchkey.server.oauth.authorize.LoginTransactionStore;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.time.Instant;
+import java.util.Optional;
+
+public final class JdbcLoginTransactionStore implements LoginTransactionStore {
+
+    private static final RowMapper<LoginTransaction> MAPPER = (rs, ctx) -> new LoginTransaction(
+            rs.getString("id_hash"),
+            JsonColumns.read(rs.getString("request"), CheckedAuthorization.class),
+            rs.getString("csrf_hash"),
+            rs.getString("user_id"),
+            Times.nullableInstant((Long) rs.getObject("auth_time", Long.class)),
+            rs.getString("sid"),
+            Times.instant(rs.getLong("created_at")),
+            Times.instant(rs.getLong("expires_at")));
+
+    private final Jdbi jdbi;
+
+    public JdbcLoginTransactionStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public void create(LoginTransaction tx) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                INSERT INTO login_transactions (id_hash, client_id, request, csrf_hash, created_at, expires_at)
+                VALUES (:id_hash, :client_id, :request, :csrf_hash, :created_at, :expires_at)""")
+                .bind("id_hash", tx.idHash())
+                .bind("client_id", tx.request().clientId())
+                .bind("request", JsonColumns.write(tx.request()))
+                .bind("csrf_hash", tx.csrfHash())
+                .bind("created_at", Times.millis(tx.createdAt()))
+                .bind("expires_at", Times.millis(tx.expiresAt()))
+                .execute());
+    }
+
+    @Override
+    public Optional<LoginTransaction> find(String idHash) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM login_transactions WHERE id_hash = :id_hash")
+                .bind("id_hash", idHash).map(MAPPER).findOne());
+    }
+
+    @Override
+    public void authenticated(String idHash, String userId, Instant authTime, String sid) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                UPDATE login_transactions SET user_id = :user_id, auth_time = :auth_time, sid = :sid
+                WHERE id_hash = :id_hash""")
+                .bind("id_hash", idHash)
+                .bind("user_id", userId)
+                .bind("auth_time", Times.millis(authTime))
+                .bind("sid", sid)
+                .execute());
+    }
+
+    @Override
+    public void delete(String idHash) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM login_transactions WHERE id_hash = :id_hash")
+                .bind("id_hash", idHash).execute());
+    }
+
+    /** Deletes up to {@code batch} expired rows (for the sweeper). */
+    public int deleteExpired(java.time.Instant now, int batch) {
+        return jdbi.withHandle(h -> ExpiredRows.delete(h, "login_transactions", java.util.List.of("id_hash"), now, batch));
+    }
+}

@@ -1,0 +1,61 @@
+package dev.latchkey.server.store;
+
+import dev.latchkey.server.identity.SsoSession;
+import dev.latchkey.server.identity.SsoSessionStore;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.util.Optional;
+
+public final class JdbcSsoSessionStore implements SsoSessionStore {
+
+    private static final RowMapper<SsoSession> MAPPER = (rs, ctx) -> new SsoSession(
+            rs.getString("id_hash"),
+            rs.getString("sid"),
+            rs.getString("user_id"),
+            Times.instant(rs.getLong("auth_time")),
+            Times.instant(rs.getLong("created_at")),
+            Times.instant(rs.getLong("expires_at")));
+
+    private final Jdbi jdbi;
+
+    public JdbcSsoSessionStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public void create(SsoSession session) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                INSERT INTO sso_sessions (id_hash, sid, user_id, auth_time, created_at, expires_at)
+                VALUES (:id_hash, :sid, :user_id, :auth_time, :created_at, :expires_at)""")
+                .bind("id_hash", session.idHash())
+                .bind("sid", session.sid())
+                .bind("user_id", session.userId())
+                .bind("auth_time", Times.millis(session.authTime()))
+                .bind("created_at", Times.millis(session.createdAt()))
+                .bind("expires_at", Times.millis(session.expiresAt()))
+                .execute());
+    }
+
+    @Override
+    public Optional<SsoSession> find(String idHash) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sso_sessions WHERE id_hash = :id_hash")
+                .bind("id_hash", idHash).map(MAPPER).findOne());
+    }
+
+    @Override
+    public void delete(String idHash) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sso_sessions WHERE id_hash = :id_hash")
+                .bind("id_hash", idHash).execute());
+    }
+
+    @Override
+    public void deleteBySid(String sid) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM sso_sessions WHERE sid = :sid").bind("sid", sid).execute());
+    }
+
+    /** Deletes up to {@code batch} expired rows (for the sweeper). */
+    public int deleteExpired(java.time.Instant now, int batch) {
+        return jdbi.withHandle(h -> ExpiredRows.delete(h, "sso_sessions", java.util.List.of("id_hash"), now, batch));
+    }
+}

@@ -1,0 +1,48 @@
+package dev.latchkey.server.token;
+
+import dev.latchkey.server.identity.User;
+
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The standard claims a user's granted scopes release (OIDC Core §5.4), for ID tokens and
+ * /userinfo alike. Absent values are left out, never sent as null.
+ */
+public final class UserClaims {
+
+    private UserClaims() {
+    }
+
+    public static Map<String, Object> of(User user, Collection<String> scopes) {
+        Map<String, Object> claims = new LinkedHashMap<>();
+        if (scopes.contains("profile")) {
+            put(claims, "name", user.name());
+            put(claims, "given_name", user.givenName());
+            put(claims, "family_name", user.familyName());
+            put(claims, "nickname", user.nickname());
+            put(claims, "picture", user.picture());
+            if (user.updatedAt() != null) {
+                // Auth0 writes updated_at as an ISO 8601 string (its SDK fixtures and samples).
+                claims.put("updated_at", DateTimeFormatter.ISO_INSTANT.format(
+                        user.updatedAt().truncatedTo(ChronoUnit.MILLIS)));
+            }
+        }
+        if (scopes.contains("email")) {
+            put(claims, "email", user.email());
+            if (user.email() != null) {
+                claims.put("email_verified", user.emailVerified());
+            }
+        }
+        return claims;
+    }
+
+    private static void put(Map<String, Object> claims, String name, String value) {
+        if (value != null && !value.isEmpty()) {
+            claims.put(name, value);
+        }
+    }
+}

@@ -1,0 +1,113 @@
+package dev.latchkey.server.ui;
+
+import dev.latchkey.server.identity.SsoSession;
+import dev.latchkey.server.identity.SsoSessions;
+import dev.latchkey.server.identity.User;
+import dev.latchkey.server.identity.UserDirectory;
+import dev.latchkey.server.oauth.authorize.Authentication;
+import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
+import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
+import dev.latchkey.server.oauth.authorize.ConsentPolicy;
+import dev.latchkey.server.oauth.authorize.LoginTransaction;
+import dev.latchkey.server.oauth.authorize.LoginTransactions;
+import dev.latchkey.server.oauth.authorize.PendingLogin;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.registry.ResourceServer;
+import io.javalin.http.Context;
+
+import java.util.Optional;
+
+/**
+ * {@code /u/consent}: asks the logged-in user to let the application have the scopes. Only the
+ * browser whose SSO session logged in for this transaction may answer, with the transaction's
+ * CSRF token. Accepting is remembered (Auth0 user grants); declining returns {@code access_denied}.
+ */
+public final class ConsentPage {
+
+    private final LoginTransactions transactions;
+    private final RegistryLookups lookups;
+    private final UserDirectory users;
+    private final SsoSessions sessions;
+    private final ConsentPolicy consent;
+    private final AuthorizationFlow flow;
+    private final Pages pages;
+
+    public ConsentPage(LoginTransactions transactions, RegistryLookups lookups, UserDirectory users,
+                       SsoSessions sessions, ConsentPolicy consent, AuthorizationFlow flow, Pages pages) {
+        this.transactions = transactions;
+        this.lookups = lookups;
+        this.users = users;
+        this.sessions = sessions;
+        this.consent = consent;
+        this.flow = flow;
+        this.pages = pages;
+    }
+
+    public void show(Context ctx) {
+        String id = ctx.queryParam("state");
+        Optional<Ready> ready = ready(ctx, id);
+        if (ready.isEmpty()) {
+            return;
+        }
+        String csrf = ctx.cookie(AuthorizationFlow.TX_COOKIE_PREFIX + id);
+        if (csrf == null) {
+            pages.error(ctx, 400, "Cookies needed", LoginPage.FORM_REJECTED, null);
+            return;
+        }
+        Ready r = ready.get();
+        ResourceServer api = r.tx().request().audience() == null ? null
+                : lookups.api(r.tx().request().audience()).orElse(null);
+        String label = r.user().email() != null ? r.user().email()
+                : r.user().name() != null ? r.user().name() : r.user().userId();
+        pages.render(ctx, 200, "consent.jte", new ConsentView(r.client().name(), api == null ? null : api.name(),
+                label, id, csrf, ScopeWords.of(r.tx().request().scopes(), api)));
+    }
+
+    public void submit(Context ctx) {
+        String id = ctx.formParam("state");
+        Optional<Ready> ready = ready(ctx, id);
+        if (ready.isEmpty()) {
+            return;
+        }
+        Ready r = ready.get();
+        if (!LoginTransactions.csrfValid(r.tx(), ctx.formParam("csrf"),
+                ctx.cookie(AuthorizationFlow.TX_COOKIE_PREFIX + id))) {
+            pages.error(ctx, 403, "Request rejected", LoginPage.FORM_REJECTED, null);
+            return;
+        }
+        PendingLogin pending = new PendingLogin(id, r.tx());
+        if (!"accept".equals(ctx.formParam("action"))) {
+            flow.fail(ctx, r.tx().request(), pending, "access_denied", "User did not authorize the request");
+            return;
+        }
+        consent.remember(r.tx().request(), r.user().userId());
+        Authentication authentication = new Authentication(r.user().userId(), r.tx().authTime(), r.tx().sid(), true);
+        flow.proceed(ctx, r.tx().request(), r.client(), Optional.of(authentication), pending, true);
+    }
+
+    /** The transaction, its client and user, when this browser's session is the one that logged in. */
+    private Optional<Ready> ready(Context ctx, String id) {
+        Optional<LoginTransaction> tx = transactions.find(id);
+        Optional<Client> client = tx.flatMap(t -> lookups.client(t.request().clientId()));
+        if (tx.isEmpty() || client.isEmpty() || !tx.get().authenticated()) {
+            pages.error(ctx, 400, "Login expired", LoginPage.EXPIRED, null);
+            return Optional.empty();
+        }
+        Optional<SsoSession> session = sessions.find(ctx.cookie(AuthorizeEndpoint.SESSION_COOKIE));
+        if (session.isEmpty() || !session.get().sid().equals(tx.get().sid())) {
+            pages.error(ctx, 403, "Session ended", "You are no longer logged in. Go back to the application and "
+                    + "log in again.", null);
+            return Optional.empty();
+        }
+        Optional<User> user = users.findById(tx.get().userId()).filter(u -> !u.blocked());
+        if (user.isEmpty()) {
+            pages.error(ctx, 403, "Account unavailable", "This account can no longer log in.", null);
+            return Optional.empty();
+        }
+        return Optional.of(new Ready(tx.get(), client.get(), user.get()));
+    }
+
+    private record Ready(LoginTransaction tx, Client client, User user) {
+    }
+}

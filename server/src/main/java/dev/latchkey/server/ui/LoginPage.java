@@ -1,0 +1,136 @@
+package dev.latchkey.server.ui;
+
+import dev.latchkey.server.http.Cookies;
+import dev.latchkey.server.http.RequestOrigin;
+import dev.latchkey.server.identity.LoginAttempt;
+import dev.latchkey.server.identity.LoginResult;
+import dev.latchkey.server.identity.SsoSessions;
+import dev.latchkey.server.identity.UserDirectory;
+import dev.latchkey.server.oauth.authorize.Authentication;
+import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
+import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
+import dev.latchkey.server.oauth.authorize.LoginTransaction;
+import dev.latchkey.server.oauth.authorize.LoginTransactions;
+import dev.latchkey.server.oauth.authorize.PendingLogin;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.RegistryLookups;
+import io.javalin.http.Context;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * {@code /u/login}: the login form of a login transaction. A successful login starts a new SSO
+ * session (a new cookie secret: no session fixation) and carries the authorization on. Failures
+ * never say whether the email exists (OWASP Authentication: "Wrong email or password.").
+ */
+public final class LoginPage {
+
+    static final String WRONG_CREDENTIALS = "Wrong email or password.";
+    static final String EXPIRED = "This login link has expired or was already used. Go back to the application and "
+            + "log in again.";
+    static final String FORM_REJECTED = "The form could not be verified. Go back to the application and log in "
+            + "again; make sure cookies are allowed for this site.";
+    /** Auth0 blocks a user and IP pair after 10 consecutive failures. */
+    static final int ATTEMPT_LIMIT = 10;
+
+    private final LoginTransactions transactions;
+    private final RegistryLookups lookups;
+    private final UserDirectory users;
+    private final SsoSessions sessions;
+    private final AuthorizationFlow flow;
+    private final Pages pages;
+    private final Cookies cookies;
+    private final RequestOrigin origin;
+    private final Clock clock;
+
+    public LoginPage(LoginTransactions transactions, RegistryLookups lookups, UserDirectory users,
+                     SsoSessions sessions, AuthorizationFlow flow, Pages pages, Cookies cookies,
+                     RequestOrigin origin, Clock clock) {
+        this.transactions = transactions;
+        this.lookups = lookups;
+        this.users = users;
+        this.sessions = sessions;
+        this.flow = flow;
+        this.pages = pages;
+        this.cookies = cookies;
+        this.origin = origin;
+        this.clock = clock;
+    }
+
+    public void show(Context ctx) {
+        String id = ctx.queryParam("state");
+        Optional<LoginTransaction> tx = transactions.find(id);
+        Optional<Client> client = tx.flatMap(t -> lookups.client(t.request().clientId()));
+        String csrf = ctx.cookie(AuthorizationFlow.TX_COOKIE_PREFIX + id);
+        if (tx.isEmpty() || client.isEmpty()) {
+            pages.error(ctx, 400, "Login expired", EXPIRED, null);
+            return;
+        }
+        if (csrf == null) {
+            pages.error(ctx, 400, "Cookies needed", FORM_REJECTED, null);
+            return;
+        }
+        String hint = tx.get().request().loginHint();
+        render(ctx, 200, client.get(), id, csrf, hint, null);
+    }
+
+    public void submit(Context ctx) {
+        String id = ctx.formParam("state");
+        Optional<LoginTransaction> found = transactions.find(id);
+        Optional<Client> client = found.flatMap(t -> lookups.client(t.request().clientId()));
+        if (found.isEmpty() || client.isEmpty()) {
+            pages.error(ctx, 400, "Login expired", EXPIRED, null);
+            return;
+        }
+        LoginTransaction tx = found.get();
+        String csrf = ctx.cookie(AuthorizationFlow.TX_COOKIE_PREFIX + id);
+        if (!LoginTransactions.csrfValid(tx, ctx.formParam("csrf"), csrf)) {
+            pages.error(ctx, 403, "Request rejected", FORM_REJECTED, null);
+            return;
+        }
+        String email = trim(ctx.formParam("email"));
+        String password = ctx.formParam("password");
+        if (email.isEmpty() || password == null || password.isEmpty()) {
+            render(ctx, 400, client.get(), id, csrf, email, "Enter your email address and password.");
+            return;
+        }
+        if (email.length() > 320 || password.length() > 1000) {
+            render(ctx, 400, client.get(), id, csrf, email, WRONG_CREDENTIALS);
+            return;
+        }
+        LoginResult result = users.login(new LoginAttempt(UserDirectory.DEFAULT_CONNECTION, email, password,
+                origin.clientAddress(ctx), client.get().clientId(), client.get().name(), ctx.userAgent()));
+        if (result instanceof LoginResult.Success success) {
+            SsoSessions.Started session = sessions.start(success.user().userId(),
+                    ctx.cookie(AuthorizeEndpoint.SESSION_COOKIE));
+            cookies.set(ctx, AuthorizeEndpoint.SESSION_COOKIE, session.cookie(), "/", SsoSessions.LIFETIME.toSeconds());
+            Authentication authentication = new Authentication(success.user().userId(),
+                    session.session().authTime(), session.session().sid(), true);
+            LoginTransaction authenticated = transactions.authenticated(tx, authentication);
+            flow.proceed(ctx, tx.request(), client.get(), Optional.of(authentication),
+                    new PendingLogin(id, authenticated), false);
+        } else if (result instanceof LoginResult.TooManyAttempts tooMany) {
+            long retryAfter = Math.max(1, Duration.between(clock.instant(), tooMany.until()).toSeconds());
+            ctx.header("Retry-After", Long.toString(retryAfter));
+            ctx.header("X-RateLimit-Limit", Integer.toString(ATTEMPT_LIMIT));
+            ctx.header("X-RateLimit-Remaining", "0");
+            ctx.header("X-RateLimit-Reset", Long.toString(tooMany.until().getEpochSecond()));
+            render(ctx, 429, client.get(), id, csrf, email, "Too many failed login attempts for this account from "
+                    + "your network. It is blocked for now: try again later, or ask an administrator to unblock it.");
+        } else if (result instanceof LoginResult.UserBlocked) {
+            render(ctx, 401, client.get(), id, csrf, email, "This account is blocked. Contact your administrator.");
+        } else {
+            render(ctx, 401, client.get(), id, csrf, email, WRONG_CREDENTIALS);
+        }
+    }
+
+    private void render(Context ctx, int status, Client client, String id, String csrf, String email, String error) {
+        pages.render(ctx, status, "login.jte", new LoginView(client.name(), id, csrf, email, error));
+    }
+
+    private static String trim(String value) {
+        return value == null ? "" : value.trim();
+    }
+}

@@ -1,0 +1,249 @@
+package dev.latchkey.server.oauth.authorize;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.identity.User;
+import dev.latchkey.server.testing.Browser;
+import dev.latchkey.server.testing.Pkce;
+import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestUsers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static dev.latchkey.server.testing.TestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The authorization code grant with PKCE from /authorize to /oauth/token (RFC 6749 §4.1, RFC 7636). */
+class AuthorizationCodeFlowTest {
+
+    static final String API = "https://flows.example.com/api";
+    static final String CALLBACK = "https://app.example.com/callback";
+    static TestServer server;
+    static String spaClientId;
+    static String webClientId;
+    static String webClientSecret;
+    static User user;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start();
+        server.createApi("""
+                {"identifier":"%s","name":"Flows API","scopes":[{"value":"read:things","description":"Read things"},
+                {"value":"write:things"}],"skip_consent_for_verifiable_first_party_clients":true}""".formatted(API));
+        spaClientId = server.createClient("""
+                {"name":"Single Page","app_type":"spa","callbacks":["%s"],"web_origins":["https://app.example.com"]}"""
+                .formatted(CALLBACK)).path("client_id").asText();
+        JsonNode web = server.createClient("""
+                {"name":"Regular Web","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK));
+        webClientId = web.path("client_id").asText();
+        webClientSecret = web.path("client_secret").asText();
+        user = TestUsers.create(server, "ada@example.com");
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    static Map<String, String> codeRequest(String clientId, Pkce pkce, String scope) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("response_type", "code");
+        params.put("client_id", clientId);
+        params.put("redirect_uri", CALLBACK);
+        params.put("scope", scope);
+        params.put("state", "st-123");
+        params.put("nonce", "n-456");
+        if (pkce != null) {
+            params.put("code_challenge", pkce.challenge());
+            params.put("code_challenge_method", "S256");
+        }
+        return params;
+    }
+
+    /** Runs /authorize and the login page; returns the callback's parameters. */
+    static Map<String, String> authorizeAndLogIn(Browser browser, Map<String, String> params) {
+        HttpResponse<String> response = browser.authorize(params);
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("Location").orElseThrow()).contains("/u/login?state=");
+        HttpResponse<String> afterLogin = browser.logIn("ada@example.com", TestUsers.PASSWORD);
+        assertThat(afterLogin.statusCode()).as(afterLogin.body()).isEqualTo(302);
+        return Browser.redirectParams(afterLogin);
+    }
+
+    static HttpResponse<String> exchange(String clientId, String secret, String code, String verifier) {
+        StringBuilder form = new StringBuilder("grant_type=authorization_code&client_id=" + clientId + "&code=" + code
+                + "&redirect_uri=" + CALLBACK);
+        if (secret != null) {
+            form.append("&client_secret=").append(secret);
+        }
+        if (verifier != null) {
+            form.append("&code_verifier=").append(verifier);
+        }
+        return server.postForm("oauth/token", form.toString());
+    }
+
+    @Test
+    void publicClientGetsJwtAndIdTokenWithPkceAlone() throws Exception {
+        Pkce pkce = Pkce.create();
+        Map<String, String> params = codeRequest(spaClientId, pkce, "openid profile email read:things unknown:scope");
+        params.put("audience", API);
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server), params);
+        // RFC 6749 §4.1.2: code and state in the query.
+        assertThat(callback).containsEntry("state", "st-123").containsKey("code");
+
+        HttpResponse<String> token = exchange(spaClientId, null, callback.get("code"), pkce.verifier());
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        JsonNode body = json(token);
+        assertThat(body.path("token_type").asText()).isEqualTo("Bearer");
+        assertThat(body.path("expires_in").asLong()).isEqualTo(86400);
+        assertThat(body.path("scope").asText()).isEqualTo("openid profile email read:things");
+
+        JWTClaimsSet access = SignedJWT.parse(body.path("access_token").asText()).getJWTClaimsSet();
+        assertThat(access.getSubject()).isEqualTo(user.userId());
+        // Auth0: with openid the API token is good at /userinfo too.
+        assertThat(access.getAudience()).containsExactly(API, server.issuer() + "userinfo");
+        assertThat(access.getClaim("azp")).isEqualTo(spaClientId);
+        assertThat(access.getClaim("gty")).isNull();
+
+        JWTClaimsSet id = SignedJWT.parse(body.path("id_token").asText()).getJWTClaimsSet();
+        assertThat(id.getIssuer()).isEqualTo(server.issuer());
+        assertThat(id.getAudience()).containsExactly(spaClientId);
+        assertThat(id.getSubject()).isEqualTo(user.userId());
+        assertThat(id.getClaim("nonce")).isEqualTo("n-456");
+        assertThat(id.getClaim("auth_time")).isNotNull();
+        assertThat(id.getClaim("sid")).isNotNull();
+        assertThat(id.getClaim("email")).isEqualTo("ada@example.com");
+        assertThat(id.getClaim("name")).isEqualTo("ada Example");
+        assertThat(id.getClaim("updated_at")).isInstanceOf(String.class);
+        // Default ID token lifetime: 36000 s.
+        assertThat(id.getExpirationTime().getTime() - id.getIssueTime().getTime()).isEqualTo(36_000_000L);
+    }
+
+    @Test
+    void confidentialClientWithoutAudienceGetsOpaqueTokenForUserinfo() {
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server),
+                codeRequest(webClientId, null, "openid email"));
+        HttpResponse<String> token = exchange(webClientId, webClientSecret, callback.get("code"), null);
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        JsonNode body = json(token);
+        String accessToken = body.path("access_token").asText();
+        assertThat(accessToken).doesNotContain(".").hasSizeGreaterThanOrEqualTo(43);
+        // Auth0: opaque /userinfo tokens from the code flow live 86400 s.
+        assertThat(body.path("expires_in").asLong()).isEqualTo(86400);
+
+        HttpResponse<String> userinfo = server.send(java.net.http.HttpRequest.newBuilder(server.uri("userinfo"))
+                .header("Authorization", "Bearer " + accessToken).GET());
+        assertThat(userinfo.statusCode()).isEqualTo(200);
+        assertThat(json(userinfo).path("sub").asText()).isEqualTo(user.userId());
+        assertThat(json(userinfo).path("email").asText()).isEqualTo("ada@example.com");
+        assertThat(json(userinfo).has("name")).isFalse();
+    }
+
+    @Test
+    void replayedCodeFailsAndRevokesTheTokensItGave() {
+        // RFC 6749 §4.1.2: a code used twice is refused, and the tokens issued from it are revoked.
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server),
+                codeRequest(webClientId, null, "openid"));
+        HttpResponse<String> first = exchange(webClientId, webClientSecret, callback.get("code"), null);
+        assertThat(first.statusCode()).isEqualTo(200);
+        String accessToken = json(first).path("access_token").asText();
+
+        HttpResponse<String> replay = exchange(webClientId, webClientSecret, callback.get("code"), null);
+        assertThat(replay.statusCode()).isEqualTo(400);
+        assertThat(json(replay).path("error").asText()).isEqualTo("invalid_grant");
+
+        HttpResponse<String> userinfo = server.send(java.net.http.HttpRequest.newBuilder(server.uri("userinfo"))
+                .header("Authorization", "Bearer " + accessToken).GET());
+        assertThat(userinfo.statusCode()).isEqualTo(401);
+    }
+
+    @Test
+    void codeIsBoundToItsClient() {
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server),
+                codeRequest(webClientId, null, "openid"));
+        Pkce pkce = Pkce.create();
+        HttpResponse<String> stolen = exchange(spaClientId, null, callback.get("code"), pkce.verifier());
+        assertThat(stolen.statusCode()).isEqualTo(400);
+        assertThat(json(stolen).path("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void codeIsBoundToItsRedirectUri() {
+        // RFC 6749 §4.1.3: redirect_uri must be identical to the authorization request's.
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server),
+                codeRequest(webClientId, null, "openid"));
+        HttpResponse<String> token = server.postForm("oauth/token", "grant_type=authorization_code&client_id="
+                + webClientId + "&client_secret=" + webClientSecret + "&code=" + callback.get("code")
+                + "&redirect_uri=https://app.example.com/other");
+        assertThat(token.statusCode()).isEqualTo(400);
+        assertThat(json(token).path("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void pkceDowngradeIsRefused() {
+        // RFC 7636 §4.6, RFC 9700 §2.1.1: missing, wrong, or unexpected verifiers all fail.
+        Pkce pkce = Pkce.create();
+        Map<String, String> missing = authorizeAndLogIn(new Browser(server), codeRequest(spaClientId, pkce, "openid"));
+        assertThat(json(exchange(spaClientId, null, missing.get("code"), null)).path("error").asText())
+                .isEqualTo("invalid_grant");
+
+        Map<String, String> wrong = authorizeAndLogIn(new Browser(server), codeRequest(spaClientId, pkce, "openid"));
+        assertThat(json(exchange(spaClientId, null, wrong.get("code"), Pkce.create().verifier())).path("error")
+                .asText()).isEqualTo("invalid_grant");
+
+        Map<String, String> none = authorizeAndLogIn(new Browser(server), codeRequest(webClientId, null, "openid"));
+        HttpResponse<String> injected = exchange(webClientId, webClientSecret, none.get("code"), pkce.verifier());
+        assertThat(json(injected).path("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void plainPkceIsRefusedAtTheAuthorizationEndpoint() {
+        Map<String, String> params = codeRequest(spaClientId, null, "openid");
+        params.put("code_challenge", Pkce.create().verifier());
+        params.put("code_challenge_method", "plain");
+        HttpResponse<String> response = new Browser(server).authorize(params);
+        assertThat(Browser.redirectParams(response)).containsEntry("error", "invalid_request")
+                .containsEntry("state", "st-123");
+    }
+
+    @Test
+    void publicClientWithoutPkceIsRefused() {
+        HttpResponse<String> response = new Browser(server).authorize(codeRequest(spaClientId, null, "openid"));
+        assertThat(Browser.redirectParams(response)).containsEntry("error", "invalid_request");
+    }
+
+    @Test
+    void tokenEndpointAnswersCorsForTheClientsWebOrigin() {
+        HttpResponse<String> preflight = server.send(java.net.http.HttpRequest.newBuilder(server.uri("oauth/token"))
+                .header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type,auth0-client")
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(preflight.statusCode()).isEqualTo(204);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Methods")).hasValue("POST");
+
+        HttpResponse<String> stranger = server.send(java.net.http.HttpRequest.newBuilder(server.uri("oauth/token"))
+                .header("Origin", "https://evil.example.net").header("Access-Control-Request-Method", "POST")
+                .method("OPTIONS", java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(stranger.headers().firstValue("Access-Control-Allow-Origin")).isEmpty();
+
+        Pkce pkce = Pkce.create();
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server), codeRequest(spaClientId, pkce, "openid"));
+        HttpResponse<String> token = server.send(java.net.http.HttpRequest.newBuilder(server.uri("oauth/token"))
+                .header("Origin", "https://app.example.com")
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&client_id="
+                        + spaClientId + "&code=" + callback.get("code") + "&redirect_uri=" + CALLBACK
+                        + "&code_verifier=" + pkce.verifier())));
+        assertThat(token.statusCode()).isEqualTo(200);
+        assertThat(token.headers().firstValue("Access-Control-Allow-Origin")).hasValue("https://app.example.com");
+        assertThat(List.of(json(token).path("id_token").asText().split("\\."))).hasSize(3);
+    }
+}

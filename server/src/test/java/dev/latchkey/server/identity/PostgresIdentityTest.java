@@ -8,9 +8,9 @@ import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.ExpiredRowSweeper;
 import dev.latchkey.server.store.JdbcLogStore;
 import dev.latchkey.server.store.JdbcLoginFailureStore;
+import dev.latchkey.server.store.PostgresSchema;
 import dev.latchkey.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.condition.EnabledIfEnvironmentVariable;
 
 import java.net.http.HttpResponse;
 import java.time.Clock;
@@ -26,16 +26,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The users, brute-force counters and log statements on a real PostgreSQL (they are written in the
- * SQL H2 and PostgreSQL share). Runs when LATCHKEY_TEST_POSTGRES_URL (and _USER, _PASSWORD) are set.
+ * SQL H2 and PostgreSQL share), in a fresh schema of the local server.
  */
-@EnabledIfEnvironmentVariable(named = "LATCHKEY_TEST_POSTGRES_URL", matches = "jdbc:postgresql:.*")
 class PostgresIdentityTest {
 
     @Test
     void usersLoginsBlocksAndLogsWorkOnPostgres() {
-        try (TestServer server = TestServer.start(s -> new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(),
-                System.getenv("LATCHKEY_TEST_POSTGRES_URL"), System.getenv("LATCHKEY_TEST_POSTGRES_USER"),
-                System.getenv("LATCHKEY_TEST_POSTGRES_PASSWORD"), s.masterKey(), s.bootstrapClientId(),
+        try (PostgresSchema schema = PostgresSchema.create();
+             TestServer server = TestServer.start(s -> new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(),
+                schema.url(), PostgresSchema.USER, null, s.masterKey(), s.bootstrapClientId(),
                 s.bootstrapClientSecret(), s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies()))) {
             String tag = UUID.randomUUID().toString().substring(0, 8);
             String email = "pg" + tag + "@example.com";
@@ -71,8 +70,7 @@ class PostgresIdentityTest {
             assertThat(server.management("DELETE", "api/v2/users/" + encode(userId), null).statusCode()).isEqualTo(204);
 
             // The sweeper's statements, on rows that expired an hour ago.
-            Database database = Database.open(System.getenv("LATCHKEY_TEST_POSTGRES_URL"),
-                    System.getenv("LATCHKEY_TEST_POSTGRES_USER"), System.getenv("LATCHKEY_TEST_POSTGRES_PASSWORD"));
+            Database database = Database.open(schema.url(), PostgresSchema.USER, null);
             try (database) {
                 var failures = new JdbcLoginFailureStore(database.jdbi());
                 var logStore = new JdbcLogStore(database.jdbi());

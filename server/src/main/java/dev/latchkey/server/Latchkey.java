@@ -189,7 +189,7 @@ public final class Latchkey implements AutoCloseable {
                                     opaqueLookup::forget, auditLog, clock)), metrics);
             var discovery = new DiscoveryEndpoint(settings.issuerString(), tokenEndpoint.grantTypes());
             var jwks = new JwksEndpoint(ring);
-            var management = new ManagementApi(
+            var management = new ManagementApi(settings.issuerString(),
                     new ManagementAuthenticator(settings.issuerString(), settings.managementAudience(), ring),
                     apis, clients, grants, lookups, ring, masterKey, clock,
                     new UserAccounts(userStore, connections, passwords, bruteForce, clock), connections, logStore);

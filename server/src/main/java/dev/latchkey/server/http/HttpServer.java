@@ -55,6 +55,7 @@ public final class HttpServer {
             QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
             pool.setName("latchkey-http");
             config.jetty.threadPool = pool;
+            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);

@@ -20,6 +20,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /** {@code /api/v2/clients}: applications. */
@@ -32,7 +33,9 @@ final class ClientsResource {
     private static final Set<String> FIELDS = Set.of("name", "description", "app_type", "is_first_party",
             "oidc_conformant", "token_endpoint_auth_method", "grant_types", "callbacks", "allowed_logout_urls",
             "web_origins", "allowed_origins", "jwt_configuration", "client_metadata");
+    private static final Set<String> KEY_FIELDS = Set.of("token_endpoint_auth_method");
     private static final int MAX_URL = 2048;
+    private static final int MAX_URLS = 100;
 
     private final ClientStore store;
     private final RegistryLookups lookups;
@@ -76,8 +79,10 @@ final class ClientsResource {
 
     void update(Context ctx, ManagementCaller caller) {
         Client existing = find(ctx.pathParam("id"));
+        refuseSystemChange(existing);
         JsonBody body = JsonBody.read(ctx);
-        body.allowOnly(FIELDS);
+        // update:client_keys alone may change how the client authenticates, not where tokens go.
+        body.allowOnly(caller.scopes().contains("update:clients") ? FIELDS : KEY_FIELDS);
         Client updated = apply(body, existing, clock.instant());
         store.update(updated);
         lookups.invalidateAll();
@@ -98,6 +103,7 @@ final class ClientsResource {
     /** {@code POST /api/v2/clients/{id}/rotate-secret}: a new secret; the old one stops working at once. */
     void rotateSecret(Context ctx, ManagementCaller caller) {
         Client existing = find(ctx.pathParam("id"));
+        refuseSystemChange(existing);
         if (!existing.confidential()) {
             throw ManagementException.badRequest("A public client (token_endpoint_auth_method none) has no secret");
         }
@@ -105,6 +111,17 @@ final class ClientsResource {
         store.update(updated);
         lookups.invalidateAll();
         Json.write(ctx, 200, view(updated, true));
+    }
+
+    /**
+     * The bootstrap client is re-created from LATCHKEY_BOOTSTRAP_CLIENT_* or bootstrap.json at every
+     * start, so a change made here would silently come undone: refuse it and say where to change it.
+     */
+    private static void refuseSystemChange(Client client) {
+        if (client.system()) {
+            throw ManagementException.forbidden("The bootstrap client is managed by the server: set "
+                    + "LATCHKEY_BOOTSTRAP_CLIENT_ID and _SECRET (or edit bootstrap.json) and restart to change it");
+        }
     }
 
     private Client find(String id) {
@@ -150,18 +167,33 @@ final class ClientsResource {
                 method,
                 secret,
                 grantTypes,
-                urls(body, "callbacks", base.callbacks()),
-                urls(body, "allowed_logout_urls", base.allowedLogoutUrls()),
-                urls(body, "web_origins", base.webOrigins()),
-                urls(body, "allowed_origins", base.allowedOrigins()),
+                urls(body, "callbacks", base.callbacks(), ClientUrls::checkRedirect),
+                urls(body, "allowed_logout_urls", base.allowedLogoutUrls(), ClientUrls::checkRedirect),
+                urls(body, "web_origins", base.webOrigins(), ClientUrls::checkOrigin),
+                urls(body, "allowed_origins", base.allowedOrigins(), ClientUrls::checkOrigin),
                 jwt,
                 body.stringMap("client_metadata").orElse(base.clientMetadata()),
                 base.createdAt(),
                 now);
     }
 
-    private static List<String> urls(JsonBody body, String field, List<String> fallback) {
-        return body.strings(field, MAX_URL).orElse(fallback);
+    private static List<String> urls(JsonBody body, String field, List<String> fallback,
+                                     java.util.function.Function<String, String> check) {
+        Optional<List<String>> given = body.strings(field, MAX_URL);
+        if (given.isEmpty()) {
+            return fallback;
+        }
+        List<String> urls = given.get();
+        if (urls.size() > MAX_URLS) {
+            throw JsonBody.invalid("At most " + MAX_URLS + " entries", field);
+        }
+        for (int i = 0; i < urls.size(); i++) {
+            String problem = check.apply(urls.get(i));
+            if (problem != null) {
+                throw JsonBody.invalid(problem, field + "[" + i + "]");
+            }
+        }
+        return urls;
     }
 
     private static JwtConfiguration jwtConfiguration(JsonBody object, JwtConfiguration base) {

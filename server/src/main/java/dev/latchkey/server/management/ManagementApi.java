@@ -33,12 +33,13 @@ public final class ManagementApi {
     private final ConnectionsResource connections;
     private final LogsResource logs;
 
-    public ManagementApi(ManagementAuthenticator authenticator, ResourceServerStore apis, ClientStore clientStore,
+    public ManagementApi(String issuer, ManagementAuthenticator authenticator, ResourceServerStore apis, ClientStore clientStore,
                          ClientGrantStore grants, RegistryLookups lookups, SigningKeyRing ring,
                          MasterKey masterKey, Clock clock, UserAccounts accounts, ConnectionStore connectionStore,
                          LogStore logStore) {
         this.authenticator = authenticator;
-        this.resourceServers = new ResourceServersResource(apis, grants, lookups, clock);
+        this.resourceServers = new ResourceServersResource(apis, grants, lookups, clock,
+                issuer + "userinfo");
         this.clients = new ClientsResource(clientStore, lookups, masterKey, clock);
         this.clientGrants = new ClientGrantsResource(grants, clientStore, apis, lookups, clock);
         this.signingKeys = new SigningKeysResource(ring);

@@ -40,8 +40,11 @@ final class ResourceServersResource {
     private final ClientGrantStore grants;
     private final RegistryLookups lookups;
     private final Clock clock;
+    private final String userinfoAudience;
 
-    ResourceServersResource(ResourceServerStore store, ClientGrantStore grants, RegistryLookups lookups, Clock clock) {
+    ResourceServersResource(ResourceServerStore store, ClientGrantStore grants, RegistryLookups lookups, Clock clock,
+                            String userinfoAudience) {
+        this.userinfoAudience = userinfoAudience;
         this.store = store;
         this.grants = grants;
         this.lookups = lookups;
@@ -63,6 +66,10 @@ final class ResourceServersResource {
         String identifier = body.requiredString("identifier", 600);
         if (identifier.chars().anyMatch(Character::isWhitespace)) {
             throw JsonBody.invalid("The identifier must not contain whitespace", "identifier");
+        }
+        if (identifier.equals(userinfoAudience)) {
+            // Auth0: the /userinfo audience belongs to the server; an API there would mint tokens for it.
+            throw JsonBody.invalid("The identifier " + userinfoAudience + " is reserved", "identifier");
         }
         Instant now = clock.instant();
         ResourceServer defaults = new ResourceServer(RandomStrings.hex(24), identifier, identifier, false,

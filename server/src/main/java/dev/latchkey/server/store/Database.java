@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
+import org.jdbi.v3.core.statement.StatementExceptions;
 
 /**
  * The connection pool, the schema migrations and the JDBI handle over them. H2 (the embedded
@@ -20,6 +21,8 @@ public final class Database implements AutoCloseable {
         this.jdbi = Jdbi.create(dataSource);
         // One binder per record serves INSERT and UPDATE; UPDATE leaves created_at alone.
         this.jdbi.getConfig(SqlStatements.class).setUnusedBindingAllowed(true);
+        // Statement errors must not carry bound values (hashes, sealed secrets) into the logs.
+        this.jdbi.getConfig(StatementExceptions.class).setMessageRendering(StatementExceptions.MessageRendering.NONE);
     }
 
     public static Database open(String url, String user, String password) {

@@ -66,6 +66,18 @@ class OperationsTest {
     }
 
     @Test
+    void requestsJettyRefusesItselfStillGetJson() throws Exception {
+        // A malformed percent-encoding never reaches a route; the answer keeps the JSON error shape.
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.latchkey().port())) {
+            socket.getOutputStream().write("GET /api/v2/users/%00 HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            String answer = new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(answer).startsWith("HTTP/1.1 400").contains("application/json")
+                    .contains("\"error\":\"invalid_request\"").doesNotContain("<html");
+        }
+    }
+
+    @Test
     void unknownPathsGetAJsonNotFound() {
         HttpResponse<String> response = server.get("no/such/thing");
         assertThat(response.statusCode()).isEqualTo(404);

@@ -251,6 +251,52 @@ class ManagementApiTest {
     }
 
     @Test
+    void scriptableOrFragmentedCallbacksAndBadOriginsAreRefused() {
+        // RFC 6749 §3.1.2: absolute, no fragment; never a scheme that runs script on our origin.
+        for (String callback : new String[] {"javascript:alert(1)//", "data:text/html,x", "/relative/cb",
+                "https://app.example.com/cb#frag", "https://user@app.example.com/cb", "JavaScript:alert(1)"}) {
+            HttpResponse<String> response = server.management("POST", "api/v2/clients",
+                    "{\"name\":\"x\",\"callbacks\":[\"" + callback + "\"]}");
+            assertManagementError(response, 400, "invalid_body");
+            assertThat(json(response).get("message").asText()).contains("callbacks[0]");
+        }
+        assertManagementError(server.management("POST", "api/v2/clients",
+                "{\"name\":\"x\",\"allowed_logout_urls\":[\"javascript:x\"]}"), 400, "invalid_body");
+        assertManagementError(server.management("POST", "api/v2/clients",
+                "{\"name\":\"x\",\"web_origins\":[\"https://app.example.com/path\"]}"), 400, "invalid_body");
+        // RFC 8252 §7.1: native apps may use a private-use scheme.
+        assertThat(server.management("POST", "api/v2/clients", "{\"name\":\"n\",\"app_type\":\"native\","
+                + "\"callbacks\":[\"com.example.app:/callback\"],\"web_origins\":[\"http://localhost:3000\"]}")
+                .statusCode()).isEqualTo(201);
+    }
+
+    @Test
+    void updateClientKeysAloneCannotRedirectTokens() {
+        JsonNode spa = server.createClient("{\"name\":\"victim\",\"app_type\":\"spa\","
+                + "\"callbacks\":[\"https://app.example.com/cb\"]}");
+        String token = tokenWithScopes("update:client_keys");
+        HttpResponse<String> response = call("PATCH", "api/v2/clients/" + spa.get("client_id").asText(), token,
+                "{\"callbacks\":[\"https://evil.example/cb\"]}");
+        assertManagementError(response, 400, "invalid_body");
+        assertThat(call("PATCH", "api/v2/clients/" + spa.get("client_id").asText(), token,
+                "{\"token_endpoint_auth_method\":\"none\"}").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theBootstrapClientIsChangedOnlyThroughConfiguration() {
+        // It is re-created from LATCHKEY_BOOTSTRAP_CLIENT_* or bootstrap.json at every start.
+        assertManagementError(server.management("POST", "api/v2/clients/" + server.bootstrapClientId()
+                + "/rotate-secret", null), 403, "operation_not_supported");
+        assertManagementError(server.management("PATCH", "api/v2/clients/" + server.bootstrapClientId(),
+                "{\"name\":\"renamed\"}"), 403, "operation_not_supported");
+    }
+
+    @Test
+    void theUserinfoAudienceCannotBeRegisteredAsAnApi() {
+        assertBadField("{\"identifier\":\"" + server.issuer() + "userinfo\"}", "identifier");
+    }
+
+    @Test
     void rotatingASecretRetiresTheOldOne() {
         JsonNode client = server.createClient("{\"name\":\"rotate\",\"app_type\":\"non_interactive\"}");
         String id = client.get("client_id").asText();

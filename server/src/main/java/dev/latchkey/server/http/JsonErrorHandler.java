@@ -1,0 +1,52 @@
+package dev.latchkey.server.http;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import org.eclipse.jetty.http.HttpField;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpStatus;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.eclipse.jetty.util.Callback;
+
+import java.nio.ByteBuffer;
+
+/**
+ * Errors Jetty answers itself, before any route runs (a malformed URI, headers too large): the
+ * same JSON shape as everywhere else, never Jetty's HTML page or a stack trace.
+ */
+final class JsonErrorHandler extends ErrorHandler {
+
+    private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, "application/json");
+
+    JsonErrorHandler() {
+        setShowStacks(false);
+    }
+
+    @Override
+    protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
+                                    Callback callback) {
+        response.getHeaders().put(JSON);
+        response.write(true, ByteBuffer.wrap(body(code)), callback);
+    }
+
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+        fields.put(JSON);
+        return ByteBuffer.wrap(body(status));
+    }
+
+    private static byte[] body(int code) {
+        String error = code >= 500 ? "server_error" : "invalid_request";
+        String description = code == 431 ? "The request headers are too large"
+                : code == 414 ? "The request URI is too long"
+                : code == 400 ? "The request is malformed (check the URI's percent-encoding)"
+                : "The request could not be handled: " + HttpStatus.getMessage(code);
+        try {
+            return Json.MAPPER.writeValueAsBytes(Json.object().put("error", error).put("error_description", description));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -7,28 +7,34 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.JWSSigner;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.crypto.RSASSASigner;
-import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.SignedJWT;
+import com.nimbusds.jose.JWSObject;
+import com.nimbusds.jose.Payload;
+import com.nimbusds.jose.util.Base64URL;
 import dev.latchkey.server.keys.SigningKey;
 import dev.latchkey.server.keys.SigningKeyRing;
 import dev.latchkey.server.registry.SigningAlgorithm;
 
 import java.nio.charset.StandardCharsets;
+import java.security.PrivateKey;
 import java.text.ParseException;
+import java.util.Base64;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Signs JWTs with the ring's current RSA key (RS256, PS256) or an HS256 secret. Headers are built
- * once per (alg, kid, typ) and kept in their serialised form, and RSA signers once per key, so
- * each token costs one signature and one claims serialisation.
+ * once per (alg, kid, typ) and kept in their serialised form, signers once per current key, and
+ * the claims are base64url-encoded with the JDK's encoder, so each token costs one signature, one
+ * claims serialisation and little else.
  */
 public final class TokenSigner {
 
+    private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
+
     private final SigningKeyRing ring;
     private final Map<String, JWSHeader> headers = new ConcurrentHashMap<>();
-    private final Map<String, JWSSigner> rsaSigners = new ConcurrentHashMap<>();
+    private volatile RsaSigners rsaSigners;
 
     public TokenSigner(SigningKeyRing ring) {
         this.ring = ring;
@@ -38,8 +44,13 @@ public final class TokenSigner {
     public String signRsa(JWTClaimsSet claims, SigningAlgorithm alg, JOSEObjectType typ) {
         SigningKey key = ring.current();
         String kid = alg == SigningAlgorithm.PS256 ? key.kid() + SigningKeyRing.PS256_KID_SUFFIX : key.kid();
-        JWSSigner signer = rsaSigners.computeIfAbsent(key.kid(), k -> rsaSigner(key.jwk()));
-        return sign(claims, header(alg.jws(), kid, typ), signer);
+        RsaSigners signers = rsaSigners;
+        if (signers == null || !signers.kid().equals(key.kid())) {
+            // The current key changed (a rotation): signers for the old key are dropped with it.
+            signers = RsaSigners.of(key);
+            rsaSigners = signers;
+        }
+        return sign(claims, header(alg.jws(), kid, typ), alg == SigningAlgorithm.PS256 ? signers.ps256() : signers.rs256());
     }
 
     /** Signs with a shared secret (an API's signing secret, a client secret for ID tokens). */
@@ -53,13 +64,15 @@ public final class TokenSigner {
     }
 
     private static String sign(JWTClaimsSet claims, JWSHeader header, JWSSigner signer) {
-        SignedJWT jwt = new SignedJWT(header, claims);
+        Payload payload = new Payload(new Base64URL(
+                BASE64URL.encodeToString(claims.toString().getBytes(StandardCharsets.UTF_8))));
+        JWSObject jws = new JWSObject(header, payload);
         try {
-            jwt.sign(signer);
+            jws.sign(signer);
         } catch (JOSEException e) {
             throw new IllegalStateException("Signing a token failed", e);
         }
-        return jwt.serialize();
+        return jws.serialize();
     }
 
     private JWSHeader header(JWSAlgorithm alg, String kid, JOSEObjectType typ) {
@@ -75,11 +88,15 @@ public final class TokenSigner {
         });
     }
 
-    private static JWSSigner rsaSigner(RSAKey key) {
-        try {
-            return new RSASSASigner(key.toRSAPrivateKey());
-        } catch (JOSEException e) {
-            throw new IllegalStateException("Signing key " + key.getKeyID() + " has no private part", e);
+    /** The signers of one key: RS256 on the fast path, PS256 through Nimbus. */
+    private record RsaSigners(String kid, JWSSigner rs256, JWSSigner ps256) {
+        static RsaSigners of(SigningKey key) {
+            try {
+                PrivateKey privateKey = key.jwk().toRSAPrivateKey();
+                return new RsaSigners(key.kid(), new Rs256Signer(privateKey), new RSASSASigner(privateKey));
+            } catch (JOSEException e) {
+                throw new IllegalStateException("Signing key " + key.kid() + " has no private part", e);
+            }
         }
     }
 }

@@ -312,6 +312,8 @@ class AuthorizeChecksTest {
     @Test
     void oversizedAuthorizeRequestGetsAnErrorPage() {
         Map<String, String> params = request(webClient);
+        HttpResponse<String> posted = new Browser(server).post("authorize", params);
+        assertThat(posted.headers().firstValue("Location").orElseThrow()).contains("/u/login?state=");
         params.put("padding", "p".repeat(AuthorizeEndpoint.MAX_REQUEST_BYTES));
         assertErrorPage(new Browser(server).post("authorize", params), "larger than");
     }

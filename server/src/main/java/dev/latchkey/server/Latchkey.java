@@ -174,10 +174,10 @@ public final class Latchkey implements AutoCloseable {
             var cookies = new Cookies(origin);
             var responder = new AuthorizationResponder(pages);
             var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, clock), transactions,
-                    new AuthorizationIssuer(codeStore, userTokens, idTokens, clock), responder, cookies);
-            var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, sessions, flow, responder, pages);
+                    new AuthorizationIssuer(codeStore, userTokens, idTokens, clock), responder, cookies, origin, pages);
+            var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, sessions, flow, responder, pages, cookies);
             var loginPage = new LoginPage(transactions, lookups, users, sessions, flow, pages, cookies, origin, clock);
-            var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, flow, pages);
+            var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, flow, pages, cookies);
             var userinfo = new UserinfoEndpoint(issuer, ring, opaqueLookup, users);
             var logout = new LogoutEndpoints(lookups, sessions, new IdTokenHints(issuer, ring, lookups, masterKey),
                     cookies, origin, pages, auditLog);
@@ -192,7 +192,8 @@ public final class Latchkey implements AutoCloseable {
             var management = new ManagementApi(settings.issuerString(),
                     new ManagementAuthenticator(settings.issuerString(), settings.managementAudience(), ring),
                     apis, clients, grants, lookups, ring, masterKey, clock,
-                    new UserAccounts(userStore, connections, passwords, bruteForce, clock), connections, logStore);
+                    new UserAccounts(userStore, connections, passwords, bruteForce, opaqueLookup::forget, clock),
+                    connections, logStore);
             var operations = new OperationsEndpoints(database::ping, metrics);
 
             HttpServer http = HttpServer.start(settings, origin, routes -> {

@@ -3,10 +3,16 @@ package dev.latchkey.server.http;
 import io.javalin.http.Context;
 
 /**
- * Writes the server's cookies: always {@code HttpOnly} and {@code SameSite=Lax}, {@code Secure}
- * whenever the request came over HTTPS (RFC 6265bis §4.1.2).
+ * Writes and reads the server's cookies: always {@code HttpOnly} and {@code SameSite=Lax}, and
+ * whenever the request came over HTTPS, {@code Secure} with the {@code __Host-} prefix, which makes
+ * the browser refuse the cookie unless it is Secure, has {@code Path=/} and no {@code Domain}
+ * (RFC 6265bis §4.1.3.2): a sibling subdomain or a plain-http page cannot plant one. Names are
+ * given without the prefix; it is added, and a narrower path widened to {@code /}, as the request
+ * demands. Over HTTPS only the prefixed name is read.
  */
 public final class Cookies {
+
+    static final String HOST_PREFIX = "__Host-";
 
     private final RequestOrigin origin;
 
@@ -15,11 +21,12 @@ public final class Cookies {
     }
 
     public void set(Context ctx, String name, String value, String path, long maxAgeSeconds) {
-        StringBuilder cookie = new StringBuilder(name).append('=').append(value)
-                .append("; Path=").append(path)
+        boolean secure = origin.secure(ctx);
+        StringBuilder cookie = new StringBuilder(secure ? HOST_PREFIX + name : name).append('=').append(value)
+                .append("; Path=").append(secure ? "/" : path)
                 .append("; Max-Age=").append(maxAgeSeconds)
                 .append("; HttpOnly; SameSite=Lax");
-        if (origin.secure(ctx)) {
+        if (secure) {
             cookie.append("; Secure");
         }
         ctx.res().addHeader("Set-Cookie", cookie.toString());
@@ -29,7 +36,8 @@ public final class Cookies {
         set(ctx, name, "", path, 0);
     }
 
-    public static String read(Context ctx, String name) {
-        return ctx.cookie(name);
+    /** The value of the cookie {@code name} under the name this request uses, or null. */
+    public String read(Context ctx, String name) {
+        return ctx.cookie(origin.secure(ctx) ? HOST_PREFIX + name : name);
     }
 }

@@ -14,8 +14,9 @@ import java.util.Optional;
  * IP, that pair is blocked until an administrator unblocks it ({@code DELETE /api/v2/user-blocks/{id}}),
  * the password changes, or {@link #PAIR_BLOCK} passes; a successful login resets the count. Across
  * accounts, an IP with {@value #IP_CEILING} failures within {@link #IP_WINDOW} is refused until the
- * window ends (credential stuffing). Accounts are identified by a digest of connection and email,
- * so unknown emails are counted and blocked exactly like known ones.
+ * window ends (credential stuffing); an IPv6 address counts for its whole /64 there ({@link IpNetwork}).
+ * Accounts are identified by a digest of connection and email, so unknown emails are counted and
+ * blocked exactly like known ones.
  */
 public final class BruteForceProtection {
 
@@ -35,7 +36,7 @@ public final class BruteForceProtection {
     /** The end of a block on this attempt, if one is in force. */
     public Optional<Instant> blockedUntil(String subject, String ip, Instant now) {
         Instant windowStart = windowStart(now);
-        if (store.ipFailures(ip, windowStart) >= IP_CEILING) {
+        if (store.ipFailures(IpNetwork.of(ip), windowStart) >= IP_CEILING) {
             return Optional.of(windowStart.plus(IP_WINDOW));
         }
         return store.pair(subject, ip)
@@ -49,7 +50,7 @@ public final class BruteForceProtection {
         LoginFailureStore.PairState pair = store.recordPairFailure(subject, ip, PAIR_THRESHOLD, now,
                 now.plus(PAIR_BLOCK));
         Instant windowStart = windowStart(now);
-        int ipFailures = store.recordIpFailure(ip, windowStart, windowStart.plus(IP_WINDOW));
+        int ipFailures = store.recordIpFailure(IpNetwork.of(ip), windowStart, windowStart.plus(IP_WINDOW));
         // Exactly equal: concurrent failures on other nodes cannot both report the trip.
         boolean pairTripped = pair.failures() == PAIR_THRESHOLD && pair.blocked();
         boolean ipTripped = ipFailures == IP_CEILING;

@@ -61,9 +61,15 @@ public final class DatabaseUserDirectory implements UserDirectory {
 
         Optional<UserStore.Credentials> found = email.isEmpty() ? Optional.empty()
                 : users.credentials(connection, email);
-        boolean passwordMatches = found.isPresent() && found.get().passwordHash() != null
-                ? hasher.verify(attempt.password(), found.get().passwordHash())
-                : hasher.verifyNothing(attempt.password());
+        boolean passwordMatches;
+        try {
+            passwordMatches = found.isPresent() && found.get().passwordHash() != null
+                    ? hasher.verify(attempt.password(), found.get().passwordHash())
+                    : hasher.verifyNothing(attempt.password());
+        } catch (PasswordHasher.Busy e) {
+            // Neither a failure nor a success: nothing is counted, the caller asks the user to retry.
+            return new LoginResult.Unavailable();
+        }
         if (!passwordMatches) {
             String userId = found.map(c -> c.user().userId()).orElse(null);
             // Auth0: fu = invalid email or username, fp = incorrect password.
@@ -91,7 +97,11 @@ public final class DatabaseUserDirectory implements UserDirectory {
             return new LoginResult.UserBlocked();
         }
         if (hasher.needsRehash(found.get().passwordHash())) {
-            users.rehash(user.userId(), found.get().passwordHash(), hasher.hash(attempt.password()));
+            try {
+                users.rehash(user.userId(), found.get().passwordHash(), hasher.hash(attempt.password()));
+            } catch (PasswordHasher.Busy e) {
+                // The upgrade waits for a quieter login.
+            }
         }
         users.recordLogin(user.userId(), now, ip);
         record(attempt, "s", "Successful login", user.userId(), email, connection, ip);

@@ -24,4 +24,8 @@ public sealed interface LoginResult {
      */
     record TooManyAttempts(Instant until) implements LoginResult {
     }
+
+    /** The password could not be checked now (every hashing slot busy): try again shortly. */
+    record Unavailable() implements LoginResult {
+    }
 }

@@ -8,8 +8,10 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.text.Normalizer;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -20,6 +22,8 @@ import java.util.regex.Pattern;
  */
 public final class PasswordHasher {
 
+    /** How long a request waits for a hashing slot before it is told to come back later. */
+    public static final Duration WAIT = Duration.ofSeconds(2);
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
     private static final Pattern ARGON2ID = Pattern.compile(
@@ -32,9 +36,11 @@ public final class PasswordHasher {
     /**
      * Each Argon2id computation holds {@code m} KiB (19 MiB at the OWASP cost): a burst of logins on
      * every request thread must not exhaust the heap. The work is CPU-bound, so running more at once
-     * than there are cores gains nothing; the others wait their turn.
+     * than there are cores gains nothing; the others wait their turn, for {@link #WAIT} at most, so
+     * that a flood of logins cannot hold every request thread forever.
      */
     private final Semaphore concurrent;
+    private final Duration wait;
     /** Verified against when the email is unknown, so that case costs what a wrong password costs. */
     private final String dummyHash;
 
@@ -43,23 +49,37 @@ public final class PasswordHasher {
     }
 
     public PasswordHasher(Argon2Cost cost, int maxConcurrent) {
+        this(cost, new Semaphore(maxConcurrent, true), WAIT);
+    }
+
+    /** With the slots and the longest wait for one given (tests use a slot that is never free). */
+    PasswordHasher(Argon2Cost cost, Semaphore slots, Duration wait) {
         this.cost = cost;
-        this.concurrent = new Semaphore(maxConcurrent, true);
-        this.dummyHash = hash(RandomStrings.base64url(24));
+        this.concurrent = slots;
+        this.wait = wait;
+        byte[] salt = RandomStrings.bytes(SALT_BYTES);
+        this.dummyHash = phc(salt, compute(RandomStrings.base64url(24), salt, cost, HASH_BYTES));
     }
 
     public Argon2Cost cost() {
         return cost;
     }
 
+    /** @throws Busy when no hashing slot frees up within {@link #WAIT} */
     public String hash(String password) {
         byte[] salt = RandomStrings.bytes(SALT_BYTES);
-        byte[] out = argon2(password, salt, cost, HASH_BYTES);
+        return phc(salt, argon2(password, salt, cost, HASH_BYTES));
+    }
+
+    private String phc(byte[] salt, byte[] out) {
         return "$argon2id$v=19$m=" + cost.memoryKib() + ",t=" + cost.iterations() + ",p=" + cost.parallelism()
                 + "$" + B64.encodeToString(salt) + "$" + B64.encodeToString(out);
     }
 
-    /** Constant-time check of {@code password} against a stored Argon2id or bcrypt hash. */
+    /**
+     * Constant-time check of {@code password} against a stored Argon2id or bcrypt hash.
+     * @throws Busy when no hashing slot frees up within {@link #WAIT}
+     */
     public boolean verify(String password, String stored) {
         if (password == null || stored == null) {
             return false;
@@ -111,7 +131,14 @@ public final class PasswordHasher {
     }
 
     private byte[] argon2(String password, byte[] salt, Argon2Cost cost, int length) {
-        concurrent.acquireUninterruptibly();
+        try {
+            if (!concurrent.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
+                throw new Busy();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Busy();
+        }
         try {
             return compute(password, salt, cost, length);
         } finally {
@@ -134,5 +161,12 @@ public final class PasswordHasher {
         generator.generateBytes(Normalizer.normalize(password, Normalizer.Form.NFKC).getBytes(StandardCharsets.UTF_8),
                 out);
         return out;
+    }
+
+    /** Every hashing slot stayed taken for {@link #WAIT}: the caller should answer "try again later". */
+    public static final class Busy extends RuntimeException {
+        Busy() {
+            super("Too many password checks are running; try again shortly", null, false, false);
+        }
     }
 }

@@ -3,7 +3,7 @@ package dev.latchkey.server.identity;
 /** Why a change to a user was refused; the message is safe to show (it never holds a password). */
 public final class UserAccountException extends RuntimeException {
 
-    public enum Problem { INVALID, WEAK_PASSWORD, UNKNOWN_CONNECTION, DUPLICATE, NOT_FOUND }
+    public enum Problem { INVALID, WEAK_PASSWORD, UNKNOWN_CONNECTION, DUPLICATE, NOT_FOUND, BUSY }
 
     private final Problem problem;
 

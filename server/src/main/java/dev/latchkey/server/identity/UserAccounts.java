@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
 
 /**
@@ -36,14 +37,20 @@ public final class UserAccounts {
     private final ConnectionStore connections;
     private final PasswordHasher hasher;
     private final BruteForceProtection protection;
+    private final Consumer<List<String>> revokedTokens;
     private final Clock clock;
 
+    /**
+     * @param revokedTokens told the digests of opaque tokens revoked when a user is blocked or gets a
+     *                      new password, to drop them from caches at once
+     */
     public UserAccounts(UserStore users, ConnectionStore connections, PasswordHasher hasher,
-                        BruteForceProtection protection, Clock clock) {
+                        BruteForceProtection protection, Consumer<List<String>> revokedTokens, Clock clock) {
         this.users = users;
         this.connections = connections;
         this.hasher = hasher;
         this.protection = protection;
+        this.revokedTokens = revokedTokens;
         this.clock = clock;
     }
 
@@ -114,9 +121,18 @@ public final class UserAccounts {
             // Auth0: a password change lifts brute-force blocks on the account.
             protection.unblock(existing.connection(), existing.email());
         }
+        if (newHash != null || (updated.blocked() && !existing.blocked())) {
+            // OWASP Session Management: a password change or a block ends the sessions and tokens
+            // the user already holds (JWT access tokens cannot be recalled and simply run out).
+            revokedTokens.accept(users.endAccess(userId));
+        }
         return updated;
     }
 
+    /**
+     * Deletes the user with their sessions, opaque tokens, consents, codes and login transactions.
+     * Their opaque tokens stop working at /userinfo once its short user cache forgets the user.
+     */
     public boolean delete(String userId) {
         return users.delete(userId);
     }
@@ -192,7 +208,11 @@ public final class UserAccounts {
         PasswordPolicy.violation(password).ifPresent(message -> {
             throw new UserAccountException(UserAccountException.Problem.WEAK_PASSWORD, message);
         });
-        return hasher.hash(password);
+        try {
+            return hasher.hash(password);
+        } catch (PasswordHasher.Busy e) {
+            throw new UserAccountException(UserAccountException.Problem.BUSY, e.getMessage());
+        }
     }
 
     private static UserAccountException invalid(String message) {

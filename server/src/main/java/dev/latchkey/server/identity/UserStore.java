@@ -4,6 +4,7 @@ import dev.latchkey.server.store.Page;
 import dev.latchkey.server.store.PageRequest;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Where users and their password hashes are kept. Emails arrive here already lowercased. */
@@ -39,7 +40,17 @@ public interface UserStore {
     /** Counts a successful login: {@code last_login}, {@code last_ip}, {@code logins_count + 1}. */
     void recordLogin(String userId, Instant at, String ip);
 
+    /**
+     * Deletes the user and, in the same transaction, everything issued to them: SSO sessions, opaque
+     * access tokens, consents (user grants), authorization codes and login transactions.
+     */
     boolean delete(String userId);
+
+    /**
+     * Ends the user's access (blocked, or a new password), in one transaction: deletes their SSO
+     * sessions and opaque access tokens. Answers the digests of the tokens deleted.
+     */
+    List<String> endAccess(String userId);
 
     /** A user with the hash their password is checked against. */
     record Credentials(User user, String passwordHash) {

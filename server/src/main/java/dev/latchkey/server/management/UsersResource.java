@@ -205,6 +205,8 @@ final class UsersResource {
             // Auth0 answers a taken email with 409 and this errorCode.
             case DUPLICATE -> ManagementException.conflict(e.getMessage(), "auth0_idp_error");
             case NOT_FOUND -> ManagementException.notFound(e.getMessage(), "inexistent_user");
+            // Auth0 answers rate limits with 429 too_many_requests.
+            case BUSY -> new ManagementException(429, e.getMessage(), "too_many_requests");
         };
     }
 

@@ -22,8 +22,10 @@ import java.util.Optional;
 
 /**
  * Verifies an {@code id_token_hint} (OIDC RP-Initiated Logout 1.0 §2): an ID token this server
- * issued, signed with the key ring or, for HS256 clients, with the client secret. It may have
- * expired: an application logs out with the ID token it has, however old.
+ * issued to an existing client, signed with the algorithm that client's ID tokens use
+ * ({@link IdTokenFormat#jws}; no other algorithm is tried, RFC 8725 §3.1): the key ring's RS256 or
+ * PS256, or HS256 with the client secret. It may have expired: an application logs out with the
+ * ID token it has, however old.
  */
 public final class IdTokenHints {
 
@@ -44,28 +46,37 @@ public final class IdTokenHints {
         try {
             SignedJWT jwt = SignedJWT.parse(hint);
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            if (!issuer.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getAudience().size() != 1) {
+            if (!issuer.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getAudience().size() != 1
+                    || claims.getAudience().get(0).length() > 64) {
+                return Optional.empty(); // client ids are short: an unverified token does not fill the cache
+            }
+            Optional<Client> client = lookups.client(claims.getAudience().get(0));
+            if (client.isEmpty() || !IdTokenFormat.jws(client.get()).equals(jwt.getHeader().getAlgorithm())) {
                 return Optional.empty();
             }
-            JWSVerifier verifier = verifier(jwt, claims.getAudience().get(0));
+            JWSVerifier verifier = verifier(jwt, client.get());
             return verifier != null && jwt.verify(verifier) ? Optional.of(claims) : Optional.empty();
         } catch (ParseException | JOSEException | IllegalStateException e) {
             return Optional.empty();
         }
     }
 
-    private JWSVerifier verifier(SignedJWT jwt, String clientId) throws JOSEException {
-        JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
-        if (alg.equals(JWSAlgorithm.HS256)) {
-            Optional<Client> client = lookups.client(clientId);
-            if (client.isEmpty() || client.get().secret() == null) {
+    /** A string claim of verified claims, or null when absent or not a string (never a 500). */
+    public static String stringClaim(JWTClaimsSet claims, String name) {
+        try {
+            return claims.getStringClaim(name);
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+
+    private JWSVerifier verifier(SignedJWT jwt, Client client) throws JOSEException {
+        if (jwt.getHeader().getAlgorithm().equals(JWSAlgorithm.HS256)) {
+            if (client.secret() == null) {
                 return null;
             }
-            String secret = masterKey.openString(client.get().secret().sealed(), IdTokenFormat.CLIENT_SECRET_PURPOSE);
+            String secret = masterKey.openString(client.secret().sealed(), IdTokenFormat.CLIENT_SECRET_PURPOSE);
             return new MACVerifier(secret.getBytes(StandardCharsets.UTF_8));
-        }
-        if (!alg.equals(JWSAlgorithm.RS256) && !alg.equals(JWSAlgorithm.PS256)) {
-            return null;
         }
         String kid = jwt.getHeader().getKeyID();
         List<JWK> keys = ring.publicJwks().getKeys();

@@ -102,7 +102,7 @@ public final class LogoutEndpoints {
                     + ".", null);
             return;
         }
-        endSession(ctx, client.orElse(null), claims == null ? null : (String) claims.getClaim("sid"));
+        endSession(ctx, client.orElse(null), claims == null ? null : IdTokenHints.stringClaim(claims, "sid"));
         if (redirect == null) {
             loggedOut(ctx);
             return;
@@ -114,7 +114,7 @@ public final class LogoutEndpoints {
     }
 
     private void endSession(Context ctx, Client client, String sid) {
-        String cookie = ctx.cookie(AuthorizeEndpoint.SESSION_COOKIE);
+        String cookie = cookies.read(ctx, AuthorizeEndpoint.SESSION_COOKIE);
         Optional<SsoSession> session = sessions.find(cookie);
         sessions.end(cookie);
         if (sid != null) {

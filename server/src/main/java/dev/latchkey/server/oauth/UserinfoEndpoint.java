@@ -88,6 +88,12 @@ public final class UserinfoEndpoint {
         return new Grant(claims.getSubject(), scopes);
     }
 
+    /**
+     * A revoked opaque token (code replay, user blocked or given a new password) is dropped from the
+     * lookup's cache at once on the node that revoked it, and answered here for at most
+     * {@link OpaqueTokenLookup#TTL} (10 s) more on the other nodes; a deleted or blocked user is
+     * refused below once {@link #USER_TTL} (5 s) has passed.
+     */
     private Grant opaque(String token) {
         OpaqueToken found = opaqueTokens.find(token).orElseThrow(() -> invalid(INVALID));
         return new Grant(found.userId(), found.scopes());

@@ -61,19 +61,21 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
     }
 
     @Override
-    public Optional<Consumed> consume(String codeHash, Instant now, Instant keepUntil) {
+    public Optional<Consumed> consume(String codeHash, String clientId, Instant now, Instant keepUntil) {
         return jdbi.inTransaction(h -> {
-            // One conditional UPDATE decides who was first, whatever the number of nodes.
+            // One conditional UPDATE decides who was first, whatever the number of nodes. Only the
+            // code's own client may use it up (RFC 6749 §4.1.3).
             int first = h.createUpdate("""
                     UPDATE authorization_codes SET consumed_at = :now, expires_at = :keep_until
-                    WHERE code_hash = :code_hash AND consumed_at IS NULL""")
+                    WHERE code_hash = :code_hash AND client_id = :client_id AND consumed_at IS NULL""")
                     .bind("now", Times.millis(now))
                     .bind("keep_until", Times.millis(keepUntil))
                     .bind("code_hash", codeHash)
+                    .bind("client_id", clientId)
                     .execute();
             Optional<AuthorizationCode> row = h.createQuery(
-                            "SELECT * FROM authorization_codes WHERE code_hash = :code_hash")
-                    .bind("code_hash", codeHash).map(MAPPER).findOne();
+                            "SELECT * FROM authorization_codes WHERE code_hash = :code_hash AND client_id = :client_id")
+                    .bind("code_hash", codeHash).bind("client_id", clientId).map(MAPPER).findOne();
             return row.map(code -> first == 1 ? new Consumed.First(code) : new Consumed.Replayed(code));
         });
     }

@@ -15,6 +15,7 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
             rs.getString("id_hash"),
             JsonColumns.read(rs.getString("request"), CheckedAuthorization.class),
             rs.getString("csrf_hash"),
+            rs.getString("network"),
             rs.getString("user_id"),
             Times.nullableInstant((Long) rs.getObject("auth_time", Long.class)),
             rs.getString("sid"),
@@ -30,9 +31,11 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
     @Override
     public void create(LoginTransaction tx) {
         jdbi.useHandle(h -> h.createUpdate("""
-                INSERT INTO login_transactions (id_hash, client_id, request, csrf_hash, created_at, expires_at)
-                VALUES (:id_hash, :client_id, :request, :csrf_hash, :created_at, :expires_at)""")
+                INSERT INTO login_transactions (id_hash, client_id, request, csrf_hash, network, created_at,
+                    expires_at)
+                VALUES (:id_hash, :client_id, :request, :csrf_hash, :network, :created_at, :expires_at)""")
                 .bind("id_hash", tx.idHash())
+                .bind("network", tx.network())
                 .bind("client_id", tx.request().clientId())
                 .bind("request", JsonColumns.write(tx.request()))
                 .bind("csrf_hash", tx.csrfHash())
@@ -63,6 +66,13 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
     public void delete(String idHash) {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM login_transactions WHERE id_hash = :id_hash")
                 .bind("id_hash", idHash).execute());
+    }
+
+    @Override
+    public int countOpen(String network, Instant now) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM login_transactions WHERE network = :network AND expires_at > :now")
+                .bind("network", network).bind("now", Times.millis(now)).mapTo(Integer.class).one());
     }
 
     /** Deletes up to {@code batch} expired rows (for the sweeper). */

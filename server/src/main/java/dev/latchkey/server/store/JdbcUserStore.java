@@ -11,6 +11,7 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementException;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -148,10 +149,29 @@ public final class JdbcUserStore implements UserStore {
                 .bind("user_id", userId).bind("at", Times.millis(at)).bind("ip", ip).execute());
     }
 
+    /** Tables holding what a user was issued, each with an index on user_id. */
+    private static final List<String> ISSUED_TO_USER = List.of("sso_sessions", "opaque_tokens", "user_grants",
+            "authorization_codes", "login_transactions");
+
     @Override
     public boolean delete(String userId) {
-        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM users WHERE user_id = :user_id")
-                .bind("user_id", userId).execute()) > 0;
+        return jdbi.inTransaction(h -> {
+            for (String table : ISSUED_TO_USER) {
+                h.createUpdate("DELETE FROM " + table + " WHERE user_id = :user_id").bind("user_id", userId).execute();
+            }
+            return h.createUpdate("DELETE FROM users WHERE user_id = :user_id").bind("user_id", userId).execute() > 0;
+        });
+    }
+
+    @Override
+    public List<String> endAccess(String userId) {
+        return jdbi.inTransaction(h -> {
+            h.createUpdate("DELETE FROM sso_sessions WHERE user_id = :user_id").bind("user_id", userId).execute();
+            List<String> tokens = h.createQuery("SELECT token_hash FROM opaque_tokens WHERE user_id = :user_id")
+                    .bind("user_id", userId).mapTo(String.class).list();
+            h.createUpdate("DELETE FROM opaque_tokens WHERE user_id = :user_id").bind("user_id", userId).execute();
+            return tokens;
+        });
     }
 
     private static <S extends SqlStatement<S>> S bindProfile(S statement, User user) {

@@ -83,7 +83,8 @@ public final class IdTokenFormat {
         return alg;
     }
 
-    static JWSAlgorithm jws(Client client) {
+    /** The JWS algorithm of the client's ID tokens. */
+    public static JWSAlgorithm jws(Client client) {
         return algorithm(client).jws();
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.server.ui;
 
+import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.identity.SsoSession;
 import dev.latchkey.server.identity.SsoSessions;
 import dev.latchkey.server.identity.User;
@@ -32,9 +33,11 @@ public final class ConsentPage {
     private final ConsentPolicy consent;
     private final AuthorizationFlow flow;
     private final Pages pages;
+    private final Cookies cookies;
 
     public ConsentPage(LoginTransactions transactions, RegistryLookups lookups, UserDirectory users,
-                       SsoSessions sessions, ConsentPolicy consent, AuthorizationFlow flow, Pages pages) {
+                       SsoSessions sessions, ConsentPolicy consent, AuthorizationFlow flow, Pages pages,
+                       Cookies cookies) {
         this.transactions = transactions;
         this.lookups = lookups;
         this.users = users;
@@ -42,6 +45,7 @@ public final class ConsentPage {
         this.consent = consent;
         this.flow = flow;
         this.pages = pages;
+        this.cookies = cookies;
     }
 
     public void show(Context ctx) {
@@ -50,7 +54,7 @@ public final class ConsentPage {
         if (ready.isEmpty()) {
             return;
         }
-        String csrf = ctx.cookie(AuthorizationFlow.TX_COOKIE_PREFIX + id);
+        String csrf = cookies.read(ctx, AuthorizationFlow.TX_COOKIE_PREFIX + id);
         if (csrf == null) {
             pages.error(ctx, 400, "Cookies needed", LoginPage.FORM_REJECTED, null);
             return;
@@ -72,7 +76,7 @@ public final class ConsentPage {
         }
         Ready r = ready.get();
         if (!LoginTransactions.csrfValid(r.tx(), ctx.formParam("csrf"),
-                ctx.cookie(AuthorizationFlow.TX_COOKIE_PREFIX + id))) {
+                cookies.read(ctx, AuthorizationFlow.TX_COOKIE_PREFIX + id))) {
             pages.error(ctx, 403, "Request rejected", LoginPage.FORM_REJECTED, null);
             return;
         }
@@ -94,7 +98,7 @@ public final class ConsentPage {
             pages.error(ctx, 400, "Login expired", LoginPage.EXPIRED, null);
             return Optional.empty();
         }
-        Optional<SsoSession> session = sessions.find(ctx.cookie(AuthorizeEndpoint.SESSION_COOKIE));
+        Optional<SsoSession> session = sessions.find(cookies.read(ctx, AuthorizeEndpoint.SESSION_COOKIE));
         if (session.isEmpty() || !session.get().sid().equals(tx.get().sid())) {
             pages.error(ctx, 403, "Session ended", "You are no longer logged in. Go back to the application and "
                     + "log in again.", null);

@@ -63,7 +63,7 @@ public final class LoginPage {
         String id = ctx.queryParam("state");
         Optional<LoginTransaction> tx = transactions.find(id);
         Optional<Client> client = tx.flatMap(t -> lookups.client(t.request().clientId()));
-        String csrf = ctx.cookie(AuthorizationFlow.TX_COOKIE_PREFIX + id);
+        String csrf = cookies.read(ctx, AuthorizationFlow.TX_COOKIE_PREFIX + id);
         if (tx.isEmpty() || client.isEmpty()) {
             pages.error(ctx, 400, "Login expired", EXPIRED, null);
             return;
@@ -85,7 +85,7 @@ public final class LoginPage {
             return;
         }
         LoginTransaction tx = found.get();
-        String csrf = ctx.cookie(AuthorizationFlow.TX_COOKIE_PREFIX + id);
+        String csrf = cookies.read(ctx, AuthorizationFlow.TX_COOKIE_PREFIX + id);
         if (!LoginTransactions.csrfValid(tx, ctx.formParam("csrf"), csrf)) {
             pages.error(ctx, 403, "Request rejected", FORM_REJECTED, null);
             return;
@@ -104,7 +104,7 @@ public final class LoginPage {
                 origin.clientAddress(ctx), client.get().clientId(), client.get().name(), ctx.userAgent()));
         if (result instanceof LoginResult.Success success) {
             SsoSessions.Started session = sessions.start(success.user().userId(),
-                    ctx.cookie(AuthorizeEndpoint.SESSION_COOKIE));
+                    cookies.read(ctx, AuthorizeEndpoint.SESSION_COOKIE));
             cookies.set(ctx, AuthorizeEndpoint.SESSION_COOKIE, session.cookie(), "/", SsoSessions.LIFETIME.toSeconds());
             Authentication authentication = new Authentication(success.user().userId(),
                     session.session().authTime(), session.session().sid(), true);
@@ -119,6 +119,11 @@ public final class LoginPage {
             ctx.header("X-RateLimit-Reset", Long.toString(tooMany.until().getEpochSecond()));
             render(ctx, 429, client.get(), id, csrf, email, "Too many failed login attempts for this account from "
                     + "your network. It is blocked for now: try again later, or ask an administrator to unblock it.");
+        } else if (result instanceof LoginResult.Unavailable) {
+            // RFC 9110 §15.6.4: 503 with Retry-After; the password was not checked and nothing counted.
+            ctx.header("Retry-After", "5");
+            render(ctx, 503, client.get(), id, csrf, email, "Too many people are logging in right now. Wait a few "
+                    + "seconds and try again.");
         } else if (result instanceof LoginResult.UserBlocked) {
             render(ctx, 401, client.get(), id, csrf, email, "This account is blocked. Contact your administrator.");
         } else {

@@ -1,6 +1,7 @@
 package dev.latchkey.server.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.audit.AuditLog;
 import dev.latchkey.server.testing.TestServer;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.jdbi.v3.core.Jdbi;
@@ -10,7 +11,11 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import java.util.function.UnaryOperator;
 
 import static dev.latchkey.server.testing.ManagementCalls.encode;
@@ -240,6 +245,43 @@ class DatabaseUserDirectoryTest {
         assertThat(users.login(CONNECTION, victim, PASSWORD, ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
         assertThat(users.login(CONNECTION, victim, PASSWORD, uniqueIp())).isInstanceOf(LoginResult.Success.class);
         assertThat(eventually(() -> logs("type:limit_mu"), l -> !l.isEmpty())).isNotEmpty();
+    }
+
+    @Test
+    void ipv6AddressesCountPerSlash64AgainstTheIpCeiling() {
+        // RFC 6177 §2: one subscriber usually holds a whole /64, so each address of it is the same client.
+        int n = Math.abs(UUID.randomUUID().hashCode());
+        String network = "2001:db8:" + Integer.toHexString(n >> 16 & 0xffff) + ":" + Integer.toHexString(n & 0xffff);
+        for (int i = 1; i < BruteForceProtection.IP_CEILING; i++) {
+            assertThat(users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", network + "::" + Integer.toHexString(i)))
+                    .as("attempt " + i).isInstanceOf(LoginResult.WrongCredentials.class);
+        }
+        assertThat(users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", network + ":ffff:ffff:ffff:ffff"))
+                .isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", network + ":1::1"))
+                .isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", network.replace("2001:db8:", "2001:db9:")
+                + "::1")).isInstanceOf(LoginResult.WrongCredentials.class);
+    }
+
+    @Test
+    void busyPasswordHashingAnswersUnavailableAndCountsNothing() {
+        // Every hashing slot taken: the login is neither a failure nor a success, and waits only so long.
+        String email = uniqueEmail();
+        createUser(email, PASSWORD);
+        Jdbi jdbi = Jdbi.create(server.latchkey().settings().databaseUrl());
+        var failures = new dev.latchkey.server.store.JdbcLoginFailureStore(jdbi);
+        PasswordHasher busy = new PasswordHasher(TestServer.CHEAP_PASSWORDS, new Semaphore(0), Duration.ofMillis(50));
+        UserDirectory directory = new DatabaseUserDirectory(new dev.latchkey.server.store.JdbcUserStore(jdbi), busy,
+                new BruteForceProtection(failures), AuditLog.NONE, Clock.systemUTC());
+        String ip = uniqueIp();
+
+        assertThat(directory.login(CONNECTION, email, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.Unavailable.class);
+        assertThat(directory.login(CONNECTION, "x" + email, "Wrong-Passw0rd", ip))
+                .isInstanceOf(LoginResult.Unavailable.class);
+        assertThat(failures.pair(BruteForceProtection.subject(CONNECTION, email), ip)).isEmpty();
+        long window = BruteForceProtection.IP_WINDOW.toMillis();
+        assertThat(failures.ipFailures(ip, Instant.ofEpochMilli(System.currentTimeMillis() / window * window))).isZero();
     }
 
     @Test

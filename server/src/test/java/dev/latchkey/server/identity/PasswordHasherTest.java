@@ -4,8 +4,11 @@ import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.Semaphore;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class PasswordHasherTest {
 
@@ -65,5 +68,15 @@ class PasswordHasherTest {
         assertThat(CHEAP.verify(null, CHEAP.hash("x"))).isFalse();
         assertThat(CHEAP.verify("x", null)).isFalse();
         assertThat(CHEAP.verifyNothing("anything")).isFalse();
+    }
+
+    @Test
+    void waitsForAHashingSlotOnlySoLong() {
+        // Every slot taken: a request thread gives up after the wait instead of blocking forever.
+        String hash = CHEAP.hash("Some-Password1");
+        PasswordHasher busy = new PasswordHasher(new Argon2Cost(256, 1, 1), new Semaphore(0), Duration.ofMillis(50));
+        assertThatThrownBy(() -> busy.verify("Some-Password1", hash)).isInstanceOf(PasswordHasher.Busy.class);
+        assertThatThrownBy(() -> busy.hash("Some-Password1")).isInstanceOf(PasswordHasher.Busy.class);
+        assertThat(PasswordHasher.WAIT).isEqualTo(Duration.ofSeconds(2));
     }
 }

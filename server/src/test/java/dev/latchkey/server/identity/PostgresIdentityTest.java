@@ -9,6 +9,7 @@ import dev.latchkey.server.store.ExpiredRowSweeper;
 import dev.latchkey.server.store.JdbcLogStore;
 import dev.latchkey.server.store.JdbcLoginFailureStore;
 import dev.latchkey.server.store.PostgresSchema;
+import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
 
@@ -67,6 +68,18 @@ class PostgresIdentityTest {
             JsonNode logs = eventually(() -> json(server.management("GET", "api/v2/logs?include_totals=true&q="
                     + encode("user_id:\"" + userId + "\""), null)), l -> l.path("total").asInt() >= 12);
             assertThat(logs.path("total").asInt()).isEqualTo(12); // 10 fp, 1 limit_wc, 1 s
+
+            // A browser login (a login transaction counted per network), then a block ends the session and
+            // the deletion removes what the user was issued.
+            String clientId = server.createClient("""
+                    {"name":"PG app","app_type":"regular_web","callbacks":["https://app.example.com/cb"]}""")
+                    .path("client_id").asText();
+            Browser browser = new Browser(server);
+            browser.authorize(Map.of("response_type", "code", "client_id", clientId,
+                    "redirect_uri", "https://app.example.com/cb", "scope", "openid"));
+            assertThat(Browser.redirectParams(browser.logIn(email, "Str0ng-Passw0rd"))).containsKey("code");
+            assertThat(server.management("PATCH", "api/v2/users/" + encode(userId), "{\"blocked\":true}")
+                    .statusCode()).isEqualTo(200);
             assertThat(server.management("DELETE", "api/v2/users/" + encode(userId), null).statusCode()).isEqualTo(204);
 
             // The sweeper's statements, on rows that expired an hour ago.

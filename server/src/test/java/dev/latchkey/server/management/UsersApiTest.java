@@ -1,14 +1,19 @@
 package dev.latchkey.server.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.TestServer;
+import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import static dev.latchkey.server.testing.ManagementCalls.call;
@@ -21,11 +26,18 @@ class UsersApiTest {
 
     private static final String PASSWORD = "Str0ng-Passw0rd";
     private static final String ISO_MILLIS = "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}Z";
+    private static final String CALLBACK = "https://app.example.com/callback";
     private static TestServer server;
+    private static String clientId;
+    private static String clientSecret;
 
     @BeforeAll
     static void start() {
         server = TestServer.start();
+        JsonNode client = server.createClient("""
+                {"name":"Users App","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK));
+        clientId = client.path("client_id").asText();
+        clientSecret = client.path("client_secret").asText();
     }
 
     @AfterAll
@@ -109,6 +121,102 @@ class UsersApiTest {
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(json(gone).path("errorCode").asText()).isEqualTo("inexistent_user");
         assertThat(json(gone).path("message").asText()).isEqualTo("The user does not exist.");
+    }
+
+    private static Map<String, String> authorization(String prompt) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("response_type", "code");
+        params.put("client_id", clientId);
+        params.put("redirect_uri", CALLBACK);
+        params.put("scope", "openid");
+        params.put("state", "s");
+        if (prompt != null) {
+            params.put("prompt", prompt);
+        }
+        return params;
+    }
+
+    /** Logs the user in through the code flow (accepting consent) and returns the opaque access token. */
+    private static String logIn(Browser browser, String email) {
+        browser.authorize(authorization("consent"));
+        browser.logIn(email, PASSWORD);
+        browser.follow();
+        HttpResponse<String> accepted = browser.submit("u/consent", Map.of("action", "accept"));
+        String code = Browser.redirectParams(accepted).get("code");
+        HttpResponse<String> token = server.postForm("oauth/token", "grant_type=authorization_code&client_id="
+                + clientId + "&client_secret=" + clientSecret + "&code=" + code + "&redirect_uri=" + CALLBACK);
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return json(token).path("access_token").asText();
+    }
+
+    private static int userinfoStatus(String accessToken) {
+        return server.send(HttpRequest.newBuilder(server.uri("userinfo"))
+                .header("Authorization", "Bearer " + accessToken).GET()).statusCode();
+    }
+
+    private static boolean silentLoginWorks(Browser browser) {
+        return Browser.redirectParams(browser.authorize(authorization("none"))).containsKey("code");
+    }
+
+    private static int rows(String table, String userId) {
+        return Jdbi.create(server.latchkey().settings().databaseUrl()).withHandle(h -> h.createQuery(
+                "SELECT COUNT(*) FROM " + table + " WHERE user_id = :id").bind("id", userId).mapTo(Integer.class).one());
+    }
+
+    @Test
+    void deletingAUserDeletesWhatWasIssuedToThem() {
+        String email = uniqueEmail();
+        String userId = createUser(email).path("user_id").asText();
+        Browser browser = new Browser(server);
+        logIn(browser, email);
+        // A login transaction waiting on the consent page, and a code not yet exchanged.
+        browser.authorize(authorization("consent"));
+        browser.authorize(authorization(null));
+        List<String> tables = List.of("sso_sessions", "opaque_tokens", "user_grants", "authorization_codes",
+                "login_transactions");
+        for (String table : tables) {
+            assertThat(rows(table, userId)).as(table).isPositive();
+        }
+
+        assertThat(server.management("DELETE", userPath(userId), null).statusCode()).isEqualTo(204);
+        for (String table : tables) {
+            assertThat(rows(table, userId)).as(table).isZero();
+        }
+    }
+
+    @Test
+    void blockingAUserEndsTheirSessionsAndOpaqueTokens() {
+        // OWASP Session Management: a blocked account keeps nothing, even once unblocked.
+        String email = uniqueEmail();
+        String userId = createUser(email).path("user_id").asText();
+        Browser browser = new Browser(server);
+        String accessToken = logIn(browser, email);
+        assertThat(userinfoStatus(accessToken)).isEqualTo(200);
+        assertThat(silentLoginWorks(browser)).isTrue();
+
+        assertThat(server.management("PATCH", userPath(userId), "{\"blocked\":true}").statusCode()).isEqualTo(200);
+        assertThat(server.management("PATCH", userPath(userId), "{\"blocked\":false}").statusCode()).isEqualTo(200);
+        assertThat(userinfoStatus(accessToken)).isEqualTo(401);
+        assertThat(silentLoginWorks(browser)).isFalse();
+    }
+
+    @Test
+    void changingThePasswordEndsTheSessionsAndOpaqueTokens() {
+        String email = uniqueEmail();
+        String userId = createUser(email).path("user_id").asText();
+        Browser browser = new Browser(server);
+        String accessToken = logIn(browser, email);
+        // Other changes leave them alone.
+        assertThat(server.management("PATCH", userPath(userId), "{\"name\":\"Renamed\"}").statusCode())
+                .isEqualTo(200);
+        assertThat(userinfoStatus(accessToken)).isEqualTo(200);
+        assertThat(silentLoginWorks(browser)).isTrue();
+
+        HttpResponse<String> changed = server.management("PATCH", userPath(userId),
+                "{\"password\":\"An0ther-Str0ng-One\"}");
+        assertThat(changed.statusCode()).as(changed.body()).isEqualTo(200);
+        assertThat(userinfoStatus(accessToken)).isEqualTo(401);
+        assertThat(silentLoginWorks(browser)).isFalse();
     }
 
     @Test

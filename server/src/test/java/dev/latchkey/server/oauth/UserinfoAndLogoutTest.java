@@ -1,6 +1,12 @@
 package dev.latchkey.server.oauth;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
 import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.TestServer;
@@ -11,6 +17,8 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -211,6 +219,40 @@ class UserinfoAndLogoutTest {
         HttpResponse<String> plain = new Browser(server).get("oidc/logout");
         assertThat(plain.statusCode()).isEqualTo(200);
         assertThat(plain.body()).contains("You are logged out");
+    }
+
+    /** An ID token as this server would issue it to {@code audience}, signed HS256 with {@code secret}. */
+    static String hs256IdToken(String audience, String secret, Object sid) throws Exception {
+        JWTClaimsSet claims = new JWTClaimsSet.Builder().issuer(server.issuer()).subject(userId).audience(audience)
+                .issueTime(new Date()).expirationTime(new Date(System.currentTimeMillis() + 60_000))
+                .claim("sid", sid).build();
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.HS256).type(JOSEObjectType.JWT).build(),
+                claims);
+        jwt.sign(new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
+        return jwt.serialize();
+    }
+
+    @Test
+    void idTokenHintMustUseTheAlgorithmOfTheClientsIdTokens() throws Exception {
+        // RFC 8725 §3.1: the verifier decides the algorithm. This client's ID tokens are RS256, so an
+        // HS256 token made with its client secret is no ID token of ours.
+        String forged = hs256IdToken(clientId, clientSecret, "some-sid");
+        HttpResponse<String> logout = new Browser(server).get("oidc/logout?id_token_hint=" + forged
+                + "&post_logout_redirect_uri=" + LOGGED_OUT);
+        assertThat(logout.statusCode()).isEqualTo(400);
+        assertThat(logout.headers().firstValue("Location")).isEmpty();
+    }
+
+    @Test
+    void idTokenHintWithANonStringSidIsNoServerError() throws Exception {
+        JsonNode hs256 = server.createClient("""
+                {"name":"HS256 app","app_type":"regular_web","callbacks":["%s"],"allowed_logout_urls":["%s"],
+                 "jwt_configuration":{"alg":"HS256"}}""".formatted(CALLBACK, LOGGED_OUT));
+        String hint = hs256IdToken(hs256.path("client_id").asText(), hs256.path("client_secret").asText(), 12345);
+        HttpResponse<String> logout = new Browser(server).get("oidc/logout?id_token_hint=" + hint
+                + "&post_logout_redirect_uri=" + LOGGED_OUT);
+        assertThat(logout.statusCode()).as(logout.body()).isEqualTo(302);
+        assertThat(logout.headers().firstValue("Location")).hasValue(LOGGED_OUT);
     }
 
     @Test

@@ -44,8 +44,8 @@ class BrowserFlowRowsSweepTest {
             assertThat(sessions.find("s4")).isPresent();
             assertThat(tokens.find("t1")).isEmpty();
             assertThat(tokens.find("t3")).isPresent();
-            assertThat(codes.consume("c3", now, now.plusSeconds(60))).isPresent();
-            assertThat(codes.consume("c2", now, now.plusSeconds(60))).isEmpty();
+            assertThat(codes.consume("c3", "client", now, now.plusSeconds(60))).isPresent();
+            assertThat(codes.consume("c2", "client", now, now.plusSeconds(60))).isEmpty();
         }
     }
 }

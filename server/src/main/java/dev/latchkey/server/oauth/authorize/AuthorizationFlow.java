@@ -1,9 +1,12 @@
 package dev.latchkey.server.oauth.authorize;
 
 import dev.latchkey.server.http.Cookies;
+import dev.latchkey.server.http.RequestOrigin;
+import dev.latchkey.server.identity.IpNetwork;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;
+import dev.latchkey.server.ui.Pages;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
@@ -27,10 +30,12 @@ public final class AuthorizationFlow {
     private final AuthorizationIssuer issuer;
     private final AuthorizationResponder responder;
     private final Cookies cookies;
+    private final RequestOrigin origin;
+    private final Pages pages;
 
     public AuthorizationFlow(String issuerUrl, RegistryLookups lookups, Interaction interaction,
                              LoginTransactions transactions, AuthorizationIssuer issuer,
-                             AuthorizationResponder responder, Cookies cookies) {
+                             AuthorizationResponder responder, Cookies cookies, RequestOrigin origin, Pages pages) {
         this.issuerUrl = issuerUrl;
         this.lookups = lookups;
         this.interaction = interaction;
@@ -38,6 +43,8 @@ public final class AuthorizationFlow {
         this.issuer = issuer;
         this.responder = responder;
         this.cookies = cookies;
+        this.origin = origin;
+        this.pages = pages;
     }
 
     /**
@@ -85,7 +92,14 @@ public final class AuthorizationFlow {
                         Authentication authentication) {
         String id;
         if (pending == null) {
-            LoginTransactions.Started started = transactions.start(request, authentication);
+            String network = IpNetwork.of(origin.clientAddress(ctx));
+            if (transactions.tooManyOpen(network)) {
+                ctx.header("Retry-After", Long.toString(LoginTransactions.LIFETIME.toSeconds()));
+                pages.error(ctx, 429, "Too many logins", "Too many logins were started from your network and not "
+                        + "finished. Try again later.", "error: too_many_requests");
+                return;
+            }
+            LoginTransactions.Started started = transactions.start(request, authentication, network);
             id = started.id();
             cookies.set(ctx, TX_COOKIE_PREFIX + id, started.csrf(), PAGES_PATH,
                     LoginTransactions.LIFETIME.toSeconds());

@@ -38,6 +38,12 @@ public final class AuthorizationResponder {
 
     public void respond(Context ctx, String redirectUri, String mode, Map<String, String> params) {
         ctx.header("Cache-Control", "no-store");
+        if (mode.equals("form_post") && !FormPostView.postable(redirectUri)) {
+            // Form Post Response Mode §2 posts to the client's web address; never to another scheme.
+            pages.error(ctx, 400, "Something went wrong", "response_mode form_post needs an http or https "
+                    + "redirect_uri.", "error: invalid_request");
+            return;
+        }
         switch (mode) {
             case "query" -> ctx.redirect(redirectUri + (redirectUri.contains("?") ? "&" : "?") + encode(params),
                     HttpStatus.FOUND);

@@ -71,9 +71,13 @@ public final class AuthorizeContext {
         return redirectUri;
     }
 
-    /** The state to echo, as the client sent it (RFC 6749 §4.1.2.1: also on errors). */
+    /**
+     * The state to echo, as the client sent it (RFC 6749 §4.1.2.1: also on errors), unless it is
+     * too long to be accepted ({@link StateCheck}).
+     */
     public String state() {
-        return param("state");
+        String state = param("state");
+        return state == null || state.length() > StateCheck.MAX_LENGTH ? null : state;
     }
 
     /**

@@ -1,5 +1,6 @@
 package dev.latchkey.server.oauth.authorize;
 
+import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.identity.SsoSessions;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.ui.Pages;
@@ -21,19 +22,24 @@ import java.util.Set;
 public final class AuthorizeEndpoint {
 
     public static final String SESSION_COOKIE = "latchkey_session";
+    /** The largest /authorize query string or form body; real requests are far smaller. */
+    static final int MAX_REQUEST_BYTES = 16 * 1024;
 
     private final List<AuthorizeCheck> checks;
     private final SsoSessions sessions;
     private final AuthorizationFlow flow;
     private final AuthorizationResponder responder;
     private final Pages pages;
+    private final Cookies cookies;
 
     public AuthorizeEndpoint(RegistryLookups lookups, String userinfoAudience, SsoSessions sessions,
-                             AuthorizationFlow flow, AuthorizationResponder responder, Pages pages) {
+                             AuthorizationFlow flow, AuthorizationResponder responder, Pages pages, Cookies cookies) {
         this.checks = List.of(
                 new ClientCheck(lookups),          // client_id names an application       (page on error)
                 new RedirectUriCheck(),            // redirect_uri is one of its callbacks (page on error)
-                new RequestSyntaxCheck(),          // parses as OAuth 2.0 / OIDC (Nimbus)  (redirect from here on)
+                new StateCheck(),                  // state at most 2 KB                   (redirect from here on)
+                new RequestObjectCheck(),          // no request / request_uri objects
+                new RequestSyntaxCheck(),          // parses as OAuth 2.0 / OIDC (Nimbus)
                 new ResponseTypeCheck(),           // a supported response type the client may use
                 new ResponseModeCheck(),           // query / fragment / form_post / web_message
                 new PkceCheck(),                   // S256 only; required for public clients
@@ -45,10 +51,19 @@ public final class AuthorizeEndpoint {
         this.flow = flow;
         this.responder = responder;
         this.pages = pages;
+        this.cookies = cookies;
     }
 
     public void handle(Context ctx) {
-        Map<String, List<String>> raw = ctx.method().name().equals("POST") ? ctx.formParamMap() : ctx.queryParamMap();
+        boolean post = ctx.method().name().equals("POST");
+        // Every parameter is bounded by its check; the whole request is too, before any is read.
+        int size = post ? ctx.bodyAsBytes().length : ctx.queryString() == null ? 0 : ctx.queryString().length();
+        if (size > MAX_REQUEST_BYTES) {
+            pages.error(ctx, 400, "Something went wrong", "The authorization request is larger than "
+                    + MAX_REQUEST_BYTES / 1024 + " KB.", "error: invalid_request");
+            return;
+        }
+        Map<String, List<String>> raw = post ? ctx.formParamMap() : ctx.queryParamMap();
         Map<String, String> params = new LinkedHashMap<>();
         Set<String> repeated = new HashSet<>();
         raw.forEach((name, values) -> {
@@ -73,7 +88,7 @@ public final class AuthorizeEndpoint {
             }
             return;
         }
-        Optional<Authentication> authentication = sessions.find(ctx.cookie(SESSION_COOKIE))
+        Optional<Authentication> authentication = sessions.find(cookies.read(ctx, SESSION_COOKIE))
                 .map(s -> new Authentication(s.userId(), s.authTime(), s.sid(), false));
         flow.proceed(ctx, context.checked(), context.client(), authentication, null, false);
     }

@@ -6,6 +6,7 @@ import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.ResourceServer;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -51,7 +52,8 @@ public final class Interaction {
             return true;
         }
         // OIDC Core §3.1.2.1: max_age is the allowable time since the user last actively authenticated.
-        return request.maxAge() != null
-                && authentication.authTime().plusSeconds(request.maxAge()).isBefore(clock.instant());
+        // Compared as elapsed time, which cannot overflow, rather than as authTime + max_age.
+        return request.maxAge() != null && Duration.between(authentication.authTime(), clock.instant())
+                .compareTo(Duration.ofSeconds(Math.min(request.maxAge(), PromptCheck.MAX_AGE_LIMIT))) > 0;
     }
 }

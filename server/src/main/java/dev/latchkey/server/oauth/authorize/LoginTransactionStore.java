@@ -14,4 +14,7 @@ public interface LoginTransactionStore {
     void authenticated(String idHash, String userId, Instant authTime, String sid);
 
     void delete(String idHash);
+
+    /** How many transactions started from {@code network} are still open (not expired) at {@code now}. */
+    int countOpen(String network, Instant now);
 }

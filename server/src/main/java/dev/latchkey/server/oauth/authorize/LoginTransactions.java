@@ -20,6 +20,12 @@ public final class LoginTransactions {
 
     /** Time a user has to finish logging in. */
     public static final Duration LIFETIME = Duration.ofMinutes(30);
+    /**
+     * Open transactions one network may hold: each is a stored row for {@link #LIFETIME}, so without
+     * a cap anyone could fill the disk through /authorize. Behind a proxy, list it in the trusted
+     * proxies, or every browser counts as the proxy's address.
+     */
+    public static final int MAX_OPEN_PER_NETWORK = 100;
 
     private final LoginTransactionStore store;
     private final Clock clock;
@@ -29,12 +35,18 @@ public final class LoginTransactions {
         this.clock = clock;
     }
 
-    public Started start(CheckedAuthorization request, Authentication authentication) {
+    /** True when {@code network} holds {@link #MAX_OPEN_PER_NETWORK} open transactions already. */
+    public boolean tooManyOpen(String network) {
+        return store.countOpen(network, clock.instant()) >= MAX_OPEN_PER_NETWORK;
+    }
+
+    /** Starts a transaction for a browser from {@code network} (an {@link dev.latchkey.server.identity.IpNetwork}). */
+    public Started start(CheckedAuthorization request, Authentication authentication, String network) {
         String id = RandomStrings.base64url(24);
         String csrf = RandomStrings.base64url(32);
         Instant now = clock.instant();
-        LoginTransaction tx = new LoginTransaction(SecretHash.of(id), request, SecretHash.of(csrf), null, null, null,
-                now, now.plus(LIFETIME));
+        LoginTransaction tx = new LoginTransaction(SecretHash.of(id), request, SecretHash.of(csrf), network, null,
+                null, null, now, now.plus(LIFETIME));
         store.create(tx);
         if (authentication != null) {
             tx = authenticated(tx, authentication);
@@ -51,7 +63,7 @@ public final class LoginTransactions {
 
     public LoginTransaction authenticated(LoginTransaction tx, Authentication authentication) {
         store.authenticated(tx.idHash(), authentication.userId(), authentication.authTime(), authentication.sid());
-        return new LoginTransaction(tx.idHash(), tx.request(), tx.csrfHash(), authentication.userId(),
+        return new LoginTransaction(tx.idHash(), tx.request(), tx.csrfHash(), tx.network(), authentication.userId(),
                 authentication.authTime(), authentication.sid(), tx.createdAt(), tx.expiresAt());
     }
 

@@ -5,11 +5,13 @@ import java.util.List;
 import java.util.Set;
 
 // Rules: prompt holds none, login, consent or select_account, and none stands alone (OIDC Core
-//        §3.1.2.1); max_age is a non-negative number of seconds (§3.1.2.1); login_hint, a hint only,
-//        is at most 255 characters.
+//        §3.1.2.1); max_age is a non-negative number of seconds (§3.1.2.1), at most 10 years;
+//        login_hint, a hint only, is ignored above 255 characters.
 final class PromptCheck implements AuthorizeCheck {
 
     private static final Set<String> VALUES = Set.of("none", "login", "consent", "select_account");
+    /** Longer than any session lives; keeps time arithmetic far from overflow. */
+    static final long MAX_AGE_LIMIT = 10L * 365 * 24 * 3600;
 
     @Override
     public void check(AuthorizeContext context) {
@@ -35,6 +37,10 @@ final class PromptCheck implements AuthorizeCheck {
             }
             if (context.maxAge < 0) {
                 throw AuthorizeException.invalidRequest("max_age must not be negative");
+            }
+            if (context.maxAge > MAX_AGE_LIMIT) {
+                throw AuthorizeException.invalidRequest("max_age must be at most " + MAX_AGE_LIMIT
+                        + " seconds (10 years)");
             }
         }
         String loginHint = context.param("login_hint");

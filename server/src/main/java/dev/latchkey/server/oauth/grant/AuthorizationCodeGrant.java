@@ -5,6 +5,7 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallenge;
 import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import dev.latchkey.server.audit.AuditLog;
+import dev.latchkey.server.audit.LogBudget;
 import dev.latchkey.server.audit.LogEvent;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserDirectory;
@@ -32,11 +33,12 @@ import java.util.regex.Pattern;
 
 /**
  * The authorization code grant (RFC 6749 §4.1.3, RFC 7636 §4.5). Validation first: the code is
- * consumed atomically (single use), then it must belong to this client, be young enough, name the
- * same redirect URI, and the verifier must match its S256 challenge. A public client proves itself
- * with PKCE alone. A replayed code fails and revokes the opaque tokens issued from it (RFC 6749
- * §4.1.2, §10.5); JWT access tokens cannot be recalled and simply run out. Then issue: an access
- * token (JWT for the API, or opaque for /userinfo) and, with openid, an ID token.
+ * consumed atomically (single use) only if it was issued to this client, so another client can
+ * neither use it up nor revoke what it gave; then it must be young enough, name the same redirect
+ * URI, and the verifier must match its S256 challenge. A public client proves itself with PKCE
+ * alone. A code replayed by its own client fails and revokes the opaque tokens issued from it
+ * (RFC 6749 §4.1.2, §10.5); JWT access tokens cannot be recalled and simply run out. Then issue: an
+ * access token (JWT for the API, or opaque for /userinfo) and, with openid, an ID token.
  */
 public final class AuthorizationCodeGrant implements Grant {
 
@@ -45,6 +47,10 @@ public final class AuthorizationCodeGrant implements Grant {
     /** RFC 7636 §4.1: 43 to 128 unreserved characters. */
     private static final Pattern VERIFIER = Pattern.compile("[A-Za-z0-9._~-]{43,128}");
     private static final String INVALID_CODE = "Invalid authorization code";
+    /** A code this client was never given (unknown, or another client's). Stackless, so shareable. */
+    private static final OAuthException UNKNOWN_CODE = invalidGrant(INVALID_CODE);
+    /** Failures of callers without a secret that are logged per client and minute, on each node. */
+    static final int UNAUTHENTICATED_FAILURES_LOGGED = 10;
 
     private final AuthorizationCodeStore codes;
     private final RegistryLookups lookups;
@@ -53,6 +59,8 @@ public final class AuthorizationCodeGrant implements Grant {
     private final IdTokenFormat idTokens;
     private final Consumer<List<String>> revoked;
     private final AuditLog log;
+    private final LogBudget unauthenticatedFailures = new LogBudget(UNAUTHENTICATED_FAILURES_LOGGED,
+            Duration.ofMinutes(1));
     private final Clock clock;
 
     /**
@@ -86,8 +94,13 @@ public final class AuthorizationCodeGrant implements Grant {
                     client.name(), code.userId(), null, null, null, Map.of()));
             return response;
         } catch (OAuthException e) {
-            log.record(new LogEvent("feacft", e.description(), client.clientId(), client.name(), null, null, null,
-                    null, Map.of("error", e.code())));
+            // Anyone can call as a public client: failures without a secret are logged only for a code
+            // of this client, and within a budget, so that they cannot flood the log with 30-day rows.
+            if (caller.authenticated()
+                    || (e != UNKNOWN_CODE && unauthenticatedFailures.allow(client.clientId()))) {
+                log.record(new LogEvent("feacft", e.description(), client.clientId(), client.name(), null, null,
+                        null, null, Map.of("error", e.code())));
+            }
             throw e;
         }
     }
@@ -103,17 +116,16 @@ public final class AuthorizationCodeGrant implements Grant {
         }
         Instant now = clock.instant();
         String codeHash = SecretHash.of(value);
-        AuthorizationCodeStore.Consumed consumed = codes.consume(codeHash, now, now.plus(REPLAY_MEMORY))
-                .orElseThrow(() -> invalidGrant(INVALID_CODE));
+        // RFC 6749 §4.1.3: the code must have been issued to this client; the store checks it while
+        // consuming, so another client's attempt leaves the code and its tokens alone (§10.5).
+        AuthorizationCodeStore.Consumed consumed = codes.consume(codeHash, client.clientId(), now,
+                now.plus(REPLAY_MEMORY)).orElseThrow(() -> UNKNOWN_CODE);
         if (consumed instanceof AuthorizationCodeStore.Consumed.Replayed) {
             // RFC 6749 §4.1.2: a code used twice is refused, and what it gave is revoked.
             revoked.accept(accessTokens.revokeIssuedFrom(codeHash));
             throw invalidGrant(INVALID_CODE + ": it was already used");
         }
         AuthorizationCode code = consumed.code();
-        if (!code.clientId().equals(client.clientId())) {
-            throw invalidGrant(INVALID_CODE);
-        }
         if (!now.isBefore(code.validUntil())) {
             throw invalidGrant(INVALID_CODE + ": it has expired");
         }

@@ -5,6 +5,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.testing.Browser;
+import dev.latchkey.server.testing.ManagementCalls;
 import dev.latchkey.server.testing.Pkce;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TestUsers;
@@ -172,6 +173,68 @@ class AuthorizationCodeFlowTest {
         HttpResponse<String> stolen = exchange(spaClientId, null, callback.get("code"), pkce.verifier());
         assertThat(stolen.statusCode()).isEqualTo(400);
         assertThat(json(stolen).path("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void anotherClientCanNeitherUseUpNorRevokeACode() {
+        // RFC 6749 §4.1.3: the code must have been issued to the client presenting it; §10.5: another
+        // client's attempt must not burn it, nor revoke what its own client got for it.
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server),
+                codeRequest(webClientId, null, "openid"));
+        String code = callback.get("code");
+        HttpResponse<String> stolen = exchange(spaClientId, null, code, Pkce.create().verifier());
+        assertThat(json(stolen).path("error").asText()).isEqualTo("invalid_grant");
+
+        HttpResponse<String> own = exchange(webClientId, webClientSecret, code, null);
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
+        String accessToken = json(own).path("access_token").asText();
+
+        HttpResponse<String> replayedByAnother = exchange(spaClientId, null, code, Pkce.create().verifier());
+        assertThat(json(replayedByAnother).path("error").asText()).isEqualTo("invalid_grant");
+        HttpResponse<String> userinfo = server.send(java.net.http.HttpRequest.newBuilder(server.uri("userinfo"))
+                .header("Authorization", "Bearer " + accessToken).GET());
+        assertThat(userinfo.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void unknownCodesFromPublicClientsAreNotLogged() {
+        // Anyone can call as a public client: unknown codes must not add 30-day rows to the tenant log.
+        String quiet = server.createClient("""
+                {"name":"Quiet SPA","app_type":"spa","callbacks":["%s"]}""".formatted(CALLBACK))
+                .path("client_id").asText();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> unknown = exchange(quiet, null, "no-such-code-" + i, Pkce.create().verifier());
+            assertThat(json(unknown).path("error").asText()).isEqualTo("invalid_grant");
+        }
+        // A code this client was given, with the wrong verifier: worth an entry.
+        Pkce pkce = Pkce.create();
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server), codeRequest(quiet, pkce, "openid"));
+        HttpResponse<String> wrong = exchange(quiet, null, callback.get("code"), Pkce.create().verifier());
+        assertThat(json(wrong).path("error").asText()).isEqualTo("invalid_grant");
+
+        String query = "api/v2/logs?q=" + ManagementCalls.encode("type:feacft AND client_id:\"" + quiet + "\"");
+        JsonNode logs = ManagementCalls.eventually(() -> json(server.management("GET", query, null)),
+                l -> l.size() > 0);
+        assertThat(logs).hasSize(1);
+        assertThat(logs.get(0).path("description").asText()).isEqualTo("Failed to verify code_verifier");
+    }
+
+    @Test
+    void hugeMaxAgeWithASessionIsInvalidRequestNotAServerError() {
+        // OIDC Core §3.1.2.1: max_age is a number of seconds; one that overflows time arithmetic is refused.
+        Browser browser = new Browser(server);
+        authorizeAndLogIn(browser, codeRequest(webClientId, null, "openid"));
+        Map<String, String> params = codeRequest(webClientId, null, "profile");
+        params.put("max_age", Long.toString(Long.MAX_VALUE));
+        HttpResponse<String> response = browser.authorize(params);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(302);
+        assertThat(Browser.redirectParams(response)).containsEntry("error", "invalid_request")
+                .containsEntry("state", "st-123");
+
+        // Ten years is allowed, and a session of seconds is well within it.
+        params.put("max_age", "315360000");
+        HttpResponse<String> allowed = browser.authorize(params);
+        assertThat(Browser.redirectParams(allowed)).containsKey("code");
     }
 
     @Test

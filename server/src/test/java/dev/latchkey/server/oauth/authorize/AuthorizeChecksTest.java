@@ -284,4 +284,121 @@ class AuthorizeChecksTest {
         assertThat(page.headers().firstValue("X-Frame-Options")).hasValue("DENY");
         assertThat(page.headers().firstValue("Content-Security-Policy")).hasValue("frame-ancestors 'none'");
     }
+
+    @Test
+    void overLongStateIsInvalidRequestAndNotEchoed() {
+        // RFC 6749 §4.1.2.1: errors go to a checked redirect URI; the state is stored per login, so bounded.
+        Map<String, String> params = request(webClient);
+        params.put("state", "s".repeat(StateCheck.MAX_LENGTH + 1));
+        HttpResponse<String> response = authorize(params);
+        assertThat(response.statusCode()).isEqualTo(302);
+        assertThat(response.headers().firstValue("Location").orElseThrow()).startsWith(CALLBACK + "?");
+        assertThat(Browser.redirectParams(response)).containsEntry("error", "invalid_request").doesNotContainKey("state");
+
+        Map<String, String> longest = request(webClient);
+        longest.put("state", "s".repeat(StateCheck.MAX_LENGTH));
+        assertThat(authorize(longest).headers().firstValue("Location").orElseThrow()).contains("/u/login?state=");
+    }
+
+    @Test
+    void overLongStateWithAnUncheckedRedirectUriGetsAPage() {
+        // RFC 6749 §4.1.2.1: never redirect to an unverified URI, whatever else is wrong.
+        Map<String, String> params = request(webClient);
+        params.put("redirect_uri", "https://evil.example.net/callback");
+        params.put("state", "s".repeat(StateCheck.MAX_LENGTH + 1));
+        assertErrorPage(authorize(params), "Callback URL mismatch");
+    }
+
+    @Test
+    void oversizedAuthorizeRequestGetsAnErrorPage() {
+        Map<String, String> params = request(webClient);
+        HttpResponse<String> posted = new Browser(server).post("authorize", params);
+        assertThat(posted.headers().firstValue("Location").orElseThrow()).contains("/u/login?state=");
+        params.put("padding", "p".repeat(AuthorizeEndpoint.MAX_REQUEST_BYTES));
+        assertErrorPage(new Browser(server).post("authorize", params), "larger than");
+    }
+
+    @Test
+    void openLoginTransactionsPerNetworkAreCapped() {
+        // Each unfinished login is a stored row for 30 minutes: one network may hold only so many.
+        try (TestServer own = TestServer.start()) {
+            String clientId = own.createClient("""
+                    {"name":"Web","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK))
+                    .path("client_id").asText();
+            Browser browser = new Browser(own);
+            for (int i = 0; i < LoginTransactions.MAX_OPEN_PER_NETWORK; i++) {
+                HttpResponse<String> started = browser.authorize(request(clientId));
+                assertThat(started.headers().firstValue("Location").orElseThrow()).as("login " + i)
+                        .contains("/u/login?state=");
+            }
+            HttpResponse<String> refused = browser.authorize(request(clientId));
+            assertThat(refused.statusCode()).isEqualTo(429);
+            assertThat(refused.headers().firstValue("Location")).isEmpty();
+            assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+            assertThat(refused.body()).contains("Too many logins");
+        }
+    }
+
+    @Test
+    void callbackTheSdkRefusesGetsAPageNotARedirect() {
+        // A registered callback carrying a state parameter is not a legal redirect URI for the Nimbus SDK
+        // (its parse fails); the error must not be sent to that URI (RFC 6749 §4.1.2.1).
+        String illegal = "https://app.example.com/cb?state=fixed";
+        String clientId = server.createClient("""
+                {"name":"Odd callback","app_type":"regular_web","callbacks":["%s"]}""".formatted(illegal))
+                .path("client_id").asText();
+        Map<String, String> params = request(clientId);
+        params.put("redirect_uri", illegal);
+        assertErrorPage(authorize(params), "redirect_uri");
+    }
+
+    @Test
+    void formPostGoesOnlyToAnHttpCallback() {
+        // Form Post Response Mode §2: the form posts to the client's web address, never another scheme.
+        String appScheme = "com.example.app:/callback";
+        String clientId = server.createClient("""
+                {"name":"App scheme","app_type":"regular_web","callbacks":["%s"]}""".formatted(appScheme))
+                .path("client_id").asText();
+        Map<String, String> params = request(clientId);
+        params.put("redirect_uri", appScheme);
+        params.put("response_mode", "form_post");
+        params.put("prompt", "none");
+        HttpResponse<String> response = authorize(params);
+        assertErrorPage(response, "form_post");
+        assertThat(response.body()).doesNotContain("<form");
+
+        // Errors found before the response mode is checked fall back to a page too.
+        params.put("response_type", "code unknown");
+        HttpResponse<String> early = authorize(params);
+        assertErrorPage(early, "form_post");
+        assertThat(early.body()).doesNotContain("<form");
+    }
+
+    @Test
+    void requestObjectsAreNotSupported() {
+        // OIDC Core §6.1, §6.2, §3.1.2.6.
+        Map<String, String> byValue = request(webClient);
+        byValue.put("request", "eyJhbGciOiJub25lIn0.eyJzdGF0ZSI6Inh5eiJ9.");
+        assertRedirectError(authorize(byValue), "request_not_supported");
+
+        Map<String, String> byReference = request(webClient);
+        byReference.put("request_uri", "https://app.example.com/request.jwt");
+        assertRedirectError(authorize(byReference), "request_uri_not_supported");
+
+        Map<String, String> unknownClient = request("no-such-client");
+        unknownClient.put("request", "x");
+        assertErrorPage(authorize(unknownClient), "Unknown client");
+    }
+
+    @ParameterizedTest(name = "max_age {0} is invalid_request")
+    @ValueSource(strings = {"9223372036854775807", "315360001", "-1"})
+    void maxAgeMustBeAtMostTenYears(String maxAge) {
+        // OIDC Core §3.1.2.1: a non-negative number of seconds; beyond 10 years it is refused.
+        for (String scope : new String[]{"openid", "profile"}) {
+            Map<String, String> params = request(webClient);
+            params.put("scope", scope);
+            params.put("max_age", maxAge);
+            assertRedirectError(authorize(params), "invalid_request");
+        }
+    }
 }

@@ -1,5 +1,7 @@
 package dev.latchkey.server.management;
 
+import com.nimbusds.oauth2.sdk.client.RedirectURIValidator;
+
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.Locale;
@@ -35,6 +37,12 @@ final class ClientUrls {
         }
         if ((scheme.equals("http") || scheme.equals("https")) && (uri.getHost() == null || uri.getRawUserInfo() != null)) {
             return "Must name a host and carry no user information";
+        }
+        try {
+            // The SDK's own rules for registered redirect URIs (e.g. no code or state parameters).
+            RedirectURIValidator.ensureLegal(uri);
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
         }
         return null;
     }

@@ -340,16 +340,15 @@ class AuthorizeChecksTest {
     }
 
     @Test
-    void callbackTheSdkRefusesGetsAPageNotARedirect() {
-        // A registered callback carrying a state parameter is not a legal redirect URI for the Nimbus SDK
-        // (its parse fails); the error must not be sent to that URI (RFC 6749 §4.1.2.1).
-        String illegal = "https://app.example.com/cb?state=fixed";
-        String clientId = server.createClient("""
-                {"name":"Odd callback","app_type":"regular_web","callbacks":["%s"]}""".formatted(illegal))
-                .path("client_id").asText();
-        Map<String, String> params = request(clientId);
-        params.put("redirect_uri", illegal);
-        assertErrorPage(authorize(params), "redirect_uri");
+    void callbackTheSdkRefusesCannotBeRegistered() {
+        // A callback carrying a state parameter is not a legal redirect URI for the Nimbus SDK; it is
+        // refused at registration, and RedirectUriCheck would give a page rather than a redirect for one
+        // stored before that rule (RFC 6749 §4.1.2.1).
+        HttpResponse<String> response = server.management("POST", "api/v2/clients",
+                "{\"name\":\"Odd callback\",\"app_type\":\"regular_web\","
+                        + "\"callbacks\":[\"https://app.example.com/cb?state=fixed\"]}");
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("callbacks[0]");
     }
 
     @Test

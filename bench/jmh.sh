@@ -3,10 +3,10 @@
 # ACCP), Latchkey's TokenSigner/JwtAccessTokenFormat issuing a client-credentials JWT, and raw RS256
 # verifications/s. Builds bench/target/benchmarks.jar when missing or older than the sources.
 #
-#   bench/jmh.sh                 all benchmarks (about 8 minutes)
+#   bench/jmh.sh                 all benchmarks (about 6 minutes)
 #   bench/jmh.sh TokenIssue      only those matching a JMH regexp (further JMH options may follow)
 #
-# Results: bench/results/jmh-<UTC time>.txt (human) and .json (machine).
+# Results: $RESULTS (default bench/results)/jmh-<UTC time>.txt (human) and .json (machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -16,9 +16,12 @@ if [[ ! -f $JAR ]] || [[ -n $(find bench/src server/src bench/pom.xml server/pom
   mvn -q -pl bench -am package -DskipTests
 fi
 
-mkdir -p bench/results
+source bench/lib.sh
+wait_quiet
+RESULTS=${RESULTS:-bench/results}
+mkdir -p "$RESULTS"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out=bench/results/jmh-$stamp
+out=$RESULTS/jmh-$stamp
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(uname -m), $(java -version 2>&1 | head -1)"
   echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"

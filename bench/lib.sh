@@ -1,9 +1,14 @@
 # Shared by the bench scripts: build the server jar if missing, start and stop a server on a free
 # port. Source it from the repo root.
 
-SERVER_JAR=server/target/latchkey.jar
+# SERVER_JAR may point at another build of the server (to compare a change).
+SERVER_JAR=${SERVER_JAR:-server/target/latchkey.jar}
 
 ensure_server_jar() {
+  if [[ ! -f $SERVER_JAR && $SERVER_JAR != server/target/latchkey.jar ]]; then
+    echo "No server jar at $SERVER_JAR" >&2
+    return 1
+  fi
   if [[ ! -f $SERVER_JAR ]]; then
     echo "Building $SERVER_JAR ..."
     mvn -q -pl server -am package -DskipTests
@@ -54,4 +59,19 @@ stop_server() {
 
 rss_mb() {
   awk '/^VmRSS:/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"
+}
+
+# wait_quiet [MAX_S]: other work on these 2 cores skews every figure. Waits (default up to
+# QUIET_WAIT=180 s) for the 1-minute load average to fall below 1.0; says so when it does not.
+wait_quiet() {
+  local max=${1:-${QUIET_WAIT:-180}} waited=0 load
+  while load=$(cut -d' ' -f1 /proc/loadavg) && awk -v l="$load" 'BEGIN { exit !(l >= 1.0) }'; do
+    if (( waited >= max )); then
+      echo "# WARNING: load average still $load after ${waited}s: other work shares the cores" >&2
+      return 0
+    fi
+    (( waited == 0 )) && echo "# waiting for the machine to be quiet (load $load) ..." >&2
+    sleep 5
+    waited=$((waited + 5))
+  done
 }

@@ -6,20 +6,23 @@
 #
 #   bench/startup.sh
 #
-# Environment: RUNS (5), JAVA_OPTS (server JVM). Results: bench/results/startup-<UTC time>.txt
+# Environment: RUNS (5), JAVA_OPTS (server JVM), SERVER_JAR (another build).
+# Results: $RESULTS (default bench/results)/startup-<UTC time>.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 
 RUNS=${RUNS:-5}
 ensure_server_jar
-mkdir -p bench/results
-out=bench/results/startup-$(date -u +%Y%m%dT%H%M%SZ).txt
+RESULTS=${RESULTS:-bench/results}
+mkdir -p "$RESULTS"
+out=$RESULTS/startup-$(date -u +%Y%m%dT%H%M%SZ).txt
 data=$(mktemp -d)
 log=$data/server.log
 trap 'stop_server; rm -rf "$data"' EXIT
 
 say() { echo "$*" | tee -a "$out"; }
+wait_quiet
 say "# startup $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
 say "# server JVM options: ${JAVA_OPTS:-(none)}"
 say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -8,9 +8,10 @@
 #   bench/token-load.sh            the figure
 #   bench/token-load.sh --jfr      the same under a JFR profiling recording (results/*.jfr)
 #
-# Environment: WARMUP (default 15s), DURATION (20s), SOAK (25s: load after the measurement, so the
-# server has been under load a minute when RSS is read), CONNECTIONS (10), JAVA_OPTS (server JVM).
-# Results: bench/results/token-load-<UTC time>.txt
+# Environment: WARMUP (default 15s), DURATION (20s), FLOOR (10s of /health/live, the same server
+# without a signature), SOAK (25s: token load after those, so the server has been under load a
+# minute when RSS is read), CONNECTIONS (10), JAVA_OPTS (server JVM), SERVER_JAR (another build).
+# Results: $RESULTS (default bench/results)/token-load-<UTC time>.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -18,6 +19,7 @@ source bench/lib.sh
 WARMUP=${WARMUP:-15s}
 DURATION=${DURATION:-20s}
 SOAK=${SOAK:-25s}
+FLOOR=${FLOOR:-10s}
 CONNECTIONS=${CONNECTIONS:-10}
 JFR=
 if [[ ${1:-} == --jfr ]]; then JFR=1; fi
@@ -28,18 +30,20 @@ if ! command -v wrk >/dev/null; then
 fi
 ensure_server_jar
 
-mkdir -p bench/results
+RESULTS=${RESULTS:-bench/results}
+mkdir -p "$RESULTS"
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out=bench/results/token-load-$stamp.txt
+out=$RESULTS/token-load-$stamp.txt
 data=$(mktemp -d)
 log=$data/server.log
 port=$(free_port)
 if [[ -n $JFR ]]; then
-  JAVA_OPTS="${JAVA_OPTS:-} -XX:StartFlightRecording=settings=profile,filename=$PWD/bench/results/token-load-$stamp.jfr,dumponexit=true"
+  JAVA_OPTS="${JAVA_OPTS:-} -XX:StartFlightRecording=settings=profile,filename=$(realpath "$RESULTS")/token-load-$stamp.jfr,dumponexit=true"
 fi
 trap 'stop_server; rm -rf "$data"' EXIT
 
 say() { echo "$*" | tee -a "$out"; }
+wait_quiet
 say "# token-load $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
 say "# server JVM options: ${JAVA_OPTS:-(none)}"
 say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -80,6 +84,11 @@ if grep -q 'Non-2xx' <<<"$result"; then
   exit 1
 fi
 
+# The HTTP floor: the same server answering its cheapest endpoint, no signature. Tokens/s can
+# approach it only as far as the signature leaves CPU to spare.
+floor=$(wrk -t1 -c"$CONNECTIONS" -d"$FLOOR" "$base/health/live" | awk '/^Requests\/sec/ { printf "%.0f", $2 }')
+say "# HTTP floor: wrk -t1 -c$CONNECTIONS -d$FLOOR $base/health/live: $floor req/s"
+
 if [[ $SOAK != 0 && $SOAK != 0s ]]; then
   say "# soak: wrk -t1 -c$CONNECTIONS -d$SOAK"
   wrk -t1 -c"$CONNECTIONS" -d"$SOAK" -s bench/client-credentials.lua "$base" | grep 'Requests/sec' | tee -a "$out"
@@ -89,9 +98,9 @@ tokens=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$result")
 p50=$(awk '$1 == "50%" { print $2 }' <<<"$result")
 p99=$(awk '$1 == "99%" { print $2 }' <<<"$result")
 say "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-say "tokens/s: $tokens   latency p50: $p50   p99: $p99   RSS after load: ${rss} MB"
+say "tokens/s: $tokens   latency p50: $p50   p99: $p99   HTTP floor: $floor req/s   RSS after load: ${rss} MB"
 if [[ -n $JFR ]]; then
   stop_server
-  say "JFR recording: bench/results/token-load-$stamp.jfr"
+  say "JFR recording: $RESULTS/token-load-$stamp.jfr"
 fi
 echo "Results: $out"

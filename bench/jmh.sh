@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# JMH benchmarks of the signing path, 2 threads: raw RSA-2048 SHA256withRSA signatures/s (JDK and
+# ACCP), Latchkey's TokenSigner/JwtAccessTokenFormat issuing a client-credentials JWT, and raw RS256
+# verifications/s. Builds bench/target/benchmarks.jar when missing or older than the sources.
+#
+#   bench/jmh.sh                 all benchmarks (about 6 minutes)
+#   bench/jmh.sh TokenIssue      only those matching a JMH regexp (further JMH options may follow)
+#
+# Results: $RESULTS (default bench/results)/jmh-<UTC time>.txt (human) and .json (machine).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+JAR=bench/target/benchmarks.jar
+if [[ ! -f $JAR ]] || [[ -n $(find bench/src server/src bench/pom.xml server/pom.xml -newer "$JAR" -type f -print -quit) ]]; then
+  echo "Building $JAR ..."
+  mvn -q -pl bench -am package -DskipTests
+fi
+
+source bench/lib.sh
+wait_quiet
+RESULTS=${RESULTS:-bench/results}
+mkdir -p "$RESULTS"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out=$RESULTS/jmh-$stamp
+{
+  echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(uname -m), $(java -version 2>&1 | head -1)"
+  echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+} | tee "$out.txt"
+
+# 3 x 5 s warm-up, 5 x 5 s measurement, one fork per benchmark and parameter, 2 threads.
+java -jar "$JAR" -wi 3 -w 5s -i 5 -r 5s -f 1 -t 2 -rf json -rff "$out.json" "${@:-.*}" 2>&1 | tee -a "$out.txt"
+echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out.txt"
+echo "Results: $out.txt, $out.json"

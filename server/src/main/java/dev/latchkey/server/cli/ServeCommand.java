@@ -69,6 +69,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Comma-separated addresses or CIDR ranges whose X-Forwarded-* headers are believed (LATCHKEY_TRUSTED_PROXIES).")
     String trustedProxies;
 
+    @Option(names = "--stop-when-ready", hidden = true,
+            description = "Start, print the ready lines, then stop: the launcher's class-data archive run.")
+    boolean stopWhenReady;
+
     @Override
     public Integer call() throws InterruptedException {
         long started = System.nanoTime();
@@ -85,6 +89,11 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (RuntimeException e) {
             System.err.println("latchkey: cannot start: " + e.getMessage());
             return 1;
+        }
+        if (stopWhenReady) {
+            printReady(settings, server, (System.nanoTime() - started) / 1_000_000);
+            server.close();
+            return 0;
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,6 +3,12 @@ package dev.latchkey.server.store;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import org.flywaydb.core.Flyway;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementExceptions;
@@ -12,6 +18,9 @@ import org.jdbi.v3.core.statement.StatementExceptions;
  * default) and PostgreSQL share one set of migrations written in their common SQL.
  */
 public final class Database implements AutoCloseable {
+
+    /** The version of the newest migration in {@code db/migration} (a test keeps the two in step). */
+    static final int SCHEMA_VERSION = 4;
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -45,12 +54,47 @@ public final class Database implements AutoCloseable {
             throw new StoreUnavailableException("Cannot connect to the database at " + redact(url)
                     + ": " + rootMessage(e) + ". Check LATCHKEY_DATABASE_URL, _USER and _PASSWORD.", e);
         }
+        migrate(dataSource);
+        return new Database(dataSource);
+    }
+
+    /**
+     * Runs the migrations unless the schema is already at {@link #SCHEMA_VERSION}: Flyway's scan of
+     * the classpath and its validation cost a second or more of a cold start, for nothing to do.
+     */
+    private static void migrate(DataSource dataSource) {
+        if (installedVersion(dataSource) == SCHEMA_VERSION) {
+            return;
+        }
         Flyway.configure()
                 .dataSource(dataSource)
                 .locations("classpath:db/migration")
                 .load()
                 .migrate();
-        return new Database(dataSource);
+    }
+
+    /** The highest migration applied successfully, or -1 when there is no history yet. */
+    static int installedVersion(DataSource dataSource) {
+        // Flyway creates its table and columns with quoted lower-case names on H2 and PostgreSQL alike.
+        String sql = "SELECT \"version\" FROM \"flyway_schema_history\" WHERE \"success\" = TRUE";
+        int highest = -1;
+        try (Connection connection = dataSource.getConnection();
+             Statement statement = connection.createStatement();
+             ResultSet rows = statement.executeQuery(sql)) {
+            while (rows.next()) {
+                String version = rows.getString(1);
+                if (version != null && version.matches("\\d+")) {
+                    highest = Math.max(highest, Integer.parseInt(version));
+                }
+            }
+        } catch (SQLException e) {
+            return -1;
+        }
+        return highest;
+    }
+
+    DataSource dataSource() {
+        return dataSource;
     }
 
     public Jdbi jdbi() {

@@ -41,6 +41,10 @@ public final class ClientsCommand extends CommandGroup {
                 description = "An allowed redirect URL after login; repeatable.")
         List<String> callbacks = new ArrayList<>();
 
+        @Option(names = "--logout-url", paramLabel = "URL",
+                description = "An allowed URL to return to after logout; repeatable.")
+        List<String> logoutUrls = new ArrayList<>();
+
         @Override
         int run(Output output) {
             if (name.isBlank()) {
@@ -49,7 +53,13 @@ public final class ClientsCommand extends CommandGroup {
             ObjectNode body = Json.object().put("name", name).put("app_type", type.value());
             ArrayNode urls = body.putArray("callbacks");
             for (String callback : callbacks) {
-                urls.add(absoluteUrl(callback));
+                urls.add(absoluteUrl("--callback", callback));
+            }
+            if (!logoutUrls.isEmpty()) {
+                ArrayNode logout = body.putArray("allowed_logout_urls");
+                for (String url : logoutUrls) {
+                    logout.add(absoluteUrl("--logout-url", url));
+                }
             }
             JsonNode client = ManagementClient.connect(issuer, bootstrap).post("clients", body);
             if (output.json()) {
@@ -67,6 +77,9 @@ public final class ClientsCommand extends CommandGroup {
             if (!callbacks.isEmpty()) {
                 fields.add(new String[] {"callbacks", Output.words(client.path("callbacks"))});
             }
+            if (!logoutUrls.isEmpty()) {
+                fields.add(new String[] {"logout URLs", Output.words(client.path("allowed_logout_urls"))});
+            }
             output.fields(fields);
             if (client.hasNonNull("client_secret")) {
                 output.note("Keep the client secret private.");
@@ -76,7 +89,7 @@ public final class ClientsCommand extends CommandGroup {
             return 0;
         }
 
-        private String absoluteUrl(String value) {
+        private String absoluteUrl(String option, String value) {
             try {
                 if (new URI(value).isAbsolute()) {
                     return value;
@@ -85,7 +98,7 @@ public final class ClientsCommand extends CommandGroup {
                 // reported below
             }
             throw new ParameterException(spec.commandLine(),
-                    "--callback '" + value + "' is not an absolute URL, e.g. https://app.example.com/callback");
+                    option + " '" + value + "' is not an absolute URL, e.g. https://app.example.com/callback");
         }
     }
 

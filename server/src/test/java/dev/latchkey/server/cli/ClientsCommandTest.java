@@ -52,6 +52,26 @@ class ClientsCommandTest {
     }
 
     @Test
+    void createsAWebClientWithLogoutUrls() {
+        Cli.Result result = admin(server, "clients", "create", "--name", "Web login", "--type", "regular_web",
+                "--callback", "http://localhost:3000/callback", "--logout-url", "http://localhost:3000/");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.out()).contains("logout URLs:", "http://localhost:3000/");
+        JsonNode stored = server.json(server.management("GET", "api/v2/clients/" + value(result.out(), "client_id:"), null));
+        assertThat(stored.path("allowed_logout_urls").toString()).isEqualTo("[\"http://localhost:3000/\"]");
+    }
+
+    @Test
+    void aRelativeLogoutUrlIsAUsageError() {
+        Cli.Result result = admin(server, "clients", "create", "--name", "Web", "--type", "regular_web",
+                "--logout-url", "/");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--logout-url '/' is not an absolute URL");
+    }
+
+    @Test
     void anUnknownTypeIsAUsageError() {
         Cli.Result result = admin(server, "clients", "create", "--name", "Robot", "--type", "robot");
 

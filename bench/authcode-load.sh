@@ -1,0 +1,117 @@
+#!/usr/bin/env bash
+# Full authorization-code round trips per second over HTTP on this machine's cores, against raw Argon2id
+# hashes per second on the same cores (the ratio is the figure: the flow should cost little beyond the
+# password hash).
+#
+#  1. Argon2id hashes/s: JMH PasswordHashBenchmark.argon2idHash, 2 threads, the server's PasswordHasher at
+#     its default cost (Argon2Cost.OWASP: m=19456 KiB, t=2, p=1).
+#  2. Starts `java -jar server/target/latchkey.jar serve` with the launcher's JVM flags on a free port and a
+#     fresh data dir (embedded H2); creates through the Management API a first-party regular_web application,
+#     an API with skip_consent_for_verifiable_first_party_clients, and USERS users (POST /api/v2/users).
+#  3. The load driver (dev.latchkey.bench.AuthCodeLoad, java.net.http) runs VUS virtual users, each a browser
+#     with its own cookie jar that starts every round trip with no cookies (so every round trip checks the
+#     password): GET /authorize (PKCE S256, audience, openid profile email read:items) -> GET /u/login (CSRF
+#     token from the page) -> POST /u/login -> [GET /u/consent -> POST /u/consent accept] -> code from the
+#     redirect -> POST /oauth/token (client_secret_post + code_verifier). Per mode:
+#       consent  prompt=consent on /authorize: the consent page is shown and accepted every round trip
+#       skip     no prompt: consent skipped (first-party application, API allows skipping)
+#
+#   bench/authcode-load.sh            the figures
+#   bench/authcode-load.sh --jfr      the same with the server under a JFR recording (results/*.jfr)
+#
+# Environment: VUS (4), USERS (= VUS), WARMUP (15 s), DURATION (30 s), MODES ("consent skip"),
+# JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR (another build), QUIET_WAIT (180 s).
+# Results: $RESULTS (default bench/results)/authcode-load-<UTC time>.txt (+ -argon2.json)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+source bench/flows.sh
+
+VUS=${VUS:-4}
+USERS=${USERS:-$VUS}
+WARMUP=${WARMUP:-15}
+DURATION=${DURATION:-30}
+MODES=${MODES:-consent skip}
+JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
+DRIVER_JAVA_OPTS=${DRIVER_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
+JFR=
+if [[ ${1:-} == --jfr ]]; then JFR=1; fi
+
+ensure_server_jar
+ensure_bench_jar
+RESULTS=${RESULTS:-bench/results}
+mkdir -p "$RESULTS"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out=$RESULTS/authcode-load-$stamp.txt
+argon2_json=$RESULTS/authcode-load-$stamp-argon2.json
+data=$(mktemp -d)
+log=$data/server.log
+port=$(free_port)
+base=http://127.0.0.1:$port
+if [[ -n $JFR ]]; then
+  JAVA_OPTS="$JAVA_OPTS -XX:StartFlightRecording=settings=profile,filename=$(realpath "$RESULTS")/authcode-load-$stamp.jfr,dumponexit=true"
+fi
+trap 'stop_server; rm -rf "$data"' EXIT
+
+say() { echo "$*" | tee -a "$out"; }
+wait_quiet
+say "# authcode-load $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
+say "# server JVM options: $JAVA_OPTS"
+say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# 1. The physical limit: Argon2id at the server's cost, as many threads as the server lets hash at once.
+say "# Argon2id: java -jar $BENCH_JAR PasswordHashBenchmark.argon2idHash -wi 2 -w 5s -i 4 -r 5s -f 1 -t 2"
+java -jar "$BENCH_JAR" 'PasswordHashBenchmark.argon2idHash' -wi 2 -w 5s -i 4 -r 5s -f 1 -t 2 \
+  -rf json -rff "$argon2_json" >"$data/argon2.log" 2>&1 || { cat "$data/argon2.log"; exit 1; }
+grep -E '^(Benchmark|PasswordHashBenchmark)' "$data/argon2.log" | tee -a "$out"
+hashes=$(jq '.[0].primaryMetric.score' "$argon2_json")
+hashes_error=$(jq '.[0].primaryMetric.scoreError' "$argon2_json")
+say "$(printf 'Argon2id hashes/s (2 threads): %.1f ± %.1f' "$hashes" "$hashes_error")"
+
+# 2. The server and what a login needs.
+wait_quiet 60
+start_server "$port" "$data" "$log"
+wait_ready "$port" 60
+management_login "$base" "$data"
+create_web_app
+create_users "$USERS"
+say "# $USERS users, first-party regular_web application, API $BENCH_AUDIENCE (skip consent for first party)"
+
+# One round trip by hand, so a broken setup fails here rather than as a run full of errors.
+authcode_driver "$base" --audience "$BENCH_AUDIENCE" --scope "openid profile email read:items" --once \
+  | jq -e '.access_token and .id_token' >/dev/null
+
+# 3. The round trips.
+declare -A rates
+for mode in $MODES; do
+  case $mode in
+    consent) flags=(--prompt-consent) ;;
+    skip) flags=() ;;
+    *) echo "Unknown mode $mode (consent, skip)" >&2; exit 1 ;;
+  esac
+  say "# mode $mode: $VUS virtual users, ${WARMUP}s warm-up, ${DURATION}s measured; load now $(cut -d' ' -f1-3 /proc/loadavg)"
+  # shellcheck disable=SC2086
+  result=$(java $DRIVER_JAVA_OPTS -cp "$BENCH_JAR" dev.latchkey.bench.AuthCodeLoad --base "$base" \
+    --client-id "$APP_ID" --client-secret "$APP_SECRET" --redirect-uri "$BENCH_CALLBACK" \
+    --users "$BENCH_EMAILS" --user-count "$USERS" --password "$BENCH_PASSWORD" \
+    --audience "$BENCH_AUDIENCE" --scope "openid profile email read:items" "${flags[@]}" \
+    --vus "$VUS" --warmup "$WARMUP" --duration "$DURATION")
+  echo "$result" | tee -a "$out"
+  rates[$mode]=$(sed -n 's/^roundtrips_per_s=\([0-9.]*\) .*/\1/p' <<<"$result")
+  errors=$(sed -n 's/^roundtrips_per_s=.* errors=\([0-9]*\)/\1/p' <<<"$result")
+  if [[ $errors != 0 ]]; then
+    say "WARNING: $errors round trips failed in mode $mode"
+  fi
+done
+
+rss=$(rss_mb "$SERVER_PID")
+say "# load after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS ${rss} MB"
+for mode in $MODES; do
+  say "$(printf 'round trips/s (%s): %.1f   Argon2id hashes/s: %.1f   ratio: %.2f' "$mode" "${rates[$mode]}" \
+    "$hashes" "$(awk -v r="${rates[$mode]}" -v h="$hashes" 'BEGIN { print r / h }')")"
+done
+if [[ -n $JFR ]]; then
+  stop_server
+  say "JFR recording: $RESULTS/authcode-load-$stamp.jfr"
+fi
+echo "Results: $out"

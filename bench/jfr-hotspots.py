@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """Summarises a JFR recording of the token load (bench/token-load.sh --jfr) for BENCHMARKS.md.
 
-    bench/jfr-hotspots.py bench/results/token-load-<time>.jfr [--from SECONDS]
+    bench/jfr-hotspots.py bench/results/token-load-<time>.jfr [--window START_MS END_MS]
 
 Prints: where the HTTP worker threads' Java samples go, by component (each sample goes to the
 nearest frame, from the leaf down, that belongs to a known component; JDK-internal frames count
 for their caller), the hottest leaf methods, Latchkey's methods by inclusive share, native-method
 samples outside idle waits, allocation pressure by type and by allocating component, GC pauses and
-the JVM's share of the machine's CPU. --from skips the first SECONDS of the recording (start-up).
+the JVM's share of the machine's CPU. --window keeps only events between two epoch-millisecond
+times (token-load.sh prints the window of its measured run).
 Needs `jfr` (any JDK 17+) on the PATH.
 """
 import collections
@@ -80,16 +81,19 @@ def table(title, counter, total, limit=20):
         print(f"{100.0 * count / total:6.1f}%  {count:6d}  {key}")
 
 
-def after(events, start, skip):
-    return [e for e in events if (when(e) - start).total_seconds() >= skip]
+def within(events, window):
+    if window is None:
+        return events
+    return [e for e in events if window[0] <= when(e).timestamp() * 1000 <= window[1]]
 
 
 def main():
     path = sys.argv[1]
-    skip = float(sys.argv[sys.argv.index("--from") + 1]) if "--from" in sys.argv else 0.0
-    samples = jfr_events(path, "jdk.ExecutionSample")
-    start = min(when(e) for e in samples)
-    samples = after(samples, start, skip)
+    window = None
+    if "--window" in sys.argv:
+        at = sys.argv.index("--window")
+        window = (int(sys.argv[at + 1]), int(sys.argv[at + 2]))
+    samples = within(jfr_events(path, "jdk.ExecutionSample"), window)
     workers = [e for e in samples if "latchkey-http" in (e["values"]["sampledThread"] or {}).get("javaName", "")]
     frames = [e["values"]["stackTrace"]["frames"] for e in workers if e["values"]["stackTrace"]]
 
@@ -107,13 +111,13 @@ def main():
     table("Latchkey methods, inclusive (share of worker samples with the method on the stack)",
           inclusive, len(frames), 25)
 
-    native = after(jfr_events(path, "jdk.NativeMethodSample"), start, skip)
+    native = within(jfr_events(path, "jdk.NativeMethodSample"), window)
     busy = [e for e in native if e["values"]["stackTrace"]
             and not any(word in frame_name(e["values"]["stackTrace"]["frames"][0]) for word in IDLE_NATIVE)]
     table("Native-method samples outside idle waits, by leaf method",
           collections.Counter(frame_name(e["values"]["stackTrace"]["frames"][0]) for e in busy), max(len(busy), 1), 10)
 
-    allocations = after(jfr_events(path, "jdk.ObjectAllocationSample"), start, skip)
+    allocations = within(jfr_events(path, "jdk.ObjectAllocationSample"), window)
     weight_by_type = collections.Counter()
     weight_by_component = collections.Counter()
     for e in allocations:
@@ -130,7 +134,7 @@ def main():
     for key, weight in weight_by_component.most_common(12):
         print(f"{100.0 * weight / total_weight:6.1f}%  {key}")
 
-    pauses = after(jfr_events(path, "jdk.GarbageCollection"), start, skip)
+    pauses = within(jfr_events(path, "jdk.GarbageCollection"), window)
     if pauses:
         def millis(e):
             value = e["values"]["sumOfPauses"]
@@ -139,7 +143,7 @@ def main():
             return value / 1e6
         total = sum(millis(e) for e in pauses)
         print(f"\n## GC: {len(pauses)} collections, {total:.0f} ms of pauses, longest {max(millis(e) for e in pauses):.1f} ms")
-    cpu = after(jfr_events(path, "jdk.CPULoad"), start, skip)
+    cpu = within(jfr_events(path, "jdk.CPULoad"), window)
     if cpu:
         jvm = sum(float(e["values"]["jvmUser"]) + float(e["values"]["jvmSystem"]) for e in cpu) / len(cpu)
         machine = sum(float(e["values"]["machineTotal"]) for e in cpu) / len(cpu)

@@ -24,10 +24,10 @@ stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=$RESULTS/jmh-$stamp
 {
   echo "# $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(uname -m), $(java -version 2>&1 | head -1)"
-  echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "# load before: $(cut -d' ' -f1-3 /proc/loadavg), cores $(idle_percent 3)% idle over 3 s"
 } | tee "$out.txt"
 
-# 3 x 5 s warm-up, 5 x 5 s measurement, one fork per benchmark and parameter, 2 threads.
-java -jar "$JAR" -wi 3 -w 5s -i 5 -r 5s -f 1 -t 2 -rf json -rff "$out.json" "${@:-.*}" 2>&1 | tee -a "$out.txt"
+# 3 x 5 s warm-up, 5 x 5 s measurement, FORKS (default 1) forks per benchmark and parameter, 2 threads.
+java -jar "$JAR" -wi 3 -w 5s -i 5 -r 5s -f "${FORKS:-1}" -t 2 -rf json -rff "$out.json" "${@:-.*}" 2>&1 | tee -a "$out.txt"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out.txt"
 echo "Results: $out.txt, $out.json"

@@ -25,7 +25,7 @@ say() { echo "$*" | tee -a "$out"; }
 wait_quiet
 say "# startup $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
 say "# server JVM options: ${JAVA_OPTS:-(none)}"
-say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "# load before: $(cut -d' ' -f1-3 /proc/loadavg), cores $(idle_percent 3)% idle over 3 s"
 
 # One start: prints the milliseconds from launch to /health/ready = 200 and the server's own figure.
 timed_start() {

@@ -3,14 +3,16 @@
 # starts `java -jar server/target/latchkey.jar serve` on a free port with a fresh data dir (embedded
 # H2), creates an API, a non_interactive client and a client grant through the Management API,
 # warms up, measures with `wrk -t1 -c10 -d20s`, keeps the load on until a minute has passed, then
-# reads the server's resident memory (VmRSS).
+# reads the server's resident memory (VmRSS). Raw ACCP signatures/s (JMH, 2 threads) are measured
+# just before and just after, and the ratio tokens/s / signatures/s printed.
 #
 #   bench/token-load.sh            the figure
 #   bench/token-load.sh --jfr      the same under a JFR profiling recording (results/*.jfr)
 #
 # Environment: WARMUP (default 15s), DURATION (20s), FLOOR (10s of /health/live, the same server
 # without a signature), SOAK (25s: token load after those, so the server has been under load a
-# minute when RSS is read), CONNECTIONS (10), JAVA_OPTS (server JVM), SERVER_JAR (another build).
+# minute when RSS is read), CONNECTIONS (10), JAVA_OPTS (server JVM), SERVER_JAR (another build),
+# RATIO (1; 0 skips the signature measurements), QUIET_WAIT (180 s).
 # Results: $RESULTS (default bench/results)/token-load-<UTC time>.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -46,7 +48,20 @@ say() { echo "$*" | tee -a "$out"; }
 wait_quiet
 say "# token-load $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
 say "# server JVM options: ${JAVA_OPTS:-(none)}"
-say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+say "# load before: $(cut -d' ' -f1-3 /proc/loadavg), cores $(idle_percent 3)% idle over 3 s"
+
+# Raw ACCP signatures/s on 2 threads, right before the server starts and again after it stops: the
+# vCPUs' placement on the host (separate cores or siblings of one core) changes both figures by up
+# to 2x over minutes, so the ratio is taken against signatures measured next to the token run.
+signatures() {
+  if [[ ${RATIO:-1} == 1 ]]; then
+    if [[ ! -f bench/target/benchmarks.jar ]]; then mvn -q -pl bench -am package -DskipTests; fi
+    java -jar bench/target/benchmarks.jar 'RsaSignatureBenchmark.reusedSignature' -p provider=ACCP \
+      -t 2 -f 1 -wi 2 -w 3s -i 3 -r 3s 2>/dev/null | awk '/^RsaSignatureBenchmark/ { printf "%.0f", $(NF-3) }'
+  fi
+}
+sig_before=$(signatures)
+[[ -n $sig_before ]] && say "# raw RSA-2048 signatures/s, ACCP, 2 threads, before: $sig_before"
 
 start_server "$port" "$data" "$log"
 wait_ready "$port" 60
@@ -76,9 +91,22 @@ say "# warm-up: wrk -t1 -c$CONNECTIONS -d$WARMUP"
 wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" -s bench/client-credentials.lua "$base" >/dev/null
 
 say "# measured: wrk -t1 -c$CONNECTIONS -d$DURATION --latency -s bench/client-credentials.lua"
-result=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/client-credentials.lua "$base")
+machine_before=$(machine_jiffies); server_before=$(process_jiffies "$SERVER_PID"); measure_start=$(now_ms)
+TIMEFORMAT='%U %S'
+{ time wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -s bench/client-credentials.lua "$base" >"$data/wrk.out"; } 2>"$data/wrk.time"
+measure_end=$(now_ms)
+result=$(cat "$data/wrk.out")
 echo "$result" >>"$out"
 echo "$result"
+# Where the 2 cores went during the measurement: the server, wrk, and everything else.
+read -r busy total < <(paste -d' ' <(echo "$machine_before") <(machine_jiffies) | awk '{ print $3 - $1, $4 - $2 }')
+server_cpu=$(( $(process_jiffies "$SERVER_PID") - server_before ))
+wrk_cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ printf "%.0f", ($1 + $2) * hz }' "$data/wrk.time")
+cpu_split=$(awk -v b="$busy" -v t="$total" -v s="$server_cpu" -v w="$wrk_cpu" \
+  'BEGIN { printf "server %.0f%%, wrk %.0f%%, other processes %.0f%%, idle %.0f%%", 100*s/t, 100*w/t, (b-s-w > 0 ? 100*(b-s-w)/t : 0), 100*(t-b)/t }')
+requests=$(awk '/requests in/ { print $1 }' <<<"$result")
+server_ms_per_token=$(awk -v s="$server_cpu" -v hz="$(getconf CLK_TCK)" -v n="$requests" 'BEGIN { printf "%.3f", 1000 * s / hz / n }')
+say "# CPU of the 2 cores during the measurement: $cpu_split; server CPU per token: $server_ms_per_token ms"
 if grep -q 'Non-2xx' <<<"$result"; then
   say "ERROR: some token requests failed"
   exit 1
@@ -98,9 +126,16 @@ tokens=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$result")
 p50=$(awk '$1 == "50%" { print $2 }' <<<"$result")
 p99=$(awk '$1 == "99%" { print $2 }' <<<"$result")
 say "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
-say "tokens/s: $tokens   latency p50: $p50   p99: $p99   HTTP floor: $floor req/s   RSS after load: ${rss} MB"
+say "tokens/s: $tokens   latency p50: $p50   p99: $p99   HTTP floor: $floor req/s   RSS after load: ${rss} MB
+server CPU per token: $server_ms_per_token ms   CPU: $cpu_split"
+stop_server
+sig_after=$(signatures)
+if [[ -n $sig_after ]]; then
+  say "# raw RSA-2048 signatures/s, ACCP, 2 threads, after: $sig_after"
+  say "ratio tokens/s / raw ACCP signatures/s (mean of before and after): $(awk -v t="$tokens" -v a="$sig_before" -v b="$sig_after" 'BEGIN { printf "%.2f", 2 * t / (a + b) }')"
+fi
 if [[ -n $JFR ]]; then
-  stop_server
   say "JFR recording: $RESULTS/token-load-$stamp.jfr"
+  say "Summary of the measured 20 s: bench/jfr-hotspots.py $RESULTS/token-load-$stamp.jfr --window $measure_start $measure_end"
 fi
 echo "Results: $out"

@@ -41,6 +41,7 @@ public class TokenIssueBenchmark {
     static final String ISSUER = "http://localhost:8080/";
     static final String CLIENT_ID = "t4EwkZx9wf7tqJC8cPPmbVMyyTP6TlQb";
 
+    /** One issuer shared by the threads, as in the server. */
     @State(Scope.Benchmark)
     public static class Issuer {
         @Param({"ACCP", "JDK"})
@@ -50,25 +51,51 @@ public class TokenIssueBenchmark {
 
         @Setup(Level.Trial)
         public void start() {
-            provider.installAsServerDoes();
-            Clock clock = Clock.systemUTC();
-            SigningKeyRing ring = new SigningKeyRing(new InMemorySigningKeyStore(), new RsaKeyFactory("localhost"), clock);
-            ring.ensureReady();
-            format = new JwtAccessTokenFormat(ISSUER, new TokenSigner(ring), clock);
-            List<String> scopes = List.of("read:patients", "read:admin");
-            ResourceServer api = new ResourceServer("6a1f2c3d4e5f60718293a4b5", "https://example.com/health-api",
-                    "Health API", false,
-                    List.of(new ApiScope("read:patients", "Read patients"), new ApiScope("read:admin", "Read admin")),
-                    SigningAlgorithm.RS256, null, ResourceServer.DEFAULT_TOKEN_LIFETIME,
-                    ResourceServer.DEFAULT_TOKEN_LIFETIME, false, false, false, TokenDialect.ACCESS_TOKEN,
-                    Instant.EPOCH, Instant.EPOCH);
-            request = new AccessTokenRequest(api, CLIENT_ID + "@clients", CLIENT_ID, scopes, scopes,
-                    "client-credentials", false, api.tokenLifetime());
+            build(this);
         }
+    }
+
+    /** One issuer (own key ring, signer and key objects) per thread: shows whether sharing costs. */
+    @State(Scope.Thread)
+    public static class OwnIssuer {
+        JwtAccessTokenFormat format;
+        AccessTokenRequest request;
+
+        @Setup(Level.Trial)
+        public void start(Issuer shared) {
+            Issuer own = new Issuer();
+            own.provider = shared.provider;
+            build(own);
+            format = own.format;
+            request = own.request;
+        }
+    }
+
+    static void build(Issuer issuer) {
+        CryptoProvider provider = issuer.provider;
+        provider.installAsServerDoes();
+        Clock clock = Clock.systemUTC();
+        SigningKeyRing ring = new SigningKeyRing(new InMemorySigningKeyStore(), new RsaKeyFactory("localhost"), clock);
+        ring.ensureReady();
+        issuer.format = new JwtAccessTokenFormat(ISSUER, new TokenSigner(ring), clock);
+        List<String> scopes = List.of("read:patients", "read:admin");
+        ResourceServer api = new ResourceServer("6a1f2c3d4e5f60718293a4b5", "https://example.com/health-api",
+                "Health API", false,
+                List.of(new ApiScope("read:patients", "Read patients"), new ApiScope("read:admin", "Read admin")),
+                SigningAlgorithm.RS256, null, ResourceServer.DEFAULT_TOKEN_LIFETIME,
+                ResourceServer.DEFAULT_TOKEN_LIFETIME, false, false, false, TokenDialect.ACCESS_TOKEN,
+                Instant.EPOCH, Instant.EPOCH);
+        issuer.request = new AccessTokenRequest(api, CLIENT_ID + "@clients", CLIENT_ID, scopes, scopes,
+                "client-credentials", false, api.tokenLifetime());
     }
 
     @Benchmark
     public IssuedAccessToken clientCredentialsToken(Issuer issuer) {
+        return issuer.format.issue(issuer.request);
+    }
+
+    @Benchmark
+    public IssuedAccessToken clientCredentialsTokenOwnSignerPerThread(OwnIssuer issuer) {
         return issuer.format.issue(issuer.request);
     }
 }

@@ -54,6 +54,7 @@ fi
 trap 'stop_server; rm -rf "$data"' EXIT
 
 say() { echo "$*" | tee -a "$out"; }
+wait_jmh_lock
 wait_quiet
 say "# authcode-load $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
 say "# server JVM options: $JAVA_OPTS"

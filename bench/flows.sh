@@ -70,3 +70,23 @@ authcode_driver() {
     --client-secret "$APP_SECRET" --redirect-uri "$BENCH_CALLBACK" --users "$BENCH_EMAILS" \
     --password "$BENCH_PASSWORD" "$@"
 }
+
+# wait_jmh_lock [MAX_S]: JMH refuses to start while another JMH run holds /tmp/jmh.lock (a POSIX lock, as
+# Java's FileLock takes it). Waits (default up to 900 s) for it to be free; two JMH runs at once skew both.
+wait_jmh_lock() {
+  local max=${1:-900} waited=0
+  until python3 -c 'import fcntl, sys
+with open("/tmp/jmh.lock", "a") as f:
+    try:
+        fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        sys.exit(1)' 2>/dev/null; do
+    if (( waited >= max )); then
+      echo "# WARNING: another JMH run still holds /tmp/jmh.lock after ${waited}s" >&2
+      return 0
+    fi
+    (( waited == 0 )) && echo "# waiting for another JMH run to finish ..." >&2
+    sleep 5
+    waited=$((waited + 5))
+  done
+}

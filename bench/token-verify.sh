@@ -17,6 +17,7 @@ source bench/lib.sh
 source bench/flows.sh
 
 ensure_bench_jar
+wait_jmh_lock
 wait_quiet
 RESULTS=${RESULTS:-bench/results}
 mkdir -p "$RESULTS"

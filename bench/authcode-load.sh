@@ -17,7 +17,8 @@
 #       skip     no prompt: consent skipped (first-party application, API allows skipping)
 #
 #   bench/authcode-load.sh            the figures
-#   bench/authcode-load.sh --jfr      the same with the server under a JFR recording (results/*.jfr)
+#   bench/authcode-load.sh --jfr      the same with the server under a JFR recording (results/*.jfr),
+#                                     summarised by bench/jfr-hotspots.py (results/*-hotspots.txt)
 #
 # Environment: VUS (4), USERS (= VUS), WARMUP (15 s), DURATION (30 s), MODES ("consent skip"),
 # JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR (another build), QUIET_WAIT (180 s).
@@ -114,5 +115,9 @@ done
 if [[ -n $JFR ]]; then
   stop_server
   say "JFR recording: $RESULTS/authcode-load-$stamp.jfr"
+  # From the end of the first warm-up on (the server starts, is set up and warmed before that).
+  python3 bench/jfr-hotspots.py "$RESULTS/authcode-load-$stamp.jfr" --from "$((WARMUP + 5))" \
+    >"$RESULTS/authcode-load-$stamp-hotspots.txt"
+  say "JFR summary: $RESULTS/authcode-load-$stamp-hotspots.txt"
 fi
 echo "Results: $out"

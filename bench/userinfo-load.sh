@@ -97,7 +97,12 @@ wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $token" "$base/us
 wrk -t1 -c"$CONNECTIONS" -d5s "$base/health/live" >/dev/null
 
 say "# measured: wrk -t1 -c$CONNECTIONS -d$DURATION --latency -H \"Authorization: Bearer <token>\" $base/userinfo"
+# How often the hot path reaches PostgreSQL: transactions committed in database $pg_db during the run (any
+# other client of that database counts too).
+commits() { psql_run "SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()" -At; }
+commits_before=$(commits)
 result=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $token" "$base/userinfo")
+commits_during=$(( $(commits) - commits_before ))
 echo "$result" >>"$out"
 echo "$result"
 if grep -q 'Non-2xx' <<<"$result"; then
@@ -114,6 +119,7 @@ p50=$(awk '$1 == "50%" { print $2 }' <<<"$result")
 p99=$(awk '$1 == "99%" { print $2 }' <<<"$result")
 floor=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$floor_result")
 floor_p50=$(awk '$1 == "50%" { print $2 }' <<<"$floor_result")
+say "# PostgreSQL transactions in database $pg_db during the measured run: $commits_during (approximate: statistics can lag by seconds)"
 say "# load after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS $(rss_mb "$SERVER_PID") MB"
 say "userinfo/s (opaque, PostgreSQL): $rate   p50: $p50   p99: $p99   HTTP floor (/health/live): $floor req/s, p50 $floor_p50   ratio to floor: $(awk -v a="$rate" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')"
 

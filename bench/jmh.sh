@@ -3,7 +3,7 @@
 # ACCP), Latchkey's TokenSigner/JwtAccessTokenFormat issuing a client-credentials JWT, and raw RS256
 # verifications/s. Builds bench/target/benchmarks.jar when missing or older than the sources.
 #
-#   bench/jmh.sh                 all benchmarks (about 6 minutes)
+#   bench/jmh.sh                 all benchmarks (about 15 minutes)
 #   bench/jmh.sh TokenIssue      only those matching a JMH regexp (further JMH options may follow)
 #
 # Results: $RESULTS (default bench/results)/jmh-<UTC time>.txt (human) and .json (machine).
@@ -11,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 JAR=bench/target/benchmarks.jar
-if [[ ! -f $JAR ]] || [[ -n $(find bench/src server/src bench/pom.xml server/pom.xml -newer "$JAR" -type f -print -quit) ]]; then
+if [[ ! -f $JAR ]] || [[ -n $(find bench/src server/src verifier/src bench/pom.xml server/pom.xml verifier/pom.xml -newer "$JAR" -type f -print -quit) ]]; then
   echo "Building $JAR ..."
   mvn -q -pl bench -am package -DskipTests
 fi

@@ -10,7 +10,8 @@ import java.security.MessageDigest;
 import java.text.Normalizer;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -32,14 +33,18 @@ public final class PasswordHasher {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
 
+    /** A stored hash asking for more memory than this (1 GiB) is refused rather than computed. */
+    static final int MAX_MEMORY_KIB = 1 << 20;
+
     private final Argon2Cost cost;
     /**
-     * Each Argon2id computation holds {@code m} KiB (19 MiB at the OWASP cost): a burst of logins on
-     * every request thread must not exhaust the heap. The work is CPU-bound, so running more at once
-     * than there are cores gains nothing; the others wait their turn, for {@link #WAIT} at most, so
-     * that a flood of logins cannot hold every request thread forever.
+     * The hashing slots, each with its own {@link Argon2Memory}. Each Argon2id computation holds
+     * {@code m} KiB (19 MiB at the OWASP cost): a burst of logins on every request thread must not
+     * exhaust the heap. The work is CPU-bound, so running more at once than there are cores gains
+     * nothing; the others wait their turn, for {@link #WAIT} at most, so that a flood of logins cannot
+     * hold every request thread forever.
      */
-    private final Semaphore concurrent;
+    private final BlockingQueue<Argon2Memory> slots;
     private final Duration wait;
     /** Verified against when the email is unknown, so that case costs what a wrong password costs. */
     private final String dummyHash;
@@ -49,13 +54,16 @@ public final class PasswordHasher {
     }
 
     public PasswordHasher(Argon2Cost cost, int maxConcurrent) {
-        this(cost, new Semaphore(maxConcurrent, true), WAIT);
+        this(cost, maxConcurrent, WAIT);
     }
 
-    /** With the slots and the longest wait for one given (tests use a slot that is never free). */
-    PasswordHasher(Argon2Cost cost, Semaphore slots, Duration wait) {
+    /** With the number of slots and the longest wait for one given (tests use no slot at all). */
+    PasswordHasher(Argon2Cost cost, int maxConcurrent, Duration wait) {
         this.cost = cost;
-        this.concurrent = slots;
+        this.slots = new ArrayBlockingQueue<>(Math.max(1, maxConcurrent), true);
+        for (int i = 0; i < maxConcurrent; i++) {
+            slots.add(new Argon2Memory(cost.memoryKib()));
+        }
         this.wait = wait;
         // Random bytes stand in for the hash: checking against them costs one full Argon2id run, and
         // nothing has to be hashed at start-up, while the JVM is still cold.
@@ -98,6 +106,9 @@ public final class PasswordHasher {
             } catch (IllegalArgumentException e) {
                 return false;
             }
+            if (storedCost.memoryKib() > MAX_MEMORY_KIB) {
+                return false; // not a hash this server wrote: computing it could exhaust the heap
+            }
             return MessageDigest.isEqual(argon2(password, salt, storedCost, expected.length), expected);
         }
         if (isBcrypt(stored)) {
@@ -132,28 +143,31 @@ public final class PasswordHasher {
     }
 
     private byte[] argon2(String password, byte[] salt, Argon2Cost cost, int length) {
+        Argon2Memory memory;
         try {
-            if (!concurrent.tryAcquire(wait.toMillis(), TimeUnit.MILLISECONDS)) {
-                throw new Busy();
-            }
+            memory = slots.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Busy();
         }
+        if (memory == null) {
+            throw new Busy();
+        }
         try {
-            return compute(password, salt, cost, length);
+            return compute(password, salt, cost, length, memory);
         } finally {
-            concurrent.release();
+            slots.add(memory);
         }
     }
 
-    private static byte[] compute(String password, byte[] salt, Argon2Cost cost, int length) {
+    private static byte[] compute(String password, byte[] salt, Argon2Cost cost, int length, Argon2Memory memory) {
         Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(cost.memoryKib())
                 .withIterations(cost.iterations())
                 .withParallelism(cost.parallelism())
                 .withSalt(salt)
+                .withBlockPool(memory)
                 .build();
         Argon2BytesGenerator generator = new Argon2BytesGenerator();
         generator.init(parameters);

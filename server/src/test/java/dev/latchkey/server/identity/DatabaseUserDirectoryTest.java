@@ -15,7 +15,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import java.util.concurrent.Semaphore;
 import java.util.function.UnaryOperator;
 
 import static dev.latchkey.server.testing.ManagementCalls.encode;
@@ -271,7 +270,7 @@ class DatabaseUserDirectoryTest {
         createUser(email, PASSWORD);
         Jdbi jdbi = Jdbi.create(server.latchkey().settings().databaseUrl());
         var failures = new dev.latchkey.server.store.JdbcLoginFailureStore(jdbi);
-        PasswordHasher busy = new PasswordHasher(TestServer.CHEAP_PASSWORDS, new Semaphore(0), Duration.ofMillis(50));
+        PasswordHasher busy = new PasswordHasher(TestServer.CHEAP_PASSWORDS, 0, Duration.ofMillis(50));
         UserDirectory directory = new DatabaseUserDirectory(new dev.latchkey.server.store.JdbcUserStore(jdbi), busy,
                 new BruteForceProtection(failures), AuditLog.NONE, Clock.systemUTC());
         String ip = uniqueIp();

@@ -5,7 +5,6 @@ import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.concurrent.Semaphore;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -33,6 +32,39 @@ class PasswordHasherTest {
         String phc = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
         assertThat(CHEAP.verify("password", phc)).isTrue();
         assertThat(CHEAP.verify("passwore", phc)).isFalse();
+    }
+
+    @Test
+    void givesTheSameAnswersWithRecycledMemory() {
+        // The second and third runs fill blocks that an earlier run used and handed back wiped: the
+        // reference vector must still come out, and a wrong password must still fail.
+        String phc = "$argon2id$v=19$m=65536,t=2,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
+        PasswordHasher oneSlot = new PasswordHasher(new Argon2Cost(65_536, 2, 1), 1);
+        assertThat(oneSlot.verify("password", phc)).isTrue();
+        assertThat(oneSlot.verify("passwore", phc)).isFalse();
+        assertThat(oneSlot.verify("password", phc)).isTrue();
+        String own = oneSlot.hash("Some-Password1");
+        assertThat(oneSlot.verify("Some-Password1", own)).isTrue();
+    }
+
+    @Test
+    void keepsOnlyWhatTheConfiguredCostNeeds() {
+        Argon2Memory memory = new Argon2Memory(4);
+        var blocks = new java.util.ArrayList<org.bouncycastle.crypto.generators.Argon2BytesGenerator.Block>();
+        for (int i = 0; i < 6; i++) {
+            blocks.add(memory.allocate());
+        }
+        blocks.forEach(memory::deallocate);
+        assertThat(memory.keptBlocks()).isEqualTo(4);
+        assertThat(memory.allocate()).isSameAs(blocks.get(3));
+    }
+
+    @Test
+    void refusesAStoredHashThatAsksForMoreThanAGibibyte() {
+        // Such a hash was not written by this server; computing it could exhaust the heap.
+        String huge = "$argon2id$v=19$m=" + (PasswordHasher.MAX_MEMORY_KIB + 1)
+                + ",t=1,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
+        assertThat(CHEAP.verify("password", huge)).isFalse();
     }
 
     @Test
@@ -74,7 +106,7 @@ class PasswordHasherTest {
     void waitsForAHashingSlotOnlySoLong() {
         // Every slot taken: a request thread gives up after the wait instead of blocking forever.
         String hash = CHEAP.hash("Some-Password1");
-        PasswordHasher busy = new PasswordHasher(new Argon2Cost(256, 1, 1), new Semaphore(0), Duration.ofMillis(50));
+        PasswordHasher busy = new PasswordHasher(new Argon2Cost(256, 1, 1), 0, Duration.ofMillis(50));
         assertThatThrownBy(() -> busy.verify("Some-Password1", hash)).isInstanceOf(PasswordHasher.Busy.class);
         assertThatThrownBy(() -> busy.hash("Some-Password1")).isInstanceOf(PasswordHasher.Busy.class);
         assertThat(PasswordHasher.WAIT).isEqualTo(Duration.ofSeconds(2));

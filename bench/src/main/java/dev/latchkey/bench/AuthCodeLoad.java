@@ -24,8 +24,10 @@ import java.util.concurrent.atomic.AtomicReference;
  *     --client-id ID --client-secret SECRET --redirect-uri https://app.example/callback
  *     --scope "openid profile email" [--audience API] [--prompt-consent]
  *     --users "bench-%d@bench.latchkey.dev" --user-count 8 --password P
- *     [--vus 4] [--warmup 15] [--duration 30] [--once]
+ *     [--vus 4] [--warmup 15] [--duration 30] [--server-pid PID] [--once]
  * </pre>
+ * With {@code --server-pid} it also tells the CPU time per round trip of the server, of itself and of
+ * anything else over the measured window ({@link CpuAccount}).
  * Users {@code 0..user-count-1} must exist; virtual user {@code i} logs in as user {@code i % user-count}.
  */
 public final class AuthCodeLoad {
@@ -53,11 +55,12 @@ public final class AuthCodeLoad {
         int vus = Integer.parseInt(options.getOrDefault("vus", "4"));
         long warmupMs = Long.parseLong(options.getOrDefault("warmup", "15")) * 1000;
         long durationMs = Long.parseLong(options.getOrDefault("duration", "30")) * 1000;
-        run(target, users, userCount, password, vus, warmupMs, durationMs);
+        long serverPid = Long.parseLong(options.getOrDefault("server-pid", "0"));
+        run(target, users, userCount, password, vus, warmupMs, durationMs, serverPid);
     }
 
     private static void run(AuthorizationCodeBrowser.Target target, String users, int userCount, String password,
-                            int vus, long warmupMs, long durationMs) throws InterruptedException {
+                            int vus, long warmupMs, long durationMs, long serverPid) throws InterruptedException {
         long start = System.currentTimeMillis();
         long measureFrom = start + warmupMs;
         long measureUntil = measureFrom + durationMs;
@@ -117,11 +120,31 @@ public final class AuthCodeLoad {
                         : target.audience(), target.promptConsent() ? "prompt=consent (consent page every time)"
                         : "no prompt");
         threads.forEach(Thread::start);
+        CpuAccount.Snapshot[] cpu = new CpuAccount.Snapshot[2];
+        if (serverPid > 0) {
+            CpuAccount account = new CpuAccount(serverPid);
+            sleepUntil(measureFrom);
+            cpu[0] = account.take();
+            sleepUntil(measureUntil);
+            cpu[1] = account.take();
+        }
         for (Thread thread : threads) {
             thread.join();
         }
         browsers.forEach(b -> b.takeStepTimes(stepNanos, stepCounts));
         report(latencies, durationMs, errors, firstError.get(), stepNanos, stepCounts);
+        long roundTrips = latencies.stream().mapToLong(l -> l.length).sum();
+        String account = CpuAccount.describe(cpu[0], cpu[1], roundTrips);
+        if (account != null) {
+            System.out.println(account);
+        }
+    }
+
+    private static void sleepUntil(long epochMillis) throws InterruptedException {
+        long left = epochMillis - System.currentTimeMillis();
+        if (left > 0) {
+            Thread.sleep(left);
+        }
     }
 
     private static void report(List<long[]> perUser, long durationMs, Map<String, AtomicLong> errors,

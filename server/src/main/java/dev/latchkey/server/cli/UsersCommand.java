@@ -5,11 +5,16 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.server.http.Json;
 import dev.latchkey.server.identity.UserDirectory;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -28,9 +33,8 @@ public final class UsersCommand extends CommandGroup {
         @Option(names = "--email", required = true, paramLabel = "EMAIL", description = "The login email.")
         String email;
 
-        @Option(names = "--password", required = true, paramLabel = "PASSWORD",
-                description = "The password (the server checks its strength).")
-        String password;
+        @ArgGroup(exclusive = true, multiplicity = "1")
+        PasswordSource passwordSource;
 
         @Option(names = "--name", paramLabel = "NAME", description = "A display name (the name claim).")
         String name;
@@ -44,8 +48,11 @@ public final class UsersCommand extends CommandGroup {
             if (email.isBlank()) {
                 throw new ParameterException(spec.commandLine(), "--email must not be empty");
             }
+            String password = passwordSource.read();
             if (password.isEmpty()) {
-                throw new ParameterException(spec.commandLine(), "--password must not be empty");
+                throw new ParameterException(spec.commandLine(), passwordSource.fromStdin
+                        ? "--password-stdin read an empty line: give the password on standard input"
+                        : "--password must not be empty");
             }
             ObjectNode body = Json.object().put("connection", connection).put("email", email).put("password", password);
             if (name != null && !name.isBlank()) {
@@ -67,6 +74,30 @@ public final class UsersCommand extends CommandGroup {
             output.fields(fields);
             output.note("The user can now log in through /authorize with this email and password.");
             return 0;
+        }
+    }
+
+    /** The password on the command line (visible to other users in the process list), or on stdin. */
+    static final class PasswordSource {
+        @Option(names = "--password", required = true, paramLabel = "PASSWORD",
+                description = "The password (the server checks its strength). Other users of this machine can "
+                        + "see it in the process list; prefer --password-stdin.")
+        String password;
+
+        @Option(names = "--password-stdin", required = true,
+                description = "Read the password from the first line of standard input.")
+        boolean fromStdin;
+
+        String read() {
+            if (!fromStdin) {
+                return password;
+            }
+            try {
+                String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();
+                return line == null ? "" : line;
+            } catch (IOException e) {
+                throw CliException.failed("Could not read the password from standard input: " + e.getMessage());
+            }
         }
     }
 

@@ -103,7 +103,44 @@ class UsersCommandTest {
         Cli.Result result = admin(server, "users", "create", "--email", email());
 
         assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(result.err()).contains("Missing required option: '--password=PASSWORD'");
+        assertThat(result.err()).contains("--password=PASSWORD").contains("--password-stdin");
+    }
+
+    @Test
+    void readsThePasswordFromStandardInputSoThatItStaysOutOfTheProcessList() {
+        String email = email();
+        Cli.Result result = withStdin(PASSWORD + "\n",
+                () -> admin(server, "users", "create", "--email", email, "--password-stdin", "--json"));
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.json().path("email").asText()).isEqualTo(email);
+    }
+
+    @Test
+    void anEmptyPasswordOnStandardInputIsAUsageError() {
+        Cli.Result result = withStdin("", () -> admin(server, "users", "create", "--email", email(), "--password-stdin"));
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("--password-stdin read an empty line");
+    }
+
+    @Test
+    void bothPasswordSourcesAtOnceIsAUsageError() {
+        Cli.Result result = admin(server, "users", "create", "--email", email(), "--password", PASSWORD,
+                "--password-stdin");
+
+        assertThat(result.exitCode()).isEqualTo(2);
+        assertThat(result.err()).contains("mutually exclusive");
+    }
+
+    private static Cli.Result withStdin(String input, java.util.function.Supplier<Cli.Result> command) {
+        java.io.InputStream original = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(input.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        try {
+            return command.get();
+        } finally {
+            System.setIn(original);
+        }
     }
 
     @Test

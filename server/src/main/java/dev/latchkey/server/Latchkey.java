@@ -194,7 +194,11 @@ public final class Latchkey implements AutoCloseable {
                     apis, clients, grants, lookups, ring, masterKey, clock,
                     new UserAccounts(userStore, connections, passwords, bruteForce, opaqueLookup::forget, clock),
                     connections, logStore);
-            var operations = new OperationsEndpoints(database::ping, metrics);
+            var operations = new OperationsEndpoints(database::ping, metrics, settings.metricsToken());
+            if (settings.metricsToken() == null && !HttpServer.isLoopback(settings.bind())) {
+                LOG.warn("/metrics answers anyone who can reach {}; set LATCHKEY_METRICS_TOKEN to ask for a "
+                        + "Bearer token", settings.bind());
+            }
 
             HttpServer http = HttpServer.start(settings, origin, routes -> {
                 routes.get("/.well-known/openid-configuration", discovery::handle);

@@ -69,6 +69,10 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Comma-separated addresses or CIDR ranges whose X-Forwarded-* headers are believed (LATCHKEY_TRUSTED_PROXIES).")
     String trustedProxies;
 
+    @Option(names = "--metrics-token", defaultValue = "${env:LATCHKEY_METRICS_TOKEN}",
+            description = "A secret that /metrics asks for as a Bearer token; without it /metrics is open (LATCHKEY_METRICS_TOKEN).")
+    String metricsToken;
+
     @Option(names = "--stop-when-ready", hidden = true,
             description = "Start, print the ready lines, then stop: the launcher's class-data archive run.")
     boolean stopWhenReady;
@@ -117,7 +121,8 @@ public final class ServeCommand implements Callable<Integer> {
         TrustedProxies.parse(proxies); // fail early, with exit code 2, on a bad entry
         return new Settings(port, bind, Settings.normaliseIssuer(issuerValue), data, url,
                 blankToNull(databaseUser), blankToNull(databasePassword), blankToNull(masterKey),
-                blankToNull(bootstrapClientId), blankToNull(bootstrapClientSecret), tlsCertFile, tlsKeyFile, proxies);
+                blankToNull(bootstrapClientId), blankToNull(bootstrapClientSecret), tlsCertFile, tlsKeyFile, proxies,
+                blankToNull(metricsToken));
     }
 
     private static void printReady(Settings settings, Latchkey server, long millis) {

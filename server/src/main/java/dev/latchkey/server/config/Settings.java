@@ -21,9 +21,18 @@ public record Settings(
         String bootstrapClientSecret,
         Path tlsCertFile,
         Path tlsKeyFile,
-        List<String> trustedProxies) {
+        List<String> trustedProxies,
+        String metricsToken) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
+
+    /** Without a {@code LATCHKEY_METRICS_TOKEN}: {@code /metrics} answers anyone who reaches it. */
+    public Settings(int port, String bind, URI issuer, Path dataDir, String databaseUrl, String databaseUser,
+                    String databasePassword, String masterKey, String bootstrapClientId,
+                    String bootstrapClientSecret, Path tlsCertFile, Path tlsKeyFile, List<String> trustedProxies) {
+        this(port, bind, issuer, dataDir, databaseUrl, databaseUser, databasePassword, masterKey, bootstrapClientId,
+                bootstrapClientSecret, tlsCertFile, tlsKeyFile, trustedProxies, null);
+    }
 
     public Settings {
         if (port < 0 || port > 65535) {
@@ -34,6 +43,12 @@ public record Settings(
                     "LATCHKEY_TLS_CERT_FILE and LATCHKEY_TLS_KEY_FILE must be given together");
         }
         trustedProxies = List.copyOf(trustedProxies);
+    }
+
+    /** A copy that asks {@code /metrics} callers for {@code Authorization: Bearer <token>}. */
+    public Settings withMetricsToken(String token) {
+        return new Settings(port, bind, issuer, dataDir, databaseUrl, databaseUser, databasePassword, masterKey,
+                bootstrapClientId, bootstrapClientSecret, tlsCertFile, tlsKeyFile, trustedProxies, token);
     }
 
     public boolean tls() {

@@ -87,6 +87,11 @@ public final class HttpServer {
         app.stop();
     }
 
+    /** True when {@code bind} accepts connections from this machine only. */
+    public static boolean isLoopback(String bind) {
+        return bind.equals("localhost") || bind.equals("::1") || bind.equals("[::1]") || bind.startsWith("127.");
+    }
+
     /**
      * The default loopback bind listens on both 127.0.0.1 and [::1]: the issuer says
      * {@code localhost}, which clients may resolve to either.

@@ -24,7 +24,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Signs JWTs with the ring's current RSA key (RS256, PS256) or an HS256 secret. Headers are built
- * once per (alg, kid, typ) and kept in their serialised form, signers once per current key, and
+ * once per (alg, kid, typ) and kept in their serialised form, signers once per current key (the
+ * RSA headers go with them, so a rotation drops both), and
  * the claims are base64url-encoded with the JDK's encoder, so each token costs one signature, one
  * claims serialisation and little else.
  */
@@ -33,7 +34,8 @@ public final class TokenSigner {
     private static final Base64.Encoder BASE64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final SigningKeyRing ring;
-    private final Map<String, JWSHeader> headers = new ConcurrentHashMap<>();
+    /** HS256 headers carry no kid: one per typ. */
+    private final Map<String, JWSHeader> hmacHeaders = new ConcurrentHashMap<>();
     private volatile RsaSigners rsaSigners;
 
     public TokenSigner(SigningKeyRing ring) {
@@ -50,13 +52,14 @@ public final class TokenSigner {
             signers = RsaSigners.of(key);
             rsaSigners = signers;
         }
-        return sign(claims, header(alg.jws(), kid, typ), alg == SigningAlgorithm.PS256 ? signers.ps256() : signers.rs256());
+        return sign(claims, header(signers.headers(), alg.jws(), kid, typ),
+                alg == SigningAlgorithm.PS256 ? signers.ps256() : signers.rs256());
     }
 
     /** Signs with a shared secret (an API's signing secret, a client secret for ID tokens). */
     public String signHmac(JWTClaimsSet claims, String secret, JOSEObjectType typ) {
         try {
-            return sign(claims, header(JWSAlgorithm.HS256, null, typ),
+            return sign(claims, header(hmacHeaders, JWSAlgorithm.HS256, null, typ),
                     new MACSigner(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (JOSEException e) {
             throw new IllegalStateException("The HS256 secret is shorter than 256 bits", e);
@@ -75,7 +78,8 @@ public final class TokenSigner {
         return jws.serialize();
     }
 
-    private JWSHeader header(JWSAlgorithm alg, String kid, JOSEObjectType typ) {
+    private static JWSHeader header(Map<String, JWSHeader> headers, JWSAlgorithm alg, String kid,
+                                    JOSEObjectType typ) {
         String cacheKey = alg.getName() + '|' + kid + '|' + typ;
         return headers.computeIfAbsent(cacheKey, k -> {
             JWSHeader built = new JWSHeader.Builder(alg).keyID(kid).type(typ).build();
@@ -89,11 +93,12 @@ public final class TokenSigner {
     }
 
     /** The signers of one key: RS256 on the fast path, PS256 through Nimbus. */
-    private record RsaSigners(String kid, JWSSigner rs256, JWSSigner ps256) {
+    private record RsaSigners(String kid, JWSSigner rs256, JWSSigner ps256, Map<String, JWSHeader> headers) {
         static RsaSigners of(SigningKey key) {
             try {
                 PrivateKey privateKey = key.jwk().toRSAPrivateKey();
-                return new RsaSigners(key.kid(), new Rs256Signer(privateKey), new RSASSASigner(privateKey));
+                return new RsaSigners(key.kid(), new Rs256Signer(privateKey), new RSASSASigner(privateKey),
+                        new ConcurrentHashMap<>());
             } catch (JOSEException e) {
                 throw new IllegalStateException("Signing key " + key.kid() + " has no private part", e);
             }

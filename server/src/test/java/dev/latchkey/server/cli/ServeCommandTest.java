@@ -31,4 +31,15 @@ class ServeCommandTest {
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(Files.exists(dataDir.resolve("latchkey.mv.db"))).as("nothing started").isFalse();
     }
+
+    @Test
+    void theMetricsTokenFlagReachesTheSettings(@TempDir Path dataDir) {
+        ServeCommand serve = new ServeCommand();
+        new picocli.CommandLine(serve).parseArgs("--data-dir", dataDir.toString(), "--metrics-token", " scrape-1 ");
+        assertThat(serve.settings().metricsToken()).isEqualTo(" scrape-1 ");
+
+        ServeCommand open = new ServeCommand();
+        new picocli.CommandLine(open).parseArgs("--data-dir", dataDir.toString(), "--metrics-token", " ");
+        assertThat(open.settings().metricsToken()).isNull();
+    }
 }

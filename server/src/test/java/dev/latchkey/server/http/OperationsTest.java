@@ -42,6 +42,29 @@ class OperationsTest {
     }
 
     @Test
+    void aMetricsTokenClosesMetricsButNotTheHealthProbes() {
+        // RFC 6750 §3: no or a wrong bearer token gets 401 with a WWW-Authenticate challenge.
+        try (TestServer guarded = TestServer.start(s -> s.withMetricsToken("scrape-secret-123"))) {
+            HttpResponse<String> none = guarded.get("metrics");
+            assertThat(none.statusCode()).isEqualTo(401);
+            assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(
+                    v -> assertThat(v).startsWith("Bearer").contains("invalid_token"));
+            assertThat(json(none).get("error").asText()).isEqualTo("invalid_token");
+            for (String wrong : new String[] {"Bearer scrape-secret-12", "Bearer scrape-secret-1234", "Basic x",
+                    "Bearer ", "scrape-secret-123"}) {
+                assertThat(guarded.send(java.net.http.HttpRequest.newBuilder(guarded.uri("metrics"))
+                        .header("Authorization", wrong)).statusCode()).as(wrong).isEqualTo(401);
+            }
+            HttpResponse<String> right = guarded.send(java.net.http.HttpRequest.newBuilder(guarded.uri("metrics"))
+                    .header("Authorization", "Bearer scrape-secret-123"));
+            assertThat(right.statusCode()).isEqualTo(200);
+            assertThat(right.body()).contains("latchkey_");
+            assertThat(guarded.get("health/live").statusCode()).isEqualTo(200);
+            assertThat(guarded.get("health/ready").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
     void everyResponseCarriesSecurityHeadersAndNoServerVersion() {
         HttpResponse<String> response = server.get(".well-known/jwks.json");
         assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");

@@ -18,15 +18,17 @@
 #       consent  prompt=consent on /authorize: the consent page is shown and accepted every round trip
 #       skip     no prompt: consent skipped (first-party application, API allows skipping)
 #
-#  4. Each mode's warm-up is long (60 s): on 2 cores the JIT goes on compiling the server's many paths (H2,
-#     Jetty, Javalin, JDBI) for about a minute, and the rate climbs from ~40/s to its steady value meanwhile.
-#     The driver reports the CPU time per round trip of the server, of itself and of the rest.
+#  4. Each mode's warm-up is long (120 s): on 2 cores the C2 compiler goes on compiling the server's many
+#     paths (H2, Jetty, Javalin, JDBI) for about two minutes under this load, taking 3-5 ms of CPU per round
+#     trip at first and ~0.2 ms after, while the rate climbs from ~40/s to its steady value. The driver
+#     reports the CPU time per round trip of the server (by thread kind), of itself and of the rest, so a
+#     run shows whether it measured the steady state.
 #
 #   bench/authcode-load.sh            the figures
 #   bench/authcode-load.sh --jfr      the same with the server under a JFR recording (results/*.jfr),
 #                                     summarised by bench/jfr-hotspots.py (results/*-hotspots.txt)
 #
-# Environment: VUS (4), USERS (= VUS), WARMUP (60 s), DURATION (30 s), MODES ("consent skip"),
+# Environment: VUS (4), USERS (= VUS), WARMUP (120 s), DURATION (30 s), MODES ("consent skip"),
 # JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR (another build), QUIET_WAIT (180 s).
 # Results: $RESULTS (default bench/results)/authcode-load-<UTC time>.txt (+ -argon2.json)
 set -euo pipefail
@@ -36,7 +38,7 @@ source bench/flows.sh
 
 VUS=${VUS:-4}
 USERS=${USERS:-$VUS}
-WARMUP=${WARMUP:-60}
+WARMUP=${WARMUP:-120}
 DURATION=${DURATION:-30}
 MODES=${MODES:-consent skip}
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}

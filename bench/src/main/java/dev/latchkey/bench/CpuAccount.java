@@ -1,8 +1,12 @@
 package dev.latchkey.bench;
 
 import java.io.IOException;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Where a machine's CPU time went over a window, from {@code /proc}: the server process, this driver, and
@@ -14,8 +18,16 @@ final class CpuAccount {
     /** Linux's USER_HZ: /proc reports process times in these ticks. */
     private static final double TICK_MS = 10.0;
 
-    /** Process CPU times in ms and the machine's busy and total times in ms at one moment. */
-    record Snapshot(double serverMs, double driverMs, double machineBusyMs, double machineTotalMs) {
+    /**
+     * Process CPU times in ms and the machine's busy and total times in ms at one moment; the server's
+     * kernel time, and the CPU time of each of its threads.
+     */
+    record Snapshot(double serverMs, double driverMs, double machineBusyMs, double machineTotalMs,
+                    double serverSystemMs, Map<String, ThreadTime> serverThreads) {
+    }
+
+    /** One thread: its kind (the name without its number) and its CPU time so far. */
+    record ThreadTime(String kind, double ms) {
     }
 
     private final long serverPid;
@@ -27,7 +39,10 @@ final class CpuAccount {
     Snapshot take() {
         try {
             double[] machine = machine();
-            return new Snapshot(processMs(serverPid), processMs(ProcessHandle.current().pid()), machine[0], machine[1]);
+            double[] server = times(Path.of("/proc", Long.toString(serverPid), "stat"));
+            double[] driver = times(Path.of("/proc", Long.toString(ProcessHandle.current().pid()), "stat"));
+            return new Snapshot(server[0] + server[1], driver[0] + driver[1], machine[0], machine[1], server[1],
+                    threads(serverPid));
         } catch (IOException | RuntimeException e) {
             return null; // not Linux, or the server is gone: no account
         }
@@ -42,18 +57,48 @@ final class CpuAccount {
         double driver = to.driverMs() - from.driverMs();
         double busy = to.machineBusyMs() - from.machineBusyMs();
         double total = to.machineTotalMs() - from.machineTotalMs();
-        return String.format("CPU per round trip: server %.1f ms, driver %.1f ms, other %.1f ms; machine %.0f%% busy"
-                        + " (server %.0f%%, driver %.0f%%)", server / roundTrips, driver / roundTrips,
+        // By thread: a thread that ended within the window is missing at its end, and its time with it.
+        Map<String, Double> byKind = new HashMap<>();
+        to.serverThreads().forEach((tid, thread) -> {
+            ThreadTime before = from.serverThreads().get(tid);
+            byKind.merge(thread.kind(), thread.ms() - (before == null ? 0 : before.ms()), Double::sum);
+        });
+        String threads = byKind.entrySet().stream()
+                .filter(e -> e.getValue() / roundTrips >= 0.05)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / roundTrips))
+                .collect(Collectors.joining(", "));
+        return String.format("CPU per round trip: server %.1f ms (kernel %.1f), driver %.1f ms, other %.1f ms;"
+                        + " machine %.0f%% busy (server %.0f%%, driver %.0f%%)%nserver CPU ms per round trip by thread: %s",
+                server / roundTrips, (to.serverSystemMs() - from.serverSystemMs()) / roundTrips, driver / roundTrips,
                 Math.max(0, busy - server - driver) / roundTrips, 100 * busy / total, 100 * server / total,
-                100 * driver / total);
+                100 * driver / total, threads);
     }
 
-    private static double processMs(long pid) throws IOException {
-        String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+    /** {user ms, system ms} from a /proc stat file, of a process or of one of its threads. */
+    private static double[] times(Path stat) throws IOException {
+        String line = Files.readString(stat);
         // Fields after the command name, which is in parentheses and may hold spaces: utime is the 14th
         // field of the line, stime the 15th, so the 12th and 13th after the closing parenthesis.
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) * TICK_MS;
+        String[] fields = line.substring(line.lastIndexOf(')') + 2).split(" ");
+        return new double[]{Long.parseLong(fields[11]) * TICK_MS, Long.parseLong(fields[12]) * TICK_MS};
+    }
+
+    /** Each thread of a process by its id, with its kind and CPU ms. */
+    private static Map<String, ThreadTime> threads(long pid) throws IOException {
+        Map<String, ThreadTime> threads = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc", Long.toString(pid), "task"))) {
+            for (Path task : tasks) {
+                try {
+                    String name = Files.readString(task.resolve("comm")).trim().replaceAll("[#\\-]?\\d+$", "");
+                    double[] t = times(task.resolve("stat"));
+                    threads.put(task.getFileName().toString(), new ThreadTime(name, t[0] + t[1]));
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return threads;
     }
 
     /** {busy, total} for all cores together, from the first line of /proc/stat. */

@@ -4,9 +4,10 @@
 # password hash).
 #
 #  1. Argon2id hashes/s: JMH PasswordHashBenchmark.argon2idHash, 2 threads, the server's PasswordHasher at
-#     its default cost (Argon2Cost.OWASP: m=19456 KiB, t=2, p=1). Measured before and again after the round
-#     trips: on this shared machine the raw rate drifts by ±10% within minutes, so each ratio is taken
-#     against the mean of the two, and both are printed.
+#     its default cost (Argon2Cost.OWASP: m=19456 KiB, t=2, p=1). Measured before the first window and
+#     after every window (the server idle meanwhile): on this shared machine the raw rate drifts by ±10-15%
+#     within minutes, so each window's ratio is taken against the mean of the rates just before and just
+#     after it, and the median of a mode's windows is the figure.
 #  2. Starts `java -jar server/target/latchkey.jar serve` with the launcher's JVM flags on a free port and a
 #     fresh data dir (embedded H2); creates through the Management API a first-party regular_web application,
 #     an API with skip_consent_for_verifiable_first_party_clients, and USERS users (POST /api/v2/users).
@@ -28,9 +29,11 @@
 #   bench/authcode-load.sh --jfr      the same with the server under a JFR recording (results/*.jfr),
 #                                     summarised by bench/jfr-hotspots.py (results/*-hotspots.txt)
 #
-# Environment: VUS (4), USERS (= VUS), WARMUP (120 s), DURATION (30 s), MODES ("consent skip"),
-# JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR (another build), QUIET_WAIT (180 s).
-# Results: $RESULTS (default bench/results)/authcode-load-<UTC time>.txt (+ -argon2.json)
+# Environment: VUS (4), USERS (= VUS), WARMUP (120 s, before the first window), MODE_WARMUP (30 s, before
+# a later mode's first window), REWARM (10 s, before the other windows), DURATION (20 s a window),
+# ROUNDS (3 windows a mode), MODES ("consent skip"), JAVA_OPTS (server JVM; default the launcher's flags),
+# SERVER_JAR (another build), QUIET_WAIT (180 s).
+# Results: $RESULTS (default bench/results)/authcode-load-<UTC time>.txt (+ -argon2-*.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
@@ -39,7 +42,10 @@ source bench/flows.sh
 VUS=${VUS:-4}
 USERS=${USERS:-$VUS}
 WARMUP=${WARMUP:-120}
-DURATION=${DURATION:-30}
+MODE_WARMUP=${MODE_WARMUP:-30}
+REWARM=${REWARM:-10}
+ROUNDS=${ROUNDS:-3}
+DURATION=${DURATION:-20}
 MODES=${MODES:-consent skip}
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
 DRIVER_JAVA_OPTS=${DRIVER_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
@@ -69,17 +75,18 @@ say "# server JVM options: $JAVA_OPTS"
 say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # 1. The physical limit: Argon2id at the server's cost, as many threads as the server lets hash at once.
-# argon2_rate NAME: one JMH run; prints the rate and appends it to the results file.
+# argon2_rate NAME: one short JMH run (the server, if up, idle meanwhile); prints the rate, keeps the line.
+JMH_ARGS=(-wi 1 -w 5s -i 2 -r 5s -f 1 -t 2)
 argon2_rate() {
   local json=$RESULTS/authcode-load-$stamp-argon2-$1.json
-  java -jar "$BENCH_JAR" 'PasswordHashBenchmark.argon2idHash' -wi 2 -w 5s -i 4 -r 5s -f 1 -t 2 \
+  java -jar "$BENCH_JAR" 'PasswordHashBenchmark.argon2idHash' "${JMH_ARGS[@]}" \
     -rf json -rff "$json" >"$data/argon2.log" 2>&1 || { cat "$data/argon2.log" >&2; exit 1; }
   grep -E '^PasswordHashBenchmark' "$data/argon2.log" >>"$out"
   jq '.[0].primaryMetric.score' "$json"
 }
-say "# Argon2id: java -jar $BENCH_JAR PasswordHashBenchmark.argon2idHash -wi 2 -w 5s -i 4 -r 5s -f 1 -t 2"
-hashes_before=$(argon2_rate before)
-say "$(printf 'Argon2id hashes/s (2 threads), before the round trips: %.1f' "$hashes_before")"
+say "# Argon2id: java -jar $BENCH_JAR PasswordHashBenchmark.argon2idHash ${JMH_ARGS[*]}, before and after every window"
+hashes_prev=$(argon2_rate start)
+say "$(printf 'Argon2id hashes/s (2 threads), before the first window: %.1f' "$hashes_prev")"
 
 # 2. The server and what a login needs.
 wait_quiet 60
@@ -94,28 +101,42 @@ say "# $USERS users, first-party regular_web application, API $BENCH_AUDIENCE (s
 authcode_driver "$base" --audience "$BENCH_AUDIENCE" --scope "openid profile email read:items" --once \
   | jq -e '.access_token and .id_token' >/dev/null
 
-# 3. The round trips.
-declare -A rates
+# 3. The round trips: ROUNDS windows per mode, each between two raw Argon2id measurements, so that each
+# ratio compares rates taken within a minute of each other.
+declare -A ratios
 window_from=$(( $(now_ms) + WARMUP * 1000 ))
+first=1
 for mode in $MODES; do
   case $mode in
     consent) flags=(--prompt-consent) ;;
     skip) flags=() ;;
     *) echo "Unknown mode $mode (consent, skip)" >&2; exit 1 ;;
   esac
-  say "# mode $mode: $VUS virtual users, ${WARMUP}s warm-up, ${DURATION}s measured; load now $(cut -d' ' -f1-3 /proc/loadavg)"
-  # shellcheck disable=SC2086
-  result=$(java $DRIVER_JAVA_OPTS -cp "$BENCH_JAR" dev.latchkey.bench.AuthCodeLoad --base "$base" \
-    --client-id "$APP_ID" --client-secret "$APP_SECRET" --redirect-uri "$BENCH_CALLBACK" \
-    --users "$BENCH_EMAILS" --user-count "$USERS" --password "$BENCH_PASSWORD" \
-    --audience "$BENCH_AUDIENCE" --scope "openid profile email read:items" "${flags[@]}" \
-    --vus "$VUS" --warmup "$WARMUP" --duration "$DURATION" --server-pid "$SERVER_PID")
-  echo "$result" | tee -a "$out"
-  rates[$mode]=$(sed -n 's/^roundtrips_per_s=\([0-9.]*\) .*/\1/p' <<<"$result")
-  errors=$(sed -n 's/^roundtrips_per_s=.* errors=\([0-9]*\)/\1/p' <<<"$result")
-  if [[ $errors != 0 ]]; then
-    say "WARNING: $errors round trips failed in mode $mode"
-  fi
+  for ((round = 1; round <= ROUNDS; round++)); do
+    if [[ -n $first ]]; then warm=$WARMUP; first=
+    elif (( round == 1 )); then warm=$MODE_WARMUP
+    else warm=$REWARM
+    fi
+    say "# mode $mode, window $round of $ROUNDS: $VUS virtual users, ${warm}s warm-up, ${DURATION}s measured"
+    # shellcheck disable=SC2086
+    result=$(java $DRIVER_JAVA_OPTS -cp "$BENCH_JAR" dev.latchkey.bench.AuthCodeLoad --base "$base" \
+      --client-id "$APP_ID" --client-secret "$APP_SECRET" --redirect-uri "$BENCH_CALLBACK" \
+      --users "$BENCH_EMAILS" --user-count "$USERS" --password "$BENCH_PASSWORD" \
+      --audience "$BENCH_AUDIENCE" --scope "openid profile email read:items" "${flags[@]}" \
+      --vus "$VUS" --warmup "$warm" --duration "$DURATION" --server-pid "$SERVER_PID")
+    echo "$result" | tee -a "$out"
+    rate=$(sed -n 's/^roundtrips_per_s=\([0-9.]*\) .*/\1/p' <<<"$result")
+    errors=$(sed -n 's/^roundtrips_per_s=.* errors=\([0-9]*\)/\1/p' <<<"$result")
+    if [[ $errors != 0 ]]; then
+      say "WARNING: $errors round trips failed in mode $mode"
+    fi
+    hashes_next=$(argon2_rate "$mode-$round")
+    ratio=$(awk -v r="$rate" -v a="$hashes_prev" -v b="$hashes_next" 'BEGIN { printf "%.2f", 2 * r / (a + b) }')
+    say "$(printf 'window %s %d: round trips/s %.1f   Argon2id hashes/s %.1f before, %.1f after   ratio %s' \
+      "$mode" "$round" "$rate" "$hashes_prev" "$hashes_next" "$ratio")"
+    ratios[$mode]+="$ratio "
+    hashes_prev=$hashes_next
+  done
 done
 
 rss=$(rss_mb "$SERVER_PID")
@@ -129,13 +150,9 @@ if [[ -n $JFR ]]; then
   say "JFR summary: $RESULTS/authcode-load-$stamp-hotspots.txt"
 fi
 
-wait_quiet 60
-hashes_after=$(argon2_rate after)
-say "$(printf 'Argon2id hashes/s (2 threads), after the round trips: %.1f' "$hashes_after")"
-hashes=$(awk -v a="$hashes_before" -v b="$hashes_after" 'BEGIN { print (a + b) / 2 }')
 for mode in $MODES; do
-  say "$(printf 'round trips/s (%s): %.1f   Argon2id hashes/s: %.1f (%.1f before, %.1f after)   ratio: %.2f' \
-    "$mode" "${rates[$mode]}" "$hashes" "$hashes_before" "$hashes_after" \
-    "$(awk -v r="${rates[$mode]}" -v h="$hashes" 'BEGIN { print r / h }')")"
+  # shellcheck disable=SC2086
+  say "ratio round trips / Argon2id hashes ($mode): median $(printf '%s\n' ${ratios[$mode]} | sort -n \
+    | awk '{ v[NR] = $1 } END { print (NR % 2) ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }') of ${ratios[$mode]}"
 done
 echo "Results: $out"

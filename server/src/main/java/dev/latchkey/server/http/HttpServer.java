@@ -23,6 +23,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.NetworkInterface;
+import java.net.UnknownHostException;
 import java.security.KeyStore;
 import java.util.List;
 import java.util.function.Consumer;
@@ -89,7 +90,11 @@ public final class HttpServer {
 
     /** True when {@code bind} accepts connections from this machine only. */
     public static boolean isLoopback(String bind) {
-        return bind.equals("localhost") || bind.equals("::1") || bind.equals("[::1]") || bind.startsWith("127.");
+        try {
+            return InetAddress.getByName(bind).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /**

@@ -2,8 +2,7 @@ package dev.latchkey.server.cli;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.latchkey.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,17 +19,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** What the commands say when the server, the issuer or the credentials are not right. */
 class ConnectionErrorsTest {
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    private static final TestServer server = TestServer.start();
 
     @Test
     void aServerThatIsNotRunningIsReportedWithWhatToDo() {

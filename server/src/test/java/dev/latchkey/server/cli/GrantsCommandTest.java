@@ -2,8 +2,7 @@ package dev.latchkey.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
@@ -13,17 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class GrantsCommandTest {
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    private static final TestServer server = TestServer.start();
 
     /** A new API with three scopes; returns its identifier. */
     private static String api() {

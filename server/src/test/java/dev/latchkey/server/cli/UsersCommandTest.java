@@ -2,8 +2,7 @@ package dev.latchkey.server.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.util.UUID;
@@ -15,17 +14,8 @@ class UsersCommandTest {
 
     private static final String PASSWORD = "correct horse battery 42!";
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    private static final TestServer server = TestServer.start();
 
     private static String email() {
         return "user-" + UUID.randomUUID() + "@example.com";

@@ -1,8 +1,7 @@
 package dev.latchkey.server.http;
 
 import dev.latchkey.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -13,17 +12,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** Health, metrics, and what every response carries. */
 class OperationsTest {
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    private static final TestServer server = TestServer.start();
 
     @Test
     void liveAndReadyAnswerUp() {
@@ -61,6 +51,17 @@ class OperationsTest {
             assertThat(right.body()).contains("latchkey_");
             assertThat(guarded.get("health/live").statusCode()).isEqualTo(200);
             assertThat(guarded.get("health/ready").statusCode()).isEqualTo(200);
+        }
+    }
+
+    @Test
+    void onlyLoopbackBindsKeepAnOpenMetricsEndpointQuiet() {
+        // Without LATCHKEY_METRICS_TOKEN the server warns unless the bind is loopback.
+        for (String loopback : new String[] {"127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"}) {
+            assertThat(HttpServer.isLoopback(loopback)).as(loopback).isTrue();
+        }
+        for (String open : new String[] {"0.0.0.0", "::", "192.0.2.10", "2001:db8::1"}) {
+            assertThat(HttpServer.isLoopback(open)).as(open).isFalse();
         }
     }
 

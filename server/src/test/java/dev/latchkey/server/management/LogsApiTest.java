@@ -3,8 +3,7 @@ package dev.latchkey.server.management;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.audit.LogEvent;
 import dev.latchkey.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
@@ -22,17 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 class LogsApiTest {
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    private static final TestServer server = TestServer.start();
 
     /** Records {@code count} events of a type unique to the test and waits until all are visible. */
     private static String recordEvents(int count, String userId) {

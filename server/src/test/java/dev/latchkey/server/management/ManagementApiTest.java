@@ -10,8 +10,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.testing.TestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpRequest;
@@ -27,17 +26,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** The Management API's conventions: bearer auth, Auth0 scopes, errors, paging, CRUD. */
 class ManagementApiTest {
 
-    private static TestServer server;
-
-    @BeforeAll
-    static void start() {
-        server = TestServer.start();
-    }
-
-    @AfterAll
-    static void stop() {
-        server.close();
-    }
+    @AutoClose
+    private static final TestServer server = TestServer.start();
 
     private static HttpResponse<String> call(String method, String path, String token, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(server.uri(path));

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -124,12 +123,7 @@ class UsersApiTest {
     }
 
     private static Map<String, String> authorization(String prompt) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("response_type", "code");
-        params.put("client_id", clientId);
-        params.put("redirect_uri", CALLBACK);
-        params.put("scope", "openid");
-        params.put("state", "s");
+        Map<String, String> params = Browser.authorizeParams("code", clientId, CALLBACK, "openid", "s");
         if (prompt != null) {
             params.put("prompt", prompt);
         }

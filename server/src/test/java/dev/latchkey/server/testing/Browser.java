@@ -46,6 +46,18 @@ public final class Browser {
                 .POST(HttpRequest.BodyPublishers.ofString(form(form))));
     }
 
+    /** The parameters of an authorization request, in order and mutable: a test adds or changes its own. */
+    public static Map<String, String> authorizeParams(String responseType, String clientId, String redirectUri,
+                                                      String scope, String state) {
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("response_type", responseType);
+        params.put("client_id", clientId);
+        params.put("redirect_uri", redirectUri);
+        params.put("scope", scope);
+        params.put("state", state);
+        return params;
+    }
+
     /** GET /authorize with these parameters. */
     public HttpResponse<String> authorize(Map<String, String> params) {
         return get("authorize?" + form(params));

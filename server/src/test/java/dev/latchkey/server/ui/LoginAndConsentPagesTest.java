@@ -51,13 +51,7 @@ class LoginAndConsentPagesTest {
     }
 
     static Map<String, String> request(String clientId) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("response_type", "code");
-        params.put("client_id", clientId);
-        params.put("redirect_uri", CALLBACK);
-        params.put("scope", "openid profile");
-        params.put("state", "s");
-        return params;
+        return Browser.authorizeParams("code", clientId, CALLBACK, "openid profile", "s");
     }
 
     static HttpResponse<String> loginPage(Browser browser, Map<String, String> params) {

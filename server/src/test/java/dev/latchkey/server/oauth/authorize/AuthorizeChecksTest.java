@@ -10,7 +10,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 import java.net.http.HttpResponse;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -46,13 +45,7 @@ class AuthorizeChecksTest {
     }
 
     static Map<String, String> request(String clientId) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("response_type", "code");
-        params.put("client_id", clientId);
-        params.put("redirect_uri", CALLBACK);
-        params.put("scope", "openid");
-        params.put("state", "xyz");
-        return params;
+        return Browser.authorizeParams("code", clientId, CALLBACK, "openid", "xyz");
     }
 
     static HttpResponse<String> authorize(Map<String, String> params) {

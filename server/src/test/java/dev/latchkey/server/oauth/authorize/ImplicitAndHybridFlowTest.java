@@ -17,7 +17,6 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
 import static dev.latchkey.server.testing.TestServer.json;
@@ -58,12 +57,7 @@ class ImplicitAndHybridFlowTest {
     }
 
     static Map<String, String> request(String client, String responseType) {
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("response_type", responseType);
-        params.put("client_id", client);
-        params.put("redirect_uri", CALLBACK);
-        params.put("scope", "openid profile");
-        params.put("state", "s1");
+        Map<String, String> params = Browser.authorizeParams(responseType, client, CALLBACK, "openid profile", "s1");
         params.put("nonce", "n1");
         return params;
     }

@@ -11,7 +11,7 @@
 #  2. Starts `java -jar server/target/latchkey.jar serve` with the launcher's JVM flags on a free port and a
 #     fresh data dir (embedded H2); creates through the Management API a first-party regular_web application,
 #     an API with skip_consent_for_verifiable_first_party_clients, and USERS users (POST /api/v2/users).
-#  3. The load driver (dev.latchkey.bench.AuthCodeLoad, java.net.http) runs VUS virtual users, each a browser
+#  3. The load driver (dev.latchkey.bench.AuthCodeLoad, HttpURLConnection) runs VUS virtual users, each a browser
 #     with its own cookie jar that starts every round trip with no cookies (so every round trip checks the
 #     password): GET /authorize (PKCE S256, audience, openid profile email read:items) -> GET /u/login (CSRF
 #     token from the page) -> POST /u/login -> [GET /u/consent -> POST /u/consent accept] -> code from the
@@ -19,9 +19,10 @@
 #       consent  prompt=consent on /authorize: the consent page is shown and accepted every round trip
 #       skip     no prompt: consent skipped (first-party application, API allows skipping)
 #
-#  4. Each mode's warm-up is long (120 s): on 2 cores the C2 compiler goes on compiling the server's many
-#     paths (H2, Jetty, Javalin, JDBI) for about two minutes under this load, taking 3-5 ms of CPU per round
-#     trip at first and ~0.2 ms after, while the rate climbs from ~40/s to its steady value. The driver
+#  4. The first window's warm-up is long (WARMUP, 120 s): on 2 cores the C2 compiler goes on compiling the
+#     server's many paths (H2, Jetty, Javalin, JDBI) for about two minutes under this load, taking 3-5 ms of
+#     CPU per round trip at first and ~0.2 ms after, while the rate climbs from ~40/s to its steady value.
+#     Later windows start a new driver JVM with a shorter warm-up (MODE_WARMUP, REWARM). The driver
 #     reports the CPU time per round trip of the server (by thread kind), of itself and of the rest, so a
 #     run shows whether it measured the steady state.
 #
@@ -32,7 +33,7 @@
 # Environment: VUS (4), USERS (= VUS), WARMUP (120 s, before the first window), MODE_WARMUP (30 s, before
 # a later mode's first window), REWARM (10 s, before the other windows), DURATION (20 s a window),
 # ROUNDS (3 windows a mode), MODES ("consent skip"), JAVA_OPTS (server JVM; default the launcher's flags),
-# SERVER_JAR (another build), QUIET_WAIT (180 s).
+# DRIVER_JAVA_OPTS (the driver's JVM), SERVER_JAR (another build), QUIET_WAIT (180 s).
 # Results: $RESULTS (default bench/results)/authcode-load-<UTC time>.txt (+ -argon2-*.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -68,7 +69,6 @@ fi
 trap 'stop_server; rm -rf "$data"' EXIT
 
 say() { echo "$*" | tee -a "$out"; }
-wait_jmh_lock
 wait_quiet
 say "# authcode-load $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
 say "# server JVM options: $JAVA_OPTS"
@@ -79,6 +79,7 @@ say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 JMH_ARGS=(-wi 1 -w 5s -i 2 -r 5s -f 1 -t 2)
 argon2_rate() {
   local json=$RESULTS/authcode-load-$stamp-argon2-$1.json
+  wait_jmh_lock
   java -jar "$BENCH_JAR" 'PasswordHashBenchmark.argon2idHash' "${JMH_ARGS[@]}" \
     -rf json -rff "$json" >"$data/argon2.log" 2>&1 || { cat "$data/argon2.log" >&2; exit 1; }
   grep -E '^PasswordHashBenchmark' "$data/argon2.log" >>"$out"
@@ -118,11 +119,8 @@ for mode in $MODES; do
     else warm=$REWARM
     fi
     say "# mode $mode, window $round of $ROUNDS: $VUS virtual users, ${warm}s warm-up, ${DURATION}s measured"
-    # shellcheck disable=SC2086
-    result=$(java $DRIVER_JAVA_OPTS -cp "$BENCH_JAR" dev.latchkey.bench.AuthCodeLoad --base "$base" \
-      --client-id "$APP_ID" --client-secret "$APP_SECRET" --redirect-uri "$BENCH_CALLBACK" \
-      --users "$BENCH_EMAILS" --user-count "$USERS" --password "$BENCH_PASSWORD" \
-      --audience "$BENCH_AUDIENCE" --scope "openid profile email read:items" "${flags[@]}" \
+    result=$(authcode_driver "$base" --user-count "$USERS" --audience "$BENCH_AUDIENCE" \
+      --scope "openid profile email read:items" "${flags[@]}" \
       --vus "$VUS" --warmup "$warm" --duration "$DURATION" --server-pid "$SERVER_PID")
     echo "$result" | tee -a "$out"
     rate=$(sed -n 's/^roundtrips_per_s=\([0-9.]*\) .*/\1/p' <<<"$result")

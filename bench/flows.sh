@@ -1,8 +1,7 @@
-# Shared by the browser-flow bench scripts (authcode-load.sh, userinfo-load.sh), beside lib.sh: the
-# benchmarks jar (it holds the load driver), the Management API, and the web application, API and
+# Shared by the bench scripts that set up through the Management API (authcode-load.sh, userinfo-load.sh,
+# token-load.sh, token-verify.sh), beside lib.sh: the Management API, and the web application, API and
 # users a login needs. Source it from the repo root after lib.sh.
 
-BENCH_JAR=bench/target/benchmarks.jar
 # The launcher's JVM flags (./latchkey), unless JAVA_OPTS says otherwise.
 LAUNCHER_JAVA_OPTS="-Xms64m -Xmx192m -XX:+UseParallelGC -Xss512k"
 # Where the bench application says it lives; never fetched (the driver reads the code off the redirect).
@@ -11,15 +10,6 @@ BENCH_AUDIENCE=https://bench.latchkey.dev/api
 # Passes the server's password policy; the same for every bench user.
 BENCH_PASSWORD='Bench-pa55word!'
 BENCH_EMAILS='bench-%d@bench.latchkey.dev'
-
-# ensure_bench_jar: builds bench/target/benchmarks.jar when missing or older than any source it holds.
-ensure_bench_jar() {
-  if [[ ! -f $BENCH_JAR ]] || [[ -n $(find bench/src server/src verifier/src pom.xml bench/pom.xml server/pom.xml \
-      verifier/pom.xml -newer "$BENCH_JAR" -type f -print -quit) ]]; then
-    echo "Building $BENCH_JAR ..."
-    mvn -q -pl bench -am package -DskipTests
-  fi
-}
 
 # management_login BASE DATA_DIR: a Management API token from the bootstrap client's credentials (sets MGMT).
 management_login() {
@@ -66,27 +56,9 @@ create_users() {
 authcode_driver() {
   local base=$1
   shift
-  java -cp "$BENCH_JAR" dev.latchkey.bench.AuthCodeLoad --base "$base" --client-id "$APP_ID" \
+  # shellcheck disable=SC2086
+  java ${DRIVER_JAVA_OPTS:-} -cp "$BENCH_JAR" dev.latchkey.bench.AuthCodeLoad --base "$base" --client-id "$APP_ID" \
     --client-secret "$APP_SECRET" --redirect-uri "$BENCH_CALLBACK" --users "$BENCH_EMAILS" \
     --password "$BENCH_PASSWORD" "$@"
 }
 
-# wait_jmh_lock [MAX_S]: JMH refuses to start while another JMH run holds /tmp/jmh.lock (a POSIX lock, as
-# Java's FileLock takes it). Waits (default up to 900 s) for it to be free; two JMH runs at once skew both.
-wait_jmh_lock() {
-  local max=${1:-900} waited=0
-  until python3 -c 'import fcntl, sys
-with open("/tmp/jmh.lock", "a") as f:
-    try:
-        fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except OSError:
-        sys.exit(1)' 2>/dev/null; do
-    if (( waited >= max )); then
-      echo "# WARNING: another JMH run still holds /tmp/jmh.lock after ${waited}s" >&2
-      return 0
-    fi
-    (( waited == 0 )) && echo "# waiting for another JMH run to finish ..." >&2
-    sleep 5
-    waited=$((waited + 5))
-  done
-}

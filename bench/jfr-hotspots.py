@@ -1,14 +1,15 @@
 #!/usr/bin/env python3
-"""Summarises a JFR recording of the token load (bench/token-load.sh --jfr) for BENCHMARKS.md.
+"""Summarises a JFR recording of a server under load (token-load.sh, authcode-load.sh and
+userinfo-load.sh with --jfr) for BENCHMARKS.md.
 
-    bench/jfr-hotspots.py bench/results/token-load-<time>.jfr [--window START_MS END_MS]
+    bench/jfr-hotspots.py bench/results/<script>-<time>.jfr [--window START_MS END_MS]
 
 Prints: where the HTTP worker threads' Java samples go, by component (each sample goes to the
 nearest frame, from the leaf down, that belongs to a known component; JDK-internal frames count
 for their caller), the hottest leaf methods, Latchkey's methods by inclusive share, native-method
 samples outside idle waits, allocation pressure by type and by allocating component, GC pauses and
 the JVM's share of the machine's CPU. --window keeps only events between two epoch-millisecond
-times (token-load.sh prints the window of its measured run).
+times (token-load.sh prints the window of its measured run; the other two pass it themselves).
 Needs `jfr` (any JDK 17+) on the PATH.
 """
 import collections

@@ -1,22 +1,21 @@
 #!/usr/bin/env bash
-# JMH benchmarks of the signing path, 2 threads: raw RSA-2048 SHA256withRSA signatures/s (JDK and
-# ACCP), Latchkey's TokenSigner/JwtAccessTokenFormat issuing a client-credentials JWT, and raw RS256
-# verifications/s. Builds bench/target/benchmarks.jar when missing or older than the sources.
+# JMH benchmarks, 2 threads: raw RSA-2048 SHA256withRSA signatures/s (JDK and ACCP), Latchkey's
+# TokenSigner/JwtAccessTokenFormat issuing a client-credentials JWT, raw RS256 verifications/s, the
+# verifier library against java-jwt (TokenVerifyBenchmark) and Argon2id through PasswordHasher
+# (PasswordHashBenchmark). Builds bench/target/benchmarks.jar when missing or older than the sources.
 #
-#   bench/jmh.sh                 all benchmarks (about 15 minutes)
+#   bench/jmh.sh                 all benchmarks (about 20 minutes)
 #   bench/jmh.sh TokenIssue      only those matching a JMH regexp (further JMH options may follow)
+#   bench/jmh.sh PasswordHashBenchmark.argon2idHash -prof gc    with JMH's allocation profiler
 #
+# Environment: FORKS (1 fork per benchmark and parameter), RESULTS (bench/results), QUIET_WAIT (180 s).
 # Results: $RESULTS (default bench/results)/jmh-<UTC time>.txt (human) and .json (machine).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-JAR=bench/target/benchmarks.jar
-if [[ ! -f $JAR ]] || [[ -n $(find bench/src server/src verifier/src bench/pom.xml server/pom.xml verifier/pom.xml -newer "$JAR" -type f -print -quit) ]]; then
-  echo "Building $JAR ..."
-  mvn -q -pl bench -am package -DskipTests
-fi
-
 source bench/lib.sh
+ensure_bench_jar
+wait_jmh_lock
 wait_quiet
 RESULTS=${RESULTS:-bench/results}
 mkdir -p "$RESULTS"
@@ -28,6 +27,6 @@ out=$RESULTS/jmh-$stamp
 } | tee "$out.txt"
 
 # 3 x 5 s warm-up, 5 x 5 s measurement, FORKS (default 1) forks per benchmark and parameter, 2 threads.
-java -jar "$JAR" -wi 3 -w 5s -i 5 -r 5s -f "${FORKS:-1}" -t 2 -rf json -rff "$out.json" "${@:-.*}" 2>&1 | tee -a "$out.txt"
+java -jar "$BENCH_JAR" -wi 3 -w 5s -i 5 -r 5s -f "${FORKS:-1}" -t 2 -rf json -rff "$out.json" "${@:-.*}" 2>&1 | tee -a "$out.txt"
 echo "# load after: $(cut -d' ' -f1-3 /proc/loadavg)" | tee -a "$out.txt"
 echo "Results: $out.txt, $out.json"

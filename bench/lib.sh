@@ -106,3 +106,35 @@ wait_quiet() {
     fi
   done
 }
+
+# The JMH jar; it also holds the login load driver.
+BENCH_JAR=bench/target/benchmarks.jar
+
+# ensure_bench_jar: builds bench/target/benchmarks.jar when missing or older than any source it holds.
+ensure_bench_jar() {
+  if [[ ! -f $BENCH_JAR ]] || [[ -n $(find bench/src server/src verifier/src pom.xml bench/pom.xml server/pom.xml \
+      verifier/pom.xml -newer "$BENCH_JAR" -type f -print -quit) ]]; then
+    echo "Building $BENCH_JAR ..."
+    mvn -q -pl bench -am package -DskipTests
+  fi
+}
+
+# wait_jmh_lock [MAX_S]: JMH refuses to start while another JMH run holds /tmp/jmh.lock (a POSIX lock, as
+# Java's FileLock takes it). Waits (default up to 900 s) for it to be free; two JMH runs at once skew both.
+wait_jmh_lock() {
+  local max=${1:-900} waited=0
+  until python3 -c 'import fcntl, sys
+with open("/tmp/jmh.lock", "a") as f:
+    try:
+        fcntl.lockf(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        sys.exit(1)' 2>/dev/null; do
+    if (( waited >= max )); then
+      echo "# WARNING: another JMH run still holds /tmp/jmh.lock after ${waited}s" >&2
+      return 0
+    fi
+    (( waited == 0 )) && echo "# waiting for another JMH run to finish ..." >&2
+    sleep 5
+    waited=$((waited + 5))
+  done
+}

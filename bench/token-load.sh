@@ -17,6 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
+source bench/flows.sh
 
 WARMUP=${WARMUP:-15s}
 DURATION=${DURATION:-20s}
@@ -55,9 +56,10 @@ say "# load before: $(cut -d' ' -f1-3 /proc/loadavg), cores $(idle_percent 3)% i
 # to 2x over minutes, so the ratio is taken against signatures measured next to the token run.
 signatures() {
   if [[ ${RATIO:-1} == 1 ]]; then
-    if [[ ! -f bench/target/benchmarks.jar ]]; then mvn -q -pl bench -am package -DskipTests; fi
-    java -jar bench/target/benchmarks.jar 'RsaSignatureBenchmark.reusedSignature' -p provider=ACCP \
-      -t 2 -f 1 -wi 2 -w 3s -i 3 -r 3s 2>/dev/null | awk '/^RsaSignatureBenchmark/ { printf "%.0f", $(NF-3) }'
+    ensure_bench_jar >&2
+    wait_jmh_lock
+    java -jar "$BENCH_JAR" 'RsaSignatureBenchmark.reusedSignature' -p provider=ACCP \
+      -t 2 -f 1 -wi 2 -w 3s -i 3 -r 3s | awk '/^RsaSignatureBenchmark/ { printf "%.0f", $(NF-3) }'
   fi
 }
 sig_before=$(signatures)
@@ -67,21 +69,16 @@ start_server "$port" "$data" "$log"
 wait_ready "$port" 60
 base=http://127.0.0.1:$port
 
-# Management API with the bootstrap client's credentials.
-boot_id=$(jq -r .client_id "$data/bootstrap.json")
-boot_secret=$(jq -r .client_secret "$data/bootstrap.json")
-mgmt=$(curl -sf "$base/oauth/token" -d grant_type=client_credentials --data-urlencode "client_id=$boot_id" \
-  --data-urlencode "client_secret=$boot_secret" --data-urlencode "audience=$base/api/v2/" | jq -r .access_token)
-api() { curl -sf -X "$1" "$base/api/v2/$2" -H "Authorization: Bearer $mgmt" -H 'Content-Type: application/json' -d "$3"; }
+management_login "$base" "$data"
 
 export AUDIENCE=https://bench.latchkey.dev/api
-api POST resource-servers "{\"identifier\":\"$AUDIENCE\",\"name\":\"Bench API\",\"signing_alg\":\"RS256\",
+management POST resource-servers "{\"identifier\":\"$AUDIENCE\",\"name\":\"Bench API\",\"signing_alg\":\"RS256\",
   \"scopes\":[{\"value\":\"read:items\",\"description\":\"Read\"},{\"value\":\"write:items\",\"description\":\"Write\"}]}" >/dev/null
-client=$(api POST clients '{"name":"bench","app_type":"non_interactive"}')
+client=$(management POST clients '{"name":"bench","app_type":"non_interactive"}')
 export CLIENT_ID CLIENT_SECRET
 CLIENT_ID=$(jq -r .client_id <<<"$client")
 CLIENT_SECRET=$(jq -r .client_secret <<<"$client")
-api POST client-grants "{\"client_id\":\"$CLIENT_ID\",\"audience\":\"$AUDIENCE\",\"scope\":[\"read:items\",\"write:items\"]}" >/dev/null
+management POST client-grants "{\"client_id\":\"$CLIENT_ID\",\"audience\":\"$AUDIENCE\",\"scope\":[\"read:items\",\"write:items\"]}" >/dev/null
 
 # One token by hand, so a broken setup fails here rather than as a wrk run full of errors.
 curl -sf "$base/oauth/token" -d grant_type=client_credentials --data-urlencode "client_id=$CLIENT_ID" \
@@ -130,7 +127,7 @@ say "tokens/s: $tokens   latency p50: $p50   p99: $p99   HTTP floor: $floor req/
 server CPU per token: $server_ms_per_token ms   CPU: $cpu_split"
 stop_server
 sig_after=$(signatures)
-if [[ -n $sig_after ]]; then
+if [[ -n $sig_before && -n $sig_after ]]; then
   say "# raw RSA-2048 signatures/s, ACCP, 2 threads, after: $sig_after"
   say "ratio tokens/s / raw ACCP signatures/s (mean of before and after): $(awk -v t="$tokens" -v a="$sig_before" -v b="$sig_after" 'BEGIN { printf "%.2f", 2 * t / (a + b) }')"
 fi

@@ -14,7 +14,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
-source bench/flows.sh
 
 ensure_bench_jar
 wait_jmh_lock

@@ -131,12 +131,15 @@ if [[ -n $JFR ]]; then
     headers=()
     if [[ $target == userinfo ]]; then headers=(-H "Authorization: Bearer $token"); fi
     jcmd "$SERVER_PID" JFR.start name="$name" settings=profile >/dev/null
-    # The first seconds under a new recording run slower (JFR's own start-up): summarised from 5 s on.
+    # The first seconds under a new recording run slower (JFR's own start-up): only the run after them
+    # is summarised.
     wrk -t1 -c"$CONNECTIONS" -d5s "${headers[@]}" "$base/$target" >/dev/null
+    from_ms=$(now_ms)
     rec=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" "${headers[@]}" "$base/$target")
+    until_ms=$(now_ms)
     jcmd "$SERVER_PID" JFR.stop name="$name" filename="$jfr_file" >/dev/null
     say "# under JFR: /$target $(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$rec") req/s; $jfr_file"
-    python3 bench/jfr-hotspots.py "$jfr_file" --from 5 >"${jfr_file%.jfr}-hotspots.txt"
+    python3 bench/jfr-hotspots.py "$jfr_file" --window "$from_ms" "$until_ms" >"${jfr_file%.jfr}-hotspots.txt"
     say "#   summary: ${jfr_file%.jfr}-hotspots.txt"
   done
 fi

@@ -26,14 +26,6 @@ public record Settings(
 
     public static final String DEFAULT_BIND = "127.0.0.1";
 
-    /** Without a {@code LATCHKEY_METRICS_TOKEN}: {@code /metrics} answers anyone who reaches it. */
-    public Settings(int port, String bind, URI issuer, Path dataDir, String databaseUrl, String databaseUser,
-                    String databasePassword, String masterKey, String bootstrapClientId,
-                    String bootstrapClientSecret, Path tlsCertFile, Path tlsKeyFile, List<String> trustedProxies) {
-        this(port, bind, issuer, dataDir, databaseUrl, databaseUser, databasePassword, masterKey, bootstrapClientId,
-                bootstrapClientSecret, tlsCertFile, tlsKeyFile, trustedProxies, null);
-    }
-
     public Settings {
         if (port < 0 || port > 65535) {
             throw new IllegalArgumentException("LATCHKEY_PORT must be between 0 and 65535, got " + port);
@@ -45,10 +37,14 @@ public record Settings(
         trustedProxies = List.copyOf(trustedProxies);
     }
 
-    /** A copy that asks {@code /metrics} callers for {@code Authorization: Bearer <token>}. */
-    public Settings withMetricsToken(String token) {
-        return new Settings(port, bind, issuer, dataDir, databaseUrl, databaseUser, databasePassword, masterKey,
-                bootstrapClientId, bootstrapClientSecret, tlsCertFile, tlsKeyFile, trustedProxies, token);
+    /** Without the secrets (master key, database password, bootstrap secret, metrics token). */
+    @Override
+    public String toString() {
+        return "Settings[port=" + port + ", bind=" + bind + ", issuer=" + issuer + ", dataDir=" + dataDir
+                + ", databaseUrl=" + dev.latchkey.server.store.Database.redact(databaseUrl)
+                + ", databaseUser=" + databaseUser + ", bootstrapClientId=" + bootstrapClientId
+                + ", tlsCertFile=" + tlsCertFile + ", tlsKeyFile=" + tlsKeyFile + ", trustedProxies=" + trustedProxies
+                + ", secrets redacted]";
     }
 
     public boolean tls() {

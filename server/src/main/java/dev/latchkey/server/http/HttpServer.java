@@ -7,6 +7,7 @@ import dev.latchkey.server.management.ManagementException;
 import dev.latchkey.server.oauth.OAuthErrorResponse;
 import dev.latchkey.server.oauth.OAuthException;
 import io.javalin.Javalin;
+import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
@@ -55,7 +56,7 @@ public final class HttpServer {
             config.http.prefer405over404 = true;
             config.http.generateEtags = false;
             // Responses are small JSON; Javalin's per-response compression check cost 4-9% of worker CPU.
-            config.http.compressionStrategy = io.javalin.compression.CompressionStrategy.NONE;
+            config.http.compressionStrategy = CompressionStrategy.NONE;
             QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
             pool.setName("latchkey-http");
             config.jetty.threadPool = pool;

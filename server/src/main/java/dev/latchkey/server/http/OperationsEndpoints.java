@@ -1,11 +1,9 @@
 package dev.latchkey.server.http;
 
+import dev.latchkey.server.keys.SecretHash;
 import io.javalin.http.Context;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -19,13 +17,13 @@ public final class OperationsEndpoints {
 
     private final BooleanSupplier ready;
     private final PrometheusMeterRegistry metrics;
-    /** SHA-256 of the metrics token, or null when /metrics is open. */
-    private final byte[] metricsTokenHash;
+    /** SHA-256 of the metrics token ({@link SecretHash}), or null when /metrics is open. */
+    private final String metricsTokenHash;
 
     public OperationsEndpoints(BooleanSupplier ready, PrometheusMeterRegistry metrics, String metricsToken) {
         this.ready = ready;
         this.metrics = metrics;
-        this.metricsTokenHash = metricsToken == null ? null : sha256(metricsToken.trim());
+        this.metricsTokenHash = metricsToken == null ? null : SecretHash.of(metricsToken.trim());
     }
 
     public void live(Context ctx) {
@@ -51,20 +49,12 @@ public final class OperationsEndpoints {
         ctx.contentType("text/plain; version=0.0.4; charset=utf-8").result(metrics.scrape());
     }
 
-    /** Compared as SHA-256 digests in constant time, so neither the content nor the length leaks. */
+    /** Compared as SHA-256 digests in constant time ({@link SecretHash}): neither content nor length leaks. */
     private boolean presentsMetricsToken(String authorization) {
         if (authorization == null || authorization.length() <= BEARER.length()
                 || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             return false;
         }
-        return MessageDigest.isEqual(sha256(authorization.substring(BEARER.length()).trim()), metricsTokenHash);
-    }
-
-    private static byte[] sha256(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return SecretHash.matches(authorization.substring(BEARER.length()).trim(), metricsTokenHash);
     }
 }

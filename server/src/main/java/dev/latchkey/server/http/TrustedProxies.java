@@ -47,7 +47,7 @@ public final class TrustedProxies {
      * null for anything else. Never a DNS lookup: these strings may come from request headers, and
      * {@link InetAddress#getByName} would resolve names and accept short forms like {@code 127.1}.
      */
-    static byte[] literal(String text) {
+    public static byte[] literal(String text) {
         String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
         if (host.indexOf(':') >= 0) {
             if (!IPV6_CHARACTERS.matcher(host).matches()) {

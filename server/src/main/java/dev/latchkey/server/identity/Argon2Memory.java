@@ -13,9 +13,12 @@ import java.util.ArrayDeque;
  * load went to that. Handed back here instead, the blocks stay where they are and the collector has
  * nothing to do.
  *
- * <p>Each block is wiped as it comes back, so nothing derived from a password outlives its check. One
- * instance serves one computation at a time (a hashing slot of {@link PasswordHasher}); it keeps at most
- * {@code keepBlocks}, so a stored hash with a larger memory cost borrows the rest from the heap once.
+ * <p>Each block is wiped as it comes back, so nothing derived from a password outlives its check.
+ * Bouncy Castle's own {@code FixedBlockPool} does the same, but takes a lock for every block and wipes
+ * each block twice (on the way out too): at the OWASP cost, 39,000 lock operations and 19 MiB of extra
+ * wiping per check that this pool skips. One instance serves one computation at a time (a hashing slot
+ * of {@link PasswordHasher}); it keeps at most {@code keepBlocks}, so a stored hash with a larger memory
+ * cost borrows the rest from the heap once.
  */
 final class Argon2Memory implements Argon2BytesGenerator.BlockPool {
 

@@ -1,21 +1,19 @@
 package dev.latchkey.server.identity;
 
-import java.net.Inet6Address;
+import dev.latchkey.server.http.TrustedProxies;
+
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.util.Arrays;
-import java.util.regex.Pattern;
 
 /**
  * The network a client address counts for in per-IP limits: an IPv4 address is itself, an IPv6
  * address stands for its /64, because one subscriber usually gets a whole /64 (RFC 6177 §2) and could
- * otherwise take a fresh address for every attempt. Anything that is not an address literal is kept
- * as it is, cut to {@value #MAX_LENGTH} characters (the width of the columns it is stored in).
+ * otherwise take a fresh address for every attempt. IPv6 may come with or without brackets (Jetty
+ * gives a peer's address in brackets). Anything that is not an address literal is kept as it is, cut
+ * to {@value #MAX_LENGTH} characters (the width of the columns it is stored in).
  */
 public final class IpNetwork {
-
-    /** Only hex digits, colons, dots and a zone: never resolved through DNS. */
-    private static final Pattern IPV6_LITERAL = Pattern.compile("[0-9A-Fa-f:.]+(%[0-9A-Za-z._-]+)?");
 
     static final int MAX_LENGTH = 64;
 
@@ -23,19 +21,22 @@ public final class IpNetwork {
     }
 
     public static String of(String address) {
-        if (address == null || address.indexOf(':') < 0 || !IPV6_LITERAL.matcher(address).matches()) {
-            return address == null || address.length() <= MAX_LENGTH ? address : address.substring(0, MAX_LENGTH);
+        byte[] bytes = address == null || address.indexOf(':') < 0 ? null : TrustedProxies.literal(address);
+        if (bytes == null) {
+            return truncate(address);
         }
         try {
-            InetAddress parsed = InetAddress.getByName(address);
-            if (!(parsed instanceof Inet6Address)) {
-                return parsed.getHostAddress(); // an IPv4-mapped IPv6 address is its IPv4 address
+            if (bytes.length == 4) {
+                return InetAddress.getByAddress(bytes).getHostAddress(); // an IPv4-mapped IPv6 address
             }
-            byte[] bytes = parsed.getAddress();
             Arrays.fill(bytes, 8, 16, (byte) 0);
             return InetAddress.getByAddress(bytes).getHostAddress() + "/64";
         } catch (UnknownHostException e) {
-            return address.length() <= MAX_LENGTH ? address : address.substring(0, MAX_LENGTH);
+            return truncate(address); // not reached: the bytes are 4 or 16 long
         }
+    }
+
+    private static String truncate(String address) {
+        return address == null || address.length() <= MAX_LENGTH ? address : address.substring(0, MAX_LENGTH);
     }
 }

@@ -33,8 +33,11 @@ public final class PasswordHasher {
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
 
-    /** A stored hash asking for more memory than this (1 GiB) is refused rather than computed. */
-    static final int MAX_MEMORY_KIB = 1 << 20;
+    /**
+     * A stored hash asking for more passes than this is refused rather than computed: only bcrypt hashes
+     * are imported, so an Argon2id hash this costly was not written by this server.
+     */
+    static final int MAX_ITERATIONS = 64;
 
     private final Argon2Cost cost;
     /**
@@ -45,12 +48,15 @@ public final class PasswordHasher {
      * hold every request thread forever.
      */
     private final BlockingQueue<Argon2Memory> slots;
+    private final int maxConcurrent;
     private final Duration wait;
     /** Verified against when the email is unknown, so that case costs what a wrong password costs. */
     private final String dummyHash;
 
+    /** One hashing slot per core, but no more than a third of the heap can keep as Argon2id memory. */
     public PasswordHasher(Argon2Cost cost) {
-        this(cost, Math.max(2, Runtime.getRuntime().availableProcessors()));
+        this(cost, (int) Math.max(1, Math.min(Math.max(2, Runtime.getRuntime().availableProcessors()),
+                Runtime.getRuntime().maxMemory() / 3 / (cost.memoryKib() * 1024L))));
     }
 
     public PasswordHasher(Argon2Cost cost, int maxConcurrent) {
@@ -60,6 +66,7 @@ public final class PasswordHasher {
     /** With the number of slots and the longest wait for one given (tests use no slot at all). */
     PasswordHasher(Argon2Cost cost, int maxConcurrent, Duration wait) {
         this.cost = cost;
+        this.maxConcurrent = maxConcurrent;
         this.slots = new ArrayBlockingQueue<>(Math.max(1, maxConcurrent), true);
         for (int i = 0; i < maxConcurrent; i++) {
             slots.add(new Argon2Memory(cost.memoryKib()));
@@ -72,6 +79,11 @@ public final class PasswordHasher {
 
     public Argon2Cost cost() {
         return cost;
+    }
+
+    /** How many hashes may run at once. */
+    int slots() {
+        return maxConcurrent;
     }
 
     /** @throws Busy when no hashing slot frees up within {@link #WAIT} */
@@ -106,8 +118,8 @@ public final class PasswordHasher {
             } catch (IllegalArgumentException e) {
                 return false;
             }
-            if (storedCost.memoryKib() > MAX_MEMORY_KIB) {
-                return false; // not a hash this server wrote: computing it could exhaust the heap
+            if (tooCostly(storedCost)) {
+                return false; // not a hash this server wrote: computing it could exhaust the heap or a slot
             }
             return MessageDigest.isEqual(argon2(password, salt, storedCost, expected.length), expected);
         }
@@ -125,6 +137,11 @@ public final class PasswordHasher {
     public boolean verifyNothing(String password) {
         verify(password == null ? "" : password, dummyHash);
         return false;
+    }
+
+    /** More memory than a quarter of the heap, or more than {@link #MAX_ITERATIONS} passes. */
+    static boolean tooCostly(Argon2Cost stored) {
+        return stored.memoryKib() * 1024L > Runtime.getRuntime().maxMemory() / 4 || stored.iterations() > MAX_ITERATIONS;
     }
 
     /** True when {@code stored} is not Argon2id at the configured cost (bcrypt, or cheaper Argon2id). */

@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /** {@code /api/v2/clients}: applications. */
 final class ClientsResource {
@@ -178,7 +179,7 @@ final class ClientsResource {
     }
 
     private static List<String> urls(JsonBody body, String field, List<String> fallback,
-                                     java.util.function.Function<String, String> check) {
+                                     Function<String, String> check) {
         Optional<List<String>> given = body.strings(field, MAX_URL);
         if (given.isEmpty()) {
             return fallback;

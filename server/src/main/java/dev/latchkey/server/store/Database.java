@@ -126,7 +126,8 @@ public final class Database implements AutoCloseable {
         return url;
     }
 
-    private static String redact(String url) {
+    /** A JDBC URL with any {@code password=} value masked, for messages and logs. */
+    public static String redact(String url) {
         return url.replaceAll("(?i)(password=)[^&;]*", "$1***");
     }
 

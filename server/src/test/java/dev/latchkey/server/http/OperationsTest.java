@@ -34,7 +34,7 @@ class OperationsTest {
     @Test
     void aMetricsTokenClosesMetricsButNotTheHealthProbes() {
         // RFC 6750 §3: no or a wrong bearer token gets 401 with a WWW-Authenticate challenge.
-        try (TestServer guarded = TestServer.start(s -> s.withMetricsToken("scrape-secret-123"))) {
+        try (TestServer guarded = TestServer.start(s -> dev.latchkey.server.testing.TestSettings.withMetricsToken(s, "scrape-secret-123"))) {
             HttpResponse<String> none = guarded.get("metrics");
             assertThat(none.statusCode()).isEqualTo(401);
             assertThat(none.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(

@@ -60,11 +60,28 @@ class PasswordHasherTest {
     }
 
     @Test
-    void refusesAStoredHashThatAsksForMoreThanAGibibyte() {
-        // Such a hash was not written by this server; computing it could exhaust the heap.
-        String huge = "$argon2id$v=19$m=" + (PasswordHasher.MAX_MEMORY_KIB + 1)
-                + ",t=1,p=1$c29tZXNhbHQ$CTFhFdXPJO1aFaMaO6Mm5c8y7cJHAph8ArZWb2GRPPc";
-        assertThat(CHEAP.verify("password", huge)).isFalse();
+    void refusesAStoredHashThatWouldTakeAQuarterOfTheHeapOrEndlessPasses() {
+        // Such a hash was not written by this server (only bcrypt is imported); computing it could
+        // exhaust the heap or hold a hashing slot for minutes.
+        long quarterKib = Runtime.getRuntime().maxMemory() / 4 / 1024;
+        assertThat(PasswordHasher.tooCostly(new Argon2Cost((int) quarterKib + 1, 1, 1))).isTrue();
+        assertThat(PasswordHasher.tooCostly(new Argon2Cost(256, PasswordHasher.MAX_ITERATIONS + 1, 1))).isTrue();
+        assertThat(PasswordHasher.tooCostly(Argon2Cost.OWASP)).isFalse();
+
+        // A genuine hash of the right password, refused for its cost alone.
+        String endless = new PasswordHasher(new Argon2Cost(8, PasswordHasher.MAX_ITERATIONS + 1, 1)).hash("password");
+        assertThat(CHEAP.verify("password", endless)).isFalse();
+    }
+
+    @Test
+    void keepsNoMoreHashingSlotsThanAThirdOfTheHeapCanHold() {
+        long heap = Runtime.getRuntime().maxMemory();
+        int perSlotKib = (int) Math.min(Integer.MAX_VALUE, heap / 1024 / 2);
+        // Half the heap per slot: one slot at most, whatever the cores.
+        PasswordHasher big = new PasswordHasher(new Argon2Cost(perSlotKib, 1, 1));
+        assertThat(big.slots()).isEqualTo(1);
+        assertThat(new PasswordHasher(new Argon2Cost(256, 1, 1)).slots())
+                .isEqualTo(Math.max(2, Runtime.getRuntime().availableProcessors()));
     }
 
     @Test

@@ -36,7 +36,7 @@ class PostgresIdentityTest {
         try (PostgresSchema schema = PostgresSchema.create();
              TestServer server = TestServer.start(s -> new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(),
                 schema.url(), PostgresSchema.USER, null, s.masterKey(), s.bootstrapClientId(),
-                s.bootstrapClientSecret(), s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies()))) {
+                s.bootstrapClientSecret(), s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies(), s.metricsToken()))) {
             String tag = UUID.randomUUID().toString().substring(0, 8);
             String email = "pg" + tag + "@example.com";
             HttpResponse<String> created = server.management("POST", "api/v2/users", """

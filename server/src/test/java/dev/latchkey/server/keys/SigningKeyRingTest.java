@@ -96,6 +96,6 @@ class SigningKeyRingTest {
 
     private static dev.latchkey.server.config.Settings withDatabase(dev.latchkey.server.config.Settings s, String url) {
         return new dev.latchkey.server.config.Settings(s.port(), s.bind(), s.issuer(), s.dataDir(), url, null, null,
-                s.masterKey(), null, null, null, null, List.of());
+                s.masterKey(), null, null, null, null, List.of(), null);
     }
 }

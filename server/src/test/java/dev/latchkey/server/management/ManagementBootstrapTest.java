@@ -37,6 +37,6 @@ class ManagementBootstrapTest {
 
     private static Settings onDatabase(Settings s, String url) {
         return new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(), url, null, null, s.masterKey(),
-                null, null, null, null, List.of());
+                null, null, null, null, List.of(), null);
     }
 }

@@ -75,7 +75,7 @@ public final class TestServer implements AutoCloseable {
     public static Settings defaults(int port, Path dataDir) {
         return new Settings(port, Settings.DEFAULT_BIND, Settings.normaliseIssuer("http://localhost:" + port + "/"),
                 dataDir, "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null,
-                Base64.getEncoder().encodeToString(new byte[32]), null, null, null, null, List.of());
+                Base64.getEncoder().encodeToString(new byte[32]), null, null, null, null, List.of(), null);
     }
 
     public static int freePort() {

@@ -15,30 +15,39 @@ public final class TestSettings {
     public static Settings withIssuer(Settings s, String issuer) {
         return new Settings(s.port(), s.bind(), Settings.normaliseIssuer(issuer), s.dataDir(), s.databaseUrl(),
                 s.databaseUser(), s.databasePassword(), s.masterKey(), s.bootstrapClientId(),
-                s.bootstrapClientSecret(), s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies());
+                s.bootstrapClientSecret(), s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies(), s.metricsToken());
     }
 
     public static Settings withDatabase(Settings s, String url, String user) {
         return new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(), url, user, null, s.masterKey(),
-                s.bootstrapClientId(), s.bootstrapClientSecret(), s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies());
+                s.bootstrapClientId(), s.bootstrapClientSecret(), s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies(),
+                s.metricsToken());
     }
 
     public static Settings withBootstrapClient(Settings s, String clientId, String clientSecret) {
         return new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(), s.databaseUrl(), s.databaseUser(),
                 s.databasePassword(), s.masterKey(), clientId, clientSecret, s.tlsCertFile(), s.tlsKeyFile(),
-                s.trustedProxies());
+                s.trustedProxies(), s.metricsToken());
     }
 
     /** HTTPS from PEM files, with the issuer switched to {@code https://localhost:<port>/}. */
     public static Settings withTls(Settings s, Path certFile, Path keyFile) {
         return new Settings(s.port(), s.bind(), Settings.normaliseIssuer("https://localhost:" + s.port() + "/"),
                 s.dataDir(), s.databaseUrl(), s.databaseUser(), s.databasePassword(), s.masterKey(),
-                s.bootstrapClientId(), s.bootstrapClientSecret(), certFile, keyFile, s.trustedProxies());
+                s.bootstrapClientId(), s.bootstrapClientSecret(), certFile, keyFile, s.trustedProxies(),
+                s.metricsToken());
     }
 
     public static Settings withTrustedProxies(Settings s, List<String> trustedProxies) {
         return new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(), s.databaseUrl(), s.databaseUser(),
                 s.databasePassword(), s.masterKey(), s.bootstrapClientId(), s.bootstrapClientSecret(),
-                s.tlsCertFile(), s.tlsKeyFile(), trustedProxies);
+                s.tlsCertFile(), s.tlsKeyFile(), trustedProxies, s.metricsToken());
+    }
+
+    /** {@code /metrics} behind {@code Authorization: Bearer <token>}. */
+    public static Settings withMetricsToken(Settings s, String token) {
+        return new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(), s.databaseUrl(), s.databaseUser(),
+                s.databasePassword(), s.masterKey(), s.bootstrapClientId(), s.bootstrapClientSecret(),
+                s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies(), token);
     }
 }

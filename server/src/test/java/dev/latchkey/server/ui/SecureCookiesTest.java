@@ -30,7 +30,7 @@ class SecureCookiesTest {
     static void start() {
         server = TestServer.start(s -> new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(),
                 s.databaseUrl(), s.databaseUser(), s.databasePassword(), s.masterKey(), s.bootstrapClientId(),
-                s.bootstrapClientSecret(), s.tlsCertFile(), s.tlsKeyFile(), List.of("127.0.0.1")));
+                s.bootstrapClientSecret(), s.tlsCertFile(), s.tlsKeyFile(), List.of("127.0.0.1"), s.metricsToken()));
         clientId = server.createClient("""
                 {"name":"Web","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK))
                 .path("client_id").asText();

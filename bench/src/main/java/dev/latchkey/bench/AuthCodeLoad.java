@@ -1,11 +1,14 @@
 package dev.latchkey.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.identity.Argon2Cost;
+import dev.latchkey.server.identity.PasswordHasher;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,25 +17,63 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * Load driver for full authorization-code round trips over HTTP (see {@link AuthorizationCodeBrowser}):
- * {@code --vus} virtual users, each its own browser logging in as its own user, loop round trips for
- * {@code --warmup} seconds (not counted), then {@code --duration} seconds (counted: round trips completed in
- * that window), then stop by themselves. Prints round trips/s, latency percentiles, errors and the mean time
- * of each step. With {@code --once} it makes one round trip and prints the token response as JSON.
+ * Load driver for full authorization-code round trips over HTTP (see {@link AuthorizationCodeBrowser}),
+ * measured against raw Argon2id hashes per second on the same cores, in one JVM that stays warm throughout.
+ *
+ * <p>The host's speed drifts by 10-20% within a minute, so the two rates are taken in short windows that
+ * alternate: a raw window (the server idle, this JVM hashing on one thread per core through the server's own
+ * {@link PasswordHasher} at its default cost), then a load window of one mode, then a raw window, then the
+ * next mode, and so on. Each load window's ratio is its round trips/s over the mean of the raw windows just
+ * before and after it; the median of a mode's windows is the figure.
  * <pre>
  * java -cp bench/target/benchmarks.jar dev.latchkey.bench.AuthCodeLoad --base http://127.0.0.1:8080/
  *     --client-id ID --client-secret SECRET --redirect-uri https://app.example/callback
- *     --scope "openid profile email" [--audience API] [--prompt-consent]
+ *     --scope "openid profile email" [--audience API]
  *     --users "bench-%d@bench.latchkey.dev" --user-count 8 --password P
- *     [--vus 4] [--warmup 15] [--duration 30] [--server-pid PID] [--once]
+ *     [--modes consent,skip] [--vus 4] [--warmup 120] [--cycles 5] [--load 15] [--raw 10] [--server-pid PID]
+ *     | --once [--prompt-consent]
  * </pre>
- * With {@code --server-pid} it also tells the CPU time per round trip of the server, of itself and of
- * anything else over the measured window ({@link CpuAccount}).
+ * Modes: {@code consent} sends {@code prompt=consent}, so the consent page is shown and accepted every round
+ * trip; {@code skip} sends no prompt (a first-party application whose API skips consent). The warm-up runs the
+ * modes in turn, with a raw window first, for {@code --warmup} seconds: on 2 cores the C2 compiler goes on
+ * compiling the server's paths for about two minutes. With {@code --server-pid} each load window also tells
+ * the CPU time per round trip of the server (by thread kind), of this driver and of anything else
+ * ({@link CpuAccount}). With {@code --once} it makes one round trip and prints the token response as JSON.
  * Users {@code 0..user-count-1} must exist; virtual user {@code i} logs in as user {@code i % user-count}.
  */
 public final class AuthCodeLoad {
 
-    private AuthCodeLoad() {
+    /** Not counted at the start of a window, so that it measures the steady state, not the ramp. */
+    private static final long SETTLE_MS = 2_000;
+    /** A warm-up slice of one mode. */
+    private static final long WARMUP_SLICE_MS = 10_000;
+
+    private final AuthorizationCodeBrowser.Target target;
+    private final String users;
+    private final int userCount;
+    private final String password;
+    private final int vus;
+    private final long serverPid;
+    private final PasswordHasher hasher = new PasswordHasher(Argon2Cost.OWASP);
+    private final int hashThreads = Runtime.getRuntime().availableProcessors();
+    private final Map<String, List<AuthorizationCodeBrowser>> browsers = new LinkedHashMap<>();
+
+    private AuthCodeLoad(AuthorizationCodeBrowser.Target target, List<String> modes, String users, int userCount,
+                         String password, int vus, long serverPid) {
+        this.target = target;
+        this.users = users;
+        this.userCount = userCount;
+        this.password = password;
+        this.vus = vus;
+        this.serverPid = serverPid;
+        for (String mode : modes) {
+            AuthorizationCodeBrowser.Target flow = target.withPromptConsent(promptConsent(mode));
+            List<AuthorizationCodeBrowser> own = new ArrayList<>();
+            for (int i = 0; i < vus; i++) {
+                own.add(new AuthorizationCodeBrowser(flow));
+            }
+            browsers.put(mode, own);
+        }
     }
 
     public static void main(String[] args) throws Exception {
@@ -43,7 +84,6 @@ public final class AuthCodeLoad {
                 options.getOrDefault("scope", "openid profile email"), options.get("audience"),
                 options.containsKey("prompt-consent"));
         String users = required(options, "users");
-        int userCount = Integer.parseInt(options.getOrDefault("user-count", "1"));
         String password = required(options, "password");
 
         if (options.containsKey("once")) {
@@ -52,33 +92,121 @@ public final class AuthCodeLoad {
             return;
         }
 
-        int vus = Integer.parseInt(options.getOrDefault("vus", "4"));
-        long warmupMs = Long.parseLong(options.getOrDefault("warmup", "15")) * 1000;
-        long durationMs = Long.parseLong(options.getOrDefault("duration", "30")) * 1000;
-        long serverPid = Long.parseLong(options.getOrDefault("server-pid", "0"));
-        run(target, users, userCount, password, vus, warmupMs, durationMs, serverPid);
+        List<String> modes = List.of(options.getOrDefault("modes", "consent,skip").split(","));
+        modes.forEach(AuthCodeLoad::promptConsent); // refuses an unknown mode before any work
+        AuthCodeLoad load = new AuthCodeLoad(target, modes, users,
+                Integer.parseInt(options.getOrDefault("user-count", "1")), password,
+                Integer.parseInt(options.getOrDefault("vus", "4")),
+                Long.parseLong(options.getOrDefault("server-pid", "0")));
+        load.run(seconds(options, "warmup", 120), Integer.parseInt(options.getOrDefault("cycles", "5")),
+                seconds(options, "load", 15), seconds(options, "raw", 10));
     }
 
-    private static void run(AuthorizationCodeBrowser.Target target, String users, int userCount, String password,
-                            int vus, long warmupMs, long durationMs, long serverPid) throws InterruptedException {
-        long start = System.currentTimeMillis();
-        long measureFrom = start + warmupMs;
+    private static boolean promptConsent(String mode) {
+        return switch (mode) {
+            case "consent" -> true;
+            case "skip" -> false;
+            default -> throw new IllegalArgumentException("Unknown mode " + mode + " (consent, skip)");
+        };
+    }
+
+    private void run(long warmupMs, int cycles, long loadMs, long rawMs) throws InterruptedException {
+        List<String> modes = new ArrayList<>(browsers.keySet());
+        System.out.printf("# %d virtual users, scope \"%s\", audience %s, modes %s; %d hashing threads;"
+                        + " warm-up %d s, then %d cycles of a %d s raw window and a %d s window per mode%n",
+                vus, target.scope(), target.audience() == null ? "(none)" : target.audience(), modes, hashThreads,
+                warmupMs / 1000, cycles, rawMs / 1000, loadMs / 1000);
+        long warmupEnds = System.currentTimeMillis() + warmupMs;
+        rawHashesPerSecond(Math.min(rawMs, warmupMs)); // the hasher's JIT, in this JVM
+        for (int slice = 0; System.currentTimeMillis() < warmupEnds; slice++) {
+            long left = warmupEnds - System.currentTimeMillis();
+            roundTrips(modes.get(slice % modes.size()), 0, Math.min(WARMUP_SLICE_MS, left), false);
+        }
+
+        Map<String, List<Double>> ratios = new LinkedHashMap<>();
+        List<Double> rawRates = new ArrayList<>();
+        double before = rawHashesPerSecond(rawMs);
+        rawRates.add(before);
+        for (int cycle = 1; cycle <= cycles; cycle++) {
+            for (String mode : modes) {
+                System.out.printf("# window %s %d of %d%n", mode, cycle, cycles);
+                double rate = roundTrips(mode, SETTLE_MS, loadMs, true);
+                double after = rawHashesPerSecond(rawMs);
+                rawRates.add(after);
+                double ratio = rate / ((before + after) / 2);
+                System.out.printf("window %s %d: round trips/s %.1f   raw Argon2id hashes/s %.1f before, %.1f after"
+                        + "   ratio %.2f%n", mode, cycle, rate, before, after, ratio);
+                ratios.computeIfAbsent(mode, m -> new ArrayList<>()).add(ratio);
+                before = after;
+            }
+        }
+        double[] raw = rawRates.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+        System.out.printf("raw Argon2id hashes/s over %d windows: median %.1f, from %.1f to %.1f%n", raw.length,
+                median(raw), raw[0], raw[raw.length - 1]);
+        ratios.forEach((mode, values) -> {
+            double[] sorted = values.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+            StringBuilder all = new StringBuilder();
+            values.forEach(v -> all.append(String.format(" %.2f", v)));
+            System.out.printf("ratio_%s=%.2f (median of%s)%n", mode, median(sorted), all);
+        });
+    }
+
+    /**
+     * Raw Argon2id: one thread per core hashing through the server's {@link PasswordHasher} for
+     * {@code SETTLE_MS + durationMs}; hashes completed after the settle, per second.
+     */
+    private double rawHashesPerSecond(long durationMs) throws InterruptedException {
+        long from = System.currentTimeMillis() + SETTLE_MS / 2;
+        long until = from + durationMs;
+        AtomicLong counted = new AtomicLong();
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < hashThreads; i++) {
+            Thread thread = new Thread(() -> {
+                long sink = 0;
+                while (true) {
+                    sink += hasher.hash(PasswordHashBenchmark.PASSWORD).length();
+                    long now = System.currentTimeMillis();
+                    if (now >= until) {
+                        break;
+                    }
+                    if (now >= from) {
+                        counted.incrementAndGet();
+                    }
+                }
+                if (sink == 42) {
+                    System.out.print(""); // keeps the hashes from being optimised away
+                }
+            }, "hash-" + i);
+            thread.start();
+            threads.add(thread);
+        }
+        for (Thread thread : threads) {
+            thread.join();
+        }
+        return counted.get() * 1000.0 / durationMs;
+    }
+
+    /**
+     * {@code vus} browsers of {@code mode} loop round trips for {@code settleMs + durationMs}; the ones completed
+     * after the settle count. With {@code report}, prints the window's figures. Returns round trips/s.
+     */
+    private double roundTrips(String mode, long settleMs, long durationMs, boolean report) throws InterruptedException {
+        long measureFrom = System.currentTimeMillis() + settleMs;
         long measureUntil = measureFrom + durationMs;
         List<long[]> latencies = new ArrayList<>(); // per virtual user: completion latencies in the window
         Map<String, AtomicLong> errors = new ConcurrentHashMap<>();
         AtomicReference<String> firstError = new AtomicReference<>();
-        List<AuthorizationCodeBrowser> browsers = new ArrayList<>();
         List<Thread> threads = new ArrayList<>();
+        List<AuthorizationCodeBrowser> own = browsers.get(mode);
         long[] stepNanos = new long[AuthorizationCodeBrowser.Step.values().length];
         long[] stepCounts = new long[stepNanos.length];
 
         for (int i = 0; i < vus; i++) {
-            AuthorizationCodeBrowser browser = new AuthorizationCodeBrowser(target);
-            browsers.add(browser);
+            AuthorizationCodeBrowser browser = own.get(i);
             String email = String.format(users, i % userCount);
-            long[][] mine = {new long[1024]};
-            int[] count = {0};
-            Thread thread = new Thread(() -> {
+            threads.add(new Thread(() -> {
+                long[] mine = new long[1024];
+                int count = 0;
                 boolean measuring = false;
                 while (true) {
                     long now = System.currentTimeMillis();
@@ -94,10 +222,10 @@ public final class AuthCodeLoad {
                         browser.roundTrip(email, password);
                         long done = System.currentTimeMillis();
                         if (done >= measureFrom && done < measureUntil) {
-                            if (count[0] == mine[0].length) {
-                                mine[0] = Arrays.copyOf(mine[0], count[0] * 2);
+                            if (count == mine.length) {
+                                mine = Arrays.copyOf(mine, count * 2);
                             }
-                            mine[0][count[0]++] = System.nanoTime() - began;
+                            mine[count++] = System.nanoTime() - began;
                         }
                     } catch (AuthorizationCodeBrowser.FlowFailure e) {
                         errors.computeIfAbsent(e.step + " " + e.status, k -> new AtomicLong()).incrementAndGet();
@@ -110,18 +238,13 @@ public final class AuthCodeLoad {
                     }
                 }
                 synchronized (latencies) {
-                    latencies.add(Arrays.copyOf(mine[0], count[0]));
+                    latencies.add(Arrays.copyOf(mine, count));
                 }
-            }, "vu-" + i);
-            threads.add(thread);
+            }, "vu-" + i));
         }
-        System.out.printf("# %d virtual users, warm-up %d s, measured %d s, scope \"%s\", audience %s, %s%n", vus,
-                warmupMs / 1000, durationMs / 1000, target.scope(), target.audience() == null ? "(none)"
-                        : target.audience(), target.promptConsent() ? "prompt=consent (consent page every time)"
-                        : "no prompt");
         threads.forEach(Thread::start);
         CpuAccount.Snapshot[] cpu = new CpuAccount.Snapshot[2];
-        if (serverPid > 0) {
+        if (serverPid > 0 && report) {
             CpuAccount account = new CpuAccount(serverPid);
             sleepUntil(measureFrom);
             cpu[0] = account.take();
@@ -131,13 +254,18 @@ public final class AuthCodeLoad {
         for (Thread thread : threads) {
             thread.join();
         }
-        browsers.forEach(b -> b.takeStepTimes(stepNanos, stepCounts));
-        report(latencies, durationMs, errors, firstError.get(), stepNanos, stepCounts);
         long roundTrips = latencies.stream().mapToLong(l -> l.length).sum();
-        String account = CpuAccount.describe(cpu[0], cpu[1], roundTrips);
-        if (account != null) {
-            System.out.println(account);
+        if (report) {
+            own.forEach(b -> b.takeStepTimes(stepNanos, stepCounts));
+            report(latencies, durationMs, errors, firstError.get(), stepNanos, stepCounts);
+            String account = CpuAccount.describe(cpu[0], cpu[1], roundTrips);
+            if (account != null) {
+                System.out.println(account);
+            }
+        } else if (!errors.isEmpty()) {
+            System.out.println("warm-up errors: " + errors + "; first: " + firstError.get());
         }
+        return roundTrips * 1000.0 / durationMs;
     }
 
     private static void sleepUntil(long epochMillis) throws InterruptedException {
@@ -156,7 +284,7 @@ public final class AuthCodeLoad {
             System.out.printf("round-trip latency ms: p50 %.1f  p90 %.1f  p99 %.1f  max %.1f%n", pct(all, 50),
                     pct(all, 90), pct(all, 99), all[all.length - 1] / 1e6);
         }
-        StringBuilder steps = new StringBuilder("mean ms per step (measured window):");
+        StringBuilder steps = new StringBuilder("mean ms per step:");
         for (AuthorizationCodeBrowser.Step step : AuthorizationCodeBrowser.Step.values()) {
             int i = step.ordinal();
             if (stepCounts[i] > 0) {
@@ -171,7 +299,11 @@ public final class AuthCodeLoad {
         if (firstError != null) {
             System.out.println("first error: " + firstError);
         }
-        System.out.printf("roundtrips_per_s=%.1f errors=%d%n", perSecond, errorTotal);
+    }
+
+    private static double median(double[] sorted) {
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
     }
 
     private static double pct(long[] sorted, int percentile) {
@@ -185,6 +317,10 @@ public final class AuthCodeLoad {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    private static long seconds(Map<String, String> options, String name, long defaultSeconds) {
+        return Long.parseLong(options.getOrDefault(name, Long.toString(defaultSeconds))) * 1000;
     }
 
     private static Map<String, String> options(String[] args) {

@@ -44,6 +44,11 @@ final class AuthorizationCodeBrowser {
     /** What the flow asks for; {@code audience} may be null (an opaque access token). */
     record Target(URI base, String clientId, String clientSecret, String redirectUri, String scope,
                   String audience, boolean promptConsent) {
+
+        /** The same flow, with or without {@code prompt=consent}. */
+        Target withPromptConsent(boolean prompt) {
+            return new Target(base, clientId, clientSecret, redirectUri, scope, audience, prompt);
+        }
     }
 
     /** A step did not answer as a browser expects. */

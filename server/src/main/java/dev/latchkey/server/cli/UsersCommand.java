@@ -12,6 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
 import java.io.BufferedReader;
+import java.io.Console;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -85,12 +86,18 @@ public final class UsersCommand extends CommandGroup {
         String password;
 
         @Option(names = "--password-stdin", required = true,
-                description = "Read the password from the first line of standard input.")
+                description = "Read the password from the first line of standard input (asked for without "
+                        + "echo when standard input is a terminal).")
         boolean fromStdin;
 
         String read() {
             if (!fromStdin) {
                 return password;
+            }
+            Console console = System.console(); // a terminal on both ends: ask, without echoing what is typed
+            if (console != null) {
+                char[] typed = console.readPassword("Password for the new user: ");
+                return typed == null ? "" : new String(typed);
             }
             try {
                 String line = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)).readLine();

@@ -13,7 +13,6 @@ import java.util.function.BooleanSupplier;
  */
 public final class OperationsEndpoints {
 
-    private static final String BEARER = "Bearer ";
 
     private final BooleanSupplier ready;
     private final PrometheusMeterRegistry metrics;
@@ -51,10 +50,6 @@ public final class OperationsEndpoints {
 
     /** Compared as SHA-256 digests in constant time ({@link SecretHash}): neither content nor length leaks. */
     private boolean presentsMetricsToken(String authorization) {
-        if (authorization == null || authorization.length() <= BEARER.length()
-                || !authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
-            return false;
-        }
-        return SecretHash.matches(authorization.substring(BEARER.length()).trim(), metricsTokenHash);
+        return BearerToken.of(authorization).map(token -> SecretHash.matches(token, metricsTokenHash)).orElse(false);
     }
 }

@@ -50,7 +50,7 @@ final class ClientGrantsResource {
     void create(Context ctx, ManagementCaller caller) {
         JsonBody body = JsonBody.read(ctx);
         body.allowOnly(Set.of("client_id", "audience", "scope"));
-        String clientId = body.requiredString("client_id", 64);
+        String clientId = body.requiredString("client_id", RegistryLookups.MAX_CLIENT_ID_LENGTH);
         String audience = body.requiredString("audience", 600);
         List<String> scope = body.strings("scope", 280)
                 .orElseThrow(() -> JsonBody.invalid("Missing required property: scope", null));

@@ -11,6 +11,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.BadJWTException;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.latchkey.server.http.BearerToken;
 import dev.latchkey.server.keys.SigningKeyRing;
 
 import java.text.ParseException;
@@ -44,10 +45,8 @@ public final class ManagementAuthenticator {
         if (authorizationHeader == null || authorizationHeader.isBlank()) {
             throw ManagementException.unauthorized("Missing authentication");
         }
-        if (!authorizationHeader.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            throw ManagementException.unauthorized("Bad HTTP authentication header format");
-        }
-        String token = authorizationHeader.substring(7).trim();
+        String token = BearerToken.of(authorizationHeader).orElseThrow(() ->
+                ManagementException.unauthorized("Bad HTTP authentication header format"));
         JWTClaimsSet claims;
         try {
             claims = processor.process(token, null);

@@ -63,7 +63,7 @@ final class ResourceServersResource {
     void create(Context ctx, ManagementCaller caller) {
         JsonBody body = JsonBody.read(ctx);
         body.allowOnly(CREATE_FIELDS);
-        String identifier = body.requiredString("identifier", 600);
+        String identifier = body.requiredString("identifier", RegistryLookups.MAX_API_IDENTIFIER_LENGTH);
         if (identifier.chars().anyMatch(Character::isWhitespace)) {
             throw JsonBody.invalid("The identifier must not contain whitespace", "identifier");
         }

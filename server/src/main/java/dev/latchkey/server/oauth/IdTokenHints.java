@@ -46,9 +46,8 @@ public final class IdTokenHints {
         try {
             SignedJWT jwt = SignedJWT.parse(hint);
             JWTClaimsSet claims = jwt.getJWTClaimsSet();
-            if (!issuer.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getAudience().size() != 1
-                    || claims.getAudience().get(0).length() > 64) {
-                return Optional.empty(); // client ids are short: an unverified token does not fill the cache
+            if (!issuer.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getAudience().size() != 1) {
+                return Optional.empty();
             }
             Optional<Client> client = lookups.client(claims.getAudience().get(0));
             if (client.isEmpty() || !IdTokenFormat.jws(client.get()).equals(jwt.getHeader().getAlgorithm())) {

@@ -14,6 +14,7 @@ import com.nimbusds.jwt.JWTClaimNames;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
 import com.nimbusds.jwt.proc.DefaultJWTProcessor;
+import dev.latchkey.server.http.BearerToken;
 import dev.latchkey.server.http.Json;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserDirectory;
@@ -113,10 +114,8 @@ public final class UserinfoEndpoint {
                     "Bearer realm=\"" + realm + "\", error=\"invalid_request\"");
         }
         if (header != null) {
-            if (!header.regionMatches(true, 0, "Bearer ", 0, 7) || header.substring(7).isBlank()) {
-                throw invalid("The Authorization header must be: Bearer <access token>");
-            }
-            return header.substring(7).trim();
+            return BearerToken.of(header).orElseThrow(() ->
+                    invalid("The Authorization header must be: Bearer <access token>"));
         }
         if (form != null && !form.isEmpty()) {
             return form;

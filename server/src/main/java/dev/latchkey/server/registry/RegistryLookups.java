@@ -15,6 +15,14 @@ import java.util.Optional;
 public final class RegistryLookups {
 
     public static final Duration TTL = Duration.ofSeconds(5);
+    /**
+     * Client ids are at most this long (generated ones are 32 characters; the Management API takes no longer
+     * ones). A longer id is unknown without a look-up, so that a flood of long junk ids neither reaches the
+     * database nor fills the cache with large keys.
+     */
+    public static final int MAX_CLIENT_ID_LENGTH = 64;
+    /** API identifiers are at most this long (the Management API's limit); the same reasoning. */
+    public static final int MAX_API_IDENTIFIER_LENGTH = 600;
     private static final int MAX_ENTRIES = 10_000;
 
     private final LoadingCache<String, Optional<Client>> clients;
@@ -28,14 +36,24 @@ public final class RegistryLookups {
     }
 
     public Optional<Client> client(String clientId) {
+        if (clientId == null || clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID_LENGTH) {
+            return Optional.empty();
+        }
         return clients.get(clientId);
     }
 
     public Optional<ResourceServer> api(String identifier) {
+        if (identifier == null || identifier.isEmpty() || identifier.length() > MAX_API_IDENTIFIER_LENGTH) {
+            return Optional.empty();
+        }
         return apis.get(identifier);
     }
 
     public Optional<ClientGrant> clientGrant(String clientId, String audience) {
+        if (clientId == null || clientId.length() > MAX_CLIENT_ID_LENGTH
+                || audience == null || audience.length() > MAX_API_IDENTIFIER_LENGTH) {
+            return Optional.empty();
+        }
         return grants.get(new GrantKey(clientId, audience));
     }
 

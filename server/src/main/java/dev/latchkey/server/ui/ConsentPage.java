@@ -54,18 +54,18 @@ public final class ConsentPage {
         if (ready.isEmpty()) {
             return;
         }
-        String csrf = cookies.read(ctx, AuthorizationFlow.TX_COOKIE_PREFIX + id);
-        if (csrf == null) {
+        Ready r = ready.get();
+        Optional<String> csrf = LoginTransactions.csrfFor(r.tx(), id, cookies.read(ctx, AuthorizationFlow.BROWSER_COOKIE));
+        if (csrf.isEmpty()) {
             pages.error(ctx, 400, "Cookies needed", LoginPage.FORM_REJECTED, null);
             return;
         }
-        Ready r = ready.get();
         ResourceServer api = r.tx().request().audience() == null ? null
                 : lookups.api(r.tx().request().audience()).orElse(null);
         String label = r.user().email() != null ? r.user().email()
                 : r.user().name() != null ? r.user().name() : r.user().userId();
         pages.render(ctx, 200, "consent.jte", new ConsentView(r.client().name(), api == null ? null : api.name(),
-                label, id, csrf, ScopeWords.of(r.tx().request().scopes(), api)));
+                label, id, csrf.get(), ScopeWords.of(r.tx().request().scopes(), api)));
     }
 
     public void submit(Context ctx) {
@@ -75,8 +75,8 @@ public final class ConsentPage {
             return;
         }
         Ready r = ready.get();
-        if (!LoginTransactions.csrfValid(r.tx(), ctx.formParam("csrf"),
-                cookies.read(ctx, AuthorizationFlow.TX_COOKIE_PREFIX + id))) {
+        if (!LoginTransactions.csrfValid(r.tx(), id, ctx.formParam("csrf"),
+                cookies.read(ctx, AuthorizationFlow.BROWSER_COOKIE))) {
             pages.error(ctx, 403, "Request rejected", LoginPage.FORM_REJECTED, null);
             return;
         }

@@ -31,7 +31,7 @@ public final class LoginPage {
     static final String EXPIRED = "This login link has expired or was already used. Go back to the application and "
             + "log in again.";
     static final String FORM_REJECTED = "The form could not be verified. Go back to the application and log in "
-            + "again; make sure cookies are allowed for this site.";
+            + "again in this browser; make sure cookies are allowed for this site.";
     /** Auth0 blocks a user and IP pair after 10 consecutive failures. */
     static final int ATTEMPT_LIMIT = 10;
 
@@ -63,17 +63,18 @@ public final class LoginPage {
         String id = ctx.queryParam("state");
         Optional<LoginTransaction> tx = transactions.find(id);
         Optional<Client> client = tx.flatMap(t -> lookups.client(t.request().clientId()));
-        String csrf = cookies.read(ctx, AuthorizationFlow.TX_COOKIE_PREFIX + id);
         if (tx.isEmpty() || client.isEmpty()) {
             pages.error(ctx, 400, "Login expired", EXPIRED, null);
             return;
         }
-        if (csrf == null) {
+        Optional<String> csrf = LoginTransactions.csrfFor(tx.get(), id,
+                cookies.read(ctx, AuthorizationFlow.BROWSER_COOKIE));
+        if (csrf.isEmpty()) {
             pages.error(ctx, 400, "Cookies needed", FORM_REJECTED, null);
             return;
         }
         String hint = tx.get().request().loginHint();
-        render(ctx, 200, client.get(), id, csrf, hint, null);
+        render(ctx, 200, client.get(), id, csrf.get(), hint, null);
     }
 
     public void submit(Context ctx) {
@@ -85,8 +86,8 @@ public final class LoginPage {
             return;
         }
         LoginTransaction tx = found.get();
-        String csrf = cookies.read(ctx, AuthorizationFlow.TX_COOKIE_PREFIX + id);
-        if (!LoginTransactions.csrfValid(tx, ctx.formParam("csrf"), csrf)) {
+        String csrf = ctx.formParam("csrf");
+        if (!LoginTransactions.csrfValid(tx, id, csrf, cookies.read(ctx, AuthorizationFlow.BROWSER_COOKIE))) {
             pages.error(ctx, 403, "Request rejected", FORM_REJECTED, null);
             return;
         }

@@ -72,8 +72,13 @@ public final class Browser {
 
     /** The hidden fields of the last page's form. */
     public Map<String, String> hiddenFields() {
+        return hiddenFields(last.body());
+    }
+
+    /** The hidden fields of a page's form. */
+    public static Map<String, String> hiddenFields(String page) {
         Map<String, String> fields = new LinkedHashMap<>();
-        Matcher matcher = HIDDEN.matcher(last.body());
+        Matcher matcher = HIDDEN.matcher(page);
         while (matcher.find()) {
             fields.put(matcher.group(1), unescape(matcher.group(2)));
         }
@@ -126,12 +131,7 @@ public final class Browser {
 
     /** The fields of a form_post response page. */
     public static Map<String, String> formPostFields(HttpResponse<String> response) {
-        Map<String, String> fields = new LinkedHashMap<>();
-        Matcher matcher = HIDDEN.matcher(response.body());
-        while (matcher.find()) {
-            fields.put(matcher.group(1), unescape(matcher.group(2)));
-        }
-        return fields;
+        return hiddenFields(response.body());
     }
 
     public static String form(Map<String, String> params) {

@@ -1,6 +1,7 @@
 package dev.latchkey.server.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
 import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
 import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.TestServer;
@@ -10,8 +11,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import static dev.latchkey.server.testing.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -99,6 +104,40 @@ class LoginAndConsentPagesTest {
         HttpResponse<String> response = attacker.post("u/login", form);
         assertThat(response.statusCode()).isEqualTo(403);
         assertThat(attacker.cookie(AuthorizeEndpoint.SESSION_COOKIE)).isNull();
+    }
+
+    @Test
+    void aLoginPageOpenedInAnotherBrowserIsRefused() {
+        // RFC 9700 §4.7 (CSRF) and §4.2.4: a login started in one browser (an attacker's, say) and sent as a
+        // link to another must not be finished there.
+        Browser attacker = new Browser(server);
+        attacker.authorize(request(firstParty));
+        String loginUrl = attacker.last().headers().firstValue("Location").orElseThrow();
+        Browser victim = new Browser(server);
+        victim.authorize(request(firstParty)); // the victim has a binding of their own
+        HttpResponse<String> page = victim.get(loginUrl);
+        assertThat(page.statusCode()).isEqualTo(400);
+        assertThat(page.body()).doesNotContain("name=\"csrf\"");
+    }
+
+    @Test
+    void manyOpenLoginsKeepOneBrowserCookieAndEachStillWorks() {
+        // Abandoned logins must not pile cookies up until the browser's Cookie header exceeds the server's
+        // header limit: one binding cookie serves every login a browser opens.
+        Browser browser = new Browser(server);
+        List<String> loginUrls = new ArrayList<>();
+        Set<String> cookieNames = new HashSet<>();
+        for (int i = 0; i < 5; i++) {
+            HttpResponse<String> redirect = browser.authorize(request(firstParty));
+            loginUrls.add(redirect.headers().firstValue("Location").orElseThrow());
+            Browser.setCookies(redirect).forEach(c -> cookieNames.add(c.substring(0, c.indexOf('='))));
+        }
+        assertThat(cookieNames).containsExactly(AuthorizationFlow.BROWSER_COOKIE);
+        // The first tab's login still works after four more were opened.
+        browser.get(loginUrls.get(0));
+        HttpResponse<String> loggedIn = browser.submit("u/login",
+                Map.of("email", "linus@example.com", "password", TestUsers.PASSWORD));
+        assertThat(loggedIn.statusCode()).as(loggedIn.body()).isEqualTo(302);
     }
 
     @Test

@@ -80,21 +80,22 @@ class SecureCookiesTest {
         // RFC 6265bis §4.1.3.2: __Host- cookies are Secure, Path=/ and without Domain, so neither a
         // sibling subdomain nor a plain-http page can plant one.
         HttpResponse<String> proxied = getOverHttps(authorizeQuery(null), null);
-        String txCookie = proxied.headers().firstValue("Set-Cookie").orElseThrow();
-        assertThat(txCookie).startsWith("__Host-latchkey_tx_").contains("; Path=/;").contains("; Secure")
+        String browserCookie = proxied.headers().firstValue("Set-Cookie").orElseThrow();
+        assertThat(browserCookie).startsWith("__Host-latchkey_browser=").contains("; Path=/;").contains("; Secure")
                 .doesNotContain("Domain");
         assertThat(server.get(authorizeQuery(null)).headers().firstValue("Set-Cookie").orElseThrow())
-                .startsWith("latchkey_tx_").contains("; Path=/u;");
+                .startsWith("latchkey_browser=").contains("; Path=/;");
 
         String state = URI.create(proxied.headers().firstValue("Location").orElseThrow()).getRawQuery()
                 .substring("state=".length());
         String loginPage = "u/login?state=" + state;
         String prefixed = cookiePair(proxied);
         String unprefixed = prefixed.substring("__Host-".length());
-        assertThat(getOverHttps(loginPage, prefixed).statusCode()).isEqualTo(200);
+        HttpResponse<String> page = getOverHttps(loginPage, prefixed);
+        assertThat(page.statusCode()).isEqualTo(200);
         assertThat(getOverHttps(loginPage, unprefixed).statusCode()).isEqualTo(400);
 
-        String csrf = prefixed.substring(prefixed.indexOf('=') + 1);
+        String csrf = Browser.hiddenFields(page.body()).get("csrf");
         HttpResponse<String> loggedIn = overHttps(HttpRequest.newBuilder(server.uri("u/login"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(Browser.form(Map.of("state", state, "csrf", csrf,

@@ -19,8 +19,8 @@ import java.util.Optional;
  */
 public final class AuthorizationFlow {
 
-    /** The cookie holding a transaction's CSRF token is named this, followed by the transaction id. */
-    public static final String TX_COOKIE_PREFIX = "latchkey_tx_";
+    /** The cookie binding login transactions to the browser that opened them ({@link LoginTransactions}). */
+    public static final String BROWSER_COOKIE = "latchkey_browser";
     public static final String PAGES_PATH = "/u";
 
     private final String issuerUrl;
@@ -71,7 +71,6 @@ public final class AuthorizationFlow {
         } else if (next instanceof NextStep.Issue issue) {
             if (pending != null) {
                 transactions.finish(pending.transaction());
-                cookies.clear(ctx, TX_COOKIE_PREFIX + pending.id(), PAGES_PATH);
             }
             responder.respond(ctx, request.redirectUri(), request.responseMode(),
                     issuer.issue(request, client, api, issue.user(), issue.authentication()));
@@ -83,7 +82,6 @@ public final class AuthorizationFlow {
                      String description) {
         if (pending != null) {
             transactions.finish(pending.transaction());
-            cookies.clear(ctx, TX_COOKIE_PREFIX + pending.id(), PAGES_PATH);
         }
         responder.error(ctx, request.redirectUri(), request.responseMode(), error, description, request.state());
     }
@@ -99,10 +97,14 @@ public final class AuthorizationFlow {
                         + "finished. Try again later.", "error: too_many_requests");
                 return;
             }
-            LoginTransactions.Started started = transactions.start(request, authentication, network);
-            id = started.id();
-            cookies.set(ctx, TX_COOKIE_PREFIX + id, started.csrf(), PAGES_PATH,
-                    LoginTransactions.LIFETIME.toSeconds());
+            // One binding per browser, kept while it has a login open (each new login renews it). Path=/
+            // so that /authorize sees it too and a second tab's login leaves the first one's intact.
+            String binding = cookies.read(ctx, BROWSER_COOKIE);
+            if (!LoginTransactions.isBrowserBinding(binding)) {
+                binding = LoginTransactions.newBrowserBinding();
+            }
+            id = transactions.start(request, authentication, network, binding).id();
+            cookies.set(ctx, BROWSER_COOKIE, binding, "/", LoginTransactions.LIFETIME.toSeconds());
         } else {
             id = pending.id();
             if (authentication != null && !authentication.userId().equals(pending.transaction().userId())) {

@@ -22,7 +22,7 @@ final class ClientCheck implements AuthorizeCheck {
         if (context.repeated("client_id")) {
             throw AuthorizeException.page("invalid_request", "Parameter client_id is repeated");
         }
-        if (clientId.length() > 64) {
+        if (clientId.length() > RegistryLookups.MAX_CLIENT_ID_LENGTH) {
             throw AuthorizeException.page("invalid_request", "Unknown client: the client_id is too long");
         }
         context.client = lookups.client(clientId).orElseThrow(() ->

@@ -3,18 +3,26 @@ package dev.latchkey.server.oauth.authorize;
 import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.keys.SecretHash;
 
-import java.security.MessageDigest;
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
- * Authorizations waiting for the login or consent page. Each has a random id (in the page URL)
- * and a random CSRF token that the browser holds in a cookie and every form posts back; both are
- * stored only as digests. A form counts only when its token equals the cookie and the stored
- * digest, compared in constant time, so a page cannot be posted from another site or browser.
+ * Authorizations waiting for the login or consent page. Each has a random id (in the page URL) and is
+ * bound to the browser that opened it: the browser holds one random binding in a cookie (one cookie
+ * however many logins it opens, so abandoned logins never pile cookies up), and a transaction's forms
+ * carry the CSRF token {@code HMAC-SHA256(binding, id)}, stored only as a digest. A form counts only
+ * when its token is the one the posting browser's binding gives for that transaction and matches the
+ * stored digest, compared in constant time: a page cannot be posted from another site, and a login
+ * opened in one browser cannot be finished in another. The page never shows the binding itself.
  */
 public final class LoginTransactions {
 
@@ -26,6 +34,10 @@ public final class LoginTransactions {
      * proxies, or every browser counts as the proxy's address.
      */
     public static final int MAX_OPEN_PER_NETWORK = 100;
+
+    private static final int BINDING_BYTES = 32;
+    private static final Pattern BINDING = Pattern.compile("[A-Za-z0-9_-]{43}");
+    private static final Base64.Encoder B64URL = Base64.getUrlEncoder().withoutPadding();
 
     private final LoginTransactionStore store;
     private final Clock clock;
@@ -41,9 +53,10 @@ public final class LoginTransactions {
     }
 
     /** Starts a transaction for a browser from {@code network} (an {@link dev.latchkey.server.identity.IpNetwork}). */
-    public Started start(CheckedAuthorization request, Authentication authentication, String network) {
+    public Started start(CheckedAuthorization request, Authentication authentication, String network,
+                         String browserBinding) {
         String id = RandomStrings.base64url(24);
-        String csrf = RandomStrings.base64url(32);
+        String csrf = csrfToken(browserBinding, id);
         Instant now = clock.instant();
         LoginTransaction tx = new LoginTransaction(SecretHash.of(id), request, SecretHash.of(csrf), network, null,
                 null, null, now, now.plus(LIFETIME));
@@ -71,17 +84,46 @@ public final class LoginTransactions {
         store.delete(tx.idHash());
     }
 
-    /** True when the posted token matches the browser's cookie and the transaction. */
-    public static boolean csrfValid(LoginTransaction tx, String posted, String cookie) {
-        if (posted == null || cookie == null) {
-            return false;
-        }
-        boolean sameAsCookie = MessageDigest.isEqual(posted.getBytes(StandardCharsets.UTF_8),
-                cookie.getBytes(StandardCharsets.UTF_8));
-        return SecretHash.matches(posted, tx.csrfHash()) & sameAsCookie;
+    /** A new browser binding for the cookie: 256 random bits. */
+    public static String newBrowserBinding() {
+        return RandomStrings.base64url(BINDING_BYTES);
     }
 
-    /** A new transaction: the id for URLs and the CSRF token for the cookie and forms. */
+    /** True when {@code value} has the shape of a binding this server hands out (a cookie may hold anything). */
+    public static boolean isBrowserBinding(String value) {
+        return value != null && BINDING.matcher(value).matches();
+    }
+
+    /**
+     * The CSRF token of transaction {@code id} for the browser holding {@code browserBinding}, or empty
+     * when that browser is not the one that opened the transaction (or holds no binding).
+     */
+    public static Optional<String> csrfFor(LoginTransaction tx, String id, String browserBinding) {
+        if (!isBrowserBinding(browserBinding) || id == null) {
+            return Optional.empty();
+        }
+        String csrf = csrfToken(browserBinding, id);
+        return SecretHash.matches(csrf, tx.csrfHash()) ? Optional.of(csrf) : Optional.empty();
+    }
+
+    /** True when the posted token is the transaction's token for the posting browser. */
+    public static boolean csrfValid(LoginTransaction tx, String id, String posted, String browserBinding) {
+        Optional<String> expected = csrfFor(tx, id, browserBinding);
+        return posted != null && expected.isPresent() && MessageDigest.isEqual(
+                posted.getBytes(StandardCharsets.UTF_8), expected.get().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static String csrfToken(String browserBinding, String id) {
+        try {
+            Mac mac = Mac.getInstance("HmacSHA256");
+            mac.init(new SecretKeySpec(browserBinding.getBytes(StandardCharsets.US_ASCII), "HmacSHA256"));
+            return B64URL.encodeToString(mac.doFinal(id.getBytes(StandardCharsets.US_ASCII)));
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
+        }
+    }
+
+    /** A new transaction: the id for URLs and the CSRF token for its forms. */
     public record Started(String id, String csrf, LoginTransaction transaction) {
     }
 }

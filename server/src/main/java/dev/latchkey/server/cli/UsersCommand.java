@@ -94,8 +94,8 @@ public final class UsersCommand extends CommandGroup {
             if (!fromStdin) {
                 return password;
             }
-            Console console = System.console(); // a terminal on both ends: ask, without echoing what is typed
-            if (console != null) {
+            Console console = System.console();
+            if (interactive(console)) { // ask, without echoing what is typed
                 char[] typed = console.readPassword("Password for the new user: ");
                 return typed == null ? "" : new String(typed);
             }
@@ -104,6 +104,21 @@ public final class UsersCommand extends CommandGroup {
                 return line == null ? "" : line;
             } catch (IOException e) {
                 throw CliException.failed("Could not read the password from standard input: " + e.getMessage());
+            }
+        }
+
+        /**
+         * A console on a terminal. Up to Java 21 {@code System.console()} exists only then; from Java 22 it
+         * may exist with standard input piped, and {@code Console.isTerminal()} (22+) tells.
+         */
+        private static boolean interactive(Console console) {
+            if (console == null) {
+                return false;
+            }
+            try {
+                return (Boolean) Console.class.getMethod("isTerminal").invoke(console);
+            } catch (ReflectiveOperationException e) {
+                return true; // before Java 22: the console exists only on a terminal
             }
         }
     }

@@ -1,6 +1,10 @@
 package dev.latchkey.server.http;
 
 import io.javalin.http.Context;
+import jakarta.servlet.http.Cookie;
+
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Writes and reads the server's cookies: always {@code HttpOnly} and {@code SameSite=Lax}, and
@@ -38,6 +42,23 @@ public final class Cookies {
 
     /** The value of the cookie {@code name} under the name this request uses, or null. */
     public String read(Context ctx, String name) {
-        return ctx.cookie(origin.secure(ctx) ? HOST_PREFIX + name : name);
+        return ctx.cookie(nameFor(ctx, name));
+    }
+
+    /**
+     * Every value the request carries for the cookie {@code name} under the name this request uses, in the
+     * order sent: a browser sends one cookie per name, path and domain, so a name may come more than once.
+     */
+    public List<String> readAll(Context ctx, String name) {
+        Cookie[] sent = ctx.req().getCookies();
+        if (sent == null) {
+            return List.of();
+        }
+        String wanted = nameFor(ctx, name);
+        return Arrays.stream(sent).filter(c -> c.getName().equals(wanted)).map(Cookie::getValue).toList();
+    }
+
+    private String nameFor(Context ctx, String name) {
+        return origin.secure(ctx) ? HOST_PREFIX + name : name;
     }
 }

@@ -36,25 +36,21 @@ public final class RegistryLookups {
     }
 
     public Optional<Client> client(String clientId) {
-        if (clientId == null || clientId.isEmpty() || clientId.length() > MAX_CLIENT_ID_LENGTH) {
-            return Optional.empty();
-        }
-        return clients.get(clientId);
+        return lookable(clientId, MAX_CLIENT_ID_LENGTH) ? clients.get(clientId) : Optional.empty();
     }
 
     public Optional<ResourceServer> api(String identifier) {
-        if (identifier == null || identifier.isEmpty() || identifier.length() > MAX_API_IDENTIFIER_LENGTH) {
-            return Optional.empty();
-        }
-        return apis.get(identifier);
+        return lookable(identifier, MAX_API_IDENTIFIER_LENGTH) ? apis.get(identifier) : Optional.empty();
     }
 
     public Optional<ClientGrant> clientGrant(String clientId, String audience) {
-        if (clientId == null || clientId.length() > MAX_CLIENT_ID_LENGTH
-                || audience == null || audience.length() > MAX_API_IDENTIFIER_LENGTH) {
-            return Optional.empty();
-        }
-        return grants.get(new GrantKey(clientId, audience));
+        return lookable(clientId, MAX_CLIENT_ID_LENGTH) && lookable(audience, MAX_API_IDENTIFIER_LENGTH)
+                ? grants.get(new GrantKey(clientId, audience)) : Optional.empty();
+    }
+
+    /** A key that can name something stored: present, not empty, and no longer than its column. */
+    private static boolean lookable(String key, int maxLength) {
+        return key != null && !key.isEmpty() && key.length() <= maxLength;
     }
 
     public void invalidateAll() {

@@ -55,7 +55,8 @@ public final class ConsentPage {
             return;
         }
         Ready r = ready.get();
-        Optional<String> csrf = LoginTransactions.csrfFor(r.tx(), id, cookies.read(ctx, AuthorizationFlow.BROWSER_COOKIE));
+        Optional<String> csrf = LoginTransactions.csrfFor(r.tx(), id,
+                cookies.readAll(ctx, AuthorizationFlow.BROWSER_COOKIE));
         if (csrf.isEmpty()) {
             pages.error(ctx, 400, "Cookies needed", LoginPage.FORM_REJECTED, null);
             return;
@@ -76,7 +77,7 @@ public final class ConsentPage {
         }
         Ready r = ready.get();
         if (!LoginTransactions.csrfValid(r.tx(), id, ctx.formParam("csrf"),
-                cookies.read(ctx, AuthorizationFlow.BROWSER_COOKIE))) {
+                cookies.readAll(ctx, AuthorizationFlow.BROWSER_COOKIE))) {
             pages.error(ctx, 403, "Request rejected", LoginPage.FORM_REJECTED, null);
             return;
         }

@@ -68,7 +68,7 @@ public final class LoginPage {
             return;
         }
         Optional<String> csrf = LoginTransactions.csrfFor(tx.get(), id,
-                cookies.read(ctx, AuthorizationFlow.BROWSER_COOKIE));
+                cookies.readAll(ctx, AuthorizationFlow.BROWSER_COOKIE));
         if (csrf.isEmpty()) {
             pages.error(ctx, 400, "Cookies needed", FORM_REJECTED, null);
             return;
@@ -87,7 +87,7 @@ public final class LoginPage {
         }
         LoginTransaction tx = found.get();
         String csrf = ctx.formParam("csrf");
-        if (!LoginTransactions.csrfValid(tx, id, csrf, cookies.read(ctx, AuthorizationFlow.BROWSER_COOKIE))) {
+        if (!LoginTransactions.csrfValid(tx, id, csrf, cookies.readAll(ctx, AuthorizationFlow.BROWSER_COOKIE))) {
             pages.error(ctx, 403, "Request rejected", FORM_REJECTED, null);
             return;
         }

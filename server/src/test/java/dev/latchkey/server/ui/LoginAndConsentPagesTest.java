@@ -10,6 +10,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -118,6 +120,61 @@ class LoginAndConsentPagesTest {
         HttpResponse<String> page = victim.get(loginUrl);
         assertThat(page.statusCode()).isEqualTo(400);
         assertThat(page.body()).doesNotContain("name=\"csrf\"");
+    }
+
+    @Test
+    void aLoginFormPostedFromAnotherBrowserIsRejected() {
+        // RFC 9700 §4.7: the attacker's own state and CSRF token, posted from the victim's browser (which
+        // holds a binding of its own), must not log the victim in to the attacker's transaction.
+        Browser attacker = new Browser(server);
+        loginPage(attacker, request(firstParty));
+        Map<String, String> form = new LinkedHashMap<>(attacker.hiddenFields());
+        form.put("email", "linus@example.com");
+        form.put("password", TestUsers.PASSWORD);
+        Browser victim = new Browser(server);
+        loginPage(victim, request(firstParty));
+        HttpResponse<String> response = victim.post("u/login", form);
+        assertThat(response.statusCode()).isEqualTo(403);
+        assertThat(Browser.setCookies(response)).noneMatch(c -> c.startsWith(AuthorizeEndpoint.SESSION_COOKIE + "="));
+    }
+
+    @Test
+    void aMalformedBindingIsReplacedAndAGoodOneKept() {
+        HttpResponse<String> replaced = authorizeWithCookies(AuthorizationFlow.BROWSER_COOKIE + "=not-a-binding");
+        String binding = bindingSet(replaced);
+        assertThat(binding).matches("[A-Za-z0-9_-]{43}");
+        // The same value again, with its lifetime renewed.
+        HttpResponse<String> kept = authorizeWithCookies(AuthorizationFlow.BROWSER_COOKIE + "=" + binding);
+        assertThat(bindingSet(kept)).isEqualTo(binding);
+        assertThat(Browser.setCookies(kept)).anyMatch(c -> c.contains("Max-Age=1800"));
+    }
+
+    static HttpResponse<String> authorizeWithCookies(String cookieHeader) {
+        return server.send(HttpRequest.newBuilder(server.uri("authorize?" + Browser.form(request(firstParty))))
+                .header("Cookie", cookieHeader).GET());
+    }
+
+    static String bindingSet(HttpResponse<String> response) {
+        String prefix = AuthorizationFlow.BROWSER_COOKIE + "=";
+        String cookie = Browser.setCookies(response).stream().filter(c -> c.startsWith(prefix)).findFirst()
+                .orElseThrow();
+        return cookie.substring(prefix.length(), cookie.indexOf(';'));
+    }
+
+    @Test
+    void aPlantedCookieOfTheSameNameDoesNotHideTheBinding() {
+        // RFC 6265 §8.6: over plain HTTP a sibling host can set a cookie of the same name, which the browser
+        // sends first; the login must still find the browser's own binding among the values.
+        Browser browser = new Browser(server);
+        browser.authorize(request(firstParty));
+        String binding = browser.cookie(AuthorizationFlow.BROWSER_COOKIE);
+        String cookies = AuthorizationFlow.BROWSER_COOKIE + "=planted; " + AuthorizationFlow.BROWSER_COOKIE + "=" + binding;
+        HttpResponse<String> redirect = authorizeWithCookies(cookies);
+        assertThat(bindingSet(redirect)).isEqualTo(binding);
+        HttpResponse<String> page = server.send(HttpRequest.newBuilder(
+                URI.create(redirect.headers().firstValue("Location").orElseThrow())).header("Cookie", cookies).GET());
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("name=\"csrf\"");
     }
 
     @Test
@@ -258,6 +315,15 @@ class LoginAndConsentPagesTest {
         Map<String, String> fields = browser.hiddenFields();
         HttpResponse<String> forged = browser.submit("u/consent", Map.of("action", "accept", "csrf", "forged"));
         assertThat(forged.statusCode()).isEqualTo(403);
+        // The right session and form, but another browser's binding: neither the page nor the form counts.
+        String cookies = AuthorizeEndpoint.SESSION_COOKIE + "=" + browser.cookie(AuthorizeEndpoint.SESSION_COOKIE)
+                + "; " + AuthorizationFlow.BROWSER_COOKIE + "=" + "x".repeat(43);
+        assertThat(server.send(HttpRequest.newBuilder(server.uri("u/consent?state=" + fields.get("state")))
+                .header("Cookie", cookies).GET()).statusCode()).isEqualTo(400);
+        assertThat(server.send(HttpRequest.newBuilder(server.uri("u/consent")).header("Cookie", cookies)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(Browser.form(Map.of("state", fields.get("state"),
+                        "csrf", fields.get("csrf"), "action", "accept"))))).statusCode()).isEqualTo(403);
         Browser other = new Browser(server);
         HttpResponse<String> otherBrowser = other.post("u/consent", Map.of("state", fields.get("state"),
                 "csrf", fields.get("csrf"), "action", "accept"));

@@ -21,7 +21,6 @@ public final class AuthorizationFlow {
 
     /** The cookie binding login transactions to the browser that opened them ({@link LoginTransactions}). */
     public static final String BROWSER_COOKIE = "latchkey_browser";
-    public static final String PAGES_PATH = "/u";
 
     private final String issuerUrl;
     private final RegistryLookups lookups;
@@ -99,11 +98,8 @@ public final class AuthorizationFlow {
             }
             // One binding per browser, kept while it has a login open (each new login renews it). Path=/
             // so that /authorize sees it too and a second tab's login leaves the first one's intact.
-            String binding = cookies.read(ctx, BROWSER_COOKIE);
-            if (!LoginTransactions.isBrowserBinding(binding)) {
-                binding = LoginTransactions.newBrowserBinding();
-            }
-            id = transactions.start(request, authentication, network, binding).id();
+            String binding = LoginTransactions.bindingToKeep(cookies.readAll(ctx, BROWSER_COOKIE));
+            id = transactions.start(request, authentication, network, binding);
             cookies.set(ctx, BROWSER_COOKIE, binding, "/", LoginTransactions.LIFETIME.toSeconds());
         } else {
             id = pending.id();

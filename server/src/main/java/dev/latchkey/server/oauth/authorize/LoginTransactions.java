@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -52,9 +53,12 @@ public final class LoginTransactions {
         return store.countOpen(network, clock.instant()) >= MAX_OPEN_PER_NETWORK;
     }
 
-    /** Starts a transaction for a browser from {@code network} (an {@link dev.latchkey.server.identity.IpNetwork}). */
-    public Started start(CheckedAuthorization request, Authentication authentication, String network,
-                         String browserBinding) {
+    /**
+     * Starts a transaction for the browser holding {@code browserBinding}, from {@code network} (an
+     * {@link dev.latchkey.server.identity.IpNetwork}); returns its id, for the page URLs.
+     */
+    public String start(CheckedAuthorization request, Authentication authentication, String network,
+                        String browserBinding) {
         String id = RandomStrings.base64url(24);
         String csrf = csrfToken(browserBinding, id);
         Instant now = clock.instant();
@@ -62,9 +66,9 @@ public final class LoginTransactions {
                 null, null, now, now.plus(LIFETIME));
         store.create(tx);
         if (authentication != null) {
-            tx = authenticated(tx, authentication);
+            authenticated(tx, authentication);
         }
-        return new Started(id, csrf, tx);
+        return id;
     }
 
     public Optional<LoginTransaction> find(String id) {
@@ -84,33 +88,39 @@ public final class LoginTransactions {
         store.delete(tx.idHash());
     }
 
-    /** A new browser binding for the cookie: 256 random bits. */
-    public static String newBrowserBinding() {
-        return RandomStrings.base64url(BINDING_BYTES);
-    }
-
-    /** True when {@code value} has the shape of a binding this server hands out (a cookie may hold anything). */
-    public static boolean isBrowserBinding(String value) {
-        return value != null && BINDING.matcher(value).matches();
+    /**
+     * The binding to keep for a browser that sent {@code cookies} under the binding's name: the first one of
+     * the shape this server hands out, or a new one. Over plain HTTP a sibling host can plant a cookie of the
+     * same name beside ours (browsers send it first when it is older), so every value is looked at.
+     */
+    public static String bindingToKeep(List<String> cookies) {
+        return cookies.stream().filter(LoginTransactions::isBrowserBinding).findFirst()
+                .orElseGet(() -> RandomStrings.base64url(BINDING_BYTES));
     }
 
     /**
-     * The CSRF token of transaction {@code id} for the browser holding {@code browserBinding}, or empty
-     * when that browser is not the one that opened the transaction (or holds no binding).
+     * The CSRF token of transaction {@code id} for the browser that sent {@code cookies} under the binding's
+     * name, or empty when none of them is the binding of the browser that opened the transaction.
      */
-    public static Optional<String> csrfFor(LoginTransaction tx, String id, String browserBinding) {
-        if (!isBrowserBinding(browserBinding) || id == null) {
+    public static Optional<String> csrfFor(LoginTransaction tx, String id, List<String> cookies) {
+        if (id == null) {
             return Optional.empty();
         }
-        String csrf = csrfToken(browserBinding, id);
-        return SecretHash.matches(csrf, tx.csrfHash()) ? Optional.of(csrf) : Optional.empty();
+        return cookies.stream().filter(LoginTransactions::isBrowserBinding)
+                .map(binding -> csrfToken(binding, id))
+                .filter(csrf -> SecretHash.matches(csrf, tx.csrfHash()))
+                .findFirst();
     }
 
     /** True when the posted token is the transaction's token for the posting browser. */
-    public static boolean csrfValid(LoginTransaction tx, String id, String posted, String browserBinding) {
-        Optional<String> expected = csrfFor(tx, id, browserBinding);
+    public static boolean csrfValid(LoginTransaction tx, String id, String posted, List<String> cookies) {
+        Optional<String> expected = csrfFor(tx, id, cookies);
         return posted != null && expected.isPresent() && MessageDigest.isEqual(
                 posted.getBytes(StandardCharsets.UTF_8), expected.get().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static boolean isBrowserBinding(String value) {
+        return value != null && BINDING.matcher(value).matches();
     }
 
     private static String csrfToken(String browserBinding, String id) {
@@ -121,9 +131,5 @@ public final class LoginTransactions {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HmacSHA256 is missing from this JVM", e);
         }
-    }
-
-    /** A new transaction: the id for URLs and the CSRF token for its forms. */
-    public record Started(String id, String csrf, LoginTransaction transaction) {
     }
 }

@@ -45,7 +45,9 @@ LOAD=${LOAD:-15}
 RAW=${RAW:-10}
 MODES=${MODES:-consent,skip}
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
-DRIVER_JAVA_OPTS=${DRIVER_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC}
+# The driver's raw windows hash with the server's page size, so that the ratio compares like with like.
+HUGE=; [[ $LAUNCHER_JAVA_OPTS == *UseTransparentHugePages* ]] && HUGE=" -XX:+UseTransparentHugePages"
+DRIVER_JAVA_OPTS=${DRIVER_JAVA_OPTS:--Xmx256m -XX:+UseSerialGC$HUGE}
 JFR=
 if [[ ${1:-} == --jfr ]]; then JFR=1; fi
 

@@ -4,7 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.identity.Argon2Cost;
 import dev.latchkey.server.identity.PasswordHasher;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -57,6 +63,8 @@ public final class AuthCodeLoad {
     private final PasswordHasher hasher = new PasswordHasher(Argon2Cost.OWASP);
     private final int hashThreads = Runtime.getRuntime().availableProcessors();
     private final Map<String, List<AuthorizationCodeBrowser>> browsers = new LinkedHashMap<>();
+    /** CPU ms per hash of the last raw window, from the driver's own {@link PasswordHasher}. */
+    private double lastRawCpuMsPerHash = Double.NaN;
 
     private AuthCodeLoad(AuthorizationCodeBrowser.Target target, List<String> modes, String users, int userCount,
                          String password, int vus, long serverPid) {
@@ -156,6 +164,8 @@ public final class AuthCodeLoad {
      * half a settle plus {@code durationMs}; hashes completed after that half settle, per second.
      */
     private double rawHashesPerSecond(long durationMs) throws InterruptedException {
+        long hashesBefore = hasher.computations();
+        long cpuBefore = hasher.cpuNanos();
         long from = System.currentTimeMillis() + SETTLE_MS / 2;
         long until = from + durationMs;
         AtomicLong counted = new AtomicLong();
@@ -179,6 +189,8 @@ public final class AuthCodeLoad {
         for (Thread thread : threads) {
             thread.join();
         }
+        long hashes = hasher.computations() - hashesBefore;
+        lastRawCpuMsPerHash = hashes == 0 ? Double.NaN : (hasher.cpuNanos() - cpuBefore) / 1e6 / hashes;
         return counted.get() * 1000.0 / durationMs;
     }
 
@@ -240,12 +252,15 @@ public final class AuthCodeLoad {
         }
         threads.forEach(Thread::start);
         CpuAccount.Snapshot[] cpu = new CpuAccount.Snapshot[2];
+        double[][] hashMeters = new double[2][];
         if (serverPid > 0 && report) {
             CpuAccount account = new CpuAccount(serverPid);
             sleepUntil(measureFrom);
             cpu[0] = account.take();
+            hashMeters[0] = serverHashMeters();
             sleepUntil(measureUntil);
             cpu[1] = account.take();
+            hashMeters[1] = serverHashMeters();
         }
         for (Thread thread : threads) {
             thread.join();
@@ -258,10 +273,39 @@ public final class AuthCodeLoad {
             if (account != null) {
                 System.out.println(account);
             }
+            if (hashMeters[0] != null && hashMeters[1] != null && hashMeters[1][0] > hashMeters[0][0]) {
+                System.out.printf("Argon2id CPU ms per hash: in the server %.1f, raw window before %.1f%n",
+                        (hashMeters[1][1] - hashMeters[0][1]) * 1000 / (hashMeters[1][0] - hashMeters[0][0]),
+                        lastRawCpuMsPerHash);
+            }
         } else if (!errors.isEmpty()) {
             System.out.println("warm-up errors: " + errors + "; first: " + firstError.get());
         }
         return roundTrips * 1000.0 / durationMs;
+    }
+
+    /**
+     * The server's {@code latchkey_password_hashes_total} and {@code latchkey_password_hash_cpu_seconds_total}
+     * from {@code /metrics}, or null when it does not answer them.
+     */
+    private double[] serverHashMeters() {
+        try {
+            HttpURLConnection connection = (HttpURLConnection) target.base().resolve("metrics").toURL()
+                    .openConnection(Proxy.NO_PROXY);
+            double[] meters = {Double.NaN, Double.NaN};
+            try (var in = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    if (line.startsWith("latchkey_password_hashes_total ")) {
+                        meters[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+                    } else if (line.startsWith("latchkey_password_hash_cpu_seconds_total ")) {
+                        meters[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+                    }
+                }
+            }
+            return Double.isNaN(meters[0]) || Double.isNaN(meters[1]) ? null : meters;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
     }
 
     private static void sleepUntil(long epochMillis) throws InterruptedException {

@@ -66,6 +66,8 @@ import dev.latchkey.server.ui.LoginPage;
 import dev.latchkey.server.ui.Pages;
 import dev.latchkey.server.token.JwtAccessTokenFormat;
 import dev.latchkey.server.token.TokenSigner;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import org.slf4j.Logger;
@@ -151,6 +153,7 @@ public final class Latchkey implements AutoCloseable {
             var users = new DatabaseUserDirectory(userStore, passwords, bruteForce, auditLog, clock);
 
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+            registerPasswordMeters(passwords, metrics);
             var lookups = new RegistryLookups(clients, apis, grants);
             var signer = new TokenSigner(ring);
             var tokens = new JwtAccessTokenFormat(settings.issuerString(), signer, clock);
@@ -301,5 +304,15 @@ public final class Latchkey implements AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("Could not re-read the signing keys; keeping the ones loaded: {}", e.getMessage());
         }
+    }
+
+    /** What Argon2id costs this server: how many, how much CPU, and how many logins it had to refuse. */
+    private static void registerPasswordMeters(PasswordHasher passwords, MeterRegistry metrics) {
+        FunctionCounter.builder("latchkey_password_hashes", passwords, PasswordHasher::computations)
+                .description("Argon2id computations: logins, new passwords, checks for unknown users").register(metrics);
+        FunctionCounter.builder("latchkey_password_hash_cpu", passwords, p -> p.cpuNanos() / 1e9).baseUnit("seconds")
+                .description("CPU time of those Argon2id computations").register(metrics);
+        FunctionCounter.builder("latchkey_password_hash_refused", passwords, PasswordHasher::refusals)
+                .description("Password checks refused because every hashing slot stayed busy").register(metrics);
     }
 }

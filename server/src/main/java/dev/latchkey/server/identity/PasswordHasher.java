@@ -5,6 +5,8 @@ import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.text.Normalizer;
@@ -13,6 +15,7 @@ import java.util.Base64;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,6 +55,10 @@ public final class PasswordHasher {
     private final Duration wait;
     /** Verified against when the email is unknown, so that case costs what a wrong password costs. */
     private final String dummyHash;
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+    private final LongAdder computations = new LongAdder();
+    private final LongAdder cpuNanos = new LongAdder();
+    private final LongAdder refusals = new LongAdder();
 
     /** One hashing slot per core, but no more than a third of the heap can keep as Argon2id memory. */
     public PasswordHasher(Argon2Cost cost) {
@@ -84,6 +91,24 @@ public final class PasswordHasher {
     /** How many hashes may run at once. */
     int slots() {
         return maxConcurrent;
+    }
+
+    /** Argon2id computations finished since start (hashes, verifications, checks for unknown users). */
+    public long computations() {
+        return computations.sum();
+    }
+
+    /**
+     * CPU time spent in those computations, in nanoseconds (0 where the JVM cannot read a thread's CPU
+     * time): against a bare benchmark of the same cost, it shows what the rest of the server costs them.
+     */
+    public long cpuNanos() {
+        return cpuNanos.sum();
+    }
+
+    /** Computations refused with {@link Busy} because every slot stayed taken. */
+    public long refusals() {
+        return refusals.sum();
     }
 
     /** @throws Busy when no hashing slot frees up within {@link #WAIT} */
@@ -165,15 +190,23 @@ public final class PasswordHasher {
             memory = slots.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            refusals.increment();
             throw new Busy();
         }
         if (memory == null) {
+            refusals.increment();
             throw new Busy();
         }
+        long cpuBefore = THREADS.getCurrentThreadCpuTime();
         try {
             return compute(password, salt, cost, length, memory);
         } finally {
             slots.add(memory);
+            long cpuAfter = THREADS.getCurrentThreadCpuTime();
+            if (cpuBefore >= 0 && cpuAfter >= cpuBefore) {
+                cpuNanos.add(cpuAfter - cpuBefore);
+            }
+            computations.increment();
         }
     }
 

@@ -32,6 +32,13 @@ class OperationsTest {
     }
 
     @Test
+    void metricsTellWhatPasswordHashingCosts() {
+        HttpResponse<String> metrics = server.get("metrics");
+        assertThat(metrics.body()).contains("latchkey_password_hashes_total ",
+                "latchkey_password_hash_cpu_seconds_total ", "latchkey_password_hash_refused_total ");
+    }
+
+    @Test
     void aMetricsTokenClosesMetricsButNotTheHealthProbes() {
         // RFC 6750 §3: no or a wrong bearer token gets 401 with a WWW-Authenticate challenge.
         try (TestServer guarded = TestServer.start(s -> dev.latchkey.server.testing.TestSettings.withMetricsToken(s, "scrape-secret-123"))) {

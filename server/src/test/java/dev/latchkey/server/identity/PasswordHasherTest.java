@@ -127,5 +127,19 @@ class PasswordHasherTest {
         assertThatThrownBy(() -> busy.verify("Some-Password1", hash)).isInstanceOf(PasswordHasher.Busy.class);
         assertThatThrownBy(() -> busy.hash("Some-Password1")).isInstanceOf(PasswordHasher.Busy.class);
         assertThat(PasswordHasher.WAIT).isEqualTo(Duration.ofSeconds(2));
+        assertThat(busy.refusals()).isEqualTo(2);
+        assertThat(busy.computations()).isZero();
+    }
+
+    @Test
+    void countsItsComputationsAndTheirCpuTime() {
+        PasswordHasher counted = new PasswordHasher(new Argon2Cost(1024, 2, 1), 1);
+        String hash = counted.hash("Some-Password1");
+        counted.verify("Some-Password1", hash);
+        counted.verifyNothing("Other-Password1");
+        counted.verify("Some-Password1", "$2a$04$notAbcryptHashAtAll"); // neither Argon2id nor bcrypt: no work
+        assertThat(counted.computations()).isEqualTo(3);
+        assertThat(counted.cpuNanos()).isPositive();
+        assertThat(counted.refusals()).isZero();
     }
 }

@@ -2,12 +2,10 @@
 # token-load.sh, token-verify.sh), beside lib.sh: the Management API, and the web application, API and
 # users a login needs. Source it from the repo root after lib.sh.
 
-# The launcher's JVM flags (./latchkey), unless JAVA_OPTS says otherwise.
-LAUNCHER_JAVA_OPTS="-Xms64m -Xmx192m -XX:+UseParallelGC -Xss512k"
-# As the launcher: huge pages for the heap where the kernel offers them.
-if grep -qE '\[(always|madvise)\]' /sys/kernel/mm/transparent_hugepage/enabled 2>/dev/null; then
-  LAUNCHER_JAVA_OPTS="$LAUNCHER_JAVA_OPTS -XX:+UseTransparentHugePages"
-fi
+# The launcher's JVM flags (./latchkey, from java-options.sh), unless JAVA_OPTS says otherwise.
+# shellcheck source=../java-options.sh
+source java-options.sh
+LAUNCHER_JAVA_OPTS="${java_opts[*]}"
 # Where the bench application says it lives; never fetched (the driver reads the code off the redirect).
 BENCH_CALLBACK=https://app.bench.latchkey.dev/callback
 BENCH_AUDIENCE=https://bench.latchkey.dev/api

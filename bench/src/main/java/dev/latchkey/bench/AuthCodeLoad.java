@@ -252,7 +252,7 @@ public final class AuthCodeLoad {
         }
         threads.forEach(Thread::start);
         CpuAccount.Snapshot[] cpu = new CpuAccount.Snapshot[2];
-        double[][] hashMeters = new double[2][];
+        HashMeter[] hashMeters = new HashMeter[2];
         if (serverPid > 0 && report) {
             CpuAccount account = new CpuAccount(serverPid);
             sleepUntil(measureFrom);
@@ -273,10 +273,9 @@ public final class AuthCodeLoad {
             if (account != null) {
                 System.out.println(account);
             }
-            if (hashMeters[0] != null && hashMeters[1] != null && hashMeters[1][0] > hashMeters[0][0]) {
+            if (hashMeters[0] != null && hashMeters[1] != null && hashMeters[1].hashes() > hashMeters[0].hashes()) {
                 System.out.printf("Argon2id CPU ms per hash: in the server %.1f, raw window before %.1f%n",
-                        (hashMeters[1][1] - hashMeters[0][1]) * 1000 / (hashMeters[1][0] - hashMeters[0][0]),
-                        lastRawCpuMsPerHash);
+                        hashMeters[1].cpuMsPerHashSince(hashMeters[0]), lastRawCpuMsPerHash);
             }
         } else if (!errors.isEmpty()) {
             System.out.println("warm-up errors: " + errors + "; first: " + firstError.get());
@@ -284,25 +283,33 @@ public final class AuthCodeLoad {
         return roundTrips * 1000.0 / durationMs;
     }
 
+    /** The server's password-hash meters at one moment. */
+    private record HashMeter(double hashes, double cpuSeconds) {
+        double cpuMsPerHashSince(HashMeter earlier) {
+            return (cpuSeconds - earlier.cpuSeconds) * 1000 / (hashes - earlier.hashes);
+        }
+    }
+
     /**
      * The server's {@code latchkey_password_hashes_total} and {@code latchkey_password_hash_cpu_seconds_total}
      * from {@code /metrics}, or null when it does not answer them.
      */
-    private double[] serverHashMeters() {
+    private HashMeter serverHashMeters() {
         try {
             HttpURLConnection connection = (HttpURLConnection) target.base().resolve("metrics").toURL()
                     .openConnection(Proxy.NO_PROXY);
-            double[] meters = {Double.NaN, Double.NaN};
+            Map<String, Double> values = new HashMap<>();
             try (var in = new BufferedReader(new InputStreamReader(connection.getInputStream(), StandardCharsets.UTF_8))) {
                 for (String line = in.readLine(); line != null; line = in.readLine()) {
-                    if (line.startsWith("latchkey_password_hashes_total ")) {
-                        meters[0] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
-                    } else if (line.startsWith("latchkey_password_hash_cpu_seconds_total ")) {
-                        meters[1] = Double.parseDouble(line.substring(line.indexOf(' ') + 1));
+                    String[] nameAndValue = line.split(" ");
+                    if (nameAndValue.length == 2 && nameAndValue[0].startsWith("latchkey_password_hash")) {
+                        values.put(nameAndValue[0], Double.parseDouble(nameAndValue[1]));
                     }
                 }
             }
-            return Double.isNaN(meters[0]) || Double.isNaN(meters[1]) ? null : meters;
+            Double hashes = values.get("latchkey_password_hashes_total");
+            Double cpuSeconds = values.get("latchkey_password_hash_cpu_seconds_total");
+            return hashes == null || cpuSeconds == null ? null : new HashMeter(hashes, cpuSeconds);
         } catch (IOException | RuntimeException e) {
             return null;
         }

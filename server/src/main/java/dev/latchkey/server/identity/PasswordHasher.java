@@ -41,6 +41,8 @@ public final class PasswordHasher {
      * are imported, so an Argon2id hash this costly was not written by this server.
      */
     static final int MAX_ITERATIONS = 64;
+    /** Reads the CPU time of the thread that computes, for {@link #cpuNanos()}. */
+    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
 
     private final Argon2Cost cost;
     /**
@@ -55,7 +57,6 @@ public final class PasswordHasher {
     private final Duration wait;
     /** Verified against when the email is unknown, so that case costs what a wrong password costs. */
     private final String dummyHash;
-    private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
     private final LongAdder computations = new LongAdder();
     private final LongAdder cpuNanos = new LongAdder();
     private final LongAdder refusals = new LongAdder();

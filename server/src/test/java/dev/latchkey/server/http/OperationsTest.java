@@ -33,9 +33,20 @@ class OperationsTest {
 
     @Test
     void metricsTellWhatPasswordHashingCosts() {
-        HttpResponse<String> metrics = server.get("metrics");
-        assertThat(metrics.body()).contains("latchkey_password_hashes_total ",
-                "latchkey_password_hash_cpu_seconds_total ", "latchkey_password_hash_refused_total ");
+        double before = meter(server.get("metrics").body(), "latchkey_password_hashes_total");
+        HttpResponse<String> created = server.management("POST", "api/v2/users", """
+                {"email":"metered@example.com","password":"Metered-pa55word!","connection":"Username-Password-Authentication"}""");
+        assertThat(created.statusCode()).isEqualTo(201);
+        String after = server.get("metrics").body();
+        assertThat(meter(after, "latchkey_password_hashes_total")).isEqualTo(before + 1);
+        assertThat(meter(after, "latchkey_password_hash_cpu_seconds_total")).isPositive();
+        assertThat(meter(after, "latchkey_password_hash_refused_total")).isZero();
+    }
+
+    private static double meter(String scrape, String name) {
+        return scrape.lines().filter(line -> line.startsWith(name + " ")).findFirst()
+                .map(line -> Double.parseDouble(line.substring(name.length() + 1)))
+                .orElseThrow(() -> new AssertionError(name + " missing from /metrics"));
     }
 
     @Test

@@ -14,8 +14,9 @@
 #     Modes:
 #       consent  prompt=consent on /authorize: the consent page is shown and accepted every round trip
 #       skip     no prompt: consent skipped (first-party application, API allows skipping)
-#  3. After a WARMUP (120 s: on 2 cores C2 goes on compiling the server's paths for about two minutes), CYCLES
-#     cycles of: a RAW-second window of raw Argon2id (the server idle, the driver hashing on one thread per
+#  3. After a warm-up that lasts until the server's JIT compilers have settled (under 1% of its CPU in two 10 s
+#     slices in a row; on 2 cores C2 goes on compiling H2's, Jetty's and JDBI's paths for two to four minutes),
+#     or WARMUP seconds at most, CYCLES cycles of: a RAW-second window of raw Argon2id (the server idle, the driver hashing on one thread per
 #     core through the server's PasswordHasher at its default cost, m=19456 KiB, t=2, p=1), then a LOAD-second
 #     window of each mode with a raw window after each. The host's speed drifts by 10-20% within a minute, so
 #     each load window is compared with the raw windows just before and after it; the median per mode is the
@@ -28,7 +29,7 @@
 #   bench/authcode-load.sh --jfr      the same with the server under a JFR recording (results/*.jfr),
 #                                     summarised by bench/jfr-hotspots.py (results/*-hotspots.txt)
 #
-# Environment: VUS (4), USERS (= VUS), WARMUP (120 s), CYCLES (5), LOAD (15 s a load window), RAW (10 s a raw
+# Environment: VUS (4), USERS (= VUS), WARMUP (300 s at most), CYCLES (5), LOAD (15 s a load window), RAW (10 s a raw
 # window), MODES ("consent,skip"), JAVA_OPTS (server JVM; default the launcher's flags), DRIVER_JAVA_OPTS (the
 # driver's JVM), SERVER_JAR (another build), QUIET_WAIT (180 s).
 # Results: $RESULTS (default bench/results)/authcode-load-<UTC time>.txt (+ -argon2-*.json)
@@ -39,7 +40,7 @@ source bench/flows.sh
 
 VUS=${VUS:-4}
 USERS=${USERS:-$VUS}
-WARMUP=${WARMUP:-120}
+WARMUP=${WARMUP:-300}
 CYCLES=${CYCLES:-5}
 LOAD=${LOAD:-15}
 RAW=${RAW:-10}
@@ -99,9 +100,6 @@ say "# $USERS users, first-party regular_web application, API $BENCH_AUDIENCE (s
 authcode_driver "$base" --audience "$BENCH_AUDIENCE" --scope "openid profile email read:items" --once \
   | jq -e '.access_token and .id_token' >/dev/null
 
-# The first counted load window, for the JFR summary: after the warm-up, a raw window and its settle (1 s),
-# and the load window's settle (2 s).
-window_from=$(( $(now_ms) + (WARMUP + RAW + 3) * 1000 ))
 authcode_driver "$base" --user-count "$USERS" --audience "$BENCH_AUDIENCE" \
   --scope "openid profile email read:items" --modes "$MODES" --vus "$VUS" --warmup "$WARMUP" \
   --cycles "$CYCLES" --load "$LOAD" --raw "$RAW" --server-pid "$SERVER_PID" | tee -a "$out"
@@ -111,9 +109,10 @@ say "# load after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS ${rss} MB"
 stop_server
 if [[ -n $JFR ]]; then
   say "JFR recording: $RESULTS/authcode-load-$stamp.jfr"
-  # The first mode's first counted window.
-  python3 bench/jfr-hotspots.py "$RESULTS/authcode-load-$stamp.jfr" --window "$window_from" \
-    "$((window_from + LOAD * 1000))" >"$RESULTS/authcode-load-$stamp-hotspots.txt"
+  # The first mode's first counted window, as the driver printed it.
+  read -r window_from window_to < <(grep -m1 '^# measured from epoch ms' "$out" | awk '{ print $6, $8 }')
+  python3 bench/jfr-hotspots.py "$RESULTS/authcode-load-$stamp.jfr" --window "$window_from" "$window_to" \
+    >"$RESULTS/authcode-load-$stamp-hotspots.txt"
   say "JFR summary: $RESULTS/authcode-load-$stamp-hotspots.txt"
 fi
 

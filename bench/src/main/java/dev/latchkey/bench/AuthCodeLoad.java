@@ -36,15 +36,15 @@ import java.util.concurrent.atomic.AtomicReference;
  *     --client-id ID --client-secret SECRET --redirect-uri https://app.example/callback
  *     --scope "openid profile email" [--audience API]
  *     --users "bench-%d@bench.latchkey.dev" --user-count 8 --password P
- *     [--modes consent,skip] [--vus 4] [--warmup 120] [--cycles 5] [--load 15] [--raw 10] [--server-pid PID]
+ *     [--modes consent,skip] [--vus 4] [--warmup 300] [--cycles 5] [--load 15] [--raw 10] [--server-pid PID]
  *     | --once [--prompt-consent]
  * </pre>
  * Modes: {@code consent} sends {@code prompt=consent}, so the consent page is shown and accepted every round
  * trip; {@code skip} sends no prompt (a first-party application whose API skips consent). The warm-up runs the
- * modes in turn, with a raw window first, for {@code --warmup} seconds: on 2 cores the C2 compiler goes on
- * compiling the server's paths for about two minutes. With {@code --server-pid} each load window also tells
- * the CPU time per round trip of the server (by thread kind), of this driver and of anything else
- * ({@link CpuAccount}). With {@code --once} it makes one round trip and prints the token response as JSON.
+ * modes in turn, with a raw window first, until the server's JIT compilers have settled (with
+ * {@code --server-pid}) or for {@code --warmup} seconds at most: on 2 cores C2 goes on compiling the server's
+ * paths for two to four minutes. With {@code --server-pid} each load window also tells the CPU time per round
+ * trip of the server (by thread kind), of this driver and of anything else ({@link CpuAccount}). With {@code --once} it makes one round trip and prints the token response as JSON.
  * Users {@code 0..user-count-1} must exist; virtual user {@code i} logs in as user {@code i % user-count}.
  */
 public final class AuthCodeLoad {
@@ -53,6 +53,8 @@ public final class AuthCodeLoad {
     private static final long SETTLE_MS = 2_000;
     /** A warm-up slice of one mode. */
     private static final long WARMUP_SLICE_MS = 10_000;
+    /** The compilers' share of the server's CPU below which a warm-up slice counts as settled. */
+    private static final double SETTLED_COMPILER_SHARE = 0.01;
 
     private final AuthorizationCodeBrowser.Target target;
     private final String users;
@@ -106,7 +108,7 @@ public final class AuthCodeLoad {
                 Integer.parseInt(options.getOrDefault("user-count", "1")), password,
                 Integer.parseInt(options.getOrDefault("vus", "4")),
                 Long.parseLong(options.getOrDefault("server-pid", "0")));
-        load.run(seconds(options, "warmup", 120), Integer.parseInt(options.getOrDefault("cycles", "5")),
+        load.run(seconds(options, "warmup", 300), Integer.parseInt(options.getOrDefault("cycles", "5")),
                 seconds(options, "load", 15), seconds(options, "raw", 10));
     }
 
@@ -124,12 +126,7 @@ public final class AuthCodeLoad {
                         + " warm-up %d s, then %d cycles of a %d s raw window and a %d s window per mode%n",
                 vus, target.scope(), target.audience() == null ? "(none)" : target.audience(), modes, hashThreads,
                 warmupMs / 1000, cycles, rawMs / 1000, loadMs / 1000);
-        long warmupEnds = System.currentTimeMillis() + warmupMs;
-        rawHashesPerSecond(Math.min(rawMs, warmupMs)); // the hasher's JIT, in this JVM
-        for (int slice = 0; System.currentTimeMillis() < warmupEnds; slice++) {
-            long left = warmupEnds - System.currentTimeMillis();
-            roundTrips(modes.get(slice % modes.size()), 0, Math.min(WARMUP_SLICE_MS, left), false);
-        }
+        warmUp(modes, warmupMs, Math.min(rawMs, warmupMs));
 
         Map<String, List<Double>> ratios = new LinkedHashMap<>();
         List<Double> rawRates = new ArrayList<>();
@@ -157,6 +154,37 @@ public final class AuthCodeLoad {
             values.forEach(v -> all.append(String.format(" %.2f", v)));
             System.out.printf("ratio_%s=%.2f (median of%s)%n", mode, median(sorted), all);
         });
+    }
+
+    /**
+     * Runs the modes in turn, in {@link #WARMUP_SLICE_MS} slices, until the server's JIT compilers have settled
+     * or {@code maxMs} has passed. On 2 cores C2 goes on compiling the server's paths (H2, Jetty, JDBI) for two
+     * to four minutes under this load, and while it does it takes CPU from the round trips and the hash alike:
+     * a window measured then measures the JIT. Settled means two slices in a row in which the compiler threads
+     * used less than {@link #SETTLED_COMPILER_SHARE} of the server's CPU. Without {@code --server-pid} it simply
+     * runs {@code maxMs}.
+     */
+    private void warmUp(List<String> modes, long maxMs, long rawMs) throws InterruptedException {
+        long started = System.currentTimeMillis();
+        long ends = started + maxMs;
+        rawHashesPerSecond(rawMs); // the hasher's JIT, in this JVM
+        CpuAccount account = serverPid > 0 ? new CpuAccount(serverPid) : null;
+        int quietSlices = 0;
+        for (int slice = 0; System.currentTimeMillis() < ends && quietSlices < 2; slice++) {
+            CpuAccount.Snapshot from = account == null ? null : account.take();
+            String mode = modes.get(slice % modes.size());
+            double rate = roundTrips(mode, 0, Math.min(WARMUP_SLICE_MS, ends - System.currentTimeMillis()), false);
+            CpuAccount.Snapshot to = account == null ? null : account.take();
+            if (from == null || to == null) {
+                continue;
+            }
+            double compilerShare = CpuAccount.compilerShare(from, to);
+            quietSlices = compilerShare < SETTLED_COMPILER_SHARE ? quietSlices + 1 : 0;
+            System.out.printf("# warm-up %3d s: %s %.1f round trips/s, JIT compilers %.1f%% of the server's CPU%n",
+                    (System.currentTimeMillis() - started) / 1000, mode, rate, 100 * compilerShare);
+        }
+        System.out.printf("# warm-up %s after %d s%n", quietSlices >= 2 ? "settled" : "stopped at its limit",
+                (System.currentTimeMillis() - started) / 1000);
     }
 
     /**
@@ -268,6 +296,7 @@ public final class AuthCodeLoad {
         long roundTrips = latencies.stream().mapToLong(l -> l.length).sum();
         if (report) {
             own.forEach(b -> b.takeStepTimes(stepNanos, stepCounts));
+            System.out.printf("# measured from epoch ms %d to %d%n", measureFrom, measureUntil);
             report(latencies, durationMs, errors, firstError.get(), stepNanos, stepCounts);
             String account = CpuAccount.describe(cpu[0], cpu[1], roundTrips);
             if (account != null) {

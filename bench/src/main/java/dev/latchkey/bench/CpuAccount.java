@@ -75,6 +75,19 @@ final class CpuAccount {
                 100 * driver / total, threads);
     }
 
+    /** The share of the server's CPU time between two snapshots that went to its JIT compiler threads. */
+    static double compilerShare(Snapshot from, Snapshot to) {
+        double server = to.serverMs() - from.serverMs();
+        double compilers = 0;
+        for (Map.Entry<String, ThreadTime> thread : to.serverThreads().entrySet()) {
+            if (thread.getValue().kind().contains("CompilerThre")) {
+                ThreadTime before = from.serverThreads().get(thread.getKey());
+                compilers += thread.getValue().ms() - (before == null ? 0 : before.ms());
+            }
+        }
+        return server <= 0 ? 0 : compilers / server;
+    }
+
     /** {user ms, system ms} from a /proc stat file, of a process or of one of its threads. */
     private static double[] times(Path stat) throws IOException {
         String line = Files.readString(stat);

@@ -15,7 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The tenant log, written off the request thread: {@link #record} stamps the event and puts it in a
- * bounded queue; one writer thread inserts what has queued up in batches. A full queue (the database
+ * bounded queue; one writer thread inserts what has queued up in batches, waiting {@link #LINGER} after
+ * the first event of a batch for others to join it. A full queue (the database
  * far behind) drops events and says so in the server log rather than slowing requests down.
  */
 public final class QueuedAuditLog implements AuditLog, AutoCloseable {
@@ -25,6 +26,8 @@ public final class QueuedAuditLog implements AuditLog, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueuedAuditLog.class);
     private static final int CAPACITY = 10_000;
     private static final int BATCH = 500;
+    /** How long the writer waits after an event for more to write with it. */
+    static final Duration LINGER = Duration.ofMillis(100);
 
     private final LogStore store;
     private final Clock clock;
@@ -77,10 +80,38 @@ public final class QueuedAuditLog implements AuditLog, AutoCloseable {
                 continue;
             }
             batch.add(first);
-            queue.drainTo(batch, BATCH - batch.size());
+            gather(batch);
             write(batch);
             batch.clear();
         }
+    }
+
+    /**
+     * Adds what queues up within {@link #LINGER} of the first event, up to {@link #BATCH}: one insert of a few
+     * rows costs the database little more than one of a single row, so under load events are written in
+     * batches rather than one by one; a lone event still reaches the log within {@code LINGER}.
+     */
+    private void gather(List<LogEntry> batch) {
+        long deadline = System.nanoTime() + LINGER.toNanos();
+        while (running && batch.size() < BATCH) {
+            queue.drainTo(batch, BATCH - batch.size());
+            long left = deadline - System.nanoTime();
+            if (left <= 0 || batch.size() >= BATCH) {
+                return;
+            }
+            LogEntry next;
+            try {
+                next = queue.poll(left, TimeUnit.NANOSECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            if (next == null) {
+                return;
+            }
+            batch.add(next);
+        }
+        queue.drainTo(batch, BATCH - batch.size());
     }
 
     private void write(List<LogEntry> batch) {

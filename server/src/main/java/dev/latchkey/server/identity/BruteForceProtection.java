@@ -33,16 +33,18 @@ public final class BruteForceProtection {
         this.store = store;
     }
 
-    /** The end of a block on this attempt, if one is in force. */
-    public Optional<Instant> blockedUntil(String subject, String ip, Instant now) {
+    /** Where an attempt stands before its password is checked: a block in force, and the pair's failures. */
+    public Standing standing(String subject, String ip, Instant now) {
         Instant windowStart = windowStart(now);
         if (store.ipFailures(IpNetwork.of(ip), windowStart) >= IP_CEILING) {
-            return Optional.of(windowStart.plus(IP_WINDOW));
+            return new Standing(windowStart.plus(IP_WINDOW), true);
         }
-        return store.pair(subject, ip)
-                .filter(LoginFailureStore.PairState::blocked)
+        Optional<LoginFailureStore.PairState> pair = store.pair(subject, ip);
+        Instant until = pair.filter(LoginFailureStore.PairState::blocked)
                 .map(state -> state.blockedAt().plus(PAIR_BLOCK))
-                .filter(until -> until.isAfter(now));
+                .filter(end -> end.isAfter(now))
+                .orElse(null);
+        return new Standing(until, pair.isPresent());
     }
 
     /** Counts a failure; says whether this one tripped a block, and until when. */
@@ -63,8 +65,11 @@ public final class BruteForceProtection {
         return new Failure(pairTripped, ipTripped, until, pair.failures());
     }
 
-    public void recordSuccess(String subject, String ip) {
-        store.clearPair(subject, ip);
+    /** A successful login resets the pair's count (Auth0), when {@code before} saw one. */
+    public void recordSuccess(String subject, String ip, Standing before) {
+        if (before.pairCounted()) {
+            store.clearPair(subject, ip);
+        }
     }
 
     /** Lifts every block and count of an account; answers whether anything was lifted. */
@@ -90,6 +95,16 @@ public final class BruteForceProtection {
     private static Instant windowStart(Instant now) {
         long window = IP_WINDOW.toMillis();
         return Instant.ofEpochMilli(now.toEpochMilli() / window * window);
+    }
+
+    /**
+     * An attempt before its password is checked: {@code blockedUntil} is set while a block is in force;
+     * {@code pairCounted} says whether failures are on record for the account and IP (a success clears them).
+     */
+    public record Standing(Instant blockedUntil, boolean pairCounted) {
+        public boolean blocked() {
+            return blockedUntil != null;
+        }
     }
 
     /**

@@ -53,10 +53,10 @@ public final class DatabaseUserDirectory implements UserDirectory {
         String subject = BruteForceProtection.subject(connection, email);
         Instant now = clock.instant();
 
-        Optional<Instant> blocked = protection.blockedUntil(subject, ip, now);
-        if (blocked.isPresent()) {
+        BruteForceProtection.Standing standing = protection.standing(subject, ip, now);
+        if (standing.blocked()) {
             // Not logged per attempt: the block itself was logged (limit_wc / limit_mu) when it tripped.
-            return new LoginResult.TooManyAttempts(blocked.get());
+            return new LoginResult.TooManyAttempts(standing.blockedUntil());
         }
 
         Optional<UserStore.Credentials> found = email.isEmpty() ? Optional.empty()
@@ -91,7 +91,7 @@ public final class DatabaseUserDirectory implements UserDirectory {
         }
 
         User user = found.get().user();
-        protection.recordSuccess(subject, ip);
+        protection.recordSuccess(subject, ip, standing);
         if (user.blocked()) {
             record(attempt, "f", "user is blocked", user.userId(), email, connection, ip);
             return new LoginResult.UserBlocked();

@@ -88,7 +88,7 @@ public final class ConsentPage {
         }
         consent.remember(r.tx().request(), r.user().userId());
         Authentication authentication = new Authentication(r.user().userId(), r.tx().authTime(), r.tx().sid(), true);
-        flow.proceed(ctx, r.tx().request(), r.client(), Optional.of(authentication), pending, true);
+        flow.proceed(ctx, r.tx().request(), r.client(), authentication, r.user(), pending, true);
     }
 
     /** The transaction, its client and user, when this browser's session is the one that logged in. */

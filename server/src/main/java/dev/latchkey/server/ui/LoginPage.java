@@ -110,7 +110,7 @@ public final class LoginPage {
             Authentication authentication = new Authentication(success.user().userId(),
                     session.session().authTime(), session.session().sid(), true);
             LoginTransaction authenticated = transactions.authenticated(tx, authentication);
-            flow.proceed(ctx, tx.request(), client.get(), Optional.of(authentication),
+            flow.proceed(ctx, tx.request(), client.get(), authentication, success.user(),
                     new PendingLogin(id, authenticated), false);
         } else if (result instanceof LoginResult.TooManyAttempts tooMany) {
             long retryAfter = Math.max(1, Duration.between(clock.instant(), tooMany.until()).toSeconds());

@@ -281,8 +281,8 @@ class LoginAndConsentPagesTest {
         silent.put("prompt", "none");
         assertThat(Browser.redirectParams(browser.authorize(silent))).containsKey("code");
 
-        HttpResponse<String> grants = server.management("GET", "api/v2/grants?user_id=" + userId.replace("|", "%7C"),
-                null);
+        HttpResponse<String> grants = server.management("GET", "api/v2/grants?user_id=" + userId.replace("|", "%7C")
+                + "&client_id=" + thirdParty, null);
         assertThat(grants.statusCode()).isEqualTo(200);
         JsonNode grant = json(grants).get(0);
         assertThat(grant.path("clientID").asText()).isEqualTo(thirdParty);
@@ -294,6 +294,45 @@ class LoginAndConsentPagesTest {
         assertThat(server.management("DELETE", "api/v2/grants/" + grant.path("id").asText(), null).statusCode())
                 .isEqualTo(204);
         assertThat(Browser.redirectParams(browser.authorize(silent))).containsEntry("error", "consent_required");
+    }
+
+    @Test
+    void consentToMoreScopesAddsToTheGrantAndConsentToFewerKeepsIt() {
+        String growing = client("Growing App", false);
+        Browser browser = new Browser(server);
+        Map<String, String> params = request(growing);
+        params.put("audience", API);
+        params.put("scope", "openid profile");
+        browser.authorize(params);
+        browser.logIn("linus@example.com", TestUsers.PASSWORD);
+        browser.follow();
+        assertThat(Browser.redirectParams(browser.submit("u/consent", Map.of("action", "accept")))).containsKey("code");
+
+        // Auth0: a scope not granted yet asks again, and the grant then holds the old and the new scopes.
+        params.put("scope", "openid profile read:notes");
+        assertThat(browser.authorize(params).headers().firstValue("Location").orElseThrow())
+                .contains("/u/consent?state=");
+        browser.follow();
+        assertThat(Browser.redirectParams(browser.submit("u/consent", Map.of("action", "accept")))).containsKey("code");
+        assertThat(grantScopes(growing)).containsExactlyInAnyOrder("openid", "profile", "read:notes");
+
+        // prompt=consent for fewer scopes asks, and accepting does not narrow what was granted.
+        params.put("scope", "openid");
+        params.put("prompt", "consent");
+        browser.authorize(params);
+        browser.follow();
+        assertThat(Browser.redirectParams(browser.submit("u/consent", Map.of("action", "accept")))).containsKey("code");
+        assertThat(grantScopes(growing)).containsExactlyInAnyOrder("openid", "profile", "read:notes");
+    }
+
+    /** The scopes of linus's one grant to {@code clientId}. */
+    static List<String> grantScopes(String clientId) {
+        JsonNode grants = json(server.management("GET", "api/v2/grants?user_id=" + userId.replace("|", "%7C")
+                + "&client_id=" + clientId, null));
+        assertThat(grants.size()).isEqualTo(1);
+        List<String> scopes = new ArrayList<>();
+        grants.get(0).path("scope").forEach(scope -> scopes.add(scope.asText()));
+        return scopes;
     }
 
     @Test

@@ -2,6 +2,7 @@ package dev.latchkey.server.oauth.authorize;
 
 import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.http.RequestOrigin;
+import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.IpNetwork;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
@@ -11,6 +12,7 @@ import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Carries a checked authorization to its end, from /authorize or from the login and consent pages:
@@ -52,6 +54,24 @@ public final class AuthorizationFlow {
      */
     public void proceed(Context ctx, CheckedAuthorization request, Client client,
                         Optional<Authentication> authentication, PendingLogin pending, boolean consentGiven) {
+        proceed(ctx, request, client, pending, api -> interaction.next(request, client, api, authentication,
+                consentGiven));
+    }
+
+    /**
+     * From the login and consent pages, which have just read the authenticated {@code user}: as
+     * {@link #proceed(Context, CheckedAuthorization, Client, Optional, PendingLogin, boolean)} without reading
+     * the user again.
+     */
+    public void proceed(Context ctx, CheckedAuthorization request, Client client, Authentication authentication,
+                        User user, PendingLogin pending, boolean consentGiven) {
+        proceed(ctx, request, client, pending, api -> interaction.next(request, client, api,
+                Optional.of(authentication), Optional.of(user), consentGiven));
+    }
+
+    /** Looks the audience up, asks {@code nextStep} what the authorization needs for it, and does that. */
+    private void proceed(Context ctx, CheckedAuthorization request, Client client, PendingLogin pending,
+                         Function<ResourceServer, NextStep> nextStep) {
         ResourceServer api = null;
         if (request.audience() != null) {
             api = lookups.api(request.audience()).orElse(null);
@@ -60,7 +80,7 @@ public final class AuthorizationFlow {
                 return;
             }
         }
-        NextStep next = interaction.next(request, client, api, authentication, consentGiven);
+        NextStep next = nextStep.apply(api);
         if (next instanceof NextStep.Login) {
             toPage(ctx, "login", request, pending, null);
         } else if (next instanceof NextStep.Consent consent) {

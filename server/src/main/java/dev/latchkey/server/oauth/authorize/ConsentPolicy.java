@@ -41,11 +41,17 @@ public final class ConsentPolicy {
                 .orElse(true);
     }
 
-    /** Remembers the user's consent, adding the scopes to what was granted before. */
+    /**
+     * Remembers the user's consent, adding the scopes to what was granted before; a grant that covers them
+     * already is left as it is.
+     */
     public void remember(CheckedAuthorization request, String userId) {
         String audience = audience(request);
         Instant now = clock.instant();
         UserGrant existing = grants.find(userId, request.clientId(), audience).orElse(null);
+        if (existing != null && existing.covers(request.scopes())) {
+            return;
+        }
         Set<String> scopes = new LinkedHashSet<>(existing == null ? List.of() : existing.scopes());
         scopes.addAll(request.scopes());
         grants.save(new UserGrant(existing == null ? RandomStrings.alphanumeric(24) : existing.id(), userId,

@@ -32,8 +32,21 @@ public final class Interaction {
      */
     public NextStep next(CheckedAuthorization request, Client client, ResourceServer api,
                          Optional<Authentication> authentication, boolean consentGiven) {
+        return next(request, client, api, authentication, authentication.flatMap(a -> users.findById(a.userId())),
+                consentGiven);
+    }
+
+    /**
+     * As {@link #next(CheckedAuthorization, Client, ResourceServer, Optional, boolean)}, with the authenticated
+     * user as the caller has just read it (the login and consent pages), so that it is not read twice.
+     */
+    public NextStep next(CheckedAuthorization request, Client client, ResourceServer api,
+                         Optional<Authentication> authentication, Optional<User> authenticatedUser,
+                         boolean consentGiven) {
         boolean silent = request.prompts("none");
-        Optional<User> user = authentication.flatMap(a -> users.findById(a.userId())).filter(u -> !u.blocked());
+        Optional<User> user = authenticatedUser
+                .filter(u -> authentication.isPresent() && u.userId().equals(authentication.get().userId()))
+                .filter(u -> !u.blocked());
         if (authentication.isEmpty() || user.isEmpty() || loginDemanded(request, authentication.get())) {
             return silent ? new NextStep.Fail("login_required", "Login required") : new NextStep.Login();
         }

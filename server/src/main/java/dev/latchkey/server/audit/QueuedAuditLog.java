@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The tenant log, written off the request thread: {@link #record} stamps the event and puts it in a
  * bounded queue; one writer thread inserts what has queued up in batches, waiting {@link #LINGER} after
- * the first event of a batch for others to join it. A full queue (the database
- * far behind) drops events and says so in the server log rather than slowing requests down.
+ * the first event of a batch for others to join it. A full queue (the database far behind) drops events
+ * and says so in the server log rather than slowing requests down.
  */
 public final class QueuedAuditLog implements AuditLog, AutoCloseable {
 
@@ -27,7 +27,9 @@ public final class QueuedAuditLog implements AuditLog, AutoCloseable {
     private static final int CAPACITY = 10_000;
     private static final int BATCH = 500;
     /** How long the writer waits after an event for more to write with it. */
-    static final Duration LINGER = Duration.ofMillis(100);
+    private static final Duration LINGER = Duration.ofMillis(100);
+    /** How long the idle writer waits for an event before it looks whether it should stop. */
+    private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
     private final LogStore store;
     private final Clock clock;
@@ -68,14 +70,8 @@ public final class QueuedAuditLog implements AuditLog, AutoCloseable {
 
     private void drain() {
         List<LogEntry> batch = new ArrayList<>(BATCH);
-        while (running || !queue.isEmpty()) {
-            LogEntry first;
-            try {
-                first = queue.poll(200, TimeUnit.MILLISECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+        while ((running || !queue.isEmpty()) && !Thread.currentThread().isInterrupted()) {
+            LogEntry first = poll(IDLE_POLL.toNanos());
             if (first == null) {
                 continue;
             }
@@ -93,25 +89,28 @@ public final class QueuedAuditLog implements AuditLog, AutoCloseable {
      */
     private void gather(List<LogEntry> batch) {
         long deadline = System.nanoTime() + LINGER.toNanos();
+        queue.drainTo(batch, BATCH - batch.size());
         while (running && batch.size() < BATCH) {
-            queue.drainTo(batch, BATCH - batch.size());
-            long left = deadline - System.nanoTime();
-            if (left <= 0 || batch.size() >= BATCH) {
-                return;
-            }
-            LogEntry next;
-            try {
-                next = queue.poll(left, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return;
-            }
+            LogEntry next = poll(deadline - System.nanoTime());
             if (next == null) {
                 return;
             }
             batch.add(next);
+            queue.drainTo(batch, BATCH - batch.size());
         }
-        queue.drainTo(batch, BATCH - batch.size());
+    }
+
+    /** The next event within {@code nanos}, or null: none came, or the writer was interrupted (flag kept). */
+    private LogEntry poll(long nanos) {
+        if (nanos <= 0) {
+            return null;
+        }
+        try {
+            return queue.poll(nanos, TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
     }
 
     private void write(List<LogEntry> batch) {

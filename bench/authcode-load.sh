@@ -16,9 +16,10 @@
 #       skip     no prompt: consent skipped (first-party application, API allows skipping)
 #  3. After a warm-up that lasts until the server's JIT compilers have settled (under 1% of its CPU in two 10 s
 #     slices in a row; on 2 cores C2 goes on compiling H2's, Jetty's and JDBI's paths for two to four minutes),
-#     or WARMUP seconds at most, CYCLES cycles of: a RAW-second window of raw Argon2id (the server idle, the driver hashing on one thread per
-#     core through the server's PasswordHasher at its default cost, m=19456 KiB, t=2, p=1), then a LOAD-second
-#     window of each mode with a raw window after each. The host's speed drifts by 10-20% within a minute, so
+#     or WARMUP seconds at most, and one unmeasured cycle (the first load window after it set C2 compiling
+#     again), CYCLES cycles of: a RAW-second window of raw Argon2id (the server idle, the driver hashing on one
+#     thread per core through the server's PasswordHasher at its default cost, m=19456 KiB, t=2, p=1), then a
+#     LOAD-second window of each mode with a raw window after each. The host's speed drifts by 10-20% within a minute, so
 #     each load window is compared with the raw windows just before and after it; the median per mode is the
 #     figure. The driver reports the CPU time per round trip of the server (by thread kind), of itself and of
 #     the rest, so a run shows whether it measured the steady state.
@@ -28,10 +29,13 @@
 #   bench/authcode-load.sh            the figures
 #   bench/authcode-load.sh --jfr      the same with the server under a JFR recording (results/*.jfr),
 #                                     summarised by bench/jfr-hotspots.py (results/*-hotspots.txt)
+#   ARGON2_COST=8:1:1 bench/authcode-load.sh
+#                                     the server hashes at that cost (m:t:p) instead: the CPU per round trip
+#                                     is then what the flow costs besides the hash (the ratio means nothing)
 #
 # Environment: VUS (4), USERS (= VUS), WARMUP (300 s at most), CYCLES (5), LOAD (15 s a load window), RAW (10 s a raw
 # window), MODES ("consent,skip"), JAVA_OPTS (server JVM; default the launcher's flags), DRIVER_JAVA_OPTS (the
-# driver's JVM), SERVER_JAR (another build), QUIET_WAIT (180 s).
+# driver's JVM), SERVER_JAR (another build), ARGON2_COST (above), QUIET_WAIT (180 s).
 # Results: $RESULTS (default bench/results)/authcode-load-<UTC time>.txt (+ -argon2-*.json)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -71,6 +75,9 @@ say() { echo "$*" | tee -a "$out"; }
 wait_quiet
 say "# authcode-load $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
 say "# server JVM options: $JAVA_OPTS"
+if [[ -n ${ARGON2_COST:-} ]]; then
+  say "# server Argon2id cost: $ARGON2_COST, not the default: the CPU per round trip is the flow's own, the ratio means nothing"
+fi
 say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # JMH's view of the raw rate, before and after (the server, if up, idle meanwhile): a cross-check of the

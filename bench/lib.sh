@@ -24,12 +24,20 @@ now_ms() {
 }
 
 # start_server PORT DATA_DIR LOG: launches the server in the background; sets SERVER_PID.
-# JAVA_OPTS (unquoted, split on spaces) are passed to the JVM.
+# JAVA_OPTS (unquoted, split on spaces) are passed to the JVM. With ARGON2_COST (m:t:p, e.g. 8:1:1) the
+# server hashes new passwords at that cost instead of its default (the bench's CheapHashServer), so that a
+# login load measures what a login costs besides the hash.
 start_server() {
   local port=$1 data=$2 log=$3
-  # shellcheck disable=SC2086
-  java ${JAVA_OPTS:-} -jar "$SERVER_JAR" serve --port "$port" --bind 127.0.0.1 \
-    --issuer "http://127.0.0.1:$port/" --data-dir "$data" >>"$log" 2>&1 &
+  if [[ -n ${ARGON2_COST:-} ]]; then
+    # shellcheck disable=SC2086
+    java ${JAVA_OPTS:-} -cp "$SERVER_JAR:$BENCH_JAR" dev.latchkey.bench.CheapHashServer --port "$port" \
+      --data-dir "$data" --cost "$ARGON2_COST" >>"$log" 2>&1 &
+  else
+    # shellcheck disable=SC2086
+    java ${JAVA_OPTS:-} -jar "$SERVER_JAR" serve --port "$port" --bind 127.0.0.1 \
+      --issuer "http://127.0.0.1:$port/" --data-dir "$data" >>"$log" 2>&1 &
+  fi
   SERVER_PID=$!
 }
 

@@ -77,6 +77,9 @@ public final class QueuedAuditLog implements AuditLog, AutoCloseable {
             }
             batch.add(first);
             gather(batch);
+            if (Thread.currentThread().isInterrupted()) {
+                return; // an interrupted JDBC call can close an H2 file channel under the database
+            }
             write(batch);
             batch.clear();
         }

@@ -2,8 +2,8 @@ package dev.latchkey.server.oauth.authorize;
 
 import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.http.RequestOrigin;
-import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.IpNetwork;
+import dev.latchkey.server.identity.User;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;

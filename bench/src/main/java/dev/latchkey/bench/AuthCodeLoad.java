@@ -194,8 +194,10 @@ public final class AuthCodeLoad {
 
     /**
      * One cycle as measured, unreported: a raw window, then a load window of each mode. The first load window
-     * after the warm-up, and after its first idle raw window, set C2 compiling again (0.7-0.9 ms of compiler
-     * CPU per round trip, against 0.1-0.2 in the windows after it), so the measured cycles start after this one.
+     * after the warm-up and its first idle raw window set C2 compiling again (0.7-0.9 ms of compiler CPU per
+     * round trip, against 0.1-0.2 in the windows after it), so the measured cycles start after this one. With
+     * it, that compiler time fell to 0.3 ms in the one run measured, but the first measured window was still
+     * that run's lowest (BENCHMARKS.md).
      */
     private void rehearse(List<String> modes, long loadMs, long rawMs) throws InterruptedException {
         rawHashesPerSecond(rawMs);
@@ -417,7 +419,8 @@ public final class AuthCodeLoad {
         return Long.parseLong(options.getOrDefault(name, Long.toString(defaultSeconds))) * 1000;
     }
 
-    private static Map<String, String> options(String[] args) {
+    /** {@code --name value} pairs (and the flags {@code --once}, {@code --prompt-consent}) by name. */
+    static Map<String, String> options(String[] args) {
         Map<String, String> options = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--")) {
@@ -430,7 +433,7 @@ public final class AuthCodeLoad {
         return options;
     }
 
-    private static String required(Map<String, String> options, String name) {
+    static String required(Map<String, String> options, String name) {
         String value = options.get(name);
         if (value == null || value.isEmpty()) {
             throw new IllegalArgumentException("--" + name + " is required");

@@ -6,6 +6,7 @@ import dev.latchkey.server.config.Settings;
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The server on the embedded database with another Argon2id cost for new password hashes, so that a login load
@@ -23,21 +24,10 @@ public final class CheapHashServer {
     }
 
     public static void main(String[] args) throws InterruptedException {
-        int port = 0;
-        Path dataDir = null;
-        String cost = "OWASP";
-        for (int i = 0; i + 1 < args.length; i += 2) {
-            switch (args[i]) {
-                case "--port" -> port = Integer.parseInt(args[i + 1]);
-                case "--data-dir" -> dataDir = Path.of(args[i + 1]);
-                case "--cost" -> cost = args[i + 1];
-                default -> throw new IllegalArgumentException("Unknown option " + args[i]
-                        + " (--port, --data-dir, --cost)");
-            }
-        }
-        if (port <= 0 || dataDir == null || args.length % 2 != 0) {
-            throw new IllegalArgumentException("Usage: CheapHashServer --port N --data-dir DIR [--cost m:t:p]");
-        }
+        Map<String, String> options = AuthCodeLoad.options(args);
+        int port = Integer.parseInt(AuthCodeLoad.required(options, "port"));
+        Path dataDir = Path.of(AuthCodeLoad.required(options, "data-dir"));
+        String cost = options.getOrDefault("cost", "OWASP");
         Settings settings = new Settings(port, "127.0.0.1", URI.create("http://127.0.0.1:" + port + "/"), dataDir,
                 "jdbc:h2:file:" + dataDir.resolve("latchkey"), null, null, null, null, null, null, null, List.of(),
                 null);

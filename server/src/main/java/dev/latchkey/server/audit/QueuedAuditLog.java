@@ -27,7 +27,7 @@ public final class QueuedAuditLog implements AuditLog, AutoCloseable {
     private static final int CAPACITY = 10_000;
     private static final int BATCH = 500;
     /** How long the writer waits after an event for more to write with it. */
-    private static final Duration LINGER = Duration.ofMillis(100);
+    static final Duration LINGER = Duration.ofMillis(100);
     /** How long the idle writer waits for an event before it looks whether it should stop. */
     private static final Duration IDLE_POLL = Duration.ofMillis(200);
 
@@ -36,11 +36,18 @@ public final class QueuedAuditLog implements AuditLog, AutoCloseable {
     private final BlockingQueue<LogEntry> queue = new ArrayBlockingQueue<>(CAPACITY);
     private final AtomicLong dropped = new AtomicLong();
     private final Thread writer;
+    private final Duration linger;
     private volatile boolean running = true;
 
     public QueuedAuditLog(LogStore store, Clock clock) {
+        this(store, clock, LINGER);
+    }
+
+    /** With another wait for events to join a batch (tests). */
+    QueuedAuditLog(LogStore store, Clock clock, Duration linger) {
         this.store = store;
         this.clock = clock;
+        this.linger = linger;
         this.writer = new Thread(this::drain, "latchkey-audit-log");
         this.writer.setDaemon(true);
         this.writer.start();
@@ -86,12 +93,12 @@ public final class QueuedAuditLog implements AuditLog, AutoCloseable {
     }
 
     /**
-     * Adds what queues up within {@link #LINGER} of the first event, up to {@link #BATCH}: one insert of a few
-     * rows costs the database little more than one of a single row, so under load events are written in
-     * batches rather than one by one; a lone event still reaches the log within {@code LINGER}.
+     * Adds what queues up within the linger ({@link #LINGER}) of the first event, up to {@link #BATCH}: one
+     * insert of a few rows costs the database little more than one of a single row, so under load events are
+     * written in batches rather than one by one; a lone event still reaches the log within the linger.
      */
     private void gather(List<LogEntry> batch) {
-        long deadline = System.nanoTime() + LINGER.toNanos();
+        long deadline = System.nanoTime() + linger.toNanos();
         queue.drainTo(batch, BATCH - batch.size());
         while (running && batch.size() < BATCH) {
             LogEntry next = poll(deadline - System.nanoTime());

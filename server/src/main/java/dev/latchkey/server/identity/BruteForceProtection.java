@@ -37,7 +37,8 @@ public final class BruteForceProtection {
     public Standing standing(String subject, String ip, Instant now) {
         Instant windowStart = windowStart(now);
         if (store.ipFailures(IpNetwork.of(ip), windowStart) >= IP_CEILING) {
-            return new Standing(windowStart.plus(IP_WINDOW), true);
+            // The pair is not read: a blocked attempt never succeeds, so nothing would be cleared.
+            return new Standing(windowStart.plus(IP_WINDOW), false);
         }
         Optional<LoginFailureStore.PairState> pair = store.pair(subject, ip);
         Instant until = pair.filter(LoginFailureStore.PairState::blocked)

@@ -40,7 +40,10 @@ import dev.latchkey.server.store.JdbcSigningKeyStore;
 import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.http.Cors;
 import dev.latchkey.server.identity.SsoSessions;
-import dev.latchkey.server.oauth.IdTokenHints;
+import dev.latchkey.server.oauth.IntrospectionEndpoint;
+import dev.latchkey.server.oauth.RevocationEndpoint;
+import dev.latchkey.server.store.JdbcTenantSettingsStore;
+import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.oauth.LogoutEndpoints;
 import dev.latchkey.server.oauth.UserinfoEndpoint;
 import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
@@ -60,7 +63,13 @@ import dev.latchkey.server.store.JdbcUserGrantStore;
 import dev.latchkey.server.token.IdTokenFormat;
 import dev.latchkey.server.token.OpaqueAccessTokenFormat;
 import dev.latchkey.server.token.OpaqueTokenLookup;
-import dev.latchkey.server.token.UserAccessTokens;
+import dev.latchkey.server.token.AuthorizationLookup;
+import dev.latchkey.server.token.RevocationBus;
+import dev.latchkey.server.token.Revocations;
+import dev.latchkey.server.token.TokenIssuer;
+import dev.latchkey.server.store.JdbcAuthorizationStore;
+import dev.latchkey.server.store.JdbcRefreshTokenStore;
+import dev.latchkey.server.oauth.grant.RefreshTokenGrant;
 import dev.latchkey.server.ui.ConsentPage;
 import dev.latchkey.server.ui.LoginPage;
 import dev.latchkey.server.ui.Pages;
@@ -122,11 +131,15 @@ public final class Latchkey implements AutoCloseable {
 
     /** Starts with another key-ring reload interval too (tests of several nodes use a short one). */
     public static Latchkey start(Settings settings, Argon2Cost passwordCost, Duration keyRingReload) {
+        return start(settings, passwordCost, keyRingReload, Clock.systemUTC());
+    }
+
+    /** Starts on another clock too: tests move time instead of forging expired tokens. */
+    public static Latchkey start(Settings settings, Argon2Cost passwordCost, Duration keyRingReload, Clock clock) {
         if (keyRingReload.isNegative() || keyRingReload.isZero()) {
             throw new IllegalArgumentException("The key ring reload interval must be positive, got " + keyRingReload);
         }
         String cryptoProvider = installFastCrypto();
-        Clock clock = Clock.systemUTC();
         MasterKey masterKey = MasterKey.load(settings.masterKey(), settings.dataDir());
         Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
         QueuedAuditLog auditLog = null;
@@ -154,7 +167,8 @@ public final class Latchkey implements AutoCloseable {
 
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registerPasswordMeters(passwords, metrics);
-            var lookups = new RegistryLookups(clients, apis, grants);
+            var tenantSettings = new JdbcTenantSettingsStore(jdbi);
+            var lookups = new RegistryLookups(clients, apis, grants, tenantSettings);
             var signer = new TokenSigner(ring);
             var tokens = new JwtAccessTokenFormat(settings.issuerString(), signer, clock);
             var origin = new RequestOrigin(TrustedProxies.parse(settings.trustedProxies()), settings.tls());
@@ -169,33 +183,47 @@ public final class Latchkey implements AutoCloseable {
             var userGrants = new JdbcUserGrantStore(jdbi);
             var sessions = new SsoSessions(sessionStore, clock);
             var transactions = new LoginTransactions(transactionStore, clock);
-            var userTokens = new UserAccessTokens(tokens, new OpaqueAccessTokenFormat(opaqueStore, clock));
             var idTokens = new IdTokenFormat(issuer, signer, masterKey, clock);
             var opaqueLookup = new OpaqueTokenLookup(opaqueStore, clock);
+            // The token lifecycle: authorizations, the one issuer, refresh tokens, revocation.
+            var authorizationStore = new JdbcAuthorizationStore(jdbi);
+            var refreshStore = new JdbcRefreshTokenStore(jdbi);
+            var authorizations = new AuthorizationLookup(authorizationStore);
+            var revocations = new Revocations(authorizationStore, opaqueLookup, authorizations, RevocationBus.LOCAL,
+                    clock);
+            var tokenIssuer = new TokenIssuer(tokens, new OpaqueAccessTokenFormat(opaqueStore, clock), idTokens,
+                    authorizationStore, refreshStore, clock);
             var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
             var pages = new Pages();
             var cookies = new Cookies(origin);
             var responder = new AuthorizationResponder(pages);
             var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, clock), transactions,
-                    new AuthorizationIssuer(codeStore, userTokens, idTokens, clock), responder, cookies, origin, pages);
+                    new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder, cookies, origin, pages);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, sessions, flow, responder, pages, cookies);
             var loginPage = new LoginPage(transactions, lookups, users, sessions, flow, pages, cookies, origin, clock);
             var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, flow, pages, cookies);
-            var userinfo = new UserinfoEndpoint(issuer, ring, opaqueLookup, users);
-            var logout = new LogoutEndpoints(lookups, sessions, new IdTokenHints(issuer, ring, lookups, masterKey),
+            var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
+            var userinfo = new UserinfoEndpoint(issuer, ownTokens, users);
+            var logout = new LogoutEndpoints(lookups, sessions, ownTokens,
                     cookies, origin, pages, auditLog);
             var cors = new Cors(new JdbcKnownWebOrigins(jdbi));
 
-            var tokenEndpoint = new TokenEndpoint(new ClientAuthenticator(lookups),
-                    List.of(new ClientCredentialsGrant(lookups, tokens),
-                            new AuthorizationCodeGrant(codeStore, lookups, users, userTokens, idTokens,
-                                    opaqueLookup::forget, auditLog, clock)), metrics);
+            var clientAuthenticator = new ClientAuthenticator(lookups);
+            var tokenEndpoint = new TokenEndpoint(clientAuthenticator,
+                    List.of(new ClientCredentialsGrant(lookups, tokenIssuer),
+                            new AuthorizationCodeGrant(codeStore, lookups, users, tokenIssuer, revocations, clock),
+                            new RefreshTokenGrant(refreshStore, authorizations, lookups, users, tokenIssuer,
+                                    revocations, clock)),
+                    origin, auditLog, metrics);
+            var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, revocations, lookups);
+            var introspection = new IntrospectionEndpoint(clientAuthenticator, ownTokens, refreshStore, authorizations,
+                    issuer, clock);
             var discovery = new DiscoveryEndpoint(settings.issuerString(), tokenEndpoint.grantTypes());
             var jwks = new JwksEndpoint(ring);
             var management = new ManagementApi(settings.issuerString(),
-                    new ManagementAuthenticator(settings.issuerString(), settings.managementAudience(), ring),
+                    new ManagementAuthenticator(ownTokens, settings.managementAudience()),
                     apis, clients, grants, lookups, ring, masterKey, clock,
-                    new UserAccounts(userStore, connections, passwords, bruteForce, opaqueLookup::forget, clock),
+                    new UserAccounts(userStore, connections, passwords, bruteForce, revocations::user, clock),
                     connections, logStore);
             var operations = new OperationsEndpoints(database::ping, metrics, settings.metricsToken());
             if (settings.metricsToken() == null && !HttpServer.isLoopback(settings.bind())) {
@@ -227,7 +255,12 @@ public final class Latchkey implements AutoCloseable {
                 routes.get("/health/ready", operations::ready);
                 routes.get("/metrics", operations::metrics);
                 management.register(routes);
-                management.registerUserGrants(routes, userGrants);
+                routes.before("/oauth/revoke", cors::allow);
+                routes.options("/oauth/revoke", ctx -> cors.preflight(ctx, "POST"));
+                routes.post("/oauth/revoke", revocation::handle);
+                routes.post("/oauth/introspect", introspection::handle);
+                management.registerUserGrants(routes, userGrants, revocations, userinfoAudience);
+                management.registerLifecycle(routes, refreshStore, sessionStore, revocations, tenantSettings, lookups);
             });
 
             ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -239,7 +272,8 @@ public final class Latchkey implements AutoCloseable {
                     keyRingReload.toMillis(), TimeUnit.MILLISECONDS);
             background.scheduleWithFixedDelay(new ExpiredRowSweeper(
                     List.of(logStore::deleteExpired, loginFailures::deleteExpired, sessionStore::deleteExpired,
-                            transactionStore::deleteExpired, codeStore::deleteExpired, opaqueStore::deleteExpired),
+                            transactionStore::deleteExpired, codeStore::deleteExpired, opaqueStore::deleteExpired,
+                            refreshStore::deleteExpired, authorizationStore::deleteExpired),
                     clock),
                     SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
             LOG.info("Signing with {} (crypto provider: {})", ring.current().kid(), cryptoProvider);

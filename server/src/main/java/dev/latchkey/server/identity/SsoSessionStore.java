@@ -12,4 +12,9 @@ public interface SsoSessionStore {
     void delete(String idHash);
 
     void deleteBySid(String sid);
+
+    Optional<SsoSession> findBySid(String sid);
+
+    /** The user's sessions, newest first, at most {@code limit}. */
+    java.util.List<SsoSession> ofUser(String userId, int limit);
 }

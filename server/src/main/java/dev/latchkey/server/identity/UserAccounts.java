@@ -37,20 +37,20 @@ public final class UserAccounts {
     private final ConnectionStore connections;
     private final PasswordHasher hasher;
     private final BruteForceProtection protection;
-    private final Consumer<List<String>> revokedTokens;
+    private final Consumer<String> revokeAccess;
     private final Clock clock;
 
     /**
-     * @param revokedTokens told the digests of opaque tokens revoked when a user is blocked or gets a
-     *                      new password, to drop them from caches at once
+     * @param revokeAccess revokes every authorization of a user (with its opaque and refresh tokens)
+     *                     when the user is blocked, gets a new password or is deleted
      */
     public UserAccounts(UserStore users, ConnectionStore connections, PasswordHasher hasher,
-                        BruteForceProtection protection, Consumer<List<String>> revokedTokens, Clock clock) {
+                        BruteForceProtection protection, Consumer<String> revokeAccess, Clock clock) {
         this.users = users;
         this.connections = connections;
         this.hasher = hasher;
         this.protection = protection;
-        this.revokedTokens = revokedTokens;
+        this.revokeAccess = revokeAccess;
         this.clock = clock;
     }
 
@@ -122,18 +122,21 @@ public final class UserAccounts {
             protection.unblock(existing.connection(), existing.email());
         }
         if (newHash != null || (updated.blocked() && !existing.blocked())) {
-            // OWASP Session Management: a password change or a block ends the sessions and tokens
-            // the user already holds (JWT access tokens cannot be recalled and simply run out).
-            revokedTokens.accept(users.endAccess(userId));
+            // OWASP Session Management: a password change or a block ends the sessions, refresh and
+            // opaque tokens the user already holds; their JWT access tokens read as inactive at
+            // introspection and otherwise run out.
+            revokeAccess.accept(userId);
+            users.endAccess(userId);
         }
         return updated;
     }
 
     /**
-     * Deletes the user with their sessions, opaque tokens, consents, codes and login transactions.
-     * Their opaque tokens stop working at /userinfo once its short user cache forgets the user.
+     * Deletes the user with their authorizations, sessions, opaque and refresh tokens, consents, codes
+     * and login transactions.
      */
     public boolean delete(String userId) {
+        revokeAccess.accept(userId);
         return users.delete(userId);
     }
 

@@ -33,7 +33,7 @@ final class ClientsResource {
             "urn:ietf:params:oauth:grant-type:device_code");
     private static final Set<String> FIELDS = Set.of("name", "description", "app_type", "is_first_party",
             "oidc_conformant", "token_endpoint_auth_method", "grant_types", "callbacks", "allowed_logout_urls",
-            "web_origins", "allowed_origins", "jwt_configuration", "client_metadata");
+            "web_origins", "allowed_origins", "jwt_configuration", "client_metadata", "refresh_token");
     private static final Set<String> KEY_FIELDS = Set.of("token_endpoint_auth_method");
     private static final int MAX_URL = 2048;
     private static final int MAX_URLS = 100;
@@ -70,7 +70,7 @@ final class ClientsResource {
                 ? TokenEndpointAuthMethod.NONE : TokenEndpointAuthMethod.CLIENT_SECRET_POST;
         Client defaults = new Client(RandomStrings.clientId(), name, null, appType, true, false, method, null,
                 defaultGrantTypes(appType), List.of(), List.of(), List.of(), List.of(), JwtConfiguration.DEFAULT,
-                Map.of(), now, now);
+                Map.of(), now, now, null);
         Client client = apply(body, defaults, now);
         store.create(client);
         lookups.invalidateAll();
@@ -175,7 +175,10 @@ final class ClientsResource {
                 jwt,
                 body.stringMap("client_metadata").orElse(base.clientMetadata()),
                 base.createdAt(),
-                now);
+                now,
+                body.object("refresh_token").map(object -> RefreshTokenJson.read(object, appType,
+                        base.appType() == appType ? base.refreshToken() : null)).orElse(
+                        base.appType() == appType ? base.refreshToken() : null));
     }
 
     private static List<String> urls(JsonBody body, String field, List<String> fallback,
@@ -235,7 +238,8 @@ final class ClientsResource {
     private Client withSecret(Client c, String secret, Instant now) {
         return new Client(c.clientId(), c.name(), c.description(), c.appType(), c.firstParty(), c.system(),
                 c.tokenEndpointAuthMethod(), seal(secret), c.grantTypes(), c.callbacks(), c.allowedLogoutUrls(),
-                c.webOrigins(), c.allowedOrigins(), c.jwtConfiguration(), c.clientMetadata(), c.createdAt(), now);
+                c.webOrigins(), c.allowedOrigins(), c.jwtConfiguration(), c.clientMetadata(), c.createdAt(), now,
+                c.refreshToken());
     }
 
     /** Auth0 shows {@code client_secret} to callers holding {@code read:client_keys}. */
@@ -267,6 +271,7 @@ final class ClientsResource {
                 .put("lifetime_in_seconds", client.jwtConfiguration().lifetimeInSeconds())
                 .put("alg", client.jwtConfiguration().alg())
                 .put("secret_encoded", client.jwtConfiguration().secretEncoded());
+        node.set("refresh_token", RefreshTokenJson.view(client.refreshToken()));
         ObjectNode metadata = node.putObject("client_metadata");
         client.clientMetadata().forEach(metadata::put);
         return node;

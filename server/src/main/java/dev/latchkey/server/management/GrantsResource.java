@@ -1,5 +1,6 @@
 package dev.latchkey.server.management;
 
+import dev.latchkey.server.token.Revocations;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.server.http.Json;
@@ -16,9 +17,13 @@ import io.javalin.http.Context;
 final class GrantsResource {
 
     private final UserGrantStore store;
+    private final Revocations revocations;
+    private final String userinfoAudience;
 
-    GrantsResource(UserGrantStore store) {
+    GrantsResource(UserGrantStore store, Revocations revocations, String userinfoAudience) {
         this.store = store;
+        this.revocations = revocations;
+        this.userinfoAudience = userinfoAudience;
     }
 
     void list(Context ctx, ManagementCaller caller) {
@@ -28,10 +33,13 @@ final class GrantsResource {
                 GrantsResource::view);
     }
 
+    /** Deleting a grant also revokes every token issued under it (Auth0 §8.2). */
     void delete(Context ctx, ManagementCaller caller) {
-        if (!store.delete(ctx.pathParam("id"))) {
-            throw ManagementException.notFound("The grant does not exist", "inexistent_grant");
-        }
+        UserGrant grant = store.findById(ctx.pathParam("id")).orElseThrow(() ->
+                ManagementException.notFound("The grant does not exist", "inexistent_grant"));
+        store.delete(grant.id());
+        revocations.grant(grant.userId(), grant.clientId(),
+                grant.audience().equals(userinfoAudience) ? null : grant.audience());
         ctx.status(204);
     }
 
@@ -42,6 +50,7 @@ final class GrantsResource {
             throw ManagementException.invalidQuery("Query validation error: 'Missing required property: user_id'.");
         }
         store.deleteByUser(userId);
+        revocations.user(userId);
         ctx.status(204);
     }
 

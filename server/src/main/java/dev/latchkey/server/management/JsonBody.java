@@ -190,6 +190,14 @@ final class JsonBody {
         return Optional.of(map);
     }
 
+    /** The whole body as plain values (maps, lists, strings, numbers, booleans, nulls). */
+    Map<String, Object> asMap() {
+        Map<String, Object> map = new LinkedHashMap<>();
+        root.fields().forEachRemaining(entry -> map.put(entry.getKey(),
+                entry.getValue().isNull() ? null : MAPPER.convertValue(entry.getValue(), Object.class)));
+        return map;
+    }
+
     /** A nested object, read with the same rules. */
     Optional<JsonBody> object(String field) {
         JsonNode value = root.get(field);

@@ -1,5 +1,9 @@
 package dev.latchkey.server.management;
 
+import dev.latchkey.server.identity.SsoSessionStore;
+import dev.latchkey.server.registry.TenantSettingsStore;
+import dev.latchkey.server.token.RefreshTokenStore;
+import dev.latchkey.server.token.Revocations;
 import dev.latchkey.server.audit.LogStore;
 import dev.latchkey.server.identity.ConnectionStore;
 import dev.latchkey.server.identity.UserAccounts;
@@ -94,11 +98,36 @@ public final class ManagementApi {
     }
 
     /** {@code /api/v2/grants}: the consents users gave applications. */
-    public void registerUserGrants(RoutesConfig routes, UserGrantStore store) {
-        GrantsResource grants = new GrantsResource(store);
+    public void registerUserGrants(RoutesConfig routes, UserGrantStore store, Revocations revocations,
+                                   String userinfoAudience) {
+        GrantsResource grants = new GrantsResource(store, revocations, userinfoAudience);
         routes.get(PREFIX + "/grants", guard(grants::list, "read:grants"));
         routes.delete(PREFIX + "/grants", guard(grants::deleteByUser, "delete:grants"));
         routes.delete(PREFIX + "/grants/{id}", guard(grants::delete, "delete:grants"));
+    }
+
+    /**
+     * What users hold: refresh tokens (also as Auth0's device credentials) and SSO sessions; deleting
+     * any of them revokes the authorizations behind it. And the tenant's settings.
+     */
+    public void registerLifecycle(RoutesConfig routes, RefreshTokenStore refreshTokens, SsoSessionStore sessions,
+                                  Revocations revocations, TenantSettingsStore tenant, RegistryLookups lookups) {
+        HeldTokensResource held = new HeldTokensResource(refreshTokens, sessions, revocations);
+        routes.get(PREFIX + "/users/{id}/refresh-tokens", guard(held::refreshTokensOfUser, "read:refresh_tokens"));
+        routes.delete(PREFIX + "/users/{id}/refresh-tokens",
+                guard(held::deleteRefreshTokensOfUser, "delete:refresh_tokens"));
+        routes.get(PREFIX + "/refresh-tokens/{id}", guard(held::refreshToken, "read:refresh_tokens"));
+        routes.delete(PREFIX + "/refresh-tokens/{id}", guard(held::deleteRefreshToken, "delete:refresh_tokens"));
+        routes.get(PREFIX + "/device-credentials", guard(held::deviceCredentials, "read:device_credentials"));
+        routes.delete(PREFIX + "/device-credentials/{id}",
+                guard(held::deleteDeviceCredential, "delete:device_credentials"));
+        routes.get(PREFIX + "/sessions/{id}", guard(held::session, "read:sessions"));
+        routes.delete(PREFIX + "/sessions/{id}", guard(held::deleteSession, "delete:sessions"));
+        routes.get(PREFIX + "/users/{id}/sessions", guard(held::sessionsOfUser, "read:sessions"));
+        routes.delete(PREFIX + "/users/{id}/sessions", guard(held::deleteSessionsOfUser, "delete:sessions"));
+        TenantSettingsResource settings = new TenantSettingsResource(tenant, lookups);
+        routes.get(PREFIX + "/tenants/settings", guard(settings::get, "read:tenant_settings"));
+        routes.patch(PREFIX + "/tenants/settings", guard(settings::update, "update:tenant_settings"));
     }
 
     private Handler guard(ManagementHandler handler, String... anyOf) {

@@ -17,7 +17,8 @@ public final class ManagementScopes {
             "read:users", "create:users", "update:users", "delete:users", "read:users_app_metadata",
             "update:users_app_metadata", "read:connections", "create:connections", "update:connections",
             "delete:connections", "read:grants", "delete:grants", "read:logs", "read:tenant_settings",
-            "update:tenant_settings");
+            "update:tenant_settings", "read:refresh_tokens", "delete:refresh_tokens", "read:sessions",
+            "delete:sessions", "read:device_credentials", "delete:device_credentials");
 
     private ManagementScopes() {
     }

@@ -25,6 +25,8 @@ public final class DiscoveryEndpoint {
         doc.put("userinfo_endpoint", issuer + "userinfo");
         doc.put("jwks_uri", issuer + ".well-known/jwks.json");
         doc.put("end_session_endpoint", issuer + "oidc/logout");
+        doc.put("revocation_endpoint", issuer + "oauth/revoke");
+        doc.put("introspection_endpoint", issuer + "oauth/introspect");
         List<String> grants = new java.util.ArrayList<>(grantTypes);
         // The implicit grant has no token-endpoint handler: its tokens come from /authorize.
         if (!grants.contains("implicit")) {
@@ -35,7 +37,8 @@ public final class DiscoveryEndpoint {
                 "code id_token", "code token", "code id_token token"));
         strings(doc, "response_modes_supported", List.of("query", "fragment", "form_post", "web_message"));
         strings(doc, "code_challenge_methods_supported", List.of("S256"));
-        strings(doc, "scopes_supported", List.of("openid", "profile", "email", "address", "phone"));
+        strings(doc, "scopes_supported", List.of("openid", "profile", "email", "address", "phone",
+                "offline_access"));
         strings(doc, "claims_supported", List.of("aud", "auth_time", "email", "email_verified", "exp",
                 "family_name", "given_name", "iat", "iss", "name", "nickname", "picture", "sid", "sub",
                 "updated_at", "nonce", "at_hash", "c_hash"));
@@ -44,6 +47,10 @@ public final class DiscoveryEndpoint {
         // RS256 first: Auth0's validator middleware takes its algorithm list from here.
         strings(doc, "id_token_signing_alg_values_supported", List.of("RS256", "PS256", "HS256"));
         strings(doc, "token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        strings(doc, "revocation_endpoint_auth_methods_supported",
+                List.of("client_secret_basic", "client_secret_post", "none"));
+        strings(doc, "introspection_endpoint_auth_methods_supported",
+                List.of("client_secret_basic", "client_secret_post"));
         doc.put("claims_parameter_supported", false);
         doc.put("request_parameter_supported", false);
         doc.put("request_uri_parameter_supported", false);

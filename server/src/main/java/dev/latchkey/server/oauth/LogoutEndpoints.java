@@ -1,5 +1,6 @@
 package dev.latchkey.server.oauth;
 
+import dev.latchkey.server.token.OwnTokens;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.server.audit.AuditLog;
 import dev.latchkey.server.audit.LogEvent;
@@ -29,13 +30,13 @@ public final class LogoutEndpoints {
 
     private final RegistryLookups lookups;
     private final SsoSessions sessions;
-    private final IdTokenHints hints;
+    private final OwnTokens hints;
     private final Cookies cookies;
     private final RequestOrigin origin;
     private final Pages pages;
     private final AuditLog log;
 
-    public LogoutEndpoints(RegistryLookups lookups, SsoSessions sessions, IdTokenHints hints, Cookies cookies,
+    public LogoutEndpoints(RegistryLookups lookups, SsoSessions sessions, OwnTokens hints, Cookies cookies,
                            RequestOrigin origin, Pages pages, AuditLog log) {
         this.lookups = lookups;
         this.sessions = sessions;
@@ -78,7 +79,7 @@ public final class LogoutEndpoints {
         String state = param(ctx, "state");
         JWTClaimsSet claims = null;
         if (hint != null) {
-            claims = hints.verify(hint).orElse(null);
+            claims = hints.idTokenHint(hint).orElse(null);
             if (claims == null) {
                 pages.error(ctx, 400, "Logout failed", "The id_token_hint is not an ID token issued here.", null);
                 return;
@@ -102,7 +103,7 @@ public final class LogoutEndpoints {
                     + ".", null);
             return;
         }
-        endSession(ctx, client.orElse(null), claims == null ? null : IdTokenHints.stringClaim(claims, "sid"));
+        endSession(ctx, client.orElse(null), claims == null ? null : OwnTokens.stringClaim(claims, "sid"));
         if (redirect == null) {
             loggedOut(ctx);
             return;

@@ -12,12 +12,23 @@ public final class OAuthException extends RuntimeException {
     private final String code;
     private final int status;
     private final String wwwAuthenticate;
+    /** The Auth0 log event type of this failure when it differs from the grant's usual one. */
+    private final String logType;
+    /** A credential the caller was never given (an unknown code or token): anyone can send one. */
+    private final boolean unknownCredential;
 
     public OAuthException(String code, String description, int status, String wwwAuthenticate) {
+        this(code, description, status, wwwAuthenticate, null, false);
+    }
+
+    private OAuthException(String code, String description, int status, String wwwAuthenticate, String logType,
+                           boolean unknownCredential) {
         super(description, null, false, false);
         this.code = code;
         this.status = status;
         this.wwwAuthenticate = wwwAuthenticate;
+        this.logType = logType;
+        this.unknownCredential = unknownCredential;
     }
 
     public OAuthException(ErrorObject error, String description, int status) {
@@ -49,6 +60,29 @@ public final class OAuthException extends RuntimeException {
 
     public static OAuthException invalidScope(String description) {
         return new OAuthException(OAuth2Error.INVALID_SCOPE, description, 400);
+    }
+
+    /** RFC 6749 §5.2: the grant is invalid, expired or revoked; Auth0 answers 400 for codes, 403 for refresh tokens. */
+    public static OAuthException invalidGrant(String description, int status) {
+        return new OAuthException(OAuth2Error.INVALID_GRANT, description, status);
+    }
+
+    /** The same error, logged as {@code logType} (e.g. Auth0's {@code ferrt} for a reused refresh token). */
+    public OAuthException loggedAs(String type) {
+        return new OAuthException(code, getMessage(), status, wwwAuthenticate, type, unknownCredential);
+    }
+
+    /** The same error, marked as being about a credential that was never issued to the caller. */
+    public OAuthException aboutUnknownCredential() {
+        return new OAuthException(code, getMessage(), status, wwwAuthenticate, logType, true);
+    }
+
+    public String logType() {
+        return logType;
+    }
+
+    public boolean unknownCredential() {
+        return unknownCredential;
     }
 
     public String code() {

@@ -1,32 +1,51 @@
 package dev.latchkey.server.oauth;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.server.audit.AuditLog;
+import dev.latchkey.server.audit.LogBudget;
+import dev.latchkey.server.audit.LogEvent;
 import dev.latchkey.server.http.Cors;
 import dev.latchkey.server.http.Json;
+import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.oauth.grant.Grant;
-import dev.latchkey.server.oauth.grant.TokenResponse;
+import dev.latchkey.server.oauth.grant.Granted;
+import dev.latchkey.server.token.IssuedTokens;
 import io.javalin.http.Context;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
-import java.io.IOException;
-import java.io.InputStream;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
- * {@code POST /oauth/token} (RFC 6749 §3.2): read the body, authenticate the client, hand the
- * request to the grant named by {@code grant_type}, answer with tokens and {@code no-store}.
+ * {@code POST /oauth/token} (RFC 6749 §3.2), in this order: read and parse the body once into a
+ * {@link TokenRequest}; find the grant named by {@code grant_type}; authenticate the client; let the
+ * grant validate and issue; then log the outcome (Auth0's event types), count it, and answer with
+ * tokens and {@code no-store} (§5.1) or the error (§5.2).
  */
 public final class TokenEndpoint {
 
+    /** Failures of callers without a secret that are logged per client and minute, on each node. */
+    static final int UNAUTHENTICATED_FAILURES_LOGGED = 10;
+    /** The headers grants may read (DPoP and Auth0's forwarded-for come with later grants). */
+    private static final List<String> GRANT_HEADERS = List.of("dpop", "auth0-forwarded-for", "user-agent");
+
     private final ClientAuthenticator authenticator;
+    private final RequestOrigin origin;
+    private final AuditLog log;
     private final Map<String, Grant> grants = new LinkedHashMap<>();
     private final Map<String, Counter> issued = new LinkedHashMap<>();
+    private final LogBudget unauthenticatedFailures = new LogBudget(UNAUTHENTICATED_FAILURES_LOGGED,
+            Duration.ofMinutes(1));
 
-    public TokenEndpoint(ClientAuthenticator authenticator, List<Grant> grants, MeterRegistry metrics) {
+    public TokenEndpoint(ClientAuthenticator authenticator, List<Grant> grants, RequestOrigin origin, AuditLog log,
+                         MeterRegistry metrics) {
         this.authenticator = authenticator;
+        this.origin = origin;
+        this.log = log;
         for (Grant grant : grants) {
             this.grants.put(grant.type(), grant);
             this.issued.put(grant.type(), Counter.builder("latchkey_tokens_issued")
@@ -39,57 +58,73 @@ public final class TokenEndpoint {
     }
 
     public void handle(Context ctx) {
-        Map<String, String> params = TokenRequestBody.parse(ctx.header("Content-Type"), body(ctx));
-        String grantType = params.get("grant_type");
-        if (grantType == null || grantType.isEmpty()) {
-            throw OAuthException.invalidRequest("Missing required parameter: grant_type");
-        }
-        Grant grant = grants.get(grantType);
+        TokenRequest request = TokenRequest.of(TokenRequestBody.read(ctx),
+                headers(ctx), origin.clientAddress(ctx));
+        Grant grant = grants.get(request.grantType());
         if (grant == null) {
-            throw OAuthException.unsupportedGrantType("Unsupported grant type: " + grantType);
+            throw OAuthException.unsupportedGrantType("Unsupported grant type: "
+                    + TokenRequest.echo(request.grantType()));
         }
-        AuthenticatedClient client = authenticator.authenticate(params, ctx.header("Authorization"));
+        AuthenticatedClient client = authenticator.authenticate(request.params(), ctx.header("Authorization"));
         // CORS: only the client's own Allowed Web Origins may read its tokens.
         Cors.restrictTo(ctx, client.client().webOrigins());
-        TokenResponse response = grant.handle(client, params);
-        issued.get(grantType).increment();
-        write(ctx, response);
+        Granted granted;
+        try {
+            granted = grant.handle(client, request);
+        } catch (OAuthException e) {
+            logFailure(grant.events(), client, request, e);
+            throw e;
+        }
+        Grant.Events events = grant.events();
+        if (events.success() != null) {
+            log.record(new LogEvent(events.success(), events.description(), client.client().clientId(),
+                    client.client().name(), granted.userId(), null, request.clientIp(), null, Map.of()));
+        }
+        issued.get(request.grantType()).increment();
+        write(ctx, granted.tokens());
     }
 
-    private static byte[] body(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > TokenRequestBody.MAX_BYTES) {
-            throw tooLarge();
+    /**
+     * Anyone can call as a public client: failures without a secret are logged only for a credential
+     * of this client, and within a budget, so that they cannot flood the log with 30-day rows.
+     */
+    private void logFailure(Grant.Events events, AuthenticatedClient client, TokenRequest request, OAuthException e) {
+        String type = e.logType() != null ? e.logType() : events.failure();
+        if (type == null) {
+            return;
         }
-        try (InputStream in = ctx.req().getInputStream()) {
-            byte[] body = in.readNBytes(TokenRequestBody.MAX_BYTES + 1);
-            if (body.length > TokenRequestBody.MAX_BYTES) {
-                throw tooLarge();
+        String clientId = client.client().clientId();
+        if (client.authenticated() || (!e.unknownCredential() && unauthenticatedFailures.allow(clientId))) {
+            log.record(new LogEvent(type, e.description(), clientId, client.client().name(), null, null,
+                    request.clientIp(), null, Map.of("error", e.code())));
+        }
+    }
+
+    private static Map<String, String> headers(Context ctx) {
+        Map<String, String> headers = new LinkedHashMap<>();
+        for (String name : GRANT_HEADERS) {
+            String value = ctx.header(name);
+            if (value != null) {
+                headers.put(name.toLowerCase(Locale.ROOT), value);
             }
-            return body;
-        } catch (IOException e) {
-            throw OAuthException.invalidRequest("The request body could not be read");
         }
-    }
-
-    private static OAuthException tooLarge() {
-        return OAuthException.invalidRequest("The request body is larger than 1 MB");
+        return headers;
     }
 
     /** RFC 6749 §5.1: JSON, {@code Cache-Control: no-store}. */
-    private static void write(Context ctx, TokenResponse response) {
+    private static void write(Context ctx, IssuedTokens tokens) {
         ObjectNode body = Json.object()
-                .put("access_token", response.accessToken().value())
+                .put("access_token", tokens.accessToken().value())
                 .put("token_type", "Bearer")
-                .put("expires_in", response.accessToken().expiresIn());
-        if (!response.accessToken().scope().isEmpty()) {
-            body.put("scope", response.accessToken().scope());
+                .put("expires_in", tokens.accessToken().expiresIn());
+        if (!tokens.accessToken().scope().isEmpty()) {
+            body.put("scope", tokens.accessToken().scope());
         }
-        if (response.idToken() != null) {
-            body.put("id_token", response.idToken());
+        if (tokens.idToken() != null) {
+            body.put("id_token", tokens.idToken());
         }
-        if (response.refreshToken() != null) {
-            body.put("refresh_token", response.refreshToken());
+        if (tokens.refreshToken() != null) {
+            body.put("refresh_token", tokens.refreshToken());
         }
         ctx.header("Cache-Control", "no-store");
         ctx.header("Pragma", "no-cache");

@@ -6,6 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
 
+import io.javalin.http.Context;
+
+import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -14,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Turns a token-endpoint body into single-valued parameters. Auth0 accepts form bodies
+ * Turns a token, revocation or introspection body into single-valued parameters. Auth0 accepts form bodies
  * (RFC 6749 §4.1.3) and JSON bodies (what the Auth0 SDKs send); both end up the same map.
  * Repeated parameters are refused (RFC 6749 §3.2), and so are duplicate JSON members.
  */
@@ -26,6 +30,51 @@ public final class TokenRequestBody {
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     private TokenRequestBody() {
+    }
+
+    /**
+     * Reads a request's body (at most {@link #MAX_BYTES}) and parses it; parameters holding control
+     * characters are refused here, before anything reaches a lookup or the database.
+     */
+    public static Map<String, String> read(Context ctx) {
+        Map<String, String> params = parse(ctx.header("Content-Type"), body(ctx));
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            if (hasControlCharacter(param.getKey()) || hasControlCharacter(param.getValue())) {
+                throw OAuthException.invalidRequest("Parameter '" + TokenRequest.echo(param.getKey())
+                        + "' contains control characters");
+            }
+        }
+        return params;
+    }
+
+    private static boolean hasControlCharacter(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static byte[] body(Context ctx) {
+        long declared = ctx.req().getContentLengthLong();
+        if (declared > MAX_BYTES) {
+            throw tooLarge();
+        }
+        try (InputStream in = ctx.req().getInputStream()) {
+            byte[] body = in.readNBytes(MAX_BYTES + 1);
+            if (body.length > MAX_BYTES) {
+                throw tooLarge();
+            }
+            return body;
+        } catch (IOException e) {
+            throw OAuthException.invalidRequest("The request body could not be read");
+        }
+    }
+
+    private static OAuthException tooLarge() {
+        return OAuthException.invalidRequest("The request body is larger than 1 MB");
     }
 
     public static Map<String, String> parse(String contentType, byte[] body) {

@@ -3,31 +3,17 @@ package dev.latchkey.server.oauth;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
-import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.JOSEObjectType;
-import com.nimbusds.jose.JWSAlgorithm;
-import com.nimbusds.jose.proc.BadJOSEException;
-import com.nimbusds.jose.proc.DefaultJOSEObjectTypeVerifier;
-import com.nimbusds.jose.proc.JWSVerificationKeySelector;
-import com.nimbusds.jose.proc.SecurityContext;
-import com.nimbusds.jwt.JWTClaimNames;
-import com.nimbusds.jwt.JWTClaimsSet;
-import com.nimbusds.jwt.proc.DefaultJWTClaimsVerifier;
-import com.nimbusds.jwt.proc.DefaultJWTProcessor;
 import dev.latchkey.server.http.BearerToken;
 import dev.latchkey.server.http.Json;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserDirectory;
-import dev.latchkey.server.keys.SigningKeyRing;
-import dev.latchkey.server.token.OpaqueToken;
-import dev.latchkey.server.token.OpaqueTokenLookup;
+import dev.latchkey.server.token.InvalidTokenException;
+import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.token.UserClaims;
+import dev.latchkey.server.token.ValidToken;
 import io.javalin.http.Context;
 
-import java.text.ParseException;
 import java.time.Duration;
-import java.util.Arrays;
-import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 
@@ -35,8 +21,8 @@ import java.util.Set;
  * {@code GET|POST /userinfo} (OIDC Core §5.3): the claims of the user an access token was issued
  * for, as far as its scopes release them. The token comes in the {@code Authorization: Bearer}
  * header or, on POST, the {@code access_token} form field (RFC 6750 §2.1, §2.2). Accepted: an opaque
- * token issued here, or a JWT signed by the key ring whose audience includes {@code <issuer>userinfo}
- * (Auth0 §1.2); anything else is a 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}
+ * token issued here, or a JWT signed here whose audience includes {@code <issuer>userinfo} (Auth0 §1.2),
+ * both checked by {@link OwnTokens}; anything else is a 401 with {@code WWW-Authenticate: Bearer error="invalid_token"}
  * (RFC 6750 §3.1).
  */
 public final class UserinfoEndpoint {
@@ -45,59 +31,40 @@ public final class UserinfoEndpoint {
     static final Duration USER_TTL = Duration.ofSeconds(5);
     private static final String INVALID = "The access token is invalid or has expired";
 
-    private final OpaqueTokenLookup opaqueTokens;
+    private final OwnTokens tokens;
+    private final Set<String> audience;
     private final LoadingCache<String, Optional<User>> users;
-    private final DefaultJWTProcessor<SecurityContext> jwts = new DefaultJWTProcessor<>();
     private final String realm;
 
-    public UserinfoEndpoint(String issuer, SigningKeyRing ring, OpaqueTokenLookup opaqueTokens, UserDirectory users) {
-        this.opaqueTokens = opaqueTokens;
+    public UserinfoEndpoint(String issuer, OwnTokens tokens, UserDirectory users) {
+        this.tokens = tokens;
+        this.audience = Set.of(issuer + "userinfo");
         this.users = Caffeine.newBuilder().expireAfterWrite(USER_TTL).maximumSize(100_000).build(users::findById);
         this.realm = issuer;
-        jwts.setJWSTypeVerifier(new DefaultJOSEObjectTypeVerifier<>(JOSEObjectType.JWT, new JOSEObjectType("at+jwt")));
-        jwts.setJWSKeySelector(new JWSVerificationKeySelector<>(Set.of(JWSAlgorithm.RS256, JWSAlgorithm.PS256),
-                (selector, context) -> selector.select(ring.publicJwks())));
-        jwts.setJWTClaimsSetVerifier(new DefaultJWTClaimsVerifier<>(Set.of(issuer + "userinfo"),
-                new JWTClaimsSet.Builder().issuer(issuer).build(),
-                Set.of(JWTClaimNames.SUBJECT, JWTClaimNames.EXPIRATION_TIME), null));
-    }
-
-    public void handle(Context ctx) {
-        String token = bearer(ctx);
-        Grant grant = token.chars().filter(c -> c == '.').count() == 2 ? jwt(token) : opaque(token);
-        // Auth0: /userinfo answers only for tokens granted openid.
-        if (!grant.scopes().contains("openid")) {
-            throw new OAuthException("insufficient_scope", "The access token was not granted the openid scope", 403,
-                    "Bearer realm=\"" + realm + "\", error=\"insufficient_scope\", scope=\"openid\"");
-        }
-        User user = users.get(grant.userId()).filter(u -> !u.blocked()).orElseThrow(() -> invalid(INVALID));
-        ObjectNode body = Json.object().put("sub", user.userId());
-        UserClaims.of(user, grant.scopes()).forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
-        ctx.header("Cache-Control", "no-store");
-        Json.write(ctx, 200, body);
-    }
-
-    private Grant jwt(String token) {
-        JWTClaimsSet claims;
-        try {
-            claims = jwts.process(token, null);
-        } catch (ParseException | BadJOSEException | JOSEException e) {
-            throw invalid(INVALID);
-        }
-        Object scope = claims.getClaim("scope");
-        List<String> scopes = scope instanceof String s ? Arrays.asList(s.trim().split("\\s+")) : List.of();
-        return new Grant(claims.getSubject(), scopes);
     }
 
     /**
-     * A revoked opaque token (code replay, user blocked or given a new password) is dropped from the
-     * lookup's cache at once on the node that revoked it, and answered here for at most
-     * {@link OpaqueTokenLookup#TTL} (10 s) more on the other nodes; a deleted or blocked user is
-     * refused below once {@link #USER_TTL} (5 s) has passed.
+     * A revoked token (its authorization revoked: code replay, user blocked or given a new password,
+     * revocation) is refused at once on every node; a deleted or blocked user is refused here once
+     * {@link #USER_TTL} (5 s) has passed.
      */
-    private Grant opaque(String token) {
-        OpaqueToken found = opaqueTokens.find(token).orElseThrow(() -> invalid(INVALID));
-        return new Grant(found.userId(), found.scopes());
+    public void handle(Context ctx) {
+        ValidToken token;
+        try {
+            token = tokens.accessToken(bearer(ctx), audience);
+        } catch (InvalidTokenException e) {
+            throw invalid(INVALID);
+        }
+        // Auth0: /userinfo answers only for tokens granted openid.
+        if (!token.scopes().contains("openid") || token.userId() == null) {
+            throw new OAuthException("insufficient_scope", "The access token was not granted the openid scope", 403,
+                    "Bearer realm=\"" + realm + "\", error=\"insufficient_scope\", scope=\"openid\"");
+        }
+        User user = users.get(token.userId()).filter(u -> !u.blocked()).orElseThrow(() -> invalid(INVALID));
+        ObjectNode body = Json.object().put("sub", user.userId());
+        UserClaims.of(user, token.scopes()).forEach((name, value) -> body.set(name, Json.MAPPER.valueToTree(value)));
+        ctx.header("Cache-Control", "no-store");
+        Json.write(ctx, 200, body);
     }
 
     /** RFC 6750 §2.1 header or §2.2 form body; never both (§2). */
@@ -127,8 +94,5 @@ public final class UserinfoEndpoint {
     private OAuthException invalid(String description) {
         return new OAuthException("invalid_token", description, 401,
                 "Bearer realm=\"" + realm + "\", error=\"invalid_token\", error_description=\"" + description + "\"");
-    }
-
-    private record Grant(String userId, List<String> scopes) {
     }
 }

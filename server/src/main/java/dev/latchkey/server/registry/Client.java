@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** An application (Auth0 "client"). {@code secret} is null for public clients. */
+/**
+ * An application (Auth0 "client"). {@code secret} is null for public clients; {@code refreshToken}
+ * null means Auth0's defaults for the application type.
+ */
 public record Client(
         String clientId,
         String name,
@@ -22,7 +25,8 @@ public record Client(
         JwtConfiguration jwtConfiguration,
         Map<String, String> clientMetadata,
         Instant createdAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        RefreshTokenSettings refreshToken) {
 
     public Client {
         grantTypes = List.copyOf(grantTypes);
@@ -31,6 +35,15 @@ public record Client(
         webOrigins = List.copyOf(webOrigins);
         allowedOrigins = List.copyOf(allowedOrigins);
         clientMetadata = Map.copyOf(clientMetadata);
+        if (refreshToken == null) {
+            refreshToken = RefreshTokenSettings.defaultFor(appType);
+        }
+    }
+
+    public Client withRefreshToken(RefreshTokenSettings settings) {
+        return new Client(clientId, name, description, appType, firstParty, system, tokenEndpointAuthMethod, secret,
+                grantTypes, callbacks, allowedLogoutUrls, webOrigins, allowedOrigins, jwtConfiguration,
+                clientMetadata, createdAt, updatedAt, settings);
     }
 
     public boolean allowsGrant(String grantType) {

@@ -28,11 +28,18 @@ public final class RegistryLookups {
     private final LoadingCache<String, Optional<Client>> clients;
     private final LoadingCache<String, Optional<ResourceServer>> apis;
     private final LoadingCache<GrantKey, Optional<ClientGrant>> grants;
+    private final LoadingCache<Boolean, TenantSettings> tenant;
 
-    public RegistryLookups(ClientStore clientStore, ResourceServerStore apiStore, ClientGrantStore grantStore) {
+    public RegistryLookups(ClientStore clientStore, ResourceServerStore apiStore, ClientGrantStore grantStore,
+                           TenantSettingsStore tenantStore) {
         this.clients = cache().build(clientStore::findById);
         this.apis = cache().build(apiStore::findByIdentifier);
         this.grants = cache().build(key -> grantStore.find(key.clientId(), key.audience()));
+        this.tenant = cache().build(key -> tenantStore.read());
+    }
+
+    public TenantSettings tenant() {
+        return tenant.get(Boolean.TRUE);
     }
 
     public Optional<Client> client(String clientId) {
@@ -57,6 +64,7 @@ public final class RegistryLookups {
         clients.invalidateAll();
         apis.invalidateAll();
         grants.invalidateAll();
+        tenant.invalidateAll();
     }
 
     private static Caffeine<Object, Object> cache() {

@@ -27,7 +27,8 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
             Times.instant(rs.getLong("issued_at")),
             Times.instant(rs.getLong("valid_until")),
             Times.nullableInstant(rs.getObject("consumed_at", Long.class)),
-            Times.instant(rs.getLong("expires_at")));
+            Times.instant(rs.getLong("expires_at")),
+            rs.getString("authorization_id"));
 
     private final Jdbi jdbi;
 
@@ -40,9 +41,10 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
         jdbi.useHandle(h -> h.createUpdate("""
                 INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, code_challenge,
                     code_challenge_method, nonce, scope, audience, user_id, auth_time, sid, issued_at,
-                    valid_until, expires_at)
+                    valid_until, expires_at, authorization_id)
                 VALUES (:code_hash, :client_id, :redirect_uri, :code_challenge, :code_challenge_method, :nonce,
-                    :scope, :audience, :user_id, :auth_time, :sid, :issued_at, :valid_until, :expires_at)""")
+                    :scope, :audience, :user_id, :auth_time, :sid, :issued_at, :valid_until, :expires_at,
+                    :authorization_id)""")
                 .bind("code_hash", code.codeHash())
                 .bind("client_id", code.clientId())
                 .bind("redirect_uri", code.redirectUri())
@@ -57,6 +59,7 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                 .bind("issued_at", Times.millis(code.issuedAt()))
                 .bind("valid_until", Times.millis(code.validUntil()))
                 .bind("expires_at", Times.millis(code.expiresAt()))
+                .bind("authorization_id", code.authorizationId())
                 .execute());
     }
 

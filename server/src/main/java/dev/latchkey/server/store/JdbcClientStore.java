@@ -6,6 +6,7 @@ import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.ClientSecret;
 import dev.latchkey.server.registry.ClientStore;
 import dev.latchkey.server.registry.JwtConfiguration;
+import dev.latchkey.server.registry.RefreshTokenSettings;
 import dev.latchkey.server.registry.TokenEndpointAuthMethod;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -36,7 +37,9 @@ public final class JdbcClientStore implements ClientStore {
             JsonColumns.read(rs.getString("jwt_configuration"), JWT_CONFIGURATION),
             JsonColumns.stringMap(rs.getString("client_metadata")),
             Times.instant(rs.getLong("created_at")),
-            Times.instant(rs.getLong("updated_at")));
+            Times.instant(rs.getLong("updated_at")),
+            rs.getString("refresh_token") == null ? null
+                    : JsonColumns.read(rs.getString("refresh_token"), RefreshTokenSettings.class));
 
     private final Jdbi jdbi;
 
@@ -51,11 +54,11 @@ public final class JdbcClientStore implements ClientStore {
                 INSERT INTO clients (client_id, name, description, app_type, is_first_party, is_system,
                     token_endpoint_auth_method, secret_hash, secret_encrypted, grant_types, callbacks,
                     allowed_logout_urls, web_origins, allowed_origins, jwt_configuration, client_metadata,
-                    created_at, updated_at)
+                    created_at, updated_at, refresh_token)
                 VALUES (:client_id, :name, :description, :app_type, :is_first_party, :is_system,
                     :token_endpoint_auth_method, :secret_hash, :secret_encrypted, :grant_types, :callbacks,
                     :allowed_logout_urls, :web_origins, :allowed_origins, :jwt_configuration, :client_metadata,
-                    :created_at, :updated_at)"""), client).execute());
+                    :created_at, :updated_at, :refresh_token)"""), client).execute());
         } catch (StatementException e) {
             if (UniqueViolations.is(e)) {
                 throw new DuplicateKeyException("A client with this client_id already exists");
@@ -87,7 +90,8 @@ public final class JdbcClientStore implements ClientStore {
                     secret_encrypted = :secret_encrypted, grant_types = :grant_types, callbacks = :callbacks,
                     allowed_logout_urls = :allowed_logout_urls, web_origins = :web_origins,
                     allowed_origins = :allowed_origins, jwt_configuration = :jwt_configuration,
-                    client_metadata = :client_metadata, updated_at = :updated_at
+                    client_metadata = :client_metadata, updated_at = :updated_at,
+                    refresh_token = :refresh_token
                 WHERE client_id = :client_id"""), client).execute());
     }
 
@@ -118,6 +122,7 @@ public final class JdbcClientStore implements ClientStore {
                 .bind("jwt_configuration", JsonColumns.write(client.jwtConfiguration()))
                 .bind("client_metadata", JsonColumns.write(client.clientMetadata()))
                 .bind("created_at", Times.millis(client.createdAt()))
-                .bind("updated_at", Times.millis(client.updatedAt()));
+                .bind("updated_at", Times.millis(client.updatedAt()))
+                .bind("refresh_token", JsonColumns.write(client.refreshToken()));
     }
 }

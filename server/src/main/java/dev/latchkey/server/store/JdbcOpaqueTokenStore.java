@@ -16,7 +16,7 @@ public final class JdbcOpaqueTokenStore implements OpaqueTokenStore {
             rs.getString("client_id"),
             rs.getString("user_id"),
             rs.getString("scope").isEmpty() ? List.of() : Arrays.asList(rs.getString("scope").split(" ")),
-            rs.getString("code_hash"),
+            rs.getString("authorization_id"),
             Times.instant(rs.getLong("issued_at")),
             Times.instant(rs.getLong("expires_at")));
 
@@ -29,13 +29,14 @@ public final class JdbcOpaqueTokenStore implements OpaqueTokenStore {
     @Override
     public void create(OpaqueToken token) {
         jdbi.useHandle(h -> h.createUpdate("""
-                INSERT INTO opaque_tokens (token_hash, client_id, user_id, scope, code_hash, issued_at, expires_at)
-                VALUES (:token_hash, :client_id, :user_id, :scope, :code_hash, :issued_at, :expires_at)""")
+                INSERT INTO opaque_tokens (token_hash, client_id, user_id, scope, authorization_id, issued_at,
+                    expires_at)
+                VALUES (:token_hash, :client_id, :user_id, :scope, :authorization_id, :issued_at, :expires_at)""")
                 .bind("token_hash", token.tokenHash())
                 .bind("client_id", token.clientId())
                 .bind("user_id", token.userId())
                 .bind("scope", String.join(" ", token.scopes()))
-                .bind("code_hash", token.codeHash())
+                .bind("authorization_id", token.authorizationId())
                 .bind("issued_at", Times.millis(token.issuedAt()))
                 .bind("expires_at", Times.millis(token.expiresAt()))
                 .execute());
@@ -48,14 +49,9 @@ public final class JdbcOpaqueTokenStore implements OpaqueTokenStore {
     }
 
     @Override
-    public List<String> revokeIssuedFrom(String codeHash) {
-        return jdbi.inTransaction(h -> {
-            List<String> hashes = h.createQuery("SELECT token_hash FROM opaque_tokens WHERE code_hash = :code_hash")
-                    .bind("code_hash", codeHash).mapTo(String.class).list();
-            h.createUpdate("DELETE FROM opaque_tokens WHERE code_hash = :code_hash")
-                    .bind("code_hash", codeHash).execute();
-            return hashes;
-        });
+    public boolean delete(String tokenHash) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM opaque_tokens WHERE token_hash = :token_hash")
+                .bind("token_hash", tokenHash).execute() > 0);
     }
 
     /** Deletes up to {@code batch} expired rows (for the sweeper). */

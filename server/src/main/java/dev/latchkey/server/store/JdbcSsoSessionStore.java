@@ -54,6 +54,19 @@ public final class JdbcSsoSessionStore implements SsoSessionStore {
         jdbi.useHandle(h -> h.createUpdate("DELETE FROM sso_sessions WHERE sid = :sid").bind("sid", sid).execute());
     }
 
+    @Override
+    public Optional<SsoSession> findBySid(String sid) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM sso_sessions WHERE sid = :sid")
+                .bind("sid", sid).map(MAPPER).findOne());
+    }
+
+    @Override
+    public java.util.List<SsoSession> ofUser(String userId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT * FROM sso_sessions WHERE user_id = :user_id ORDER BY created_at DESC LIMIT :limit")
+                .bind("user_id", userId).bind("limit", limit).map(MAPPER).list());
+    }
+
     /** Deletes up to {@code batch} expired rows (for the sweeper). */
     public int deleteExpired(java.time.Instant now, int batch) {
         return jdbi.withHandle(h -> ExpiredRows.delete(h, "sso_sessions", java.util.List.of("id_hash"), now, batch));

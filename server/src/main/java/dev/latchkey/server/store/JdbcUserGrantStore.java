@@ -95,6 +95,12 @@ public final class JdbcUserGrantStore implements UserGrantStore {
     }
 
     @Override
+    public Optional<UserGrant> findById(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM user_grants WHERE id = :id").bind("id", id)
+                .map(MAPPER).findOne());
+    }
+
+    @Override
     public boolean delete(String id) {
         return jdbi.withHandle(h -> h.createUpdate("DELETE FROM user_grants WHERE id = :id").bind("id", id)
                 .execute()) > 0;

@@ -2,7 +2,6 @@ package dev.latchkey.server.token;
 
 import com.nimbusds.jose.JOSEObjectType;
 import com.nimbusds.jwt.JWTClaimsSet;
-import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.registry.ResourceServer;
 import dev.latchkey.server.registry.TokenDialect;
 
@@ -47,7 +46,7 @@ public final class JwtAccessTokenFormat {
                         : List.of(api.identifier()))
                 .issueTime(Date.from(issuedAt))
                 .expirationTime(Date.from(issuedAt.plusSeconds(request.lifetimeSeconds())))
-                .jwtID(RandomStrings.base64url(16));
+                .jwtID(Authorization.jti(request.grantId()));
         if (dialect.rfc9068()) {
             claims.claim("client_id", request.clientId());
         } else {

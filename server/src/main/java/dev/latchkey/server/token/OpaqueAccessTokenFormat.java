@@ -5,7 +5,6 @@ import dev.latchkey.server.keys.SecretHash;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Opaque access tokens for /userinfo (Auth0: issued when no audience is requested). 32 random bytes
@@ -25,17 +24,11 @@ public final class OpaqueAccessTokenFormat {
         this.clock = clock;
     }
 
-    public IssuedAccessToken issue(String clientId, String userId, List<String> scopes, int lifetimeSeconds,
-                                   String codeHash) {
+    IssuedAccessToken issue(Authorization authorization, int lifetimeSeconds) {
         String value = RandomStrings.base64url(32);
         Instant now = clock.instant();
-        store.create(new OpaqueToken(SecretHash.of(value), clientId, userId, scopes, codeHash, now,
-                now.plusSeconds(lifetimeSeconds)));
-        return new IssuedAccessToken(value, lifetimeSeconds, String.join(" ", scopes));
-    }
-
-    /** Revokes the tokens issued from a code; returns their digests. */
-    public List<String> revokeIssuedFrom(String codeHash) {
-        return store.revokeIssuedFrom(codeHash);
+        store.create(new OpaqueToken(SecretHash.of(value), authorization.clientId(), authorization.userId(),
+                authorization.scopes(), authorization.id(), now, now.plusSeconds(lifetimeSeconds)));
+        return new IssuedAccessToken(value, lifetimeSeconds, String.join(" ", authorization.scopes()));
     }
 }

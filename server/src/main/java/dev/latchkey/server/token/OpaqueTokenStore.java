@@ -9,6 +9,6 @@ public interface OpaqueTokenStore {
 
     Optional<OpaqueToken> find(String tokenHash);
 
-    /** Revokes every token issued from the code; returns the digests revoked. */
-    java.util.List<String> revokeIssuedFrom(String codeHash);
+    /** Deletes one token (RFC 7009); true when it existed. */
+    boolean delete(String tokenHash);
 }

@@ -18,7 +18,7 @@ class RegistryLookupsTest {
 
     private final List<String> lookedUp = new ArrayList<>();
     private final RegistryLookups lookups = new RegistryLookups(store(ClientStore.class),
-            store(ResourceServerStore.class), store(ClientGrantStore.class));
+            store(ResourceServerStore.class), store(ClientGrantStore.class), store(TenantSettingsStore.class));
 
     /** A store that finds nothing and records every key it was asked for. */
     private <T> T store(Class<T> type) {

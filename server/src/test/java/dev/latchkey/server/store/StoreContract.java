@@ -15,6 +15,7 @@ import dev.latchkey.server.keys.SigningKeyRing;
 import dev.latchkey.server.registry.ApiScope;
 import dev.latchkey.server.registry.AppType;
 import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.RefreshTokenSettings;
 import dev.latchkey.server.registry.ClientGrant;
 import dev.latchkey.server.registry.ClientSecret;
 import dev.latchkey.server.registry.JwtConfiguration;
@@ -230,7 +231,7 @@ abstract class StoreContract {
                 List.of("client_credentials", "authorization_code"), List.of("https://app.example/callback"),
                 List.of("https://app.example/bye"), List.of("https://app.example"), List.of("https://app.example"),
                 new JwtConfiguration(600, "HS256", true), Map.of("team", "billing", "tier", "gold"),
-                T0, T0.plusMillis(1));
+                T0, T0.plusMillis(1), null);
 
         clients.create(client);
 
@@ -249,7 +250,7 @@ abstract class StoreContract {
     void publicClientHasNoSecret() {
         Client spa = new Client("spa1", "Browser app", null, AppType.SPA, true, false, TokenEndpointAuthMethod.NONE,
                 null, List.of("authorization_code"), List.of(), List.of(), List.of(), List.of(),
-                JwtConfiguration.DEFAULT, Map.of(), T0, T0);
+                JwtConfiguration.DEFAULT, Map.of(), T0, T0, null);
 
         clients.create(spa);
 
@@ -270,7 +271,8 @@ abstract class StoreContract {
         clients.create(client);
         Client changed = new Client("client1", "Renamed", "New description", AppType.NATIVE, false, true,
                 TokenEndpointAuthMethod.NONE, null, List.of(), List.of("myapp://cb"), List.of(), List.of(), List.of(),
-                new JwtConfiguration(60, "RS256", false), Map.of("k", "v"), client.createdAt(), T0.plusSeconds(60));
+                new JwtConfiguration(60, "RS256", false), Map.of("k", "v"), client.createdAt(), T0.plusSeconds(60),
+                new RefreshTokenSettings(true, true, 30, 3600, false, 600, false));
 
         clients.update(changed);
 
@@ -606,7 +608,7 @@ abstract class StoreContract {
                 TokenEndpointAuthMethod.CLIENT_SECRET_POST,
                 new ClientSecret(SecretHash.of(secret), MASTER_KEY.seal(secret, "clients.client_secret")),
                 List.of("client_credentials"), List.of(), List.of(), List.of(), List.of(), JwtConfiguration.DEFAULT,
-                Map.of(), created, created);
+                Map.of(), created, created, null);
     }
 
     private static ClientGrant grant(String id, String clientId, String audience, int second) {

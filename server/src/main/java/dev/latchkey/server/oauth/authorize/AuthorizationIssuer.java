@@ -7,11 +7,11 @@ import dev.latchkey.server.oauth.grant.AuthorizationCode;
 import dev.latchkey.server.oauth.grant.AuthorizationCodeStore;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.ResourceServer;
-import dev.latchkey.server.token.IdTokenFormat;
-import dev.latchkey.server.token.IdTokenRequest;
+import dev.latchkey.server.token.Authorization;
 import dev.latchkey.server.token.IssuedAccessToken;
-import dev.latchkey.server.token.UserAccessTokenRequest;
-import dev.latchkey.server.token.UserAccessTokens;
+import dev.latchkey.server.token.IssuedTokens;
+import dev.latchkey.server.token.TokenIssuer;
+import dev.latchkey.server.token.UserTokenRequest;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -22,7 +22,8 @@ import java.util.Map;
 /**
  * Issues what the response type asks for once the user is logged in and has consented: a code
  * (RFC 6749 §4.1.2), an access token (§4.2.2), an ID token (OIDC Core §3.2.2.5, §3.3.2.5), or a mix
- * (hybrid), and returns the response parameters in the order they are sent.
+ * (hybrid), all from one recorded authorization, and returns the response parameters in the order they
+ * are sent.
  */
 public final class AuthorizationIssuer {
 
@@ -30,20 +31,19 @@ public final class AuthorizationIssuer {
     public static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
 
     private final AuthorizationCodeStore codes;
-    private final UserAccessTokens accessTokens;
-    private final IdTokenFormat idTokens;
+    private final TokenIssuer issuer;
     private final Clock clock;
 
-    public AuthorizationIssuer(AuthorizationCodeStore codes, UserAccessTokens accessTokens, IdTokenFormat idTokens,
-                               Clock clock) {
+    public AuthorizationIssuer(AuthorizationCodeStore codes, TokenIssuer issuer, Clock clock) {
         this.codes = codes;
-        this.accessTokens = accessTokens;
-        this.idTokens = idTokens;
+        this.issuer = issuer;
         this.clock = clock;
     }
 
     public Map<String, String> issue(CheckedAuthorization request, Client client, ResourceServer api, User user,
                                      Authentication authentication) {
+        Authorization authorization = issuer.authorize(user.userId(), client, api, request.scopes(),
+                authentication.sid(), authentication.authTime());
         Map<String, String> response = new LinkedHashMap<>();
         String code = null;
         if (request.returnsCode()) {
@@ -52,25 +52,26 @@ public final class AuthorizationIssuer {
             codes.create(new AuthorizationCode(SecretHash.of(code), client.clientId(), request.redirectUri(),
                     request.codeChallenge(), request.codeChallengeMethod(), request.nonce(), request.scopes(),
                     request.audience(), user.userId(), authentication.authTime(), authentication.sid(), now,
-                    now.plus(CODE_LIFETIME), null, now.plus(CODE_LIFETIME)));
+                    now.plus(CODE_LIFETIME), null, now.plus(CODE_LIFETIME), authorization.id()));
             response.put("code", code);
         }
-        IssuedAccessToken accessToken = null;
-        if (request.returnsToken()) {
-            accessToken = accessTokens.issue(new UserAccessTokenRequest(api, user.userId(), client.clientId(),
-                    request.scopes(), true, request.implicit(), null));
-            response.put("access_token", accessToken.value());
-            response.put("token_type", "Bearer");
-            response.put("expires_in", Long.toString(accessToken.expiresIn()));
-            if (!accessToken.scope().isEmpty()) {
-                response.put("scope", accessToken.scope());
-            }
-        }
-        if (request.returnsIdToken()) {
+        if (request.returnsToken() || request.returnsIdToken()) {
             // OIDC Core §3.2.2.10, §3.3.2.11: at_hash with an access token, c_hash with a code.
-            response.put("id_token", idTokens.issue(new IdTokenRequest(client, user, request.scopes(),
-                    request.nonce(), authentication.authTime(), authentication.sid(),
-                    accessToken == null ? null : accessToken.value(), code)));
+            IssuedTokens tokens = issuer.forUser(new UserTokenRequest(authorization, client, api, user,
+                    request.implicit() ? UserTokenRequest.Channel.IMPLICIT : UserTokenRequest.Channel.HYBRID,
+                    request.returnsToken(), request.returnsIdToken(), request.nonce(), code, null));
+            IssuedAccessToken accessToken = tokens.accessToken();
+            if (accessToken != null) {
+                response.put("access_token", accessToken.value());
+                response.put("token_type", "Bearer");
+                response.put("expires_in", Long.toString(accessToken.expiresIn()));
+                if (!accessToken.scope().isEmpty()) {
+                    response.put("scope", accessToken.scope());
+                }
+            }
+            if (tokens.idToken() != null) {
+                response.put("id_token", tokens.idToken());
+            }
         }
         if (request.state() != null) {
             response.put("state", request.state());

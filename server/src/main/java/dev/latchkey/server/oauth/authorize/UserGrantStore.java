@@ -16,6 +16,8 @@ public interface UserGrantStore {
     /** Filters are optional (null = any). */
     Page<UserGrant> list(PageRequest page, String userId, String clientId, String audience);
 
+    Optional<UserGrant> findById(String id);
+
     boolean delete(String id);
 
     int deleteByUser(String userId);

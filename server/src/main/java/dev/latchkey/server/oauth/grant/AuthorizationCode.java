@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * An authorization code as stored (RFC 6749 §4.1.2): the digest of the code and everything it is
- * bound to. {@code consumedAt} is set by its first (and only) exchange.
+ * bound to. {@code consumedAt} is set by its first (and only) exchange; {@code authorizationId} names
+ * the authorization it carries, which its tokens hang from.
  */
 public record AuthorizationCode(
         String codeHash,
@@ -22,7 +23,8 @@ public record AuthorizationCode(
         Instant issuedAt,
         Instant validUntil,
         Instant consumedAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        String authorizationId) {
 
     public AuthorizationCode {
         scopes = List.copyOf(scopes);

@@ -1,38 +1,33 @@
 package dev.latchkey.server.oauth.grant;
 
 import com.nimbusds.oauth2.sdk.GrantType;
-import com.nimbusds.oauth2.sdk.Scope;
 import dev.latchkey.server.oauth.AuthenticatedClient;
 import dev.latchkey.server.oauth.OAuthException;
+import dev.latchkey.server.oauth.TokenRequest;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.ClientGrant;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;
-import dev.latchkey.server.token.AccessTokenRequest;
-import dev.latchkey.server.token.JwtAccessTokenFormat;
+import dev.latchkey.server.token.IssuedTokens;
+import dev.latchkey.server.token.TokenIssuer;
 
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 /**
  * The client credentials grant (RFC 6749 §4.4) as Auth0 runs it: a confidential client, allowed
  * the grant, with a client grant for the requested audience, gets a JWT for that API carrying the
- * requested scopes, or every granted scope when none are requested.
+ * requested scopes, or every granted scope when none are requested. Nothing is written per token.
  */
 public final class ClientCredentialsGrant implements Grant {
 
-    /** Auth0's {@code gty} for this grant, as its published tokens spell it. */
-    static final String GTY = "client-credentials";
-
     private final RegistryLookups lookups;
-    private final JwtAccessTokenFormat tokens;
+    private final TokenIssuer issuer;
 
-    public ClientCredentialsGrant(RegistryLookups lookups, JwtAccessTokenFormat tokens) {
+    public ClientCredentialsGrant(RegistryLookups lookups, TokenIssuer issuer) {
         this.lookups = lookups;
-        this.tokens = tokens;
+        this.issuer = issuer;
     }
 
     @Override
@@ -41,7 +36,12 @@ public final class ClientCredentialsGrant implements Grant {
     }
 
     @Override
-    public TokenResponse handle(AuthenticatedClient caller, Map<String, String> params) {
+    public Events events() {
+        return Events.NONE;
+    }
+
+    @Override
+    public Granted handle(AuthenticatedClient caller, TokenRequest request) {
         Client client = caller.client();
         // RFC 6749 §4.4: only confidential clients may use this grant.
         if (!caller.authenticated()) {
@@ -51,30 +51,25 @@ public final class ClientCredentialsGrant implements Grant {
         if (!client.allowsGrant(type())) {
             throw OAuthException.unauthorizedClient("Grant type 'client_credentials' not allowed for the client.");
         }
-        String audience = params.get("audience");
-        if (audience == null || audience.isBlank()) {
-            throw OAuthException.accessDenied(
-                    "No audience parameter was provided, and no default audience has been configured");
-        }
+        String audience = request.param("audience").filter(value -> !value.isBlank()).orElseThrow(() ->
+                OAuthException.accessDenied(
+                        "No audience parameter was provided, and no default audience has been configured"));
         ResourceServer api = lookups.api(audience).orElseThrow(() ->
-                OAuthException.accessDenied("Service not enabled within domain: " + audience));
+                OAuthException.accessDenied("Service not enabled within domain: " + TokenRequest.echo(audience)));
         ClientGrant grant = lookups.clientGrant(client.clientId(), audience).orElseThrow(() ->
                 OAuthException.accessDenied("Client is not authorized to access \"" + audience
                         + "\". You need to create a \"client-grant\" associated to this API."));
-        List<String> scopes = scopes(params.get("scope"), grant, api);
-        return TokenResponse.of(tokens.issue(new AccessTokenRequest(
-                api, client.clientId() + "@clients", client.clientId(), scopes, scopes, GTY, false,
-                api.tokenLifetime())));
+        List<String> scopes = scopes(request.scope().orElse(null), grant, api);
+        return new Granted(IssuedTokens.of(issuer.forClient(client, api, grant, scopes)), null);
     }
 
     /** The requested scopes when all are granted, otherwise every granted scope the API still defines. */
-    private static List<String> scopes(String requested, ClientGrant grant, ResourceServer api) {
+    private static List<String> scopes(List<String> asked, ClientGrant grant, ResourceServer api) {
         Set<String> defined = api.scopeValues();
         List<String> granted = grant.scope().stream().filter(defined::contains).toList();
-        if (requested == null || requested.isBlank()) {
+        if (asked == null) {
             return granted;
         }
-        Set<String> asked = new LinkedHashSet<>(Scope.parse(requested).toStringList());
         List<String> missing = new ArrayList<>();
         for (String scope : asked) {
             if (!granted.contains(scope)) {
@@ -82,8 +77,9 @@ public final class ClientCredentialsGrant implements Grant {
             }
         }
         if (!missing.isEmpty()) {
-            throw OAuthException.accessDenied("Client has not been granted scopes: " + String.join(" ", missing));
+            throw OAuthException.accessDenied("Client has not been granted scopes: "
+                    + TokenRequest.echo(String.join(" ", missing)));
         }
-        return List.copyOf(asked);
+        return asked;
     }
 }

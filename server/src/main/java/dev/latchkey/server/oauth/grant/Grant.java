@@ -1,14 +1,24 @@
 package dev.latchkey.server.oauth.grant;
 
 import dev.latchkey.server.oauth.AuthenticatedClient;
+import dev.latchkey.server.oauth.TokenRequest;
 
-import java.util.Map;
-
-/** One OAuth grant type at the token endpoint: validate the request, then issue. */
+/**
+ * One OAuth grant type at the token endpoint: validate the request into an authorization, then have
+ * the token issuer issue. Grants throw {@code OAuthException} for every refusal; the endpoint logs
+ * and counts both outcomes with the grant's {@link Events}.
+ */
 public interface Grant {
 
     /** The {@code grant_type} value this grant answers to. */
     String type();
 
-    TokenResponse handle(AuthenticatedClient client, Map<String, String> params);
+    /** Auth0's log event types for this grant's successes and failures; null types are not logged. */
+    Events events();
+
+    Granted handle(AuthenticatedClient client, TokenRequest request);
+
+    record Events(String success, String failure, String description) {
+        public static final Events NONE = new Events(null, null, null);
+    }
 }

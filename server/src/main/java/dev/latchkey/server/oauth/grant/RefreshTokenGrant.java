@@ -1,0 +1,152 @@
+package dev.latchkey.server.oauth.grant;
+
+import com.nimbusds.oauth2.sdk.GrantType;
+import dev.latchkey.server.identity.User;
+import dev.latchkey.server.identity.UserDirectory;
+import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.oauth.AuthenticatedClient;
+import dev.latchkey.server.oauth.OAuthException;
+import dev.latchkey.server.oauth.TokenRequest;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.registry.ResourceServer;
+import dev.latchkey.server.token.Authorization;
+import dev.latchkey.server.token.AuthorizationLookup;
+import dev.latchkey.server.token.RefreshToken;
+import dev.latchkey.server.token.RefreshTokenStore;
+import dev.latchkey.server.token.Revocations;
+import dev.latchkey.server.token.TokenIssuer;
+import dev.latchkey.server.token.UserTokenRequest;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The refresh token grant (RFC 6749 §6, Auth0 §4.2), in this order:
+ * <ol>
+ *   <li>the client may use the grant, and names a token it was issued (anything else is unknown);</li>
+ *   <li>a rotating token is exchanged once: a second exchange outside the client's {@code leeway}, or
+ *       of a token older than the family's previous one, is reuse (RFC 9700 §4.14.2) and revokes the
+ *       authorization with its whole family (log {@code ferrt});</li>
+ *   <li>the token is within its idle and absolute lifetimes, its authorization still stands, the user
+ *       is not blocked, and a public client's token rotates;</li>
+ *   <li>a requested scope may narrow the original one, never widen it (RFC 6749 §6);</li>
+ *   <li>the issuer issues: an access token, an ID token when {@code openid} was granted (OIDC Core
+ *       §12.2), and a successor when the token rotates (or restarts a non-rotating token's idle lifetime).</li>
+ * </ol>
+ * Auth0 answers a refused refresh token with 403 {@code invalid_grant}.
+ */
+public final class RefreshTokenGrant implements Grant {
+
+    /** Longest a refresh token value can be; a longer one is unknown without a look-up. */
+    static final int MAX_TOKEN_LENGTH = 200;
+    /** How long an exchanged token of a family without absolute expiry is remembered for reuse detection. */
+    static final Duration REUSE_MEMORY = Duration.ofDays(30);
+    private static final String UNKNOWN = "Unknown or invalid refresh token.";
+    private static final Events EVENTS = new Events("sertft", "fertft", "Refresh Token for Access Token");
+
+    private final RefreshTokenStore tokens;
+    private final AuthorizationLookup authorizations;
+    private final RegistryLookups lookups;
+    private final UserDirectory users;
+    private final TokenIssuer issuer;
+    private final Revocations revocations;
+    private final Clock clock;
+
+    public RefreshTokenGrant(RefreshTokenStore tokens, AuthorizationLookup authorizations, RegistryLookups lookups,
+                             UserDirectory users, TokenIssuer issuer, Revocations revocations, Clock clock) {
+        this.tokens = tokens;
+        this.authorizations = authorizations;
+        this.lookups = lookups;
+        this.users = users;
+        this.issuer = issuer;
+        this.revocations = revocations;
+        this.clock = clock;
+    }
+
+    @Override
+    public String type() {
+        return GrantType.REFRESH_TOKEN.getValue();
+    }
+
+    @Override
+    public Events events() {
+        return EVENTS;
+    }
+
+    @Override
+    public Granted handle(AuthenticatedClient caller, TokenRequest request) {
+        Client client = caller.client();
+        if (!client.allowsGrant(type())) {
+            throw OAuthException.unauthorizedClient("Grant type 'refresh_token' not allowed for the client.");
+        }
+        String value = request.param("refresh_token").orElseThrow(() ->
+                OAuthException.invalidRequest("Missing required parameter: refresh_token"));
+        RefreshToken token = find(value, client);
+        Instant now = clock.instant();
+        if (token.rotating()) {
+            token = rotate(token, now, client);
+        }
+        if (token.expired(now)) {
+            throw refused(UNKNOWN + " It has expired.");
+        }
+        if (!caller.authenticated() && !token.rotating()) {
+            // RFC 9700 §4.14.2: a public client's refresh tokens must rotate.
+            throw refused("A public client's refresh tokens must rotate: enable rotation for the application.");
+        }
+        Authorization authorization = authorizations.active(token.authorizationId())
+                .orElseThrow(() -> refused(UNKNOWN));
+        User user = users.findById(token.userId()).filter(u -> !u.blocked())
+                .orElseThrow(() -> refused(UNKNOWN));
+        ResourceServer api = null;
+        if (token.audience() != null) {
+            api = lookups.api(token.audience()).orElseThrow(() -> refused(UNKNOWN));
+        }
+        List<String> scopes = narrowed(request, token.scopes());
+        UserTokenRequest issue = new UserTokenRequest(authorization.withScopes(scopes), client, api, user,
+                UserTokenRequest.Channel.REFRESH, true, scopes.contains("openid"), null, null, token);
+        return new Granted(issuer.forUser(issue), user.userId());
+    }
+
+    /** A token issued to this client; another client's token is as unknown as a made-up one. */
+    private RefreshToken find(String value, Client client) {
+        if (value.length() > MAX_TOKEN_LENGTH) {
+            throw refused(UNKNOWN).aboutUnknownCredential();
+        }
+        return tokens.find(SecretHash.of(value))
+                .filter(token -> token.clientId().equals(client.clientId()))
+                .orElseThrow(() -> refused(UNKNOWN).aboutUnknownCredential());
+    }
+
+    private RefreshToken rotate(RefreshToken token, Instant now, Client client) {
+        Instant keepUntil = token.absoluteExpiresAt() != null ? token.absoluteExpiresAt() : now.plus(REUSE_MEMORY);
+        RefreshTokenStore.Exchange exchange = tokens.rotate(token.tokenHash(), now, client.refreshToken().leeway(),
+                keepUntil);
+        if (exchange instanceof RefreshTokenStore.Exchange.Reused) {
+            // Auth0 §4.2: reuse revokes the family and the grant until the user logs in again.
+            revocations.authorization(token.authorizationId());
+            throw refused(UNKNOWN + " It was already used.").loggedAs("ferrt");
+        }
+        return exchange.token();
+    }
+
+    /** RFC 6749 §6: the requested scope must not include any scope not originally granted. */
+    private static List<String> narrowed(TokenRequest request, List<String> granted) {
+        List<String> asked = request.scope().orElse(null);
+        if (asked == null) {
+            return granted;
+        }
+        List<String> wider = asked.stream().filter(scope -> !granted.contains(scope)).toList();
+        if (!wider.isEmpty()) {
+            throw OAuthException.invalidScope("The refresh token was not granted: "
+                    + TokenRequest.echo(String.join(" ", wider)));
+        }
+        return asked;
+    }
+
+    private static OAuthException refused(String description) {
+        return OAuthException.invalidGrant(description, 403);
+    }
+}

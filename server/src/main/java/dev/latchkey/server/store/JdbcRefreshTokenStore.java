@@ -1,0 +1,166 @@
+package dev.latchkey.server.store;
+
+import dev.latchkey.server.token.RefreshToken;
+import dev.latchkey.server.token.RefreshTokenStore;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.mapper.RowMapper;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+public final class JdbcRefreshTokenStore implements RefreshTokenStore {
+
+    private static final RowMapper<RefreshToken> MAPPER = (rs, ctx) -> new RefreshToken(
+            rs.getString("id"),
+            rs.getString("token_hash"),
+            rs.getString("family_id"),
+            rs.getString("authorization_id"),
+            rs.getString("client_id"),
+            rs.getString("user_id"),
+            rs.getString("audience"),
+            scopes(rs.getString("scope")),
+            rs.getString("sid"),
+            rs.getBoolean("rotating"),
+            Times.instant(rs.getLong("created_at")),
+            Times.nullableInstant(rs.getObject("last_used_at", Long.class)),
+            Times.nullableInstant(rs.getObject("rotated_at", Long.class)),
+            Times.nullableInstant(rs.getObject("idle_expires_at", Long.class)),
+            Times.nullableInstant(rs.getObject("absolute_expires_at", Long.class)),
+            Times.instant(rs.getLong("expires_at")));
+
+    private final Jdbi jdbi;
+
+    public JdbcRefreshTokenStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public void create(RefreshToken t, int maxFamilies) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                    INSERT INTO refresh_tokens (id, token_hash, family_id, authorization_id, client_id, user_id,
+                        audience, scope, sid, rotating, created_at, idle_expires_at, absolute_expires_at, expires_at)
+                    VALUES (:id, :token_hash, :family_id, :authorization_id, :client_id, :user_id, :audience, :scope,
+                        :sid, :rotating, :created_at, :idle_expires_at, :absolute_expires_at, :expires_at)""")
+                    .bind("id", t.id())
+                    .bind("token_hash", t.tokenHash())
+                    .bind("family_id", t.familyId())
+                    .bind("authorization_id", t.authorizationId())
+                    .bind("client_id", t.clientId())
+                    .bind("user_id", t.userId())
+                    .bind("audience", t.audience())
+                    .bind("scope", String.join(" ", t.scopes()))
+                    .bind("sid", t.sid())
+                    .bind("rotating", t.rotating())
+                    .bind("created_at", Times.millis(t.createdAt()))
+                    .bind("idle_expires_at", t.idleExpiresAt() == null ? null : Times.millis(t.idleExpiresAt()))
+                    .bind("absolute_expires_at",
+                            t.absoluteExpiresAt() == null ? null : Times.millis(t.absoluteExpiresAt()))
+                    .bind("expires_at", Times.millis(t.expiresAt()))
+                    .execute();
+            if (t.id().equals(t.familyId())) {
+                // A new family: the user's families for this client beyond the newest maxFamilies go.
+                List<String> oldest = h.createQuery("""
+                                SELECT family_id FROM refresh_tokens
+                                WHERE user_id = :user_id AND client_id = :client_id AND rotated_at IS NULL
+                                ORDER BY created_at DESC, id DESC OFFSET :keep ROWS""")
+                        .bind("user_id", t.userId()).bind("client_id", t.clientId()).bind("keep", maxFamilies)
+                        .mapTo(String.class).list();
+                for (String family : oldest) {
+                    h.createUpdate("DELETE FROM refresh_tokens WHERE family_id = :family_id")
+                            .bind("family_id", family).execute();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<RefreshToken> find(String tokenHash) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM refresh_tokens WHERE token_hash = :token_hash")
+                .bind("token_hash", tokenHash).map(MAPPER).findOne());
+    }
+
+    @Override
+    public Optional<RefreshToken> findById(String id) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM refresh_tokens WHERE id = :id")
+                .bind("id", id).map(MAPPER).findOne());
+    }
+
+    @Override
+    public Exchange rotate(String tokenHash, Instant now, int leewaySeconds, Instant keepUntil) {
+        return jdbi.inTransaction(h -> {
+            // One conditional UPDATE decides the single winner, whatever the number of nodes.
+            int first = h.createUpdate("""
+                    UPDATE refresh_tokens SET rotated_at = :now, last_used_at = :now, expires_at = :keep_until
+                    WHERE token_hash = :token_hash AND rotated_at IS NULL""")
+                    .bind("now", Times.millis(now)).bind("keep_until", Times.millis(keepUntil))
+                    .bind("token_hash", tokenHash).execute();
+            RefreshToken token = h.createQuery("SELECT * FROM refresh_tokens WHERE token_hash = :token_hash")
+                    .bind("token_hash", tokenHash).map(MAPPER).one();
+            if (first == 1) {
+                return new Exchange.First(token);
+            }
+            boolean recent = leewaySeconds > 0 && token.rotatedAt() != null
+                    && now.isBefore(token.rotatedAt().plusSeconds(leewaySeconds));
+            if (recent) {
+                // Auth0 §4.2: only the family's previous token, not an older one, may be used again.
+                long later = h.createQuery("""
+                                SELECT COUNT(*) FROM refresh_tokens
+                                WHERE family_id = :family_id AND rotated_at > :rotated_at""")
+                        .bind("family_id", token.familyId()).bind("rotated_at", Times.millis(token.rotatedAt()))
+                        .mapTo(Long.class).one();
+                if (later == 0) {
+                    return new Exchange.WithinLeeway(token);
+                }
+            }
+            return new Exchange.Reused(token);
+        });
+    }
+
+    @Override
+    public void touch(String id, Instant now, Instant idleExpiresAt, Instant expiresAt) {
+        jdbi.useHandle(h -> h.createUpdate("""
+                        UPDATE refresh_tokens SET last_used_at = :now, idle_expires_at = :idle, expires_at = :expires_at
+                        WHERE id = :id""")
+                .bind("id", id).bind("now", Times.millis(now))
+                .bind("idle", idleExpiresAt == null ? null : Times.millis(idleExpiresAt))
+                .bind("expires_at", Times.millis(expiresAt)).execute());
+    }
+
+    @Override
+    public boolean delete(String id) {
+        return jdbi.withHandle(h -> h.createUpdate("DELETE FROM refresh_tokens WHERE id = :id")
+                .bind("id", id).execute() > 0);
+    }
+
+    @Override
+    public Optional<String> deleteFamily(String familyId) {
+        return jdbi.inTransaction(h -> {
+            Optional<String> authorization = h.createQuery(
+                            "SELECT authorization_id FROM refresh_tokens WHERE family_id = :family_id LIMIT 1")
+                    .bind("family_id", familyId).mapTo(String.class).findOne();
+            h.createUpdate("DELETE FROM refresh_tokens WHERE family_id = :family_id")
+                    .bind("family_id", familyId).execute();
+            return authorization;
+        });
+    }
+
+    @Override
+    public List<RefreshToken> activeOfUser(String userId, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        SELECT * FROM refresh_tokens WHERE user_id = :user_id AND rotated_at IS NULL
+                        ORDER BY created_at DESC, id DESC LIMIT :limit""")
+                .bind("user_id", userId).bind("limit", limit).map(MAPPER).list());
+    }
+
+    @Override
+    public int deleteExpired(Instant now, int batch) {
+        return jdbi.withHandle(h -> ExpiredRows.delete(h, "refresh_tokens", List.of("id"), now, batch));
+    }
+
+    private static List<String> scopes(String value) {
+        return value == null || value.isBlank() ? List.of() : Arrays.asList(value.split(" "));
+    }
+}

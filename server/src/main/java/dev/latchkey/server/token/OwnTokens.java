@@ -1,0 +1,237 @@
+package dev.latchkey.server.token;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSVerifier;
+import com.nimbusds.jose.crypto.MACVerifier;
+import com.nimbusds.jose.crypto.RSASSAVerifier;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.SigningKeyRing;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.ClientGrant;
+import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.registry.ResourceServer;
+import dev.latchkey.server.registry.SigningAlgorithm;
+
+import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The one validator of the tokens Latchkey issued, used by /userinfo, the Management API,
+ * {@code id_token_hint}, introspection and revocation. An access token, in this order:
+ * <ol>
+ *   <li>a value with two dots is a JWT: {@code typ} {@code JWT} or {@code at+jwt} (RFC 9068 §4), signed
+ *       by the key ring (RS256, PS256) or, for an HS256 API, with that API's secret — never by another
+ *       algorithm (RFC 8725 §3.1); issued here; for one of the accepted audiences; not expired;</li>
+ *   <li>anything else is an opaque token, found by its digest and not expired;</li>
+ *   <li>its authorization (or, for a machine token, its client grant) still stands (RFC 7009 §2.1).</li>
+ * </ol>
+ * Time is the server's clock, so tests move it instead of forging expired tokens.
+ */
+public final class OwnTokens {
+
+    /** Longer values are not tokens of ours; refused before any parsing. */
+    public static final int MAX_TOKEN_LENGTH = 16 * 1024;
+    private static final Set<JOSEObjectType> ACCESS_TYPES = Set.of(JOSEObjectType.JWT, new JOSEObjectType("at+jwt"));
+
+    private final String issuer;
+    private final SigningKeyRing ring;
+    private final OpaqueTokenLookup opaqueTokens;
+    private final AuthorizationLookup authorizations;
+    private final RegistryLookups lookups;
+    private final MasterKey masterKey;
+    private final Clock clock;
+    private final Map<String, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+
+    public OwnTokens(String issuer, SigningKeyRing ring, OpaqueTokenLookup opaqueTokens,
+                     AuthorizationLookup authorizations, RegistryLookups lookups, MasterKey masterKey, Clock clock) {
+        this.issuer = issuer;
+        this.ring = ring;
+        this.opaqueTokens = opaqueTokens;
+        this.authorizations = authorizations;
+        this.lookups = lookups;
+        this.masterKey = masterKey;
+        this.clock = clock;
+    }
+
+    /**
+     * A good access token for one of {@code audiences} (null: any audience; opaque tokens have the
+     * /userinfo audience only), or an {@link InvalidTokenException} saying why not.
+     */
+    public ValidToken accessToken(String value, Set<String> audiences) {
+        if (value == null || value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
+        }
+        if (value.chars().filter(c -> c == '.').count() == 2) {
+            return jwt(value, audiences);
+        }
+        OpaqueToken token = opaqueTokens.find(value).orElseThrow(() ->
+                new InvalidTokenException(InvalidTokenException.Reason.UNKNOWN));
+        List<String> audience = List.of(issuer + "userinfo");
+        if (audiences != null && audiences.stream().noneMatch(audience::contains)) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_AUDIENCE);
+        }
+        return new ValidToken(true, token.userId(), token.userId(), token.clientId(), audience, token.scopes(),
+                token.issuedAt(), token.expiresAt(), null);
+    }
+
+    private ValidToken jwt(String value, Set<String> audiences) {
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(value);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
+        }
+        if (jwt.getHeader().getType() == null || !ACCESS_TYPES.contains(jwt.getHeader().getType())) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
+        }
+        if (!issuer.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getExpirationTime() == null) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_ISSUER);
+        }
+        List<String> audience = claims.getAudience();
+        if (audience.isEmpty()) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_AUDIENCE);
+        }
+        if (!verified(jwt, audience.get(0))) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.BAD_SIGNATURE);
+        }
+        if (audiences != null && audience.stream().noneMatch(audiences::contains)) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_AUDIENCE);
+        }
+        Instant now = clock.instant();
+        Instant expiresAt = claims.getExpirationTime().toInstant();
+        if (!now.isBefore(expiresAt)) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.EXPIRED);
+        }
+        String clientId = stringClaim(claims, "azp") != null ? stringClaim(claims, "azp")
+                : stringClaim(claims, "client_id");
+        String subject = claims.getSubject();
+        boolean machine = clientId != null && subject.equals(clientId + "@clients");
+        if (!standing(stringClaim(claims, "jti"), clientId, audience.get(0), machine)) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.REVOKED);
+        }
+        String scope = stringClaim(claims, "scope");
+        List<String> scopes = scope == null || scope.isBlank() ? List.of() : Arrays.asList(scope.trim().split("\\s+"));
+        Instant issuedAt = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
+        return new ValidToken(false, subject, machine ? null : subject, clientId, audience, scopes, issuedAt,
+                expiresAt, stringClaim(claims, "jti"));
+    }
+
+    /** RS256/PS256 by the ring's key named in {@code kid}, or HS256 with the API's own secret. */
+    private boolean verified(SignedJWT jwt, String audience) {
+        JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
+        try {
+            if (JWSAlgorithm.HS256.equals(alg)) {
+                Optional<ResourceServer> api = lookups.api(audience);
+                return api.isPresent() && api.get().signingAlg() == SigningAlgorithm.HS256
+                        && jwt.verify(new MACVerifier(api.get().signingSecret().getBytes(StandardCharsets.UTF_8)));
+            }
+            if (!JWSAlgorithm.RS256.equals(alg) && !JWSAlgorithm.PS256.equals(alg)) {
+                return false;
+            }
+            JWSVerifier verifier = ringVerifier(jwt.getHeader().getKeyID());
+            return verifier != null && jwt.verify(verifier);
+        } catch (JOSEException | IllegalStateException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Whether what the token hangs from still stands: its authorization, or for a machine token its
+     * client grant (which a deletion or re-creation ends). A {@code jti} naming neither is from before
+     * authorizations had ids and can only run out.
+     */
+    private boolean standing(String jti, String clientId, String audience, boolean machine) {
+        String grantId = Authorization.idOfJti(jti);
+        if (grantId == null) {
+            return true;
+        }
+        if (machine) {
+            return lookups.clientGrant(clientId, audience).map(ClientGrant::id).filter(grantId::equals).isPresent();
+        }
+        return authorizations.active(grantId).isPresent();
+    }
+
+    /**
+     * An {@code id_token_hint} (OIDC RP-Initiated Logout 1.0 §2, OIDC Core §3.1.2.1): an ID token this
+     * server issued to an existing client, signed with the algorithm that client's ID tokens use
+     * ({@link IdTokenFormat#jws}; no other algorithm is tried, RFC 8725 §3.1). It may have expired: an
+     * application logs out with the ID token it has, however old.
+     */
+    public Optional<JWTClaimsSet> idTokenHint(String hint) {
+        if (hint == null || hint.length() > MAX_TOKEN_LENGTH) {
+            return Optional.empty();
+        }
+        try {
+            SignedJWT jwt = SignedJWT.parse(hint);
+            JWTClaimsSet claims = jwt.getJWTClaimsSet();
+            if (!issuer.equals(claims.getIssuer()) || claims.getSubject() == null || claims.getAudience().size() != 1) {
+                return Optional.empty();
+            }
+            Optional<Client> client = lookups.client(claims.getAudience().get(0));
+            if (client.isEmpty() || !IdTokenFormat.jws(client.get()).equals(jwt.getHeader().getAlgorithm())) {
+                return Optional.empty();
+            }
+            JWSVerifier verifier = idTokenVerifier(jwt, client.get());
+            return verifier != null && jwt.verify(verifier) ? Optional.of(claims) : Optional.empty();
+        } catch (ParseException | JOSEException | IllegalStateException e) {
+            return Optional.empty();
+        }
+    }
+
+    private JWSVerifier idTokenVerifier(SignedJWT jwt, Client client) throws JOSEException {
+        if (jwt.getHeader().getAlgorithm().equals(JWSAlgorithm.HS256)) {
+            if (client.secret() == null) {
+                return null;
+            }
+            String secret = masterKey.openString(client.secret().sealed(), IdTokenFormat.CLIENT_SECRET_PURPOSE);
+            return new MACVerifier(secret.getBytes(StandardCharsets.UTF_8));
+        }
+        return ringVerifier(jwt.getHeader().getKeyID());
+    }
+
+    /** The verifier of the ring's key {@code kid}; kept per kid, since a kid names one key for ever. */
+    private JWSVerifier ringVerifier(String kid) throws JOSEException {
+        if (kid == null || kid.length() > 200) {
+            return null;
+        }
+        JWSVerifier cached = verifiers.get(kid);
+        if (cached != null) {
+            return cached;
+        }
+        for (JWK key : ring.publicJwks().getKeys()) {
+            if (kid.equals(key.getKeyID()) && key instanceof RSAKey rsa) {
+                JWSVerifier verifier = new RSASSAVerifier(rsa);
+                if (verifiers.size() < 100) {
+                    verifiers.put(kid, verifier);
+                }
+                return verifier;
+            }
+        }
+        return null;
+    }
+
+    /** A string claim of verified claims, or null when absent or not a string (never a 500). */
+    public static String stringClaim(JWTClaimsSet claims, String name) {
+        try {
+            return claims.getStringClaim(name);
+        } catch (ParseException e) {
+            return null;
+        }
+    }
+}

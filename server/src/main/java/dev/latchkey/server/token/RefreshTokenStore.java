@@ -1,0 +1,55 @@
+package dev.latchkey.server.token;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/** The storage refresh tokens need: one indexed lookup by digest, and single-winner exchanges. */
+public interface RefreshTokenStore {
+
+    /**
+     * Stores a token; when it starts a new family, the user's families for the client beyond the
+     * newest {@code maxFamilies} are deleted (Auth0: at most 200 active per user and application).
+     */
+    void create(RefreshToken token, int maxFamilies);
+
+    Optional<RefreshToken> find(String tokenHash);
+
+    Optional<RefreshToken> findById(String id);
+
+    /**
+     * Marks a rotating token exchanged, atomically: exactly one caller gets {@link Exchange.First};
+     * a later caller gets {@link Exchange.WithinLeeway} when the token was exchanged less than
+     * {@code leewaySeconds} ago and no token of its family was exchanged after it, and
+     * {@link Exchange.Reused} otherwise. The exchanged row is kept until {@code keepUntil} so that
+     * reuse is recognised.
+     */
+    Exchange rotate(String tokenHash, Instant now, int leewaySeconds, Instant keepUntil);
+
+    /** A non-rotating token was used: restart its idle lifetime. */
+    void touch(String id, Instant now, Instant idleExpiresAt, Instant expiresAt);
+
+    /** Deletes one token; true when it existed. */
+    boolean delete(String id);
+
+    /** Deletes a family; answers the authorization it belonged to, if it existed. */
+    Optional<String> deleteFamily(String familyId);
+
+    /** The user's active tokens (not yet exchanged), newest first, at most {@code limit}. */
+    List<RefreshToken> activeOfUser(String userId, int limit);
+
+    int deleteExpired(Instant now, int batch);
+
+    sealed interface Exchange {
+        RefreshToken token();
+
+        record First(RefreshToken token) implements Exchange {
+        }
+
+        record WithinLeeway(RefreshToken token) implements Exchange {
+        }
+
+        record Reused(RefreshToken token) implements Exchange {
+        }
+    }
+}

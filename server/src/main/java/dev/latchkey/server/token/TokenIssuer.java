@@ -1,0 +1,176 @@
+package dev.latchkey.server.token;
+
+import dev.latchkey.server.keys.RandomStrings;
+import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.ClientGrant;
+import dev.latchkey.server.registry.RefreshTokenSettings;
+import dev.latchkey.server.registry.ResourceServer;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Mints every token Latchkey gives out, for every grant and for /authorize. The flows decide what
+ * (an authorization: who, which client, which API, which scopes); this class decides how: the
+ * format by audience (a JWT for a registered API, an opaque token for /userinfo, Auth0 §1.2), the
+ * signer by API or client, the lifetimes (Auth0 §4), and whether a refresh token comes along
+ * (Auth0 §1.4, §4.2).
+ */
+public final class TokenIssuer {
+
+    /** Auth0's {@code gty} for machine-to-machine tokens, as its published tokens spell it. */
+    public static final String CLIENT_CREDENTIALS_GTY = "client-credentials";
+    /** Auth0: at most 200 active refresh tokens per user and application; the oldest go first. */
+    public static final int MAX_REFRESH_FAMILIES = 200;
+    /** The expiry stored for what never expires. */
+    static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
+
+    private final JwtAccessTokenFormat jwt;
+    private final OpaqueAccessTokenFormat opaque;
+    private final IdTokenFormat idTokens;
+    private final AuthorizationStore authorizations;
+    private final RefreshTokenStore refreshTokens;
+    private final Clock clock;
+
+    public TokenIssuer(JwtAccessTokenFormat jwt, OpaqueAccessTokenFormat opaque, IdTokenFormat idTokens,
+                       AuthorizationStore authorizations, RefreshTokenStore refreshTokens, Clock clock) {
+        this.jwt = jwt;
+        this.opaque = opaque;
+        this.idTokens = idTokens;
+        this.authorizations = authorizations;
+        this.refreshTokens = refreshTokens;
+        this.clock = clock;
+    }
+
+    /**
+     * RFC 6749 §4.4: a JWT for the API, hanging from the client grant (its id leads the {@code jti}),
+     * so that nothing is written per token. The {@code *_authz} dialects list the scopes as permissions.
+     */
+    public IssuedAccessToken forClient(Client client, ResourceServer api, ClientGrant grant, List<String> scopes) {
+        return jwt.issue(new AccessTokenRequest(api, client.clientId() + "@clients", client.clientId(), scopes,
+                scopes, CLIENT_CREDENTIALS_GTY, false, api.tokenLifetime(), grant.id()));
+    }
+
+    /**
+     * Records what a user allowed a client; the authorization's id names everything issued from it.
+     * It is kept as long as the longest-lived token a flow can issue from it before a refresh token
+     * extends it.
+     */
+    public Authorization authorize(String userId, Client client, ResourceServer api, List<String> scopes, String sid,
+                                   Instant authTime) {
+        Instant now = clock.instant();
+        int lifetime = Math.max(api == null ? OpaqueAccessTokenFormat.CODE_LIFETIME : api.tokenLifetime(),
+                api == null ? 0 : api.tokenLifetimeForWeb());
+        Authorization authorization = new Authorization(Authorization.newId(), userId, client.clientId(),
+                api == null ? null : api.identifier(), scopes, sid, authTime, now, now.plusSeconds(lifetime));
+        authorizations.create(authorization);
+        return authorization;
+    }
+
+    public IssuedTokens forUser(UserTokenRequest request) {
+        IssuedAccessToken accessToken = request.accessToken() ? accessToken(request) : null;
+        String idToken = null;
+        if (request.idToken()) {
+            Authorization authorization = request.authorization();
+            // OIDC Core §3.3.2.11 / §3.2.2.10: at_hash and c_hash for what travels with the ID token;
+            // §12.2: an ID token from a refresh keeps the login's auth_time and carries no nonce.
+            idToken = idTokens.issue(new IdTokenRequest(request.client(), request.user(), authorization.scopes(),
+                    request.nonce(), authorization.authTime(), authorization.sid(),
+                    accessToken == null ? null : accessToken.value(), request.code()));
+        }
+        return new IssuedTokens(accessToken, idToken, refreshToken(request, accessToken));
+    }
+
+    private IssuedAccessToken accessToken(UserTokenRequest request) {
+        Authorization authorization = request.authorization();
+        ResourceServer api = request.api();
+        if (api == null) {
+            // Auth0: 7200 s from the implicit flow, 86400 s from code and hybrid; not configurable.
+            int lifetime = request.channel() == UserTokenRequest.Channel.IMPLICIT
+                    ? OpaqueAccessTokenFormat.IMPLICIT_LIFETIME : OpaqueAccessTokenFormat.CODE_LIFETIME;
+            return opaque.issue(authorization, lifetime);
+        }
+        // Auth0: token_lifetime at the token endpoint, token_lifetime_for_web in the browser; no gty
+        // for code, implicit and refresh tokens; with openid the token is good at /userinfo too.
+        int lifetime = request.channel().front() ? api.tokenLifetimeForWeb() : api.tokenLifetime();
+        return jwt.issue(new AccessTokenRequest(api, authorization.userId(), authorization.clientId(),
+                authorization.scopes(), List.of(), null, authorization.scopes().contains("openid"), lifetime,
+                authorization.id()));
+    }
+
+    /**
+     * Auth0 §1.4: a new refresh token for {@code offline_access} when the API allows offline access
+     * (or there is no API), the client has the refresh_token grant, and, for a public client, its
+     * tokens rotate (RFC 9700 §4.14.2). An exchanged rotating token gets a successor in its family,
+     * with the family's absolute expiry (Auth0 §4.2); a non-rotating one is kept, with no new token.
+     */
+    private String refreshToken(UserTokenRequest request, IssuedAccessToken accessToken) {
+        Instant now = clock.instant();
+        RefreshToken previous = request.previous();
+        Client client = request.client();
+        Authorization authorization = request.authorization();
+        RefreshTokenSettings settings = client.refreshToken();
+        String familyId;
+        Instant absolute;
+        List<String> scopes;
+        if (previous != null) {
+            if (!previous.rotating()) {
+                keepUsing(previous, settings, authorization, accessToken, now);
+                return null;
+            }
+            familyId = previous.familyId();
+            absolute = previous.absoluteExpiresAt();
+            // RFC 6749 §6: the new refresh token has the scope of the one exchanged.
+            scopes = previous.scopes();
+        } else {
+            if (request.channel() != UserTokenRequest.Channel.TOKEN_ENDPOINT || !offlineAllowed(request)) {
+                return null;
+            }
+            familyId = null;
+            absolute = settings.absoluteLifetime().map(now::plus).orElse(null);
+            scopes = authorization.scopes();
+        }
+        Instant idle = settings.idleLifetime().map(now::plus).orElse(null);
+        Instant expiresAt = earliest(idle, absolute);
+        String value = RandomStrings.base64url(32);
+        String id = "rt_" + RandomStrings.alphanumeric(24);
+        boolean rotating = settings.rotating();
+        refreshTokens.create(new RefreshToken(id, SecretHash.of(value), familyId == null ? id : familyId,
+                authorization.id(), authorization.clientId(), authorization.userId(), authorization.audience(), scopes,
+                authorization.sid(), rotating, now, null, null, idle, absolute, expiresAt), MAX_REFRESH_FAMILIES);
+        extend(authorization, expiresAt, accessToken, now);
+        return value;
+    }
+
+    /** Auth0 §4.2: a non-rotating token's idle lifetime follows the client's current settings and restarts. */
+    private void keepUsing(RefreshToken token, RefreshTokenSettings settings, Authorization authorization,
+                           IssuedAccessToken accessToken, Instant now) {
+        Instant idle = settings.idleLifetime().map(now::plus).orElse(null);
+        Instant expiresAt = earliest(idle, token.absoluteExpiresAt());
+        refreshTokens.touch(token.id(), now, idle, expiresAt);
+        extend(authorization, expiresAt, accessToken, now);
+    }
+
+    private void extend(Authorization authorization, Instant refreshExpiry, IssuedAccessToken accessToken,
+                        Instant now) {
+        Instant accessExpiry = accessToken == null ? now : now.plusSeconds(accessToken.expiresIn());
+        authorizations.extend(authorization.id(), refreshExpiry.isAfter(accessExpiry) ? refreshExpiry : accessExpiry);
+    }
+
+    private static boolean offlineAllowed(UserTokenRequest request) {
+        Client client = request.client();
+        return request.authorization().scopes().contains("offline_access")
+                && (request.api() == null || request.api().allowOfflineAccess())
+                && client.allowsGrant("refresh_token")
+                && (client.confidential() || client.refreshToken().rotating());
+    }
+
+    static Instant earliest(Instant a, Instant b) {
+        if (a == null) {
+            return b == null ? NEVER : b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
+    }
+}

@@ -25,6 +25,8 @@ final class ScopeWords {
                 case "address" -> lines.add(new ConsentView.ScopeLine("Your address", "Your postal address"));
                 case "phone" -> lines.add(new ConsentView.ScopeLine("Your phone number",
                         "Your phone number and whether it is verified"));
+                case "offline_access" -> lines.add(new ConsentView.ScopeLine("Stay signed in",
+                        "Keep access to what you allowed when you are not using the application"));
                 default -> lines.add(new ConsentView.ScopeLine(scope, description(scope, api)));
             }
         }

@@ -16,6 +16,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
@@ -61,15 +62,25 @@ public final class TestServer implements AutoCloseable {
         return start(customise, CHEAP_PASSWORDS, keyRingReload);
     }
 
+    /** Starts with default test settings on {@code clock}, which the test moves instead of waiting. */
+    public static TestServer start(Clock clock) {
+        return start(UnaryOperator.identity(), CHEAP_PASSWORDS, Latchkey.KEY_RING_RELOAD, clock);
+    }
+
     private static TestServer start(UnaryOperator<Settings> customise, Argon2Cost cost, Duration keyRingReload) {
+        return start(customise, cost, keyRingReload, Clock.systemUTC());
+    }
+
+    private static TestServer start(UnaryOperator<Settings> customise, Argon2Cost cost, Duration keyRingReload,
+                                    Clock clock) {
         Path dataDir;
         try {
             dataDir = Files.createTempDirectory("latchkey-test");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        return new TestServer(Latchkey.start(customise.apply(defaults(freePort(), dataDir)), cost, keyRingReload),
-                dataDir);
+        return new TestServer(Latchkey.start(customise.apply(defaults(freePort(), dataDir)), cost, keyRingReload,
+                clock), dataDir);
     }
 
     public static Settings defaults(int port, Path dataDir) {
@@ -143,6 +154,16 @@ public final class TestServer implements AutoCloseable {
 
     /** A Management API call with the bootstrap token; {@code body} may be null. */
     public HttpResponse<String> management(String method, String path, String body) {
+        HttpResponse<String> response = managementOnce(method, path, body);
+        if (response.statusCode() == 401 && response.body().contains("Expired token")) {
+            // A test moved the server's clock past the token's lifetime: fetch a new one.
+            managementToken = null;
+            response = managementOnce(method, path, body);
+        }
+        return response;
+    }
+
+    private HttpResponse<String> managementOnce(String method, String path, String body) {
         HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
                 .header("Authorization", "Bearer " + managementToken());
         if (body != null) {

@@ -1,0 +1,397 @@
+package dev.latchkey.server.oauth;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.identity.User;
+import dev.latchkey.server.testing.Browser;
+import dev.latchkey.server.testing.ManagementCalls;
+import dev.latchkey.server.testing.MovableClock;
+import dev.latchkey.server.testing.Pkce;
+import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestUsers;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import static dev.latchkey.server.testing.TestServer.json;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Refresh tokens from the code flow to revocation (RFC 6749 §6, RFC 7009, RFC 7662, Auth0 §4.2, §8.2),
+ * with time moved by the server's clock rather than waited for.
+ */
+class RefreshTokensTest {
+
+    static final String API = "https://refresh.example.com/api";
+    static final String CALLBACK = "https://app.example.com/callback";
+    static final MovableClock CLOCK = MovableClock.startingNow();
+    static TestServer server;
+    static String webId;
+    static String webSecret;
+    static String rotatingId;
+    static String rotatingSecret;
+    static String spaId;
+    static String otherId;
+    static String otherSecret;
+
+    @BeforeAll
+    static void start() {
+        server = TestServer.start(CLOCK);
+        server.createApi("""
+                {"identifier":"%s","name":"Refresh API","scopes":[{"value":"read:things"},{"value":"write:things"}],
+                 "allow_offline_access":true,"skip_consent_for_verifiable_first_party_clients":true}""".formatted(API));
+        JsonNode web = server.createClient("""
+                {"name":"Web","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK));
+        webId = web.path("client_id").asText();
+        webSecret = web.path("client_secret").asText();
+        JsonNode rotating = server.createClient("""
+                {"name":"Rotating web","app_type":"regular_web","callbacks":["%s"],
+                 "refresh_token":{"rotation_type":"rotating","expiration_type":"expiring","leeway":30,
+                 "token_lifetime":86400,"idle_token_lifetime":3600,
+                 "infinite_token_lifetime":false,"infinite_idle_token_lifetime":false}}""".formatted(CALLBACK));
+        rotatingId = rotating.path("client_id").asText();
+        rotatingSecret = rotating.path("client_secret").asText();
+        spaId = server.createClient("""
+                {"name":"SPA","app_type":"spa","callbacks":["%s"]}""".formatted(CALLBACK)).path("client_id").asText();
+        JsonNode other = server.createClient("""
+                {"name":"Other","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK));
+        otherId = other.path("client_id").asText();
+        otherSecret = other.path("client_secret").asText();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.close();
+    }
+
+    /** Logs a new user in with the code flow and answers the token response. */
+    static JsonNode logIn(String email, String clientId, String secret, String scope, String audience) {
+        User user = TestUsers.create(server, email);
+        assertThat(user).isNotNull();
+        Browser browser = new Browser(server);
+        Pkce pkce = Pkce.create();
+        Map<String, String> params = new LinkedHashMap<>();
+        params.put("response_type", "code");
+        params.put("client_id", clientId);
+        params.put("redirect_uri", CALLBACK);
+        params.put("scope", scope);
+        params.put("state", "s");
+        params.put("code_challenge", pkce.challenge());
+        params.put("code_challenge_method", "S256");
+        if (audience != null) {
+            params.put("audience", audience);
+        }
+        HttpResponse<String> started = browser.authorize(params);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(302);
+        HttpResponse<String> afterLogin = browser.logIn(email, TestUsers.PASSWORD);
+        Map<String, String> callback = Browser.redirectParams(afterLogin);
+        assertThat(callback).as(afterLogin.body()).containsKey("code");
+        String form = "grant_type=authorization_code&client_id=" + clientId + "&code=" + callback.get("code")
+                + "&redirect_uri=" + CALLBACK + "&code_verifier=" + pkce.verifier()
+                + (secret == null ? "" : "&client_secret=" + secret);
+        HttpResponse<String> token = server.postForm("oauth/token", form);
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return json(token);
+    }
+
+    static HttpResponse<String> refresh(String clientId, String secret, String refreshToken, String scope) {
+        return server.postForm("oauth/token", "grant_type=refresh_token&client_id=" + clientId
+                + (secret == null ? "" : "&client_secret=" + secret) + "&refresh_token=" + enc(refreshToken)
+                + (scope == null ? "" : "&scope=" + enc(scope)));
+    }
+
+    static HttpResponse<String> revoke(String clientId, String secret, String token) {
+        return server.postForm("oauth/revoke", "client_id=" + clientId + "&client_secret=" + secret
+                + "&token=" + enc(token));
+    }
+
+    static JsonNode introspect(String token) {
+        HttpResponse<String> response = server.postForm("oauth/introspect", "client_id=" + otherId
+                + "&client_secret=" + otherSecret + "&token=" + enc(token));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json(response);
+    }
+
+    static HttpResponse<String> userinfo(String accessToken) {
+        return server.send(HttpRequest.newBuilder(server.uri("userinfo"))
+                .header("Authorization", "Bearer " + accessToken).GET());
+    }
+
+    static String enc(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void offlineAccessGivesARefreshTokenThatGetsFreshTokensWithoutRotating() throws Exception {
+        // Auth0 §1.4: offline_access and an API that allows offline access.
+        JsonNode first = logIn("nonrot@example.com", webId, webSecret, "openid offline_access read:things", API);
+        String refreshToken = first.path("refresh_token").asText();
+        assertThat(refreshToken).hasSizeGreaterThanOrEqualTo(43);
+
+        HttpResponse<String> refreshed = refresh(webId, webSecret, refreshToken, null);
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        JsonNode body = json(refreshed);
+        // Auth0 §1.4: a refresh answer has scope; no new refresh token without rotation; a new ID token with openid.
+        assertThat(body.path("scope").asText()).isEqualTo("openid offline_access read:things");
+        assertThat(body.has("refresh_token")).isFalse();
+        assertThat(body.path("id_token").asText()).isNotEmpty();
+        JWTClaimsSet access = SignedJWT.parse(body.path("access_token").asText()).getJWTClaimsSet();
+        assertThat(access.getAudience()).contains(API);
+        // Non-rotating: the same token keeps working.
+        assertThat(refresh(webId, webSecret, refreshToken, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void noOfflineAccessNoRefreshTokenAndAnApiWithoutOfflineAccessGivesNone() {
+        JsonNode plain = logIn("plain@example.com", webId, webSecret, "openid read:things", API);
+        assertThat(plain.has("refresh_token")).isFalse();
+        // No audience: a refresh token for /userinfo (Auth0 §1.4).
+        JsonNode userinfoOnly = logIn("nouaud@example.com", webId, webSecret, "openid offline_access", null);
+        assertThat(userinfoOnly.path("refresh_token").asText()).isNotEmpty();
+        JsonNode refreshed = json(refresh(webId, webSecret, userinfoOnly.path("refresh_token").asText(), null));
+        assertThat(userinfo(refreshed.path("access_token").asText()).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void narrowingIsAllowedWideningIsNot() throws Exception {
+        String refreshToken = logIn("narrow@example.com", webId, webSecret, "openid offline_access read:things",
+                API).path("refresh_token").asText();
+        // RFC 6749 §6: a subset of the original scope.
+        HttpResponse<String> narrowed = refresh(webId, webSecret, refreshToken, "read:things");
+        assertThat(narrowed.statusCode()).as(narrowed.body()).isEqualTo(200);
+        assertThat(json(narrowed).path("scope").asText()).isEqualTo("read:things");
+        assertThat(json(narrowed).has("id_token")).isFalse();
+        HttpResponse<String> wider = refresh(webId, webSecret, refreshToken, "read:things write:things");
+        assertThat(wider.statusCode()).isEqualTo(400);
+        assertThat(json(wider).path("error").asText()).isEqualTo("invalid_scope");
+        // The original scope is whole again on the next refresh.
+        assertThat(json(refresh(webId, webSecret, refreshToken, null)).path("scope").asText())
+                .isEqualTo("openid offline_access read:things");
+    }
+
+    @Test
+    void rotationGivesASuccessorAndReuseRevokesTheFamily() throws Exception {
+        String first = logIn("rotate@example.com", rotatingId, rotatingSecret, "openid offline_access read:things",
+                API).path("refresh_token").asText();
+        JsonNode second = json(refresh(rotatingId, rotatingSecret, first, null));
+        String successor = second.path("refresh_token").asText();
+        assertThat(successor).isNotEmpty().isNotEqualTo(first);
+        String accessToken = second.path("access_token").asText();
+        assertThat(introspect(accessToken).path("active").asBoolean()).isTrue();
+
+        // Auth0 §4.2: within the leeway the previous token may be used again without tripping detection.
+        CLOCK.advance(Duration.ofSeconds(10));
+        HttpResponse<String> withinLeeway = refresh(rotatingId, rotatingSecret, first, null);
+        assertThat(withinLeeway.statusCode()).as(withinLeeway.body()).isEqualTo(200);
+
+        // Outside it, reuse revokes the family and the grant: the successor fails too (RFC 9700 §4.14.2).
+        CLOCK.advance(Duration.ofSeconds(60));
+        HttpResponse<String> reused = refresh(rotatingId, rotatingSecret, first, null);
+        assertThat(reused.statusCode()).isEqualTo(403);
+        assertThat(json(reused).path("error").asText()).isEqualTo("invalid_grant");
+        assertThat(refresh(rotatingId, rotatingSecret, successor, null).statusCode()).isEqualTo(403);
+        // Beyond Auth0: the access tokens of the revoked grant are inactive at once.
+        assertThat(introspect(accessToken).path("active").asBoolean()).isFalse();
+        String query = "api/v2/logs?q=" + ManagementCalls.encode("type:ferrt AND client_id:\"" + rotatingId + "\"");
+        JsonNode logs = ManagementCalls.eventually(() -> json(server.management("GET", query, null)),
+                l -> l.size() > 0);
+        assertThat(logs.get(0).path("type").asText()).isEqualTo("ferrt");
+    }
+
+    @Test
+    void idleAndAbsoluteLifetimesEndAToken() {
+        String token = logIn("idle@example.com", rotatingId, rotatingSecret, "openid offline_access", API)
+                .path("refresh_token").asText();
+        // Auth0 §4.2: the idle lifetime (3600 s here) restarts on each exchange...
+        for (int i = 0; i < 3; i++) {
+            CLOCK.advance(Duration.ofMinutes(50));
+            HttpResponse<String> response = refresh(rotatingId, rotatingSecret, token, null);
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            token = json(response).path("refresh_token").asText();
+        }
+        // ...and runs out after an hour without one.
+        CLOCK.advance(Duration.ofMinutes(61));
+        assertThat(refresh(rotatingId, rotatingSecret, token, null).statusCode()).isEqualTo(403);
+
+        // The absolute lifetime (86400 s) is fixed at issue, whatever the exchanges.
+        String lasting = logIn("absolute@example.com", rotatingId, rotatingSecret, "openid offline_access", API)
+                .path("refresh_token").asText();
+        for (int i = 0; i < 24; i++) {
+            CLOCK.advance(Duration.ofMinutes(59));
+            HttpResponse<String> response = refresh(rotatingId, rotatingSecret, lasting, null);
+            if (i < 24 && response.statusCode() != 200) {
+                assertThat(i).as("refused at exchange %d: %s", i, response.body()).isGreaterThanOrEqualTo(24);
+            }
+            lasting = json(response).path("refresh_token").asText();
+        }
+        CLOCK.advance(Duration.ofMinutes(59));
+        assertThat(refresh(rotatingId, rotatingSecret, lasting, null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void anotherClientsTokenAnUnknownOneAndJunkAreRefusedCleanly() {
+        String token = logIn("foreign@example.com", webId, webSecret, "openid offline_access", API)
+                .path("refresh_token").asText();
+        HttpResponse<String> foreign = refresh(otherId, otherSecret, token, null);
+        assertThat(foreign.statusCode()).isEqualTo(403);
+        assertThat(json(foreign).path("error").asText()).isEqualTo("invalid_grant");
+        assertThat(json(refresh(webId, webSecret, "made-up", null)).path("error").asText()).isEqualTo("invalid_grant");
+        // A megabyte of token, NUL bytes and control characters: spec-shaped errors, never a 500.
+        HttpResponse<String> huge = refresh(webId, webSecret, "x".repeat(1_000_000), null);
+        assertThat(huge.statusCode()).isIn(400, 403);
+        HttpResponse<String> nul = server.postForm("oauth/token", "grant_type=refresh_token&client_id=" + webId
+                + "%00&client_secret=" + webSecret + "&refresh_token=" + token);
+        assertThat(nul.statusCode()).isEqualTo(400);
+        assertThat(json(nul).path("error").asText()).isEqualTo("invalid_request");
+        HttpResponse<String> control = refresh(webId, webSecret, token + "\u0001", null);
+        assertThat(control.statusCode()).isEqualTo(400);
+        // The foreign attempts spent nothing.
+        assertThat(refresh(webId, webSecret, token, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aPublicClientGetsRotatingTokensOnly() {
+        JsonNode spa = logIn("spa@example.com", spaId, null, "openid offline_access", API);
+        String first = spa.path("refresh_token").asText();
+        // RFC 9700 §4.14.2, Auth0: a SPA's refresh tokens rotate.
+        HttpResponse<String> refreshed = refresh(spaId, null, first, null);
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        assertThat(json(refreshed).path("refresh_token").asText()).isNotEqualTo(first);
+        // A SPA cannot be switched to non-rotating tokens.
+        HttpResponse<String> patch = server.management("PATCH", "api/v2/clients/" + spaId,
+                "{\"refresh_token\":{\"rotation_type\":\"non-rotating\"}}");
+        assertThat(patch.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void revocationIsImmediateOnlyForTheOwningClientAndAlways200() {
+        JsonNode tokens = logIn("revoke@example.com", webId, webSecret, "openid offline_access", null);
+        String refreshToken = tokens.path("refresh_token").asText();
+        String opaque = tokens.path("access_token").asText();
+        // RFC 7009 §2.2: 200 for another client's token, which stays valid.
+        assertThat(revoke(otherId, otherSecret, refreshToken).statusCode()).isEqualTo(200);
+        assertThat(refresh(webId, webSecret, refreshToken, null).statusCode()).isEqualTo(200);
+        assertThat(revoke(webId, webSecret, "unknown-token").statusCode()).isEqualTo(200);
+        assertThat(introspect(refreshToken).path("active").asBoolean()).isFalse(); // not the caller's to see
+
+        assertThat(revoke(webId, webSecret, refreshToken).statusCode()).isEqualTo(200);
+        assertThat(refresh(webId, webSecret, refreshToken, null).statusCode()).isEqualTo(403);
+        // Beyond Auth0: the grant's opaque access tokens die at /userinfo at once.
+        assertThat(userinfo(opaque).statusCode()).isEqualTo(401);
+        assertThat(introspect(opaque).path("active").asBoolean()).isFalse();
+
+        // RFC 7009 §2.1: client authentication as at the token endpoint; token is required.
+        assertThat(revoke(webId, "wrong-secret", refreshToken).statusCode()).isEqualTo(401);
+        HttpResponse<String> missing = server.postForm("oauth/revoke", "client_id=" + webId + "&client_secret="
+                + webSecret);
+        assertThat(missing.statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void introspectionDescribesLiveTokensToAuthenticatedClientsOnly() {
+        JsonNode tokens = logIn("introspect@example.com", webId, webSecret, "openid offline_access read:things", API);
+        JsonNode jwt = introspect(tokens.path("access_token").asText());
+        // RFC 7662 §2.2
+        assertThat(jwt.path("active").asBoolean()).isTrue();
+        assertThat(jwt.path("client_id").asText()).isEqualTo(webId);
+        assertThat(jwt.path("scope").asText()).isEqualTo("openid offline_access read:things");
+        assertThat(jwt.path("exp").asLong()).isGreaterThan(0);
+        HttpResponse<String> own = server.postForm("oauth/introspect", "client_id=" + webId + "&client_secret="
+                + webSecret + "&token=" + enc(tokens.path("refresh_token").asText()));
+        assertThat(json(own).path("active").asBoolean()).isTrue();
+        assertThat(json(own).path("token_type").asText()).isEqualTo("refresh_token");
+        assertThat(introspect("junk.junk.junk").path("active").asBoolean()).isFalse();
+        assertThat(introspect("junk").path("active").asBoolean()).isFalse();
+        // RFC 7662 §2.1: the caller must authenticate.
+        HttpResponse<String> anonymous = server.postForm("oauth/introspect", "token=" + enc(
+                tokens.path("access_token").asText()));
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        HttpResponse<String> publicClient = server.postForm("oauth/introspect", "client_id=" + spaId + "&token="
+                + enc(tokens.path("access_token").asText()));
+        assertThat(publicClient.statusCode()).isEqualTo(401);
+        // Expired: the clock moves past the access token's lifetime.
+        CLOCK.advance(Duration.ofSeconds(86_401));
+        assertThat(introspect(tokens.path("access_token").asText()).path("active").asBoolean()).isFalse();
+    }
+
+    @Test
+    void blockingTheUserRevokesTheirRefreshTokens() {
+        JsonNode tokens = logIn("blocked@example.com", webId, webSecret, "openid offline_access", API);
+        String userId = server.management("GET", "api/v2/users-by-email?email=blocked%40example.com", null).body();
+        String id = json(server.management("GET", "api/v2/users-by-email?email=blocked%40example.com", null))
+                .get(0).path("user_id").asText();
+        assertThat(userId).contains(id);
+        assertThat(server.management("PATCH", "api/v2/users/" + enc(id), "{\"blocked\":true}").statusCode())
+                .isEqualTo(200);
+        assertThat(refresh(webId, webSecret, tokens.path("refresh_token").asText(), null).statusCode())
+                .isEqualTo(403);
+        assertThat(introspect(tokens.path("access_token").asText()).path("active").asBoolean()).isFalse();
+    }
+
+    @Test
+    void theManagementApiListsAndDeletesRefreshTokensAndSessions() {
+        JsonNode tokens = logIn("managed@example.com", webId, webSecret, "openid offline_access", API);
+        String id = json(server.management("GET", "api/v2/users-by-email?email=managed%40example.com", null))
+                .get(0).path("user_id").asText();
+        JsonNode list = json(server.management("GET", "api/v2/users/" + enc(id) + "/refresh-tokens", null));
+        assertThat(list.path("tokens")).hasSize(1);
+        JsonNode listed = list.path("tokens").get(0);
+        assertThat(listed.path("client_id").asText()).isEqualTo(webId);
+        assertThat(listed.path("resource_servers").get(0).path("audience").asText()).isEqualTo(API);
+        String tokenId = listed.path("id").asText();
+        assertThat(server.management("GET", "api/v2/refresh-tokens/" + tokenId, null).statusCode()).isEqualTo(200);
+        JsonNode devices = json(server.management("GET", "api/v2/device-credentials?type=refresh_token&user_id="
+                + enc(id), null));
+        assertThat(devices).hasSize(1);
+        JsonNode sessions = json(server.management("GET", "api/v2/users/" + enc(id) + "/sessions", null));
+        assertThat(sessions.path("sessions")).hasSize(1);
+        String sid = sessions.path("sessions").get(0).path("id").asText();
+        assertThat(listed.path("session_id").asText()).isEqualTo(sid);
+
+        assertThat(server.management("DELETE", "api/v2/refresh-tokens/" + tokenId, null).statusCode()).isEqualTo(204);
+        assertThat(refresh(webId, webSecret, tokens.path("refresh_token").asText(), null).statusCode())
+                .isEqualTo(403);
+        assertThat(server.management("GET", "api/v2/refresh-tokens/" + tokenId, null).statusCode()).isEqualTo(404);
+        assertThat(server.management("DELETE", "api/v2/sessions/" + sid, null).statusCode()).isEqualTo(204);
+        assertThat(server.management("GET", "api/v2/sessions/" + sid, null).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void theTenantFlagRevokesTheWholeGrant() {
+        JsonNode one = logIn("flag@example.com", webId, webSecret, "openid offline_access", API);
+        // A second login of the same user, client and API: another authorization of the same grant.
+        Browser browser = new Browser(server);
+        assertThat(one.path("refresh_token").asText()).isNotEmpty();
+        HttpResponse<String> patch = server.management("PATCH", "api/v2/tenants/settings",
+                "{\"flags\":{\"revoke_refresh_token_grant\":true},\"friendly_name\":\"Acme\"}");
+        assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
+        JsonNode settings = json(server.management("GET", "api/v2/tenants/settings", null));
+        assertThat(settings.path("flags").path("revoke_refresh_token_grant").asBoolean()).isTrue();
+        assertThat(settings.path("friendly_name").asText()).isEqualTo("Acme");
+        try {
+            assertThat(revoke(webId, webSecret, one.path("refresh_token").asText()).statusCode()).isEqualTo(200);
+            assertThat(introspect(one.path("access_token").asText()).path("active").asBoolean()).isFalse();
+        } finally {
+            server.management("PATCH", "api/v2/tenants/settings", "{\"flags\":{\"revoke_refresh_token_grant\":false}}");
+        }
+        assertThat(browser).isNotNull();
+    }
+
+    @Test
+    void discoveryListsTheNewEndpointsAndGrant() {
+        JsonNode discovery = json(server.get(".well-known/openid-configuration"));
+        assertThat(discovery.path("revocation_endpoint").asText()).isEqualTo(server.issuer() + "oauth/revoke");
+        assertThat(discovery.path("introspection_endpoint").asText()).isEqualTo(server.issuer() + "oauth/introspect");
+        assertThat(discovery.path("grant_types_supported").toString()).contains("refresh_token");
+        assertThat(discovery.path("scopes_supported").toString()).contains("offline_access");
+    }
+}

@@ -43,6 +43,7 @@ import dev.latchkey.server.identity.SsoSessions;
 import dev.latchkey.server.oauth.IntrospectionEndpoint;
 import dev.latchkey.server.oauth.RevocationEndpoint;
 import dev.latchkey.server.store.JdbcTenantSettingsStore;
+import dev.latchkey.server.store.PostgresRevocationBus;
 import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.oauth.LogoutEndpoints;
 import dev.latchkey.server.oauth.UserinfoEndpoint;
@@ -108,9 +109,12 @@ public final class Latchkey implements AutoCloseable {
     private final ManagementBootstrap.Credentials bootstrap;
     private final QueuedAuditLog auditLog;
     private final UserDirectory users;
+    /** Null on an embedded database: one node needs no bus. */
+    private final PostgresRevocationBus revocationBus;
 
     private Latchkey(Settings settings, Database database, HttpServer http, ScheduledExecutorService background,
-                     ManagementBootstrap.Credentials bootstrap, QueuedAuditLog auditLog, UserDirectory users) {
+                     ManagementBootstrap.Credentials bootstrap, QueuedAuditLog auditLog, UserDirectory users,
+                     PostgresRevocationBus revocationBus) {
         this.settings = settings;
         this.database = database;
         this.http = http;
@@ -118,6 +122,7 @@ public final class Latchkey implements AutoCloseable {
         this.bootstrap = bootstrap;
         this.auditLog = auditLog;
         this.users = users;
+        this.revocationBus = revocationBus;
     }
 
     public static Latchkey start(Settings settings) {
@@ -143,6 +148,7 @@ public final class Latchkey implements AutoCloseable {
         MasterKey masterKey = MasterKey.load(settings.masterKey(), settings.dataDir());
         Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
         QueuedAuditLog auditLog = null;
+        PostgresRevocationBus revocationBus = null;
         try {
             var jdbi = database.jdbi();
             var apis = new JdbcResourceServerStore(jdbi, masterKey);
@@ -189,8 +195,13 @@ public final class Latchkey implements AutoCloseable {
             var authorizationStore = new JdbcAuthorizationStore(jdbi);
             var refreshStore = new JdbcRefreshTokenStore(jdbi);
             var authorizations = new AuthorizationLookup(authorizationStore);
-            var revocations = new Revocations(authorizationStore, opaqueLookup, authorizations, RevocationBus.LOCAL,
-                    clock);
+            // Several nodes share PostgreSQL: revocations reach their caches through LISTEN/NOTIFY.
+            revocationBus = settings.databaseUrl().startsWith("jdbc:postgresql:")
+                    ? new PostgresRevocationBus(jdbi, settings.databaseUrl(), settings.databaseUser(),
+                            settings.databasePassword())
+                    : null;
+            var revocations = new Revocations(authorizationStore, opaqueLookup, authorizations,
+                    revocationBus == null ? RevocationBus.LOCAL : revocationBus, clock);
             var tokenIssuer = new TokenIssuer(tokens, new OpaqueAccessTokenFormat(opaqueStore, clock), idTokens,
                     authorizationStore, refreshStore, clock);
             var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
@@ -277,10 +288,13 @@ public final class Latchkey implements AutoCloseable {
                     clock),
                     SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
             LOG.info("Signing with {} (crypto provider: {})", ring.current().kid(), cryptoProvider);
-            return new Latchkey(settings, database, http, background, credentials, auditLog, users);
+            return new Latchkey(settings, database, http, background, credentials, auditLog, users, revocationBus);
         } catch (RuntimeException e) {
             if (auditLog != null) {
                 auditLog.close();
+            }
+            if (revocationBus != null) {
+                revocationBus.close();
             }
             database.close();
             throw e;
@@ -312,6 +326,9 @@ public final class Latchkey implements AutoCloseable {
     public void close() {
         background.shutdownNow();
         http.stop();
+        if (revocationBus != null) {
+            revocationBus.close();
+        }
         auditLog.close();
         database.close();
     }

@@ -32,4 +32,9 @@ public final class AuthorizationLookup {
     public void forget(Collection<String> ids) {
         cache.invalidateAll(ids);
     }
+
+    /** Forgets everything: revocations may have been missed. */
+    public void forgetAll() {
+        cache.invalidateAll();
+    }
 }

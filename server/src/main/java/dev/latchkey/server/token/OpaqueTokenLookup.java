@@ -38,4 +38,9 @@ public final class OpaqueTokenLookup {
     public void forget(Collection<String> tokenHashes) {
         cache.invalidateAll(tokenHashes);
     }
+
+    /** Forgets everything: revocations may have been missed. */
+    public void forgetAll() {
+        cache.invalidateAll();
+    }
 }

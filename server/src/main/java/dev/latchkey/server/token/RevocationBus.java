@@ -12,8 +12,11 @@ public interface RevocationBus {
     /** Sends the revoked keys to the other nodes (this node has already forgotten them). */
     void publish(AuthorizationStore.Revoked revoked);
 
-    /** Calls {@code listener} with what other nodes revoked. */
-    void subscribe(Consumer<AuthorizationStore.Revoked> listener);
+    /**
+     * Calls {@code listener} with what other nodes revoked, and {@code missedSome} when the bus may have
+     * lost messages (a broken connection), so that the caches are emptied instead.
+     */
+    void subscribe(Consumer<AuthorizationStore.Revoked> listener, Runnable missedSome);
 
     /** The bus of a single node: nothing to tell. */
     RevocationBus LOCAL = new RevocationBus() {
@@ -22,7 +25,7 @@ public interface RevocationBus {
         }
 
         @Override
-        public void subscribe(Consumer<AuthorizationStore.Revoked> listener) {
+        public void subscribe(Consumer<AuthorizationStore.Revoked> listener, Runnable missedSome) {
         }
     };
 }

@@ -22,7 +22,7 @@ public final class Revocations {
         this.authorizations = authorizations;
         this.bus = bus;
         this.clock = clock;
-        bus.subscribe(this::forget);
+        bus.subscribe(this::forget, this::forgetAll);
     }
 
     public AuthorizationStore.Revoked authorization(String id) {
@@ -54,6 +54,11 @@ public final class Revocations {
             bus.publish(revoked);
         }
         return revoked;
+    }
+
+    private void forgetAll() {
+        opaqueTokens.forgetAll();
+        authorizations.forgetAll();
     }
 
     private void forget(AuthorizationStore.Revoked revoked) {

@@ -3,13 +3,11 @@ package dev.latchkey.server.oauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.latchkey.server.identity.User;
 import dev.latchkey.server.testing.Browser;
+import dev.latchkey.server.testing.CodeFlow;
 import dev.latchkey.server.testing.ManagementCalls;
 import dev.latchkey.server.testing.MovableClock;
-import dev.latchkey.server.testing.Pkce;
 import dev.latchkey.server.testing.TestServer;
-import dev.latchkey.server.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -19,8 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static dev.latchkey.server.testing.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -75,32 +71,7 @@ class RefreshTokensTest {
 
     /** Logs a new user in with the code flow and answers the token response. */
     static JsonNode logIn(String email, String clientId, String secret, String scope, String audience) {
-        User user = TestUsers.create(server, email);
-        assertThat(user).isNotNull();
-        Browser browser = new Browser(server);
-        Pkce pkce = Pkce.create();
-        Map<String, String> params = new LinkedHashMap<>();
-        params.put("response_type", "code");
-        params.put("client_id", clientId);
-        params.put("redirect_uri", CALLBACK);
-        params.put("scope", scope);
-        params.put("state", "s");
-        params.put("code_challenge", pkce.challenge());
-        params.put("code_challenge_method", "S256");
-        if (audience != null) {
-            params.put("audience", audience);
-        }
-        HttpResponse<String> started = browser.authorize(params);
-        assertThat(started.statusCode()).as(started.body()).isEqualTo(302);
-        HttpResponse<String> afterLogin = browser.logIn(email, TestUsers.PASSWORD);
-        Map<String, String> callback = Browser.redirectParams(afterLogin);
-        assertThat(callback).as(afterLogin.body()).containsKey("code");
-        String form = "grant_type=authorization_code&client_id=" + clientId + "&code=" + callback.get("code")
-                + "&redirect_uri=" + CALLBACK + "&code_verifier=" + pkce.verifier()
-                + (secret == null ? "" : "&client_secret=" + secret);
-        HttpResponse<String> token = server.postForm("oauth/token", form);
-        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-        return json(token);
+        return CodeFlow.logInNewUser(server, email, clientId, secret, CALLBACK, scope, audience);
     }
 
     static HttpResponse<String> refresh(String clientId, String secret, String refreshToken, String scope) {

@@ -23,6 +23,11 @@ import dev.latchkey.server.registry.ResourceServer;
 import dev.latchkey.server.registry.SigningAlgorithm;
 import dev.latchkey.server.registry.TokenDialect;
 import dev.latchkey.server.registry.TokenEndpointAuthMethod;
+import dev.latchkey.server.token.Authorization;
+import dev.latchkey.server.token.AuthorizationStore;
+import dev.latchkey.server.token.OpaqueToken;
+import dev.latchkey.server.token.RefreshToken;
+import dev.latchkey.server.token.RefreshTokenStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -110,7 +115,123 @@ abstract class StoreContract {
             h.execute("DELETE FROM clients");
             h.execute("DELETE FROM resource_servers");
             h.execute("DELETE FROM signing_keys");
+            h.execute("DELETE FROM refresh_tokens");
+            h.execute("DELETE FROM opaque_tokens");
+            h.execute("DELETE FROM authorizations");
         });
+    }
+
+    // --- Authorizations and refresh tokens ---
+
+    private static Authorization authorization(String id, String userId) {
+        return new Authorization(id, userId, "client1", "https://things.example/api", List.of("openid",
+                "offline_access"), "sid-" + userId, T0, T0, T0.plusSeconds(86_400));
+    }
+
+    private static RefreshToken refreshToken(String id, String family, String authorizationId, String userId,
+                                             Instant created) {
+        return new RefreshToken(id, SecretHash.of("value-" + id), family, authorizationId, "client1", userId,
+                "https://things.example/api", List.of("openid", "offline_access"), "sid-" + userId, true, created,
+                null, null, created.plusSeconds(3_600), created.plusSeconds(86_400), created.plusSeconds(3_600));
+    }
+
+    @Test
+    void refreshTokensRoundTripAndRotateOnceWhateverTheCallers() throws Exception {
+        var authorizations = new JdbcAuthorizationStore(database.jdbi());
+        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        authorizations.create(authorization("az_1", "u1"));
+        RefreshToken token = refreshToken("rt_1", "rt_1", "az_1", "u1", T0);
+        tokens.create(token, 200);
+        assertThat(tokens.find(token.tokenHash())).contains(token);
+        assertThat(authorizations.findActive("az_1")).contains(authorization("az_1", "u1"));
+
+        // One conditional UPDATE: of eight simultaneous exchanges exactly one is first.
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<RefreshTokenStore.Exchange>> exchanges = new ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < 8; i++) {
+                exchanges.add(pool.submit(() -> {
+                    start.await();
+                    return tokens.rotate(token.tokenHash(), T0.plusSeconds(5), 0, T0.plusSeconds(86_400));
+                }));
+            }
+            start.countDown();
+            int first = 0;
+            for (Future<RefreshTokenStore.Exchange> exchange : exchanges) {
+                RefreshTokenStore.Exchange result = exchange.get(30, TimeUnit.SECONDS);
+                if (result instanceof RefreshTokenStore.Exchange.First) {
+                    first++;
+                } else {
+                    assertThat(result).isInstanceOf(RefreshTokenStore.Exchange.Reused.class);
+                }
+            }
+            assertThat(first).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void theLeewayForgivesOnlyTheFamilysPreviousToken() {
+        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        RefreshToken first = refreshToken("rt_a", "rt_a", "az_x", "u2", T0);
+        RefreshToken second = refreshToken("rt_b", "rt_a", "az_x", "u2", T0.plusSeconds(10));
+        tokens.create(first, 200);
+        tokens.rotate(first.tokenHash(), T0.plusSeconds(10), 30, T0.plusSeconds(86_400));
+        tokens.create(second, 200);
+        // Auth0 §4.2: within the leeway the previous token may be exchanged again...
+        assertThat(tokens.rotate(first.tokenHash(), T0.plusSeconds(20), 30, T0.plusSeconds(86_400)))
+                .isInstanceOf(RefreshTokenStore.Exchange.WithinLeeway.class);
+        // ...but once the family moved on, the second-to-last token is reuse, leeway or not.
+        tokens.rotate(second.tokenHash(), T0.plusSeconds(21), 30, T0.plusSeconds(86_400));
+        assertThat(tokens.rotate(first.tokenHash(), T0.plusSeconds(22), 30, T0.plusSeconds(86_400)))
+                .isInstanceOf(RefreshTokenStore.Exchange.Reused.class);
+        // And past the leeway, the previous token is reuse too.
+        assertThat(tokens.rotate(second.tokenHash(), T0.plusSeconds(60), 30, T0.plusSeconds(86_400)))
+                .isInstanceOf(RefreshTokenStore.Exchange.Reused.class);
+    }
+
+    @Test
+    void aUserKeepsAtMost200FamiliesPerClientTheOldestGoFirst() {
+        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        for (int i = 0; i < 203; i++) {
+            String id = "rt_%03d".formatted(i);
+            tokens.create(refreshToken(id, id, "az_many", "u3", T0.plusSeconds(i)), 200);
+        }
+        List<RefreshToken> active = tokens.activeOfUser("u3", 1_000);
+        assertThat(active).hasSize(200);
+        assertThat(active.get(active.size() - 1).id()).isEqualTo("rt_003");
+        assertThat(tokens.findById("rt_000")).isEmpty();
+    }
+
+    @Test
+    void revokingAnAuthorizationTakesEverythingHangingFromItAndKeepsItsRowAsRevoked() {
+        var authorizations = new JdbcAuthorizationStore(database.jdbi());
+        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        var opaque = new JdbcOpaqueTokenStore(database.jdbi());
+        authorizations.create(authorization("az_r", "u4"));
+        authorizations.create(authorization("az_keep", "u5"));
+        tokens.create(refreshToken("rt_r", "rt_r", "az_r", "u4", T0), 200);
+        tokens.create(refreshToken("rt_keep", "rt_keep", "az_keep", "u5", T0), 200);
+        opaque.create(new OpaqueToken("hash-r", "client1", "u4", List.of("openid"), "az_r", T0, T0.plusSeconds(60)));
+
+        AuthorizationStore.Revoked revoked = authorizations.revoke("az_r", T0.plusSeconds(1));
+        assertThat(revoked.authorizationIds()).containsExactly("az_r");
+        assertThat(revoked.opaqueTokenHashes()).containsExactly("hash-r");
+        assertThat(authorizations.findActive("az_r")).isEmpty();
+        assertThat(tokens.findById("rt_r")).isEmpty();
+        assertThat(opaque.find("hash-r")).isEmpty();
+        assertThat(tokens.findById("rt_keep")).isPresent();
+        // Revoking twice finds nothing more; revoking by user, grant and session reach the others.
+        assertThat(authorizations.revoke("az_r", T0.plusSeconds(2)).any()).isFalse();
+        assertThat(authorizations.revokeGrant("u5", "client1", "https://things.example/api", T0).authorizationIds())
+                .containsExactly("az_keep");
+        // The revoked rows stay until they expire, then the sweeper takes them.
+        int rows = database.jdbi().withHandle(h -> h.createQuery("SELECT COUNT(*) FROM authorizations")
+                .mapTo(Integer.class).one());
+        assertThat(rows).isEqualTo(2);
+        assertThat(authorizations.deleteExpired(T0.plusSeconds(86_401), 10)).isEqualTo(2);
     }
 
     @Test

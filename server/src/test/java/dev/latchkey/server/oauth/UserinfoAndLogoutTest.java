@@ -96,8 +96,10 @@ class UserinfoAndLogoutTest {
         assertThat(claims.path("email").asText()).isEqualTo("barbara@example.com");
         assertThat(claims.path("email_verified").asBoolean()).isTrue();
         assertThat(claims.path("name").asText()).isEqualTo("barbara Example");
-        // Auth0: updated_at as an ISO 8601 string.
-        assertThat(claims.path("updated_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        // OIDC Core §5.1: updated_at is a JSON number of seconds since the epoch (not Auth0's ISO string).
+        assertThat(claims.path("updated_at").isIntegralNumber()).as(claims.toString()).isTrue();
+        long updatedAt = server.latchkey().users().findById(userId).orElseThrow().updatedAt().getEpochSecond();
+        assertThat(claims.path("updated_at").asLong()).isEqualTo(updatedAt);
     }
 
     @Test

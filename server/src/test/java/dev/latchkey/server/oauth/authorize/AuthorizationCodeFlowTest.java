@@ -122,7 +122,9 @@ class AuthorizationCodeFlowTest {
         assertThat(id.getClaim("sid")).isNotNull();
         assertThat(id.getClaim("email")).isEqualTo("ada@example.com");
         assertThat(id.getClaim("name")).isEqualTo("ada Example");
-        assertThat(id.getClaim("updated_at")).isInstanceOf(String.class);
+        // OIDC Core §5.1: updated_at is a number of seconds since the epoch.
+        assertThat(id.getClaim("updated_at")).isEqualTo(server.latchkey().users().findById(user.userId())
+                .orElseThrow().updatedAt().getEpochSecond());
         // Default ID token lifetime: 36000 s.
         assertThat(id.getExpirationTime().getTime() - id.getIssueTime().getTime()).isEqualTo(36_000_000L);
     }

@@ -29,7 +29,8 @@ class AuthorizeChecksTest {
         server.createApi("""
                 {"identifier":"https://checks.example.com","name":"Checks","scopes":[{"value":"read:a"}]}""");
         webClient = server.createClient("""
-                {"name":"Web","app_type":"regular_web","callbacks":["%s","https://app.example.com:8443/cb"]}"""
+                {"name":"Web","app_type":"regular_web","callbacks":["%s","https://app.example.com:8443/cb"],
+                 "grant_types":["authorization_code","implicit"]}"""
                 .formatted(CALLBACK)).path("client_id").asText();
         m2mClient = server.createClient("""
                 {"name":"M2M","app_type":"non_interactive","callbacks":["%s"]}""".formatted(CALLBACK))

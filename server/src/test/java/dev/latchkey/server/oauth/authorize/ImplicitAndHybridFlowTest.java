@@ -40,11 +40,12 @@ class ImplicitAndHybridFlowTest {
                 {"identifier":"%s","name":"Web API","scopes":[{"value":"read:things"}],
                  "token_lifetime":7200,"token_lifetime_for_web":900,"skip_consent_for_verifiable_first_party_clients":true}""".formatted(API));
         var client = server.createClient("""
-                {"name":"Web","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK));
+                {"name":"Web","app_type":"regular_web","callbacks":["%s"],
+                 "grant_types":["authorization_code","implicit"]}""".formatted(CALLBACK));
         clientId = client.path("client_id").asText();
         clientSecret = client.path("client_secret").asText();
         var hs = server.createClient("""
-                {"name":"HS","app_type":"regular_web","callbacks":["%s"],"jwt_configuration":{"alg":"HS256",
+                {"name":"HS","app_type":"regular_web","callbacks":["%s"],"grant_types":["implicit"],"jwt_configuration":{"alg":"HS256",
                  "lifetime_in_seconds":600}}""".formatted(CALLBACK));
         hsClientId = hs.path("client_id").asText();
         hsClientSecret = hs.path("client_secret").asText();

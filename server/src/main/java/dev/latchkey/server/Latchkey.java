@@ -175,7 +175,7 @@ public final class Latchkey implements AutoCloseable {
             var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
             var pages = new Pages();
             var cookies = new Cookies(origin);
-            var responder = new AuthorizationResponder(pages);
+            var responder = new AuthorizationResponder(pages, issuer);
             var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, clock), transactions,
                     new AuthorizationIssuer(codeStore, userTokens, idTokens, clock), responder, cookies, origin, pages);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, sessions, flow, responder, pages, cookies);

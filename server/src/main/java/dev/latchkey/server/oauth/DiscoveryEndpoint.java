@@ -44,6 +44,8 @@ public final class DiscoveryEndpoint {
         // RS256 first: Auth0's validator middleware takes its algorithm list from here.
         strings(doc, "id_token_signing_alg_values_supported", List.of("RS256", "PS256", "HS256"));
         strings(doc, "token_endpoint_auth_methods_supported", List.of("client_secret_basic", "client_secret_post"));
+        // RFC 9207 §3: every authorization response carries iss.
+        doc.put("authorization_response_iss_parameter_supported", true);
         doc.put("claims_parameter_supported", false);
         doc.put("request_parameter_supported", false);
         doc.put("request_uri_parameter_supported", false);

@@ -38,7 +38,7 @@ public final class DiscoveryEndpoint {
         strings(doc, "scopes_supported", List.of("openid", "profile", "email", "address", "phone"));
         strings(doc, "claims_supported", List.of("aud", "auth_time", "email", "email_verified", "exp",
                 "family_name", "given_name", "iat", "iss", "name", "nickname", "picture", "sid", "sub",
-                "updated_at", "nonce", "at_hash", "c_hash"));
+                "updated_at", "nonce", "at_hash", "c_hash", "phone_number", "phone_verified", "address"));
         strings(doc, "prompt_values_supported", List.of("none", "login", "consent", "select_account"));
         strings(doc, "subject_types_supported", List.of("public"));
         // RS256 first: Auth0's validator middleware takes its algorithm list from here.

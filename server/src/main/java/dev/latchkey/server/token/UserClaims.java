@@ -35,6 +35,14 @@ public final class UserClaims {
                 claims.put("email_verified", user.emailVerified());
             }
         }
+        if (scopes.contains("address") && user.address() != null) {
+            // OIDC Core §5.1.1: a JSON object of the members that have a value.
+            claims.put("address", user.address().members());
+        }
+        if (scopes.contains("phone") && user.phone() != null) {
+            claims.put("phone_number", user.phone().number());
+            claims.put("phone_verified", user.phone().verified());
+        }
         return claims;
     }
 

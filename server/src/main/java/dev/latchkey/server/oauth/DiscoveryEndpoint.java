@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.server.http.Json;
+import dev.latchkey.server.oauth.authorize.AuthenticationContextClass;
 import io.javalin.http.Context;
 
 import java.util.List;
@@ -38,7 +39,8 @@ public final class DiscoveryEndpoint {
         strings(doc, "scopes_supported", List.of("openid", "profile", "email", "address", "phone"));
         strings(doc, "claims_supported", List.of("aud", "auth_time", "email", "email_verified", "exp",
                 "family_name", "given_name", "iat", "iss", "name", "nickname", "picture", "sid", "sub",
-                "updated_at", "nonce", "at_hash", "c_hash", "phone_number", "phone_verified", "address"));
+                "updated_at", "nonce", "at_hash", "c_hash", "phone_number", "phone_verified", "address", "acr"));
+        strings(doc, "acr_values_supported", AuthenticationContextClass.SUPPORTED);
         strings(doc, "prompt_values_supported", List.of("none", "login", "consent", "select_account"));
         strings(doc, "subject_types_supported", List.of("public"));
         // RS256 first: Auth0's validator middleware takes its algorithm list from here.

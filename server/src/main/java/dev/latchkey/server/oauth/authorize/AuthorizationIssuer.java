@@ -70,7 +70,8 @@ public final class AuthorizationIssuer {
             // OIDC Core §3.2.2.10, §3.3.2.11: at_hash with an access token, c_hash with a code.
             response.put("id_token", idTokens.issue(new IdTokenRequest(client, user, request.scopes(),
                     request.nonce(), authentication.authTime(), authentication.sid(),
-                    accessToken == null ? null : accessToken.value(), code)));
+                    accessToken == null ? null : accessToken.value(), code,
+                    AuthenticationContextClass.reported(request.acrValues()))));
         }
         if (request.state() != null) {
             response.put("state", request.state());

@@ -31,6 +31,7 @@ public final class AuthorizeContext {
     List<String> prompt = List.of();
     Long maxAge;
     String loginHint;
+    List<String> acrValues = List.of();
 
     public AuthorizeContext(Map<String, String> params, Set<String> repeated) {
         this.params = Map.copyOf(params);
@@ -102,6 +103,6 @@ public final class AuthorizeContext {
     CheckedAuthorization checked() {
         return new CheckedAuthorization(client.clientId(), redirectUri, responseType, responseMode, state(), nonce,
                 scopes, api == null ? null : api.identifier(), codeChallenge, codeChallengeMethod, prompt, maxAge,
-                loginHint);
+                loginHint, acrValues);
     }
 }

@@ -46,7 +46,8 @@ public final class AuthorizeEndpoint {
                 new NonceCheck(),                  // required with an ID token from this endpoint
                 new AudienceCheck(lookups, userinfoAudience), // a registered API, or /userinfo only
                 new ScopeCheck(),                  // OIDC scopes + scopes the API defines
-                new PromptCheck());                // prompt, max_age, login_hint
+                new PromptCheck(),                 // prompt, max_age, login_hint
+                new AcrValuesCheck());             // acr_values, voluntary
         this.sessions = sessions;
         this.flow = flow;
         this.responder = responder;

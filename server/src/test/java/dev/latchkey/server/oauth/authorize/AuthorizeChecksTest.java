@@ -224,6 +224,18 @@ class AuthorizeChecksTest {
     }
 
     @Test
+    void acrValuesAreVoluntaryButBounded() {
+        // OIDC Core §3.1.2.1: unknown classes do not fail the request; an oversized list does.
+        Map<String, String> unknown = request(webClient);
+        unknown.put("acr_values", "urn:example:loa:4");
+        unknown.put("prompt", "none");
+        assertRedirectError(authorize(unknown), "login_required");
+        Map<String, String> huge = request(webClient);
+        huge.put("acr_values", "a".repeat(AcrValuesCheck.MAX_LENGTH + 1));
+        assertRedirectError(authorize(huge), "invalid_request");
+    }
+
+    @Test
     void unknownAudienceIsAccessDenied() {
         // Auth0: "Service not found: <audience>".
         Map<String, String> params = request(webClient);

@@ -107,6 +107,27 @@ class ImplicitAndHybridFlowTest {
     }
 
     @Test
+    void acrValuesPutTheClassTheLoginSatisfiedInTheIdToken() throws Exception {
+        // OIDC Core §3.1.2.1: acr_values asks for acr as a voluntary claim; §2: Latchkey's single-factor
+        // login is "0", the first requested value it satisfies, or what it performed when none is.
+        Map<String, String> params = request(clientId, "id_token");
+        params.put("acr_values", "urn:example:mfa 0");
+        JWTClaimsSet id = SignedJWT.parse(Browser.redirectParams(logIn(params)).get("id_token")).getJWTClaimsSet();
+        assertThat(id.getClaim("acr")).isEqualTo("0");
+
+        Map<String, String> unsatisfiable = request(clientId, "code id_token");
+        unsatisfiable.put("acr_values", "1 2");
+        Map<String, String> fragment = Browser.redirectParams(logIn(unsatisfiable));
+        assertThat(SignedJWT.parse(fragment.get("id_token")).getJWTClaimsSet().getClaim("acr")).isEqualTo("0");
+
+        JWTClaimsSet unasked = SignedJWT.parse(Browser.redirectParams(logIn(request(clientId, "id_token")))
+                .get("id_token")).getJWTClaimsSet();
+        assertThat(unasked.getClaim("acr")).isNull();
+        assertThat(json(server.get(".well-known/openid-configuration")).path("acr_values_supported").toString())
+                .isEqualTo("[\"0\"]");
+    }
+
+    @Test
     void hybridWithFormPostCarriesCodeAndTokensWithHashes() throws Exception {
         Map<String, String> params = request(clientId, "code id_token token");
         params.put("response_mode", "form_post");

@@ -11,6 +11,7 @@ CREATE TABLE authorizations (
     scope      VARCHAR      NOT NULL,
     sid        VARCHAR(64),
     auth_time  BIGINT       NOT NULL,
+    acr        VARCHAR(64),
     created_at BIGINT       NOT NULL,
     revoked_at BIGINT,
     expires_at BIGINT       NOT NULL
@@ -20,6 +21,9 @@ CREATE INDEX authorizations_user_client ON authorizations (user_id, client_id);
 CREATE INDEX authorizations_sid ON authorizations (sid);
 
 ALTER TABLE authorization_codes ADD COLUMN authorization_id VARCHAR(64);
+ALTER TABLE authorization_codes ADD COLUMN acr VARCHAR(64);
+-- RFC 6749 §4.1.3: a code whose request named redirect_uri is redeemed only with it.
+ALTER TABLE authorization_codes ADD COLUMN redirect_uri_given BOOLEAN DEFAULT TRUE NOT NULL;
 ALTER TABLE opaque_tokens ADD COLUMN authorization_id VARCHAR(64);
 CREATE INDEX opaque_tokens_authorization_id ON opaque_tokens (authorization_id);
 

@@ -207,13 +207,14 @@ public final class Latchkey implements AutoCloseable {
             var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
             var pages = new Pages();
             var cookies = new Cookies(origin);
-            var responder = new AuthorizationResponder(pages);
+            var responder = new AuthorizationResponder(pages, issuer);
             var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, clock), transactions,
                     new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder, cookies, origin, pages);
-            var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, sessions, flow, responder, pages, cookies);
+            var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
+            var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, sessions, flow, responder, pages,
+                    cookies);
             var loginPage = new LoginPage(transactions, lookups, users, sessions, flow, pages, cookies, origin, clock);
             var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, flow, pages, cookies);
-            var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
             var userinfo = new UserinfoEndpoint(issuer, ownTokens, users);
             var logout = new LogoutEndpoints(lookups, sessions, ownTokens,
                     cookies, origin, pages, auditLog);

@@ -3,6 +3,7 @@ package dev.latchkey.server.http;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.management.ManagementApi;
 import dev.latchkey.server.management.ManagementErrorResponse;
+import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.management.ManagementException;
 import dev.latchkey.server.oauth.OAuthErrorResponse;
 import dev.latchkey.server.oauth.OAuthException;
@@ -176,13 +177,51 @@ public final class HttpServer {
         }
     }
 
+    /**
+     * Anything not mapped above. Text the database cannot store (PostgreSQL refuses NUL with SQLState
+     * 22021) is the caller's error, a 400. Everything else is logged in one line with an id that the
+     * answer repeats, so a flood of bad requests cannot fill the log with stack traces; the stack goes
+     * to the debug level.
+     */
     private static void unexpected(Exception e, Context ctx) {
-        LOG.error("Unexpected error on {} {}", ctx.method(), ctx.path(), e);
-        String message = "The server hit an unexpected error; it has been logged";
+        if (unstorableText(e)) {
+            String message = "The request holds characters that cannot be stored (such as NUL)";
+            if (management(ctx)) {
+                ManagementErrorResponse.write(ctx, ManagementException.badRequest(message));
+            } else {
+                OAuthErrorResponse.write(ctx, OAuthException.invalidRequest(message));
+            }
+            return;
+        }
+        String id = RandomStrings.alphanumeric(12);
+        LOG.error("Unexpected error {} on {} {}: {}", id, ctx.method(), ctx.path(), rootCause(e));
+        LOG.debug("Unexpected error {}", id, e);
+        String message = "The server hit an unexpected error; it has been logged as " + id;
         if (management(ctx)) {
             ManagementErrorResponse.write(ctx, new ManagementException(500, message, "internal_error"));
         } else {
             OAuthErrorResponse.write(ctx, new OAuthException("server_error", message, 500, null));
         }
+    }
+
+    /** SQLState 22021 (character not in repertoire) anywhere in the causes. */
+    static boolean unstorableText(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.sql.SQLException sql && "22021".equals(sql.getSQLState())) {
+                return true;
+            }
+            if (cause.getCause() == cause) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    private static String rootCause(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + (root.getMessage() == null ? "" : " " + root.getMessage());
     }
 }

@@ -105,10 +105,7 @@ public final class DatabaseUserDirectory implements UserDirectory {
         }
         users.recordLogin(user.userId(), now, ip);
         record(attempt, "s", "Successful login", user.userId(), email, connection, ip);
-        return new LoginResult.Success(new User(user.userId(), user.connection(), user.email(), user.emailVerified(),
-                user.name(), user.givenName(), user.familyName(), user.nickname(), user.picture(),
-                user.userMetadata(), user.appMetadata(), user.blocked(), user.createdAt(), user.updatedAt(), now,
-                user.loginsCount() + 1));
+        return new LoginResult.Success(user.withLogin(now));
     }
 
     /** Emails are compared lowercased (Auth0 database connections treat them case-insensitively). */

@@ -68,7 +68,7 @@ public final class UserAccounts {
                 request.nickname() == null ? email.substring(0, email.indexOf('@')) : request.nickname(),
                 request.picture() == null ? defaultPicture(email) : request.picture(),
                 withoutNulls(request.userMetadata()), withoutNulls(request.appMetadata()), request.blocked(),
-                now, now, null, 0);
+                now, now, null, 0, phone(request.phone()), address(request.address()));
         try {
             users.create(user, passwordHash);
         } catch (DuplicateKeyException e) {
@@ -110,7 +110,9 @@ public final class UserAccounts {
                 merge(existing.userMetadata(), changes.userMetadata()),
                 merge(existing.appMetadata(), changes.appMetadata()),
                 changes.blocked() != null ? changes.blocked() : existing.blocked(),
-                existing.createdAt(), now, existing.lastLogin(), existing.loginsCount());
+                existing.createdAt(), now, existing.lastLogin(), existing.loginsCount(),
+                phone(existing.phone(), changes.phoneNumber(), changes.phoneVerified()),
+                changes.address() == null ? existing.address() : address(changes.address()));
         try {
             users.update(updated);
         } catch (DuplicateKeyException e) {
@@ -220,6 +222,31 @@ public final class UserAccounts {
 
     private static UserAccountException invalid(String message) {
         return new UserAccountException(UserAccountException.Problem.INVALID, message);
+    }
+
+    private static Phone phone(Phone phone) {
+        if (phone != null && !Phone.valid(phone.number())) {
+            throw invalid("phone_number must be in E.164 format, e.g. +14155550100");
+        }
+        return phone;
+    }
+
+    /** Like an email (Auth0), a new phone number is unverified unless the same change says otherwise. */
+    private static Phone phone(Phone existing, String number, Boolean verified) {
+        if (number == null && verified == null) {
+            return existing;
+        }
+        if (number == null && existing == null) {
+            throw invalid("phone_verified needs a phone_number");
+        }
+        String newNumber = number == null ? existing.number() : number;
+        boolean kept = existing != null && existing.number().equals(newNumber) && existing.verified();
+        return phone(new Phone(newNumber, verified != null ? verified : kept));
+    }
+
+    /** An address without any value is no address. */
+    private static PostalAddress address(PostalAddress address) {
+        return address == null ? null : PostalAddress.of(address.members());
     }
 
     private static String or(String value, String fallback) {

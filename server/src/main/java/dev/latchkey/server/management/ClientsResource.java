@@ -218,12 +218,20 @@ final class ClientsResource {
                 + "\"; expected non_interactive, regular_web, spa or native", "app_type"));
     }
 
-    /** Auth0's default grant types per application type. */
+    /**
+     * The grant types a new client gets when it names none. Auth0 gives regular_web apps
+     * authorization_code, implicit, refresh_token and client_credentials, and spa and native apps
+     * authorization_code, implicit and refresh_token. Latchkey leaves implicit out: RFC 9700 §2.1.2
+     * says clients SHOULD NOT use it (tokens in the front channel leak through history and referrers
+     * and cannot be sender-constrained), and code + PKCE covers what it was for. A client that needs
+     * it (an old SPA, or express-openid-connect's default response_type id_token) asks for it in
+     * grant_types; response types with token or id_token from /authorize need it.
+     */
     private static List<String> defaultGrantTypes(AppType type) {
         return switch (type) {
             case NON_INTERACTIVE -> List.of("client_credentials");
-            case REGULAR_WEB -> List.of("authorization_code", "implicit", "refresh_token", "client_credentials");
-            case SPA, NATIVE -> List.of("authorization_code", "implicit", "refresh_token");
+            case REGULAR_WEB -> List.of("authorization_code", "refresh_token", "client_credentials");
+            case SPA, NATIVE -> List.of("authorization_code", "refresh_token");
         };
     }
 

@@ -3,6 +3,8 @@ package dev.latchkey.server.management;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.server.http.Json;
 import dev.latchkey.server.identity.NewUser;
+import dev.latchkey.server.identity.Phone;
+import dev.latchkey.server.identity.PostalAddress;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserAccountException;
 import dev.latchkey.server.identity.UserAccounts;
@@ -26,10 +28,14 @@ final class UsersResource {
 
     private static final Set<String> CREATE_FIELDS = Set.of("connection", "email", "password", "password_hash",
             "email_verified", "verify_email", "user_id", "name", "given_name", "family_name", "nickname", "picture",
-            "user_metadata", "app_metadata", "blocked");
+            "user_metadata", "app_metadata", "blocked", "phone_number", "phone_verified", "address");
     private static final Set<String> UPDATE_FIELDS = Set.of("connection", "email", "password", "email_verified",
             "verify_email", "name", "given_name", "family_name", "nickname", "picture", "user_metadata",
-            "app_metadata", "blocked");
+            "app_metadata", "blocked", "phone_number", "phone_verified", "address");
+    /** OIDC Core §5.1.1 sets no lengths; these bound what a row and a token carry. */
+    private static final int MAX_ADDRESS_LINE = 300;
+    private static final int MAX_FORMATTED_ADDRESS = 1000;
+    private static final int MAX_PHONE_NUMBER = 32;
     private static final Set<String> APP_METADATA_ONLY = Set.of("app_metadata");
 
     private final UserAccounts accounts;
@@ -87,7 +93,13 @@ final class UsersResource {
                 picture(body),
                 body.freeObject("user_metadata").orElse(null),
                 body.freeObject("app_metadata").orElse(null),
-                body.bool("blocked").orElse(false));
+                body.bool("blocked").orElse(false),
+                body.string("phone_number", MAX_PHONE_NUMBER).map(number ->
+                        new Phone(number, body.bool("phone_verified").orElse(false))).orElse(null),
+                address(body));
+        if (request.phone() == null && body.bool("phone_verified").isPresent()) {
+            throw JsonBody.invalid("phone_verified needs a phone_number", "phone_verified");
+        }
         User user;
         try {
             user = accounts.create(request);
@@ -126,7 +138,10 @@ final class UsersResource {
                 picture(body),
                 body.freeObject("user_metadata").orElse(null),
                 body.freeObject("app_metadata").orElse(null),
-                body.bool("blocked").orElse(null));
+                body.bool("blocked").orElse(null),
+                body.string("phone_number", MAX_PHONE_NUMBER).orElse(null),
+                body.bool("phone_verified").orElse(null),
+                address(body));
         try {
             Json.write(ctx, 200, view(accounts.update(existing.userId(), changes)));
         } catch (UserAccountException e) {
@@ -190,6 +205,23 @@ final class UsersResource {
                 throw JsonBody.invalid("Object didn't pass validation for format url: " + url, "picture");
             }
             return url;
+        }).orElse(null);
+    }
+
+    /**
+     * {@code address}: an object of OIDC Core §5.1.1 members, all strings (an Auth0 user has no such
+     * property; Latchkey adds it for the address scope).
+     */
+    private static PostalAddress address(JsonBody body) {
+        return body.object("address").map(object -> {
+            object.allowOnly(PostalAddress.MEMBERS);
+            return new PostalAddress(
+                    object.string("formatted", MAX_FORMATTED_ADDRESS).orElse(null),
+                    object.string("street_address", MAX_FORMATTED_ADDRESS).orElse(null),
+                    object.string("locality", MAX_ADDRESS_LINE).orElse(null),
+                    object.string("region", MAX_ADDRESS_LINE).orElse(null),
+                    object.string("postal_code", MAX_ADDRESS_LINE).orElse(null),
+                    object.string("country", MAX_ADDRESS_LINE).orElse(null));
         }).orElse(null);
     }
 
@@ -266,6 +298,13 @@ final class UsersResource {
         Views.putIfPresent(node, "family_name", user.familyName());
         Views.putIfPresent(node, "nickname", user.nickname());
         Views.putIfPresent(node, "picture", user.picture());
+        if (user.phone() != null) {
+            node.put("phone_number", user.phone().number());
+            node.put("phone_verified", user.phone().verified());
+        }
+        if (user.address() != null) {
+            node.set("address", Json.MAPPER.valueToTree(user.address().members()));
+        }
         node.set("user_metadata", Json.MAPPER.valueToTree(user.userMetadata()));
         node.set("app_metadata", Json.MAPPER.valueToTree(user.appMetadata()));
         node.putArray("identities").addObject()

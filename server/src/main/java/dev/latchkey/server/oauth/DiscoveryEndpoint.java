@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.server.http.Json;
+import dev.latchkey.server.oauth.authorize.AuthenticationContextClass;
 import io.javalin.http.Context;
 
 import java.util.List;
@@ -41,7 +42,8 @@ public final class DiscoveryEndpoint {
                 "offline_access"));
         strings(doc, "claims_supported", List.of("aud", "auth_time", "email", "email_verified", "exp",
                 "family_name", "given_name", "iat", "iss", "name", "nickname", "picture", "sid", "sub",
-                "updated_at", "nonce", "at_hash", "c_hash"));
+                "updated_at", "nonce", "at_hash", "c_hash", "phone_number", "phone_verified", "address", "acr"));
+        strings(doc, "acr_values_supported", AuthenticationContextClass.SUPPORTED);
         strings(doc, "prompt_values_supported", List.of("none", "login", "consent", "select_account"));
         strings(doc, "subject_types_supported", List.of("public"));
         // RS256 first: Auth0's validator middleware takes its algorithm list from here.
@@ -51,6 +53,8 @@ public final class DiscoveryEndpoint {
                 List.of("client_secret_basic", "client_secret_post", "none"));
         strings(doc, "introspection_endpoint_auth_methods_supported",
                 List.of("client_secret_basic", "client_secret_post"));
+        // RFC 9207 §3: every authorization response carries iss.
+        doc.put("authorization_response_iss_parameter_supported", true);
         doc.put("claims_parameter_supported", false);
         doc.put("request_parameter_supported", false);
         doc.put("request_uri_parameter_supported", false);

@@ -28,7 +28,9 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
             Times.instant(rs.getLong("valid_until")),
             Times.nullableInstant(rs.getObject("consumed_at", Long.class)),
             Times.instant(rs.getLong("expires_at")),
-            rs.getString("authorization_id"));
+            rs.getString("authorization_id"),
+            rs.getString("acr"),
+            rs.getBoolean("redirect_uri_given"));
 
     private final Jdbi jdbi;
 
@@ -41,10 +43,10 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
         jdbi.useHandle(h -> h.createUpdate("""
                 INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, code_challenge,
                     code_challenge_method, nonce, scope, audience, user_id, auth_time, sid, issued_at,
-                    valid_until, expires_at, authorization_id)
+                    valid_until, expires_at, authorization_id, acr, redirect_uri_given)
                 VALUES (:code_hash, :client_id, :redirect_uri, :code_challenge, :code_challenge_method, :nonce,
                     :scope, :audience, :user_id, :auth_time, :sid, :issued_at, :valid_until, :expires_at,
-                    :authorization_id)""")
+                    :authorization_id, :acr, :redirect_uri_given)""")
                 .bind("code_hash", code.codeHash())
                 .bind("client_id", code.clientId())
                 .bind("redirect_uri", code.redirectUri())
@@ -60,6 +62,8 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                 .bind("valid_until", Times.millis(code.validUntil()))
                 .bind("expires_at", Times.millis(code.expiresAt()))
                 .bind("authorization_id", code.authorizationId())
+                .bind("acr", code.acr())
+                .bind("redirect_uri_given", code.redirectUriGiven())
                 .execute());
     }
 

@@ -22,6 +22,7 @@ public final class JdbcAuthorizationStore implements AuthorizationStore {
             scopes(rs.getString("scope")),
             rs.getString("sid"),
             Times.instant(rs.getLong("auth_time")),
+            rs.getString("acr"),
             Times.instant(rs.getLong("created_at")),
             Times.instant(rs.getLong("expires_at")));
 
@@ -34,9 +35,10 @@ public final class JdbcAuthorizationStore implements AuthorizationStore {
     @Override
     public void create(Authorization a) {
         jdbi.useHandle(h -> h.createUpdate("""
-                INSERT INTO authorizations (id, user_id, client_id, audience, scope, sid, auth_time, created_at,
+                INSERT INTO authorizations (id, user_id, client_id, audience, scope, sid, auth_time, acr, created_at,
                     expires_at)
-                VALUES (:id, :user_id, :client_id, :audience, :scope, :sid, :auth_time, :created_at, :expires_at)""")
+                VALUES (:id, :user_id, :client_id, :audience, :scope, :sid, :auth_time, :acr, :created_at,
+                    :expires_at)""")
                 .bind("id", a.id())
                 .bind("user_id", a.userId())
                 .bind("client_id", a.clientId())
@@ -44,6 +46,7 @@ public final class JdbcAuthorizationStore implements AuthorizationStore {
                 .bind("scope", String.join(" ", a.scopes()))
                 .bind("sid", a.sid())
                 .bind("auth_time", Times.millis(a.authTime()))
+                .bind("acr", a.acr())
                 .bind("created_at", Times.millis(a.createdAt()))
                 .bind("expires_at", Times.millis(a.expiresAt()))
                 .execute());

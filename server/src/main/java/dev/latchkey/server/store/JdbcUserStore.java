@@ -1,6 +1,8 @@
 package dev.latchkey.server.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import dev.latchkey.server.identity.Phone;
+import dev.latchkey.server.identity.PostalAddress;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserFilter;
 import dev.latchkey.server.identity.UserSort;
@@ -21,7 +23,8 @@ public final class JdbcUserStore implements UserStore {
     };
     private static final String COLUMNS = """
             user_id, connection, email, email_verified, name, given_name, family_name, nickname, picture,
-            user_metadata, app_metadata, blocked, created_at, updated_at, last_login, logins_count""";
+            user_metadata, app_metadata, blocked, created_at, updated_at, last_login, logins_count, phone_number,
+            phone_verified, address""";
     private static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
             rs.getString("user_id"),
             rs.getString("connection"),
@@ -38,7 +41,11 @@ public final class JdbcUserStore implements UserStore {
             Times.instant(rs.getLong("created_at")),
             Times.instant(rs.getLong("updated_at")),
             Times.nullableInstant(rs.getObject("last_login", Long.class)),
-            rs.getInt("logins_count"));
+            rs.getInt("logins_count"),
+            rs.getString("phone_number") == null ? null
+                    : new Phone(rs.getString("phone_number"), rs.getBoolean("phone_verified")),
+            rs.getString("address") == null ? null
+                    : PostalAddress.of(JsonColumns.stringMap(rs.getString("address"))));
 
     private final Jdbi jdbi;
 
@@ -52,10 +59,10 @@ public final class JdbcUserStore implements UserStore {
             jdbi.useHandle(h -> bindProfile(h.createUpdate("""
                     INSERT INTO users (user_id, connection, email, email_verified, password_hash, name, given_name,
                         family_name, nickname, picture, user_metadata, app_metadata, blocked, created_at, updated_at,
-                        last_login, logins_count)
+                        last_login, logins_count, phone_number, phone_verified, address)
                     VALUES (:user_id, :connection, :email, :email_verified, :password_hash, :name, :given_name,
                         :family_name, :nickname, :picture, :user_metadata, :app_metadata, :blocked, :created_at,
-                        :updated_at, NULL, 0)"""), user)
+                        :updated_at, NULL, 0, :phone_number, :phone_verified, :address)"""), user)
                     .bind("connection", user.connection())
                     .bind("password_hash", passwordHash)
                     .bind("created_at", Times.millis(user.createdAt()))
@@ -116,7 +123,8 @@ public final class JdbcUserStore implements UserStore {
                     UPDATE users SET email = :email, email_verified = :email_verified, name = :name,
                         given_name = :given_name, family_name = :family_name, nickname = :nickname,
                         picture = :picture, user_metadata = :user_metadata, app_metadata = :app_metadata,
-                        blocked = :blocked, updated_at = :updated_at
+                        blocked = :blocked, updated_at = :updated_at, phone_number = :phone_number,
+                        phone_verified = :phone_verified, address = :address
                     WHERE user_id = :user_id"""), user).execute());
         } catch (StatementException e) {
             throw duplicateOr(e);
@@ -187,7 +195,10 @@ public final class JdbcUserStore implements UserStore {
                 .bind("user_metadata", JsonColumns.write(user.userMetadata()))
                 .bind("app_metadata", JsonColumns.write(user.appMetadata()))
                 .bind("blocked", user.blocked())
-                .bind("updated_at", Times.millis(user.updatedAt()));
+                .bind("updated_at", Times.millis(user.updatedAt()))
+                .bind("phone_number", user.phone() == null ? null : user.phone().number())
+                .bind("phone_verified", user.phone() != null && user.phone().verified())
+                .bind("address", user.address() == null ? null : JsonColumns.write(user.address().members()));
     }
 
     private static <S extends SqlStatement<S>> void bindConditions(S statement, UserFilter filter) {

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * What a user allowed a client: for which API ({@code audience}, null for /userinfo only), which
- * scopes, in which SSO session and login. Everything issued from it (its code, opaque and refresh
+ * scopes, in which SSO session and login ({@code acr}: the class reported, null when none was asked
+ * for). Everything issued from it (its code, opaque and refresh
  * tokens, and JWT access tokens through their {@code jti}) names its {@code id}, so revoking the
  * authorization revokes all of them (RFC 6749 §4.1.2, §10.4; RFC 7009 §2.1). Machine-to-machine
  * tokens hang from their client grant instead and write nothing.
@@ -20,6 +21,7 @@ public record Authorization(
         List<String> scopes,
         String sid,
         Instant authTime,
+        String acr,
         Instant createdAt,
         Instant expiresAt) {
 
@@ -35,7 +37,7 @@ public record Authorization(
     }
 
     public Authorization withScopes(List<String> narrowed) {
-        return new Authorization(id, userId, clientId, audience, narrowed, sid, authTime, createdAt, expiresAt);
+        return new Authorization(id, userId, clientId, audience, narrowed, sid, authTime, acr, createdAt, expiresAt);
     }
 
     /** The authorization or client grant a JWT's {@code jti} names; null for a foreign or older token. */

@@ -57,6 +57,10 @@ public final class IdTokenFormat {
         if (request.sid() != null) {
             claims.claim("sid", request.sid());
         }
+        // OIDC Core §2, §3.1.2.1: the class the authentication satisfied, when acr_values asked for it.
+        if (request.acr() != null) {
+            claims.claim("acr", request.acr());
+        }
         // OIDC Core §3.3.2.11 / §3.2.2.10: hashes of what travels with the ID token.
         if (request.accessToken() != null) {
             claims.claim("at_hash", AccessTokenHash.compute(new BearerAccessToken(request.accessToken()),

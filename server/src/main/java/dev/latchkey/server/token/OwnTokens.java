@@ -205,22 +205,22 @@ public final class OwnTokens {
         return ringVerifier(jwt.getHeader().getKeyID());
     }
 
-    /** The verifier of the ring's key {@code kid}; kept per kid, since a kid names one key for ever. */
+    /**
+     * The verifier of the ring's key {@code kid}, only while the ring still publishes it (a revoked key
+     * stops verifying at once); the verifier itself is kept per kid, since a kid names one key for ever.
+     */
     private JWSVerifier ringVerifier(String kid) throws JOSEException {
-        if (kid == null || kid.length() > 200) {
+        if (kid == null) {
             return null;
-        }
-        JWSVerifier cached = verifiers.get(kid);
-        if (cached != null) {
-            return cached;
         }
         for (JWK key : ring.publicJwks().getKeys()) {
             if (kid.equals(key.getKeyID()) && key instanceof RSAKey rsa) {
-                JWSVerifier verifier = new RSASSAVerifier(rsa);
-                if (verifiers.size() < 100) {
-                    verifiers.put(kid, verifier);
+                JWSVerifier cached = verifiers.get(kid);
+                if (cached == null) {
+                    cached = new RSASSAVerifier(rsa);
+                    verifiers.put(kid, cached);
                 }
-                return verifier;
+                return cached;
             }
         }
         return null;

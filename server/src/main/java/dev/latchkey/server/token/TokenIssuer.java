@@ -59,12 +59,12 @@ public final class TokenIssuer {
      * extends it.
      */
     public Authorization authorize(String userId, Client client, ResourceServer api, List<String> scopes, String sid,
-                                   Instant authTime) {
+                                   Instant authTime, String acr) {
         Instant now = clock.instant();
         int lifetime = Math.max(api == null ? OpaqueAccessTokenFormat.CODE_LIFETIME : api.tokenLifetime(),
                 api == null ? 0 : api.tokenLifetimeForWeb());
         Authorization authorization = new Authorization(Authorization.newId(), userId, client.clientId(),
-                api == null ? null : api.identifier(), scopes, sid, authTime, now, now.plusSeconds(lifetime));
+                api == null ? null : api.identifier(), scopes, sid, authTime, acr, now, now.plusSeconds(lifetime));
         authorizations.create(authorization);
         return authorization;
     }
@@ -78,7 +78,7 @@ public final class TokenIssuer {
             // §12.2: an ID token from a refresh keeps the login's auth_time and carries no nonce.
             idToken = idTokens.issue(new IdTokenRequest(request.client(), request.user(), authorization.scopes(),
                     request.nonce(), authorization.authTime(), authorization.sid(),
-                    accessToken == null ? null : accessToken.value(), request.code()));
+                    accessToken == null ? null : accessToken.value(), request.code(), authorization.acr()));
         }
         return new IssuedTokens(accessToken, idToken, refreshToken(request, accessToken));
     }

@@ -2,8 +2,6 @@ package dev.latchkey.server.token;
 
 import dev.latchkey.server.identity.User;
 
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -26,9 +24,9 @@ public final class UserClaims {
             put(claims, "nickname", user.nickname());
             put(claims, "picture", user.picture());
             if (user.updatedAt() != null) {
-                // Auth0 writes updated_at as an ISO 8601 string (its SDK fixtures and samples).
-                claims.put("updated_at", DateTimeFormatter.ISO_INSTANT.format(
-                        user.updatedAt().truncatedTo(ChronoUnit.MILLIS)));
+                // OIDC Core §5.1: a JSON number of seconds since the epoch. Auth0 sends an ISO 8601
+                // string here, which standard clients reject; the Management API keeps Auth0's string.
+                claims.put("updated_at", user.updatedAt().getEpochSecond());
             }
         }
         if (scopes.contains("email")) {
@@ -36,6 +34,14 @@ public final class UserClaims {
             if (user.email() != null) {
                 claims.put("email_verified", user.emailVerified());
             }
+        }
+        if (scopes.contains("address") && user.address() != null) {
+            // OIDC Core §5.1.1: a JSON object of the members that have a value.
+            claims.put("address", user.address().members());
+        }
+        if (scopes.contains("phone") && user.phone() != null) {
+            claims.put("phone_number", user.phone().number());
+            claims.put("phone_verified", user.phone().verified());
         }
         return claims;
     }

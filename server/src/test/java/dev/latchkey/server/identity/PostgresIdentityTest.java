@@ -41,9 +41,15 @@ class PostgresIdentityTest {
             String email = "pg" + tag + "@example.com";
             HttpResponse<String> created = server.management("POST", "api/v2/users", """
                     {"connection":"Username-Password-Authentication","email":"%s","password":"Str0ng-Passw0rd",
-                     "name":"pg %s","user_metadata":{"n":1}}""".formatted(email, tag));
+                     "name":"pg %s","user_metadata":{"n":1},"phone_number":"+33142868200",
+                     "address":{"locality":"Paris","country":"FR"}}""".formatted(email, tag));
             assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
             String userId = json(created).path("user_id").asText();
+            // V8's columns on PostgreSQL.
+            JsonNode read = json(server.management("GET", "api/v2/users/" + encode(userId), null));
+            assertThat(read.path("phone_number").asText()).isEqualTo("+33142868200");
+            assertThat(read.path("phone_verified").asBoolean(true)).isFalse();
+            assertThat(read.path("address").path("locality").asText()).isEqualTo("Paris");
             assertThat(server.management("POST", "api/v2/users", """
                     {"connection":"Username-Password-Authentication","email":"%s","password":"Str0ng-Passw0rd"}"""
                     .formatted(email.toUpperCase())).statusCode()).isEqualTo(409);

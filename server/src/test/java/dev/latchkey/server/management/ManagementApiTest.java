@@ -228,6 +228,21 @@ class ManagementApiTest {
     }
 
     @Test
+    void newClientsGetTheImplicitGrantOnlyWhenTheyAskForIt() {
+        // RFC 9700 §2.1.2: clients SHOULD NOT use the implicit grant, so no app type gets it by default
+        // (Auth0 gives it to regular_web, spa and native apps).
+        for (String appType : List.of("regular_web", "spa", "native")) {
+            JsonNode client = server.createClient("{\"name\":\"Default " + appType + "\",\"app_type\":\"" + appType
+                    + "\",\"callbacks\":[\"https://app.example.com/cb\"]}");
+            assertThat(client.get("grant_types").toString()).as(appType).contains("authorization_code")
+                    .doesNotContain("implicit");
+        }
+        JsonNode asked = server.createClient("{\"name\":\"Asks\",\"app_type\":\"spa\","
+                + "\"grant_types\":[\"authorization_code\",\"implicit\"]}");
+        assertThat(asked.get("grant_types").toString()).contains("implicit");
+    }
+
+    @Test
     void invalidClientPayloadsAre400() {
         assertManagementError(server.management("POST", "api/v2/clients", "{}"), 400, "invalid_body");
         assertManagementError(server.management("POST", "api/v2/clients", "{\"name\":\"x\",\"app_type\":\"robot\"}"),

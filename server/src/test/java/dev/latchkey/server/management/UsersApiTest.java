@@ -61,6 +61,51 @@ class UsersApiTest {
     }
 
     @Test
+    void phoneAndAddressAreSetAndReturned() {
+        // OIDC Core §5.1, §5.1.1: phone_number in E.164, phone_verified, and an address object.
+        HttpResponse<String> created = server.management("POST", "api/v2/users", """
+                {"connection":"Username-Password-Authentication","email":"%s","password":"%s",
+                 "phone_number":"+442071838750","phone_verified":true,
+                 "address":{"formatted":"10 Downing St\\nLondon","locality":"London","country":"GB"}}"""
+                .formatted(uniqueEmail(), PASSWORD));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        JsonNode user = json(created);
+        assertThat(user.path("phone_number").asText()).isEqualTo("+442071838750");
+        assertThat(user.path("phone_verified").asBoolean()).isTrue();
+        assertThat(user.path("address").path("formatted").asText()).isEqualTo("10 Downing St\nLondon");
+        assertThat(user.path("address").has("region")).isFalse();
+        String path = userPath(user.path("user_id").asText());
+        assertThat(json(server.management("GET", path, null)).path("address").path("country").asText())
+                .isEqualTo("GB");
+
+        // Like an email (Auth0), a new number is unverified unless the request says otherwise.
+        JsonNode changed = json(server.management("PATCH", path, """
+                {"phone_number":"+14155550100","address":{"locality":"Paris"}}"""));
+        assertThat(changed.path("phone_number").asText()).isEqualTo("+14155550100");
+        assertThat(changed.path("phone_verified").asBoolean(true)).isFalse();
+        assertThat(changed.path("address").toString()).isEqualTo("{\"locality\":\"Paris\"}");
+        JsonNode cleared = json(server.management("PATCH", path, "{\"address\":{}}"));
+        assertThat(cleared.has("address")).isFalse();
+        assertThat(cleared.path("phone_number").asText()).isEqualTo("+14155550100");
+
+        JsonNode plain = createUser(uniqueEmail());
+        assertThat(plain.has("phone_number")).isFalse();
+        assertThat(plain.has("phone_verified")).isFalse();
+        assertThat(plain.has("address")).isFalse();
+    }
+
+    @Test
+    void invalidPhoneOrAddressIs400() {
+        String base = "{\"connection\":\"Username-Password-Authentication\",\"email\":\"" + uniqueEmail()
+                + "\",\"password\":\"" + PASSWORD + "\",";
+        for (String extra : List.of("\"phone_number\":\"555-0100\"}", "\"phone_verified\":true}",
+                "\"address\":{\"planet\":\"Mars\"}}", "\"address\":{\"country\":7}}", "\"address\":\"Main St\"}")) {
+            HttpResponse<String> response = server.management("POST", "api/v2/users", base + extra);
+            assertThat(response.statusCode()).as(extra + " " + response.body()).isEqualTo(400);
+        }
+    }
+
+    @Test
     void createsAUserInAuth0Shape() {
         HttpResponse<String> response = server.management("POST", "api/v2/users", """
                 {"connection":"Username-Password-Authentication","email":"Jane.Doe@Example.COM",

@@ -22,6 +22,7 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import static dev.latchkey.server.testing.ManagementCalls.encode;
 import static dev.latchkey.server.testing.TestServer.json;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,6 +50,10 @@ class UserinfoAndLogoutTest {
         clientSecret = client.path("client_secret").asText();
         server.grant(clientId, API, "read:x");
         userId = TestUsers.create(server, "barbara@example.com").userId();
+        HttpResponse<String> contact = server.management("PATCH", "api/v2/users/" + encode(userId), """
+                {"phone_number":"+14155550100","phone_verified":true,
+                 "address":{"street_address":"1 Main St","locality":"Springfield","postal_code":"12345","country":"US"}}""");
+        assertThat(contact.statusCode()).as(contact.body()).isEqualTo(200);
     }
 
     @AfterAll
@@ -96,8 +101,33 @@ class UserinfoAndLogoutTest {
         assertThat(claims.path("email").asText()).isEqualTo("barbara@example.com");
         assertThat(claims.path("email_verified").asBoolean()).isTrue();
         assertThat(claims.path("name").asText()).isEqualTo("barbara Example");
-        // Auth0: updated_at as an ISO 8601 string.
-        assertThat(claims.path("updated_at").asText()).matches("\\d{4}-\\d\\d-\\d\\dT.*Z");
+        // OIDC Core §5.4: phone and address claims only with their scopes.
+        assertThat(claims.has("phone_number")).isFalse();
+        assertThat(claims.has("address")).isFalse();
+        // OIDC Core §5.1: updated_at is a JSON number of seconds since the epoch (not Auth0's ISO string).
+        assertThat(claims.path("updated_at").isIntegralNumber()).as(claims.toString()).isTrue();
+        long updatedAt = server.latchkey().users().findById(userId).orElseThrow().updatedAt().getEpochSecond();
+        assertThat(claims.path("updated_at").asLong()).isEqualTo(updatedAt);
+    }
+
+    @Test
+    void phoneAndAddressScopesReleaseTheirClaims() throws Exception {
+        // OIDC Core §5.4: the phone scope releases phone_number and phone_verified, the address scope
+        // the address (§5.1.1), in the ID token and at /userinfo alike.
+        JsonNode tokens = tokens(new Browser(server), "openid phone address", null);
+        JWTClaimsSet idToken = SignedJWT.parse(tokens.path("id_token").asText()).getJWTClaimsSet();
+        assertThat(idToken.getStringClaim("phone_number")).isEqualTo("+14155550100");
+        assertThat(idToken.getBooleanClaim("phone_verified")).isTrue();
+        assertThat(idToken.getJSONObjectClaim("address")).containsEntry("street_address", "1 Main St")
+                .containsEntry("locality", "Springfield").containsEntry("postal_code", "12345")
+                .containsEntry("country", "US").doesNotContainKey("region");
+        assertThat(idToken.getClaim("name")).isNull();
+
+        JsonNode claims = json(userinfo("Bearer " + tokens.path("access_token").asText()));
+        assertThat(claims.path("phone_number").asText()).isEqualTo("+14155550100");
+        assertThat(claims.path("phone_verified").isBoolean()).isTrue();
+        assertThat(claims.path("address").path("locality").asText()).isEqualTo("Springfield");
+        assertThat(claims.has("email")).isFalse();
     }
 
     @Test

@@ -29,7 +29,8 @@ class OpenIdClientPeerTest {
                      "skip_consent_for_verifiable_first_party_clients":true}""".formatted(API));
             // Third party: the consent page is part of the run.
             JsonNode client = server.createClient("""
-                    {"name":"openid-client RP","app_type":"regular_web","is_first_party":false,"callbacks":["%s"]}"""
+                    {"name":"openid-client RP","app_type":"regular_web","is_first_party":false,"callbacks":["%s"],
+                     "grant_types":["authorization_code","implicit"]}"""
                     .formatted(CALLBACK));
             TestUsers.create(server, "rp-user@example.com");
             NodePeers.Result result = NodePeers.run("openid-client-flows.mjs", Map.of(

@@ -125,7 +125,7 @@ abstract class StoreContract {
 
     private static Authorization authorization(String id, String userId) {
         return new Authorization(id, userId, "client1", "https://things.example/api", List.of("openid",
-                "offline_access"), "sid-" + userId, T0, T0, T0.plusSeconds(86_400));
+                "offline_access"), "sid-" + userId, T0, null, T0, T0.plusSeconds(86_400));
     }
 
     private static RefreshToken refreshToken(String id, String family, String authorizationId, String userId,

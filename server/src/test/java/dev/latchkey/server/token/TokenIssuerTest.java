@@ -81,7 +81,7 @@ class TokenIssuerTest {
 
     private static User user() {
         return new User("auth0|u1", "Username-Password-Authentication", "u1@example.com", true, "U", null, null,
-                null, null, Map.of(), Map.of(), false, NOW, NOW, null, 0);
+                null, null, Map.of(), Map.of(), false, NOW, NOW, null, 0, null, null);
     }
 
     private int rows(String table) {
@@ -90,7 +90,7 @@ class TokenIssuerTest {
     }
 
     private IssuedTokens atTokenEndpoint(Client client, ResourceServer api, List<String> scopes) {
-        Authorization authorization = issuer.authorize("auth0|u1", client, api, scopes, "sid1", NOW);
+        Authorization authorization = issuer.authorize("auth0|u1", client, api, scopes, "sid1", NOW, null);
         return issuer.forUser(UserTokenRequest.atTokenEndpoint(authorization, client, api, user(), "n"));
     }
 
@@ -131,12 +131,12 @@ class TokenIssuerTest {
     void theBrowserGetsWebLifetimesAndNeverARefreshToken() {
         Client client = client(AppType.SPA, TokenEndpointAuthMethod.NONE, null);
         Authorization authorization = issuer.authorize("auth0|u1", client, api(true),
-                List.of("openid", "offline_access"), "sid1", NOW);
+                List.of("openid", "offline_access"), "sid1", NOW, null);
         IssuedTokens implicit = issuer.forUser(new UserTokenRequest(authorization, client, api(true), user(),
                 UserTokenRequest.Channel.IMPLICIT, true, true, "n", null, null));
         assertThat(implicit.accessToken().expiresIn()).isEqualTo(600);
         assertThat(implicit.refreshToken()).isNull();
-        Authorization userinfoOnly = issuer.authorize("auth0|u1", client, null, List.of("openid"), "sid1", NOW);
+        Authorization userinfoOnly = issuer.authorize("auth0|u1", client, null, List.of("openid"), "sid1", NOW, null);
         IssuedTokens opaque = issuer.forUser(new UserTokenRequest(userinfoOnly, client, null, user(),
                 UserTokenRequest.Channel.IMPLICIT, true, false, "n", null, null));
         assertThat(opaque.accessToken().expiresIn()).isEqualTo(7_200);
@@ -161,7 +161,7 @@ class TokenIssuerTest {
         Client client = client(AppType.REGULAR_WEB, TokenEndpointAuthMethod.CLIENT_SECRET_POST,
                 new RefreshTokenSettings(true, true, 0, 86_400, false, 3_600, false));
         Authorization authorization = issuer.authorize("auth0|u1", client, api(true),
-                List.of("offline_access", "read"), "sid1", NOW);
+                List.of("offline_access", "read"), "sid1", NOW, null);
         issuer.forUser(UserTokenRequest.atTokenEndpoint(authorization, client, api(true), user(), null));
         var store = new JdbcRefreshTokenStore(database.jdbi());
         RefreshToken first = store.activeOfUser("auth0|u1", 1).get(0);

@@ -42,8 +42,9 @@ public final class AuthorizationIssuer {
 
     public Map<String, String> issue(CheckedAuthorization request, Client client, ResourceServer api, User user,
                                      Authentication authentication) {
+        String acr = AuthenticationContextClass.reported(request.acrValues());
         Authorization authorization = issuer.authorize(user.userId(), client, api, request.scopes(),
-                authentication.sid(), authentication.authTime());
+                authentication.sid(), authentication.authTime(), acr);
         Map<String, String> response = new LinkedHashMap<>();
         String code = null;
         if (request.returnsCode()) {
@@ -52,7 +53,8 @@ public final class AuthorizationIssuer {
             codes.create(new AuthorizationCode(SecretHash.of(code), client.clientId(), request.redirectUri(),
                     request.codeChallenge(), request.codeChallengeMethod(), request.nonce(), request.scopes(),
                     request.audience(), user.userId(), authentication.authTime(), authentication.sid(), now,
-                    now.plus(CODE_LIFETIME), null, now.plus(CODE_LIFETIME), authorization.id()));
+                    now.plus(CODE_LIFETIME), null, now.plus(CODE_LIFETIME), authorization.id(), acr,
+                    !request.redirectUriDefaulted()));
             response.put("code", code);
         }
         if (request.returnsToken() || request.returnsIdToken()) {

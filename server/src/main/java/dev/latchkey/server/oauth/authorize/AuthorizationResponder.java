@@ -16,14 +16,18 @@ import java.util.Map;
 /**
  * Sends an authorization response, success or error, to the client's redirect URI on its
  * response mode: in the query (RFC 6749 §4.1.2), in the fragment (§4.2.2), as an auto-submitting
- * form (Form Post Response Mode §2), or posted to the parent window (Auth0's web_message).
+ * form (Form Post Response Mode §2), or posted to the parent window (Auth0's web_message). Every
+ * response names this server in {@code iss} (RFC 9207 §2), so a client talking to several
+ * authorization servers can tell which one answered (mix-up attacks, RFC 9700 §4.4).
  */
 public final class AuthorizationResponder {
 
     private final Pages pages;
+    private final String issuer;
 
-    public AuthorizationResponder(Pages pages) {
+    public AuthorizationResponder(Pages pages, String issuer) {
         this.pages = pages;
+        this.issuer = issuer;
     }
 
     public void error(Context ctx, String redirectUri, String mode, String error, String description, String state) {
@@ -36,8 +40,11 @@ public final class AuthorizationResponder {
         respond(ctx, redirectUri, mode, params);
     }
 
-    public void respond(Context ctx, String redirectUri, String mode, Map<String, String> params) {
+    public void respond(Context ctx, String redirectUri, String mode, Map<String, String> response) {
         ctx.header("Cache-Control", "no-store");
+        Map<String, String> params = new LinkedHashMap<>(response);
+        // RFC 9207 §2: success and error responses alike, in every response mode.
+        params.put("iss", issuer);
         if (mode.equals("form_post") && !FormPostView.postable(redirectUri)) {
             // Form Post Response Mode §2 posts to the client's web address; never to another scheme.
             pages.error(ctx, 400, "Something went wrong", "response_mode form_post needs an http or https "

@@ -20,6 +20,7 @@ public final class AuthorizeContext {
 
     Client client;
     String redirectUri;
+    boolean redirectUriDefaulted;
     AuthorizationRequest request;
     List<String> responseType;
     String responseMode;
@@ -31,6 +32,9 @@ public final class AuthorizeContext {
     List<String> prompt = List.of();
     Long maxAge;
     String loginHint;
+    /** The subject of a verified id_token_hint; null without one. */
+    String hintedSubject;
+    List<String> acrValues = List.of();
 
     public AuthorizeContext(Map<String, String> params, Set<String> repeated) {
         this.params = Map.copyOf(params);
@@ -52,6 +56,10 @@ public final class AuthorizeContext {
 
     Set<String> repeatedNames() {
         return repeated;
+    }
+
+    public String hintedSubject() {
+        return hintedSubject;
     }
 
     public Client client() {
@@ -102,6 +110,6 @@ public final class AuthorizeContext {
     CheckedAuthorization checked() {
         return new CheckedAuthorization(client.clientId(), redirectUri, responseType, responseMode, state(), nonce,
                 scopes, api == null ? null : api.identifier(), codeChallenge, codeChallengeMethod, prompt, maxAge,
-                loginHint);
+                loginHint, acrValues, redirectUriDefaulted);
     }
 }

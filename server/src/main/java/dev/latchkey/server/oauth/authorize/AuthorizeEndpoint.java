@@ -1,5 +1,6 @@
 package dev.latchkey.server.oauth.authorize;
 
+import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.identity.SsoSessions;
 import dev.latchkey.server.registry.RegistryLookups;
@@ -32,7 +33,7 @@ public final class AuthorizeEndpoint {
     private final Pages pages;
     private final Cookies cookies;
 
-    public AuthorizeEndpoint(RegistryLookups lookups, String userinfoAudience, SsoSessions sessions,
+    public AuthorizeEndpoint(RegistryLookups lookups, String userinfoAudience, OwnTokens tokens, SsoSessions sessions,
                              AuthorizationFlow flow, AuthorizationResponder responder, Pages pages, Cookies cookies) {
         this.checks = List.of(
                 new ClientCheck(lookups),          // client_id names an application       (page on error)
@@ -46,7 +47,9 @@ public final class AuthorizeEndpoint {
                 new NonceCheck(),                  // required with an ID token from this endpoint
                 new AudienceCheck(lookups, userinfoAudience), // a registered API, or /userinfo only
                 new ScopeCheck(),                  // OIDC scopes + scopes the API defines
-                new PromptCheck());                // prompt, max_age, login_hint
+                new PromptCheck(),                 // prompt, max_age, login_hint
+                new IdTokenHintCheck(tokens),      // id_token_hint: our ID token for this client
+                new AcrValuesCheck());             // acr_values, voluntary
         this.sessions = sessions;
         this.flow = flow;
         this.responder = responder;
@@ -88,8 +91,10 @@ public final class AuthorizeEndpoint {
             }
             return;
         }
+        // OIDC Core §3.1.2.1: a session of another user than the id_token_hint's is no login of theirs.
         Optional<Authentication> authentication = sessions.find(cookies.read(ctx, SESSION_COOKIE))
-                .map(s -> new Authentication(s.userId(), s.authTime(), s.sid(), false));
+                .map(s -> new Authentication(s.userId(), s.authTime(), s.sid(), false))
+                .filter(a -> context.hintedSubject() == null || context.hintedSubject().equals(a.userId()));
         flow.proceed(ctx, context.checked(), context.client(), authentication, null, false);
     }
 }

@@ -1,11 +1,14 @@
 package dev.latchkey.server.oauth.authorize;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import java.util.List;
 
 /**
  * An {@code /authorize} request that passed every check: what the login and consent pages carry
  * along in the login transaction, and what the issuer needs. {@code responseType} holds the
- * values in the order code, id_token, token; {@code audience} is null for /userinfo-only tokens.
+ * values in the order code, id_token, token; {@code audience} is null for /userinfo-only tokens;
+ * {@code acrValues} is empty unless the client sent acr_values.
  */
 public record CheckedAuthorization(
         String clientId,
@@ -20,12 +23,19 @@ public record CheckedAuthorization(
         String codeChallengeMethod,
         List<String> prompt,
         Long maxAge,
-        String loginHint) {
+        String loginHint,
+        // Left out of the stored login transaction when empty, so a node of the previous release,
+        // which does not know the property, still reads the transactions of requests without it.
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<String> acrValues,
+        // True when the request named no redirect_uri and got the client's only callback; written
+        // only then, for the same reason.
+        @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean redirectUriDefaulted) {
 
     public CheckedAuthorization {
         responseType = List.copyOf(responseType);
         scopes = List.copyOf(scopes);
         prompt = List.copyOf(prompt);
+        acrValues = acrValues == null ? List.of() : List.copyOf(acrValues);
     }
 
     public boolean returnsCode() {

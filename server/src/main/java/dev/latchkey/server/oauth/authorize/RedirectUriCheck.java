@@ -30,6 +30,7 @@ final class RedirectUriCheck implements AuthorizeCheck {
                 throw AuthorizeException.page("invalid_request", "Missing required parameter: redirect_uri");
             }
             context.redirectUri = legal(callbacks.get(0));
+            context.redirectUriDefaulted = true;
             return;
         }
         int hash = requested.indexOf('#');

@@ -24,7 +24,9 @@ public record AuthorizationCode(
         Instant validUntil,
         Instant consumedAt,
         Instant expiresAt,
-        String authorizationId) {
+        String authorizationId,
+        String acr,
+        boolean redirectUriGiven) {
 
     public AuthorizationCode {
         scopes = List.copyOf(scopes);

@@ -83,7 +83,8 @@ public final class AuthorizationCodeGrant implements Grant {
             throw OAuthException.accessDenied("user is blocked");
         }
         Authorization authorization = new Authorization(code.authorizationId(), code.userId(), client.clientId(),
-                code.audience(), code.scopes(), code.sid(), code.authTime(), code.issuedAt(), code.expiresAt());
+                code.audience(), code.scopes(), code.sid(), code.authTime(), code.acr(), code.issuedAt(),
+                code.expiresAt());
         return new Granted(issuer.forUser(UserTokenRequest.atTokenEndpoint(authorization, client, api, user,
                 code.nonce())), user.userId());
     }
@@ -111,9 +112,10 @@ public final class AuthorizationCodeGrant implements Grant {
         if (!now.isBefore(code.validUntil())) {
             throw invalidGrant(INVALID_CODE + ": it has expired");
         }
-        // RFC 6749 §4.1.3: the same redirect_uri as in the authorization request.
+        // RFC 6749 §4.1.3: the same redirect_uri as in the authorization request, required whenever that
+        // request had one; a code whose request named none (a client with one callback) may omit it.
         String redirectUri = request.raw("redirect_uri");
-        if (redirectUri != null ? !redirectUri.equals(code.redirectUri()) : client.callbacks().size() != 1) {
+        if (redirectUri != null ? !redirectUri.equals(code.redirectUri()) : code.redirectUriGiven()) {
             throw invalidGrant("redirect_uri does not match the one the code was issued to");
         }
         verifyPkce(caller, code, request.raw("code_verifier"));

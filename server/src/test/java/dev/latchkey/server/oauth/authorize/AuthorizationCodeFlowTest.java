@@ -122,7 +122,9 @@ class AuthorizationCodeFlowTest {
         assertThat(id.getClaim("sid")).isNotNull();
         assertThat(id.getClaim("email")).isEqualTo("ada@example.com");
         assertThat(id.getClaim("name")).isEqualTo("ada Example");
-        assertThat(id.getClaim("updated_at")).isInstanceOf(String.class);
+        // OIDC Core §5.1: updated_at is a number of seconds since the epoch.
+        assertThat(id.getClaim("updated_at")).isEqualTo(server.latchkey().users().findById(user.userId())
+                .orElseThrow().updatedAt().getEpochSecond());
         // Default ID token lifetime: 36000 s.
         assertThat(id.getExpirationTime().getTime() - id.getIssueTime().getTime()).isEqualTo(36_000_000L);
     }
@@ -217,6 +219,68 @@ class AuthorizationCodeFlowTest {
                 l -> l.size() > 0);
         assertThat(logs).hasSize(1);
         assertThat(logs.get(0).path("description").asText()).isEqualTo("Failed to verify code_verifier");
+    }
+
+    @Test
+    void aCodeWhoseRequestNamedTheRedirectUriIsRedeemedOnlyWithIt() {
+        // RFC 6749 §4.1.3: redirect_uri is REQUIRED at the token endpoint if it was in the request,
+        // even for a client with a single callback.
+        Pkce pkce = Pkce.create();
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server), codeRequest(spaClientId, pkce, "openid"));
+        HttpResponse<String> without = server.postForm("oauth/token", "grant_type=authorization_code&client_id="
+                + spaClientId + "&code=" + callback.get("code") + "&code_verifier=" + pkce.verifier());
+        assertThat(without.statusCode()).isEqualTo(400);
+        assertThat(json(without).path("error").asText()).isEqualTo("invalid_grant");
+
+        // A request that named none (the client's only callback was used) may be redeemed without it.
+        Pkce second = Pkce.create();
+        Map<String, String> params = codeRequest(spaClientId, second, "openid");
+        params.remove("redirect_uri");
+        Map<String, String> defaulted = authorizeAndLogIn(new Browser(server), params);
+        HttpResponse<String> redeemed = server.postForm("oauth/token", "grant_type=authorization_code&client_id="
+                + spaClientId + "&code=" + defaulted.get("code") + "&code_verifier=" + second.verifier());
+        assertThat(redeemed.statusCode()).as(redeemed.body()).isEqualTo(200);
+    }
+
+    @Test
+    void anIdTokenHintForAnotherUserOrClientIsNotTakenForTheSessionsUser() {
+        // OIDC Core §3.1.2.1: id_token_hint names the user; prompt=none with another user's session is
+        // login_required, and a hint issued to another client is refused.
+        Pkce pkce = Pkce.create();
+        Browser adas = new Browser(server);
+        Map<String, String> callback = authorizeAndLogIn(adas, codeRequest(spaClientId, pkce, "openid"));
+        String adaHint = json(exchange(spaClientId, null, callback.get("code"), pkce.verifier()))
+                .path("id_token").asText();
+
+        TestUsers.create(server, "bob-hint@example.com");
+        Browser bobs = new Browser(server);
+        bobs.authorize(codeRequest(spaClientId, Pkce.create(), "openid"));
+        assertThat(Browser.redirectParams(bobs.logIn("bob-hint@example.com", TestUsers.PASSWORD))).containsKey("code");
+
+        Map<String, String> silent = codeRequest(spaClientId, Pkce.create(), "openid");
+        silent.put("prompt", "none");
+        silent.put("id_token_hint", adaHint);
+        assertThat(Browser.redirectParams(bobs.authorize(silent))).containsEntry("error", "login_required");
+        // Ada's own session answers silently.
+        assertThat(Browser.redirectParams(adas.authorize(silent))).containsKey("code");
+        // A hint issued to another client, or a forged one, is invalid_request.
+        Map<String, String> foreign = codeRequest(webClientId, null, "openid");
+        foreign.put("id_token_hint", adaHint);
+        assertThat(Browser.redirectParams(adas.authorize(foreign))).containsEntry("error", "invalid_request");
+        silent.put("id_token_hint", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4In0.");
+        assertThat(Browser.redirectParams(adas.authorize(silent))).containsEntry("error", "invalid_request");
+    }
+
+    @Test
+    void acrValuesReachTheIdTokenOfTheCodeFlowToo() throws Exception {
+        // OIDC Core §2, §3.1.2.1: the ID token from the token endpoint reports the class asked for.
+        Pkce pkce = Pkce.create();
+        Map<String, String> params = codeRequest(spaClientId, pkce, "openid");
+        params.put("acr_values", "0");
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server), params);
+        HttpResponse<String> token = exchange(spaClientId, null, callback.get("code"), pkce.verifier());
+        JWTClaimsSet id = SignedJWT.parse(json(token).path("id_token").asText()).getJWTClaimsSet();
+        assertThat(id.getStringClaim("acr")).isEqualTo("0");
     }
 
     @Test

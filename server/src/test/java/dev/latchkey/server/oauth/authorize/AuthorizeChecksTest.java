@@ -29,7 +29,8 @@ class AuthorizeChecksTest {
         server.createApi("""
                 {"identifier":"https://checks.example.com","name":"Checks","scopes":[{"value":"read:a"}]}""");
         webClient = server.createClient("""
-                {"name":"Web","app_type":"regular_web","callbacks":["%s","https://app.example.com:8443/cb"]}"""
+                {"name":"Web","app_type":"regular_web","callbacks":["%s","https://app.example.com:8443/cb"],
+                 "grant_types":["authorization_code","implicit"]}"""
                 .formatted(CALLBACK)).path("client_id").asText();
         m2mClient = server.createClient("""
                 {"name":"M2M","app_type":"non_interactive","callbacks":["%s"]}""".formatted(CALLBACK))
@@ -220,6 +221,18 @@ class AuthorizeChecksTest {
             assertThat(Browser.redirectParams(response)).containsEntry("error", "invalid_request")
                     .containsEntry("state", "xyz");
         }
+    }
+
+    @Test
+    void acrValuesAreVoluntaryButBounded() {
+        // OIDC Core §3.1.2.1: unknown classes do not fail the request; an oversized list does.
+        Map<String, String> unknown = request(webClient);
+        unknown.put("acr_values", "urn:example:loa:4");
+        unknown.put("prompt", "none");
+        assertRedirectError(authorize(unknown), "login_required");
+        Map<String, String> huge = request(webClient);
+        huge.put("acr_values", "a".repeat(AcrValuesCheck.MAX_LENGTH + 1));
+        assertRedirectError(authorize(huge), "invalid_request");
     }
 
     @Test

@@ -40,11 +40,12 @@ class ImplicitAndHybridFlowTest {
                 {"identifier":"%s","name":"Web API","scopes":[{"value":"read:things"}],
                  "token_lifetime":7200,"token_lifetime_for_web":900,"skip_consent_for_verifiable_first_party_clients":true}""".formatted(API));
         var client = server.createClient("""
-                {"name":"Web","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK));
+                {"name":"Web","app_type":"regular_web","callbacks":["%s"],
+                 "grant_types":["authorization_code","implicit"]}""".formatted(CALLBACK));
         clientId = client.path("client_id").asText();
         clientSecret = client.path("client_secret").asText();
         var hs = server.createClient("""
-                {"name":"HS","app_type":"regular_web","callbacks":["%s"],"jwt_configuration":{"alg":"HS256",
+                {"name":"HS","app_type":"regular_web","callbacks":["%s"],"grant_types":["implicit"],"jwt_configuration":{"alg":"HS256",
                  "lifetime_in_seconds":600}}""".formatted(CALLBACK));
         hsClientId = hs.path("client_id").asText();
         hsClientSecret = hs.path("client_secret").asText();
@@ -103,6 +104,27 @@ class ImplicitAndHybridFlowTest {
         JWTClaimsSet id = SignedJWT.parse(fragment.get("id_token")).getJWTClaimsSet();
         assertThat(id.getClaim("name")).isEqualTo("grace Example");
         assertThat(id.getClaim("at_hash")).isNull();
+    }
+
+    @Test
+    void acrValuesPutTheClassTheLoginSatisfiedInTheIdToken() throws Exception {
+        // OIDC Core §3.1.2.1: acr_values asks for acr as a voluntary claim; §2: Latchkey's single-factor
+        // login is "0", the first requested value it satisfies, or what it performed when none is.
+        Map<String, String> params = request(clientId, "id_token");
+        params.put("acr_values", "urn:example:mfa 0");
+        JWTClaimsSet id = SignedJWT.parse(Browser.redirectParams(logIn(params)).get("id_token")).getJWTClaimsSet();
+        assertThat(id.getClaim("acr")).isEqualTo("0");
+
+        Map<String, String> unsatisfiable = request(clientId, "code id_token");
+        unsatisfiable.put("acr_values", "1 2");
+        Map<String, String> fragment = Browser.redirectParams(logIn(unsatisfiable));
+        assertThat(SignedJWT.parse(fragment.get("id_token")).getJWTClaimsSet().getClaim("acr")).isEqualTo("0");
+
+        JWTClaimsSet unasked = SignedJWT.parse(Browser.redirectParams(logIn(request(clientId, "id_token")))
+                .get("id_token")).getJWTClaimsSet();
+        assertThat(unasked.getClaim("acr")).isNull();
+        assertThat(json(server.get(".well-known/openid-configuration")).path("acr_values_supported").toString())
+                .isEqualTo("[\"0\"]");
     }
 
     @Test

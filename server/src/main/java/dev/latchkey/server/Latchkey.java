@@ -4,6 +4,7 @@ import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import dev.latchkey.server.audit.AuditLog;
 import dev.latchkey.server.audit.QueuedAuditLog;
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.http.AddressRanges;
 import dev.latchkey.server.http.HttpServer;
 import dev.latchkey.server.http.OperationsEndpoints;
 import dev.latchkey.server.http.RequestOrigin;
@@ -149,7 +150,8 @@ public final class Latchkey implements AutoCloseable {
             var userStore = new JdbcUserStore(jdbi);
             var loginFailures = new JdbcLoginFailureStore(jdbi);
             var passwords = new PasswordHasher(passwordCost);
-            var bruteForce = new BruteForceProtection(loginFailures);
+            var bruteForce = new BruteForceProtection(loginFailures,
+                    AddressRanges.parse("LATCHKEY_TRUSTED_NETWORKS", settings.trustedNetworks()));
             var users = new DatabaseUserDirectory(userStore, passwords, bruteForce, auditLog, clock);
 
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -177,7 +179,7 @@ public final class Latchkey implements AutoCloseable {
             var cookies = new Cookies(origin);
             var responder = new AuthorizationResponder(pages);
             var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, clock), transactions,
-                    new AuthorizationIssuer(codeStore, userTokens, idTokens, clock), responder, cookies, origin, pages);
+                    new AuthorizationIssuer(codeStore, userTokens, idTokens, clock), responder, cookies, origin);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, sessions, flow, responder, pages, cookies);
             var loginPage = new LoginPage(transactions, lookups, users, sessions, flow, pages, cookies, origin, clock);
             var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, flow, pages, cookies);

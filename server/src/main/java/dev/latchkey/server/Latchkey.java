@@ -201,8 +201,8 @@ public final class Latchkey implements AutoCloseable {
                     connections, logStore);
             var operations = new OperationsEndpoints(database::ping, metrics, settings.metricsToken());
             if (settings.metricsToken() == null && !HttpServer.isLoopback(settings.bind())) {
-                LOG.warn("/metrics answers anyone who can reach {}; set LATCHKEY_METRICS_TOKEN to ask for a "
-                        + "Bearer token", settings.bind());
+                LOG.warn("/metrics answers only callers on this machine though the server listens on {}; set "
+                        + "LATCHKEY_METRICS_TOKEN to scrape it from elsewhere with a Bearer token", settings.bind());
             }
 
             HttpServer http = HttpServer.start(settings, origin, routes -> {

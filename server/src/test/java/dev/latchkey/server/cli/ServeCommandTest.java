@@ -2,6 +2,8 @@ package dev.latchkey.server.cli;
 
 import dev.latchkey.server.testing.TestServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
@@ -24,10 +26,11 @@ class ServeCommandTest {
         assertThat(Files.exists(dataDir.resolve("latchkey.mv.db"))).isTrue();
     }
 
-    @Test
-    void aBadTrustedProxyEntryIsAUsageError(@TempDir Path dataDir) {
+    @ParameterizedTest
+    @CsvSource({"--trusted-proxies, proxy.internal", "--trusted-networks, '10.0.0.0/8,office'"})
+    void aBadAddressListIsAUsageError(String flag, String value, @TempDir Path dataDir) {
         Cli.Result result = Cli.run("serve", "--stop-when-ready", "--port", "0", "--data-dir", dataDir.toString(),
-                "--trusted-proxies", "proxy.internal");
+                flag, value);
         assertThat(result.exitCode()).isEqualTo(2);
         assertThat(Files.exists(dataDir.resolve("latchkey.mv.db"))).as("nothing started").isFalse();
     }
@@ -72,14 +75,6 @@ class ServeCommandTest {
                 java.util.Base64.getEncoder().encodeToString(new byte[32]), "--bootstrap-client-id", "dash-client",
                 "--bootstrap-client-secret", "-Vabc" + "x".repeat(40));
         assertThat(result.exitCode()).as(result.toString()).isZero();
-    }
-
-    @Test
-    void aBadTrustedNetworkEntryIsAUsageError(@TempDir Path dataDir) {
-        Cli.Result result = Cli.run("serve", "--stop-when-ready", "--port", "0", "--data-dir", dataDir.toString(),
-                "--trusted-networks", "10.0.0.0/8,office");
-        assertThat(result.exitCode()).isEqualTo(2);
-        assertThat(Files.exists(dataDir.resolve("latchkey.mv.db"))).as("nothing started").isFalse();
     }
 
     @Test

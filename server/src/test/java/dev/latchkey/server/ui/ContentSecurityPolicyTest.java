@@ -66,12 +66,8 @@ class ContentSecurityPolicyTest {
 
     @Test
     void theFormPostPageRunsOnlyItsSubmitScriptAndPostsOnlyToTheClient() {
-        Map<String, String> params = Browser.authorizeParams("code", webClient, CALLBACK, "openid", "s");
-        params.put("prompt", "none");
-        params.put("response_mode", "form_post");
-        HttpResponse<String> page = new Browser(server).authorize(params);
+        HttpResponse<String> page = silentResponse(webClient, "form_post");
 
-        assertThat(page.statusCode()).isEqualTo(200);
         assertThat(directives(page)).containsEntry("default-src", "'none'")
                 .containsEntry("script-src", hashOf(page.body(), "script"))
                 .containsEntry("form-action", "https://app.example.com:8443")
@@ -80,12 +76,8 @@ class ContentSecurityPolicyTest {
 
     @Test
     void theWebMessagePageIsFramedOnlyByTheClient() {
-        Map<String, String> params = Browser.authorizeParams("code", spaClient, CALLBACK, "openid", "s");
-        params.put("prompt", "none");
-        params.put("response_mode", "web_message");
-        HttpResponse<String> page = new Browser(server).authorize(params);
+        HttpResponse<String> page = silentResponse(spaClient, "web_message");
 
-        assertThat(page.statusCode()).isEqualTo(200);
         assertThat(directives(page)).containsEntry("default-src", "'none'")
                 .containsEntry("script-src", hashOf(page.body(), "script"))
                 .containsEntry("frame-ancestors", "https://app.example.com:8443")
@@ -101,6 +93,16 @@ class ContentSecurityPolicyTest {
         assertThat(ContentSecurityPolicy.source("com.example.app:/callback")).isEqualTo("com.example.app:");
         assertThat(ContentSecurityPolicy.source("not a uri")).isEqualTo("'none'");
         assertThat(ContentSecurityPolicy.source("/relative")).isEqualTo("'none'");
+    }
+
+    /** The page answering a prompt=none request without a session (login_required) in {@code mode}. */
+    private static HttpResponse<String> silentResponse(String clientId, String mode) {
+        Map<String, String> params = Browser.authorizeParams("code", clientId, CALLBACK, "openid", "s");
+        params.put("prompt", "none");
+        params.put("response_mode", mode);
+        HttpResponse<String> page = new Browser(server).authorize(params);
+        assertThat(page.statusCode()).as(page.body()).isEqualTo(200);
+        return page;
     }
 
     private static Map<String, String> directives(HttpResponse<String> response) {

@@ -75,7 +75,7 @@ public final class ServeCommand implements Callable<Integer> {
     String trustedNetworks;
 
     @Option(names = "--metrics-token", defaultValue = "${env:LATCHKEY_METRICS_TOKEN}",
-            description = "A secret that /metrics asks for as a Bearer token; without it /metrics is open (LATCHKEY_METRICS_TOKEN).")
+            description = "A secret that /metrics asks for as a Bearer token; without it /metrics answers only callers on this machine (LATCHKEY_METRICS_TOKEN).")
     String metricsToken;
 
     @Option(names = "--stop-when-ready", hidden = true,

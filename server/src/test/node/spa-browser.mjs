@@ -27,7 +27,11 @@ try {
   page.on('console', (message) => log.push(`console ${message.type()}: ${message.text()}`));
   page.on('pageerror', (error) => log.push(`page error: ${error.message}`));
   await page.goto(env('PAGE_URL'));
-  await page.waitForFunction(() => document.getElementById('result').textContent !== 'loading');
+  // Null-safe: the predicate may run while the browser is still between pages.
+  await page.waitForFunction(() => {
+    const result = document.getElementById('result');
+    return result !== null && result.textContent !== 'loading';
+  });
   await page.click('#login');
 
   await page.waitForURL(/\/u\/login\?/);
@@ -41,7 +45,7 @@ try {
   await page.getByRole('button', { name: 'Accept' }).click();
 
   await page.waitForFunction(() => {
-    const text = document.getElementById('result').textContent;
+    const text = document.getElementById('result')?.textContent ?? '';
     return text.startsWith('{') || text.startsWith('error');
   }, null, { timeout: 60000 });
   const text = await page.textContent('#result');

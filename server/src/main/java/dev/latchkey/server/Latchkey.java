@@ -4,6 +4,7 @@ import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import dev.latchkey.server.audit.AuditLog;
 import dev.latchkey.server.audit.QueuedAuditLog;
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.http.AddressRanges;
 import dev.latchkey.server.http.HttpServer;
 import dev.latchkey.server.http.OperationsEndpoints;
 import dev.latchkey.server.http.RequestOrigin;
@@ -168,7 +169,8 @@ public final class Latchkey implements AutoCloseable {
             var userStore = new JdbcUserStore(jdbi);
             var loginFailures = new JdbcLoginFailureStore(jdbi);
             var passwords = new PasswordHasher(passwordCost);
-            var bruteForce = new BruteForceProtection(loginFailures);
+            var bruteForce = new BruteForceProtection(loginFailures,
+                    AddressRanges.parse("LATCHKEY_TRUSTED_NETWORKS", settings.trustedNetworks()));
             var users = new DatabaseUserDirectory(userStore, passwords, bruteForce, auditLog, clock);
 
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
@@ -209,7 +211,7 @@ public final class Latchkey implements AutoCloseable {
             var cookies = new Cookies(origin);
             var responder = new AuthorizationResponder(pages, issuer);
             var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, clock), transactions,
-                    new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder, cookies, origin, pages);
+                    new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder, cookies, origin);
             var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, sessions, flow, responder, pages,
                     cookies);
@@ -239,8 +241,8 @@ public final class Latchkey implements AutoCloseable {
                     connections, logStore);
             var operations = new OperationsEndpoints(database::ping, metrics, settings.metricsToken());
             if (settings.metricsToken() == null && !HttpServer.isLoopback(settings.bind())) {
-                LOG.warn("/metrics answers anyone who can reach {}; set LATCHKEY_METRICS_TOKEN to ask for a "
-                        + "Bearer token", settings.bind());
+                LOG.warn("/metrics answers only callers on this machine though the server listens on {}; set "
+                        + "LATCHKEY_METRICS_TOKEN to scrape it from elsewhere with a Bearer token", settings.bind());
             }
 
             HttpServer http = HttpServer.start(settings, origin, routes -> {

@@ -19,7 +19,16 @@ import picocli.CommandLine.Command;
 public final class Main implements Runnable {
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new Main()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /**
+     * The command line of every command. A value that begins with {@code -} stays a value: picocli applies a
+     * {@code ${env:...}} default through its option parser, which otherwise reads {@code -habc...} (a random
+     * secret may begin so) as the options {@code -h -a -b -c} and prints help instead of starting.
+     */
+    public static CommandLine commandLine() {
+        return new CommandLine(new Main()).setAllowOptionsAsOptionParameters(true);
     }
 
     @Override

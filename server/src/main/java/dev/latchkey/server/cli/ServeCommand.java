@@ -2,6 +2,7 @@ package dev.latchkey.server.cli;
 
 import dev.latchkey.server.Latchkey;
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.http.AddressRanges;
 import dev.latchkey.server.http.TrustedProxies;
 import dev.latchkey.server.management.ManagementBootstrap;
 import picocli.CommandLine.Command;
@@ -69,8 +70,12 @@ public final class ServeCommand implements Callable<Integer> {
             description = "Comma-separated addresses or CIDR ranges whose X-Forwarded-* headers are believed (LATCHKEY_TRUSTED_PROXIES).")
     String trustedProxies;
 
+    @Option(names = "--trusted-networks", defaultValue = "${env:LATCHKEY_TRUSTED_NETWORKS}",
+            description = "Comma-separated addresses or CIDR ranges not counted against the per-network ceiling of failed logins, e.g. an office NAT (LATCHKEY_TRUSTED_NETWORKS).")
+    String trustedNetworks;
+
     @Option(names = "--metrics-token", defaultValue = "${env:LATCHKEY_METRICS_TOKEN}",
-            description = "A secret that /metrics asks for as a Bearer token; without it /metrics is open (LATCHKEY_METRICS_TOKEN).")
+            description = "A secret that /metrics asks for as a Bearer token; without it /metrics answers only callers on this machine (LATCHKEY_METRICS_TOKEN).")
     String metricsToken;
 
     @Option(names = "--stop-when-ready", hidden = true,
@@ -116,13 +121,18 @@ public final class ServeCommand implements Callable<Integer> {
         Path data = dataDir.normalize();
         String url = databaseUrl != null && !databaseUrl.isBlank() ? databaseUrl
                 : "jdbc:h2:file:" + data.resolve("latchkey").toAbsolutePath();
-        List<String> proxies = trustedProxies == null || trustedProxies.isBlank() ? List.of()
-                : Arrays.asList(trustedProxies.split(","));
+        List<String> proxies = commaSeparated(trustedProxies);
         TrustedProxies.parse(proxies); // fail early, with exit code 2, on a bad entry
+        List<String> networks = commaSeparated(trustedNetworks);
+        AddressRanges.parse("LATCHKEY_TRUSTED_NETWORKS", networks);
         return new Settings(port, bind, Settings.normaliseIssuer(issuerValue), data, url,
                 blankToNull(databaseUser), blankToNull(databasePassword), blankToNull(masterKey),
                 blankToNull(bootstrapClientId), blankToNull(bootstrapClientSecret), tlsCertFile, tlsKeyFile, proxies,
-                blankToNull(metricsToken));
+                blankToNull(metricsToken), networks);
+    }
+
+    private static List<String> commaSeparated(String value) {
+        return value == null || value.isBlank() ? List.of() : Arrays.asList(value.split(","));
     }
 
     private static void printReady(Settings settings, Latchkey server, long millis) {

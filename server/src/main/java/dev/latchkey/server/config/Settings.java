@@ -22,7 +22,8 @@ public record Settings(
         Path tlsCertFile,
         Path tlsKeyFile,
         List<String> trustedProxies,
-        String metricsToken) {
+        String metricsToken,
+        List<String> trustedNetworks) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
 
@@ -35,6 +36,15 @@ public record Settings(
                     "LATCHKEY_TLS_CERT_FILE and LATCHKEY_TLS_KEY_FILE must be given together");
         }
         trustedProxies = List.copyOf(trustedProxies);
+        trustedNetworks = List.copyOf(trustedNetworks);
+    }
+
+    /** Without trusted networks: every address counts against the per-network login ceiling. */
+    public Settings(int port, String bind, URI issuer, Path dataDir, String databaseUrl, String databaseUser,
+                    String databasePassword, String masterKey, String bootstrapClientId, String bootstrapClientSecret,
+                    Path tlsCertFile, Path tlsKeyFile, List<String> trustedProxies, String metricsToken) {
+        this(port, bind, issuer, dataDir, databaseUrl, databaseUser, databasePassword, masterKey, bootstrapClientId,
+                bootstrapClientSecret, tlsCertFile, tlsKeyFile, trustedProxies, metricsToken, List.of());
     }
 
     /** Without the secrets (master key, database password, bootstrap secret, metrics token). */
@@ -44,7 +54,7 @@ public record Settings(
                 + ", databaseUrl=" + dev.latchkey.server.store.Database.redact(databaseUrl)
                 + ", databaseUser=" + databaseUser + ", bootstrapClientId=" + bootstrapClientId
                 + ", tlsCertFile=" + tlsCertFile + ", tlsKeyFile=" + tlsKeyFile + ", trustedProxies=" + trustedProxies
-                + ", secrets redacted]";
+                + ", trustedNetworks=" + trustedNetworks + ", secrets redacted]";
     }
 
     public boolean tls() {

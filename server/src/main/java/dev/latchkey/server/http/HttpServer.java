@@ -146,10 +146,7 @@ public final class HttpServer {
     }
 
     private static void securityHeaders(Context ctx, RequestOrigin origin) {
-        ctx.header("X-Content-Type-Options", "nosniff");
-        ctx.header("Referrer-Policy", "no-referrer");
-        ctx.header("X-Frame-Options", "DENY");
-        ctx.header("Content-Security-Policy", "frame-ancestors 'none'");
+        SecurityHeaders.EVERY_RESPONSE.forEach(ctx::header);
         if (origin.secure(ctx)) {
             ctx.header("Strict-Transport-Security", "max-age=31536000");
         }

@@ -14,11 +14,13 @@ import java.nio.ByteBuffer;
 
 /**
  * Errors Jetty answers itself, before any route runs (a malformed URI, headers too large): the
- * same JSON shape as everywhere else, never Jetty's HTML page or a stack trace.
+ * same JSON shape and security headers as everywhere else, never Jetty's HTML page or a stack trace,
+ * and never stored by a cache.
  */
 final class JsonErrorHandler extends ErrorHandler {
 
     private static final HttpField JSON = new HttpField(HttpHeader.CONTENT_TYPE, "application/json");
+    private static final HttpField NO_STORE = new HttpField(HttpHeader.CACHE_CONTROL, "no-store");
 
     JsonErrorHandler() {
         setShowStacks(false);
@@ -27,14 +29,20 @@ final class JsonErrorHandler extends ErrorHandler {
     @Override
     protected void generateResponse(Request request, Response response, int code, String message, Throwable cause,
                                     Callback callback) {
-        response.getHeaders().put(JSON);
+        headers(response.getHeaders());
         response.write(true, ByteBuffer.wrap(body(code)), callback);
     }
 
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
-        fields.put(JSON);
+        headers(fields);
         return ByteBuffer.wrap(body(status));
+    }
+
+    private static void headers(HttpFields.Mutable fields) {
+        fields.put(JSON);
+        fields.put(NO_STORE);
+        SecurityHeaders.EVERY_RESPONSE.forEach(fields::put);
     }
 
     private static byte[] body(int code) {

@@ -10,17 +10,23 @@ public final class RequestOrigin {
 
     private final TrustedProxies proxies;
     private final boolean tls;
+    private final UntrustedForwarding untrustedForwarding;
 
     public RequestOrigin(TrustedProxies proxies, boolean tls) {
+        this(proxies, tls, new UntrustedForwarding());
+    }
+
+    RequestOrigin(TrustedProxies proxies, boolean tls, UntrustedForwarding untrustedForwarding) {
         this.proxies = proxies;
         this.tls = tls;
+        this.untrustedForwarding = untrustedForwarding;
     }
 
     public boolean secure(Context ctx) {
         if (tls) {
             return true;
         }
-        if (proxies.trusts(ctx.req().getRemoteAddr())) {
+        if (trustedPeer(ctx, ctx.req().getRemoteAddr())) {
             String proto = ctx.header("X-Forwarded-Proto");
             return proto != null && proto.trim().equalsIgnoreCase("https");
         }
@@ -30,7 +36,7 @@ public final class RequestOrigin {
     /** The client's address: the right-most untrusted hop of {@code X-Forwarded-For} behind trusted proxies. */
     public String clientAddress(Context ctx) {
         String peer = ctx.req().getRemoteAddr();
-        if (!proxies.trusts(peer)) {
+        if (!trustedPeer(ctx, peer)) {
             return peer;
         }
         String forwarded = ctx.header("X-Forwarded-For");
@@ -45,5 +51,16 @@ public final class RequestOrigin {
             }
         }
         return hops[0].trim();
+    }
+
+    /** Whether {@code peer} is a trusted proxy; if not and it sent {@code X-Forwarded-For}, a warning now and then. */
+    private boolean trustedPeer(Context ctx, String peer) {
+        if (proxies.trusts(peer)) {
+            return true;
+        }
+        if (ctx.header("X-Forwarded-For") != null) {
+            untrustedForwarding.seen(peer);
+        }
+        return false;
     }
 }

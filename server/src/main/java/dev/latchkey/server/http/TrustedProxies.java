@@ -1,11 +1,6 @@
 package dev.latchkey.server.http;
 
-import java.net.InetAddress;
-import java.net.UnknownHostException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Which peers may speak for the client through {@code X-Forwarded-*} headers: exact addresses or
@@ -14,105 +9,17 @@ import java.util.regex.Pattern;
  */
 public final class TrustedProxies {
 
-    private static final Pattern IPV4 = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
-    private static final Pattern IPV6_CHARACTERS = Pattern.compile("[0-9a-fA-F:.]+");
+    private final AddressRanges ranges;
 
-    private final List<Range> ranges;
-
-    private TrustedProxies(List<Range> ranges) {
+    private TrustedProxies(AddressRanges ranges) {
         this.ranges = ranges;
     }
 
     public static TrustedProxies parse(List<String> entries) {
-        List<Range> ranges = new ArrayList<>();
-        for (String entry : entries) {
-            String trimmed = entry.trim();
-            if (!trimmed.isEmpty()) {
-                ranges.add(Range.parse(trimmed));
-            }
-        }
-        return new TrustedProxies(List.copyOf(ranges));
+        return new TrustedProxies(AddressRanges.parse("LATCHKEY_TRUSTED_PROXIES", entries));
     }
 
     public boolean trusts(String remoteAddress) {
-        if (ranges.isEmpty() || remoteAddress == null) {
-            return false;
-        }
-        byte[] address = literal(remoteAddress.trim());
-        return address != null && ranges.stream().anyMatch(range -> range.contains(address));
-    }
-
-    /**
-     * The bytes of an IP address literal (dotted-quad IPv4, or IPv6 with or without brackets), or
-     * null for anything else. Never a DNS lookup: these strings may come from request headers, and
-     * {@link InetAddress#getByName} would resolve names and accept short forms like {@code 127.1}.
-     */
-    public static byte[] literal(String text) {
-        String host = text.startsWith("[") && text.endsWith("]") ? text.substring(1, text.length() - 1) : text;
-        if (host.indexOf(':') >= 0) {
-            if (!IPV6_CHARACTERS.matcher(host).matches()) {
-                return null;
-            }
-            try {
-                // In brackets InetAddress parses an IPv6 literal or fails; it never looks the text up.
-                return InetAddress.getByName("[" + host + "]").getAddress();
-            } catch (UnknownHostException e) {
-                return null;
-            }
-        }
-        Matcher quad = IPV4.matcher(host);
-        if (!quad.matches()) {
-            return null;
-        }
-        byte[] address = new byte[4];
-        for (int i = 0; i < 4; i++) {
-            int octet = Integer.parseInt(quad.group(i + 1));
-            if (octet > 255) {
-                return null;
-            }
-            address[i] = (byte) octet;
-        }
-        return address;
-    }
-
-    private record Range(byte[] network, int prefixBits) {
-
-        static Range parse(String entry) {
-            int slash = entry.indexOf('/');
-            String host = slash < 0 ? entry : entry.substring(0, slash);
-            byte[] network = literal(host);
-            if (network == null) {
-                throw new IllegalArgumentException("LATCHKEY_TRUSTED_PROXIES takes IP addresses or CIDR ranges "
-                        + "(e.g. 10.0.0.0/8, ::1), got " + entry);
-            }
-            int bits = network.length * 8;
-            if (slash >= 0) {
-                String prefix = entry.substring(slash + 1);
-                bits = prefix.matches("[0-9]{1,3}") ? Integer.parseInt(prefix) : -1;
-                if (bits < 0 || bits > network.length * 8) {
-                    throw new IllegalArgumentException("LATCHKEY_TRUSTED_PROXIES: bad prefix length in " + entry
-                            + " (0 to " + network.length * 8 + ")");
-                }
-            }
-            return new Range(network, bits);
-        }
-
-        boolean contains(byte[] address) {
-            if (address.length != network.length) {
-                return false;
-            }
-            int full = prefixBits / 8;
-            for (int i = 0; i < full; i++) {
-                if (address[i] != network[i]) {
-                    return false;
-                }
-            }
-            int rest = prefixBits % 8;
-            if (rest == 0) {
-                return true;
-            }
-            int mask = (0xFF << (8 - rest)) & 0xFF;
-            return (address[full] & mask) == (network[full] & mask);
-        }
+        return ranges.contains(remoteAddress);
     }
 }

@@ -1,5 +1,7 @@
 package dev.latchkey.server.identity;
 
+import dev.latchkey.server.http.AddressRanges;
+
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -10,13 +12,24 @@ import java.util.Locale;
 import java.util.Optional;
 
 /**
- * Auth0's brute-force protection: after {@value #PAIR_THRESHOLD} failed logins for one account from one
- * IP, that pair is blocked until an administrator unblocks it ({@code DELETE /api/v2/user-blocks/{id}}),
- * the password changes, or {@link #PAIR_BLOCK} passes; a successful login resets the count. Across
- * accounts, an IP with {@value #IP_CEILING} failures within {@link #IP_WINDOW} is refused until the
- * window ends (credential stuffing); an IPv6 address counts for its whole /64 there ({@link IpNetwork}).
- * Accounts are identified by a digest of connection and email, so unknown emails are counted and
- * blocked exactly like known ones.
+ * Brute-force protection, counted where the guessing is aimed (OWASP ASVS 2.2.1, NIST SP 800-63B §5.2.2):
+ * <ol>
+ *   <li>per account and IP (Auth0): after {@value #PAIR_THRESHOLD} failures the pair is blocked until an
+ *       administrator unblocks it ({@code DELETE /api/v2/user-blocks/{id}}), the password changes, or
+ *       {@link #PAIR_BLOCK} passes;</li>
+ *   <li>per account across IPs: after {@value #ACCOUNT_FREE_FAILURES} failures each further attempt waits
+ *       a delay that doubles with every failure, up to {@link #ACCOUNT_MAX_DELAY}, so guessing one password
+ *       from many addresses is slowed without locking the account for good;</li>
+ *   <li>per IP across accounts (credential stuffing; an IPv6 address counts for its /64, {@link IpNetwork}):
+ *       past {@value #IP_CEILING} failures within {@link #IP_WINDOW} every failure answers "too many
+ *       attempts" with a delay that grows with the count, and the trip is logged. This ceiling never refuses
+ *       an attempt before its password is checked: one address is often a whole office or carrier NAT, and
+ *       failures for emails that do not exist must not keep a real user with the right password out. Networks
+ *       in {@code LATCHKEY_TRUSTED_NETWORKS} are not counted at all.</li>
+ * </ol>
+ * Only the first two stop an attempt before its password is checked. A successful login resets the account's
+ * counts (Auth0). Accounts are identified by a digest of connection and email, so unknown emails are counted
+ * and blocked exactly like known ones.
  */
 public final class BruteForceProtection {
 
@@ -24,52 +37,64 @@ public final class BruteForceProtection {
     public static final int PAIR_THRESHOLD = 10;
     /** How long a blocked pair stays blocked without an unblock; also how long counts are remembered. */
     public static final Duration PAIR_BLOCK = Duration.ofDays(30);
+    /** Failures of one account, from any IPs, before its attempts are spaced out. */
+    public static final int ACCOUNT_FREE_FAILURES = 20;
+    public static final Duration ACCOUNT_MAX_DELAY = Duration.ofMinutes(15);
+    /** An account's count is forgotten this long after its last failure. */
+    public static final Duration ACCOUNT_MEMORY = Duration.ofDays(1);
     public static final int IP_CEILING = 100;
     public static final Duration IP_WINDOW = Duration.ofHours(1);
+    /** Past the IP ceiling, the delay a failure answers with doubles every this many failures. */
+    static final int IP_DOUBLING = 10;
 
     private final LoginFailureStore store;
+    private final AddressRanges trustedNetworks;
 
-    public BruteForceProtection(LoginFailureStore store) {
+    public BruteForceProtection(LoginFailureStore store, AddressRanges trustedNetworks) {
         this.store = store;
+        this.trustedNetworks = trustedNetworks;
     }
 
-    /** Where an attempt stands before its password is checked: a block in force, and the pair's failures. */
+    /** Where an attempt stands before its password is checked: a block in force, and what is counted. */
     public Standing standing(String subject, String ip, Instant now) {
-        Instant windowStart = windowStart(now);
-        if (store.ipFailures(IpNetwork.of(ip), windowStart) >= IP_CEILING) {
-            // The pair is not read: a blocked attempt never succeeds, so nothing would be cleared.
-            return new Standing(windowStart.plus(IP_WINDOW), false);
-        }
         Optional<LoginFailureStore.PairState> pair = store.pair(subject, ip);
-        Instant until = pair.filter(LoginFailureStore.PairState::blocked)
-                .map(state -> state.blockedAt().plus(PAIR_BLOCK))
-                .filter(end -> end.isAfter(now))
-                .orElse(null);
-        return new Standing(until, pair.isPresent());
+        Optional<LoginFailureStore.AccountState> account = store.account(subject);
+        Instant until = later(pair.flatMap(BruteForceProtection::pairBlockEnd).orElse(null),
+                account.flatMap(BruteForceProtection::accountDelayEnd).orElse(null));
+        return new Standing(until != null && until.isAfter(now) ? until : null, pair.isPresent(), account.isPresent());
     }
 
-    /** Counts a failure; says whether this one tripped a block, and until when. */
+    /** Counts a failure; says whether this one tripped a limit, and until when the client should wait. */
     public Failure recordFailure(String subject, String ip, Instant now) {
         LoginFailureStore.PairState pair = store.recordPairFailure(subject, ip, PAIR_THRESHOLD, now,
                 now.plus(PAIR_BLOCK));
-        Instant windowStart = windowStart(now);
-        int ipFailures = store.recordIpFailure(IpNetwork.of(ip), windowStart, windowStart.plus(IP_WINDOW));
+        LoginFailureStore.AccountState account = store.recordAccountFailure(subject, now, now.plus(ACCOUNT_MEMORY));
+        int ipFailures = 0;
+        Instant ipUntil = null;
+        if (!trustedNetworks.contains(ip)) {
+            Instant windowStart = windowStart(now);
+            Instant windowEnd = windowStart.plus(IP_WINDOW);
+            ipFailures = store.recordIpFailure(IpNetwork.of(ip), windowStart, windowEnd);
+            if (ipFailures >= IP_CEILING) {
+                Instant delayed = now.plus(doubling(ipFailures - IP_CEILING, IP_DOUBLING, windowEnd.getEpochSecond()
+                        - now.getEpochSecond()));
+                ipUntil = delayed.isBefore(windowEnd) ? delayed : windowEnd;
+            }
+        }
         // Exactly equal: concurrent failures on other nodes cannot both report the trip.
         boolean pairTripped = pair.failures() == PAIR_THRESHOLD && pair.blocked();
         boolean ipTripped = ipFailures == IP_CEILING;
-        Instant until = null;
-        if (pair.blocked()) {
-            until = pair.blockedAt().plus(PAIR_BLOCK);
-        } else if (ipFailures >= IP_CEILING) {
-            until = windowStart.plus(IP_WINDOW);
-        }
+        Instant until = later(later(pairBlockEnd(pair).orElse(null), accountDelayEnd(account).orElse(null)), ipUntil);
         return new Failure(pairTripped, ipTripped, until, pair.failures());
     }
 
-    /** A successful login resets the pair's count (Auth0), when {@code before} saw one. */
+    /** A successful login resets the account's counts (Auth0), when {@code before} saw some. */
     public void recordSuccess(String subject, String ip, Standing before) {
         if (before.pairCounted()) {
             store.clearPair(subject, ip);
+        }
+        if (before.accountCounted()) {
+            store.clearAccount(subject);
         }
     }
 
@@ -93,23 +118,51 @@ public final class BruteForceProtection {
         }
     }
 
+    private static Optional<Instant> pairBlockEnd(LoginFailureStore.PairState pair) {
+        return pair.blocked() ? Optional.of(pair.blockedAt().plus(PAIR_BLOCK)) : Optional.empty();
+    }
+
+    /** One second after the first failure past the free ones, doubling with each further failure. */
+    private static Optional<Instant> accountDelayEnd(LoginFailureStore.AccountState account) {
+        if (account.failures() < ACCOUNT_FREE_FAILURES) {
+            return Optional.empty();
+        }
+        return Optional.of(account.lastFailureAt().plus(doubling(account.failures() - ACCOUNT_FREE_FAILURES, 1,
+                ACCOUNT_MAX_DELAY.toSeconds())));
+    }
+
+    /** {@code 2^(over / step)} seconds, at most {@code maxSeconds}. */
+    private static Duration doubling(int over, int step, long maxSeconds) {
+        int exponent = over / step;
+        long seconds = exponent >= 40 ? maxSeconds : Math.min(1L << exponent, maxSeconds);
+        return Duration.ofSeconds(Math.max(seconds, 1));
+    }
+
+    private static Instant later(Instant a, Instant b) {
+        if (a == null) {
+            return b;
+        }
+        return b == null || a.isAfter(b) ? a : b;
+    }
+
     private static Instant windowStart(Instant now) {
         long window = IP_WINDOW.toMillis();
         return Instant.ofEpochMilli(now.toEpochMilli() / window * window);
     }
 
     /**
-     * An attempt before its password is checked: {@code blockedUntil} is set while a block is in force;
-     * {@code pairCounted} says whether failures are on record for the account and IP (a success clears them).
+     * An attempt before its password is checked: {@code blockedUntil} is set while a pair block or an account
+     * delay is in force; {@code pairCounted} and {@code accountCounted} say whether failures are on record for
+     * the account and IP, and for the account (a success clears them).
      */
-    public record Standing(Instant blockedUntil, boolean pairCounted) {
+    public record Standing(Instant blockedUntil, boolean pairCounted, boolean accountCounted) {
         public boolean blocked() {
             return blockedUntil != null;
         }
     }
 
     /**
-     * One counted failure. {@code until} is set when the attempt is now blocked; {@code pairTripped} and
+     * One counted failure. {@code until} is set when the client should wait; {@code pairTripped} and
      * {@code ipTripped} are true only for the failure that reached the threshold.
      */
     public record Failure(boolean pairTripped, boolean ipTripped, Instant until, int pairFailures) {

@@ -11,7 +11,7 @@ import java.util.Optional;
 
 /**
  * The users of database connections, as the login page and the password grant see them. A login
- * runs in a fixed order: brute-force blocks → password check (a dummy hash for unknown emails, so
+ * runs in a fixed order: the account's own blocks ({@link BruteForceProtection}) → password check (a dummy hash for unknown emails, so
  * both cost the same) → count the failure or reset the count → the admin block → record the login
  * (re-hashing an imported or cheaper hash with the current Argon2id cost). Every outcome is logged.
  */
@@ -81,7 +81,8 @@ public final class DatabaseUserDirectory implements UserDirectory {
                         + " failed login attempts from this IP", userId, email, connection, ip);
             }
             if (failure.ipTripped()) {
-                record(attempt, "limit_mu", "Blocked IP address: " + BruteForceProtection.IP_CEILING
+                // Auth0's event for an IP blocked across accounts; here its failures are slowed, not refused.
+                record(attempt, "limit_mu", "Slowed IP address: " + BruteForceProtection.IP_CEILING
                         + " failed login attempts across accounts", null, null, connection, ip);
             }
             if (failure.blocked()) {

@@ -1,6 +1,6 @@
 package dev.latchkey.server.identity;
 
-import dev.latchkey.server.http.TrustedProxies;
+import dev.latchkey.server.http.AddressRanges;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -21,7 +21,7 @@ public final class IpNetwork {
     }
 
     public static String of(String address) {
-        byte[] bytes = address == null || address.indexOf(':') < 0 ? null : TrustedProxies.literal(address);
+        byte[] bytes = address == null || address.indexOf(':') < 0 ? null : AddressRanges.literal(address);
         if (bytes == null) {
             return truncate(address);
         }

@@ -6,7 +6,8 @@ import java.util.Optional;
 
 /**
  * Failed-login counters kept in the database, so every node of a cluster agrees: per account
- * ({@code subject}, a digest of connection and email) and IP, and per IP across accounts.
+ * ({@code subject}, a digest of connection and email) and IP, per account across IPs, and per IP
+ * across accounts.
  */
 public interface LoginFailureStore {
 
@@ -22,7 +23,19 @@ public interface LoginFailureStore {
     /** Forgets the pair (a successful login). */
     void clearPair(String subject, String ip);
 
-    /** Forgets every pair of the account (unblock, password change); answers how many were removed. */
+    /** The account's failures across IPs, if any are counted. */
+    Optional<AccountState> account(String subject);
+
+    /** Adds one failure to the account, atomically; answers the state after the increment. */
+    AccountState recordAccountFailure(String subject, Instant now, Instant expiresAt);
+
+    /** Forgets the account's count across IPs (a successful login). */
+    void clearAccount(String subject);
+
+    /**
+     * Forgets every count of the account, per IP and across IPs (unblock, password change); answers how
+     * many pairs were removed.
+     */
     int clearSubject(String subject);
 
     /** The IPs blocked for the account. */
@@ -41,5 +54,8 @@ public interface LoginFailureStore {
         public boolean blocked() {
             return blockedAt != null;
         }
+    }
+
+    record AccountState(int failures, Instant lastFailureAt) {
     }
 }

@@ -47,7 +47,7 @@ public final class MasterKey {
 
     /**
      * The configured key, or the one in {@code <dataDir>/master.key}, generated (mode 0600) with a
-     * warning when neither exists.
+     * warning when neither exists; then the data directory is made owner-only (0700).
      */
     public static MasterKey load(String configured, Path dataDir) {
         if (configured != null && !configured.isBlank()) {
@@ -55,10 +55,11 @@ public final class MasterKey {
         }
         Path file = dataDir.resolve("master.key");
         try {
+            // The directory holds the key itself: 0700, narrowed if an earlier version left it 0755.
+            PrivateFiles.directory(dataDir);
             if (Files.exists(file)) {
                 return fromBase64(Files.readString(file));
             }
-            Files.createDirectories(dataDir);
             String generated = Base64.getEncoder().encodeToString(RandomStrings.bytes(32));
             PrivateFiles.write(file, generated + "\n");
             LOG.warn("Generated a master key in {}. Back it up: without it the signing keys and secrets in the "

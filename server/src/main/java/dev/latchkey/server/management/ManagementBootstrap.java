@@ -120,7 +120,7 @@ public final class ManagementBootstrap {
                 return new Credentials(node.path("client_id").asText(), node.path("client_secret").asText(),
                         file, false);
             }
-            Files.createDirectories(dataDir);
+            PrivateFiles.directory(dataDir);
             String id = RandomStrings.clientId();
             String secret = RandomStrings.clientSecret();
             PrivateFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(

@@ -6,7 +6,10 @@ import dev.latchkey.server.oauth.authorize.LoginTransactionStore;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+import org.jdbi.v3.core.statement.PreparedBatch;
+
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 public final class JdbcLoginTransactionStore implements LoginTransactionStore {
@@ -73,6 +76,22 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT COUNT(*) FROM login_transactions WHERE network = :network AND expires_at > :now")
                 .bind("network", network).bind("now", Times.millis(now)).mapTo(Integer.class).one());
+    }
+
+    @Override
+    public void deleteOldest(String network, int count) {
+        // Keys first, then deletes by key: both databases run these by index (see ExpiredRows).
+        jdbi.useHandle(h -> {
+            List<String> oldest = h.createQuery("""
+                            SELECT id_hash FROM login_transactions WHERE network = :network
+                            ORDER BY created_at, id_hash LIMIT :count""")
+                    .bind("network", network).bind("count", count).mapTo(String.class).list();
+            PreparedBatch delete = h.prepareBatch("DELETE FROM login_transactions WHERE id_hash = :id_hash");
+            oldest.forEach(id -> delete.bind("id_hash", id).add());
+            if (!oldest.isEmpty()) {
+                delete.execute();
+            }
+        });
     }
 
     /** Deletes up to {@code batch} expired rows (for the sweeper). */

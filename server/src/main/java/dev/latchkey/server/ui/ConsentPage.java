@@ -66,7 +66,8 @@ public final class ConsentPage {
         String label = r.user().email() != null ? r.user().email()
                 : r.user().name() != null ? r.user().name() : r.user().userId();
         pages.render(ctx, 200, "consent.jte", new ConsentView(r.client().name(), api == null ? null : api.name(),
-                label, id, csrf.get(), ScopeWords.of(r.tx().request().scopes(), api)));
+                label, id, csrf.get(), ScopeWords.of(r.tx().request().scopes(), api)),
+                ContentSecurityPolicy.interaction(r.tx().request().redirectUri()));
     }
 
     public void submit(Context ctx) {

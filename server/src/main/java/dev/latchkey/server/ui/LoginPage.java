@@ -74,7 +74,8 @@ public final class LoginPage {
             return;
         }
         String hint = tx.get().request().loginHint();
-        render(ctx, 200, client.get(), id, csrf.get(), hint, null);
+        String redirectUri = tx.get().request().redirectUri();
+        render(ctx, 200, client.get(), redirectUri, id, csrf.get(), hint, null);
     }
 
     public void submit(Context ctx) {
@@ -91,14 +92,15 @@ public final class LoginPage {
             pages.error(ctx, 403, "Request rejected", FORM_REJECTED, null);
             return;
         }
+        String redirectUri = tx.request().redirectUri();
         String email = trim(ctx.formParam("email"));
         String password = ctx.formParam("password");
         if (email.isEmpty() || password == null || password.isEmpty()) {
-            render(ctx, 400, client.get(), id, csrf, email, "Enter your email address and password.");
+            render(ctx, 400, client.get(), redirectUri, id, csrf, email, "Enter your email address and password.");
             return;
         }
         if (email.length() > 320 || password.length() > 1000) {
-            render(ctx, 400, client.get(), id, csrf, email, WRONG_CREDENTIALS);
+            render(ctx, 400, client.get(), redirectUri, id, csrf, email, WRONG_CREDENTIALS);
             return;
         }
         LoginResult result = users.login(new LoginAttempt(UserDirectory.DEFAULT_CONNECTION, email, password,
@@ -118,22 +120,25 @@ public final class LoginPage {
             ctx.header("X-RateLimit-Limit", Integer.toString(ATTEMPT_LIMIT));
             ctx.header("X-RateLimit-Remaining", "0");
             ctx.header("X-RateLimit-Reset", Long.toString(tooMany.until().getEpochSecond()));
-            render(ctx, 429, client.get(), id, csrf, email, "Too many failed login attempts for this account from "
-                    + "your network. It is blocked for now: try again later, or ask an administrator to unblock it.");
+            render(ctx, 429, client.get(), redirectUri, id, csrf, email, "Too many failed login attempts. Wait a "
+                    + "while and try again, or ask an administrator to unblock the account.");
         } else if (result instanceof LoginResult.Unavailable) {
             // RFC 9110 §15.6.4: 503 with Retry-After; the password was not checked and nothing counted.
             ctx.header("Retry-After", "5");
-            render(ctx, 503, client.get(), id, csrf, email, "Too many people are logging in right now. Wait a few "
-                    + "seconds and try again.");
+            render(ctx, 503, client.get(), redirectUri, id, csrf, email, "Too many people are logging in right "
+                    + "now. Wait a few seconds and try again.");
         } else if (result instanceof LoginResult.UserBlocked) {
-            render(ctx, 401, client.get(), id, csrf, email, "This account is blocked. Contact your administrator.");
+            render(ctx, 401, client.get(), redirectUri, id, csrf, email,
+                    "This account is blocked. Contact your administrator.");
         } else {
-            render(ctx, 401, client.get(), id, csrf, email, WRONG_CREDENTIALS);
+            render(ctx, 401, client.get(), redirectUri, id, csrf, email, WRONG_CREDENTIALS);
         }
     }
 
-    private void render(Context ctx, int status, Client client, String id, String csrf, String email, String error) {
-        pages.render(ctx, status, "login.jte", new LoginView(client.name(), id, csrf, email, error));
+    private void render(Context ctx, int status, Client client, String redirectUri, String id, String csrf,
+                        String email, String error) {
+        pages.render(ctx, status, "login.jte", new LoginView(client.name(), id, csrf, email, error),
+                ContentSecurityPolicy.interaction(redirectUri));
     }
 
     private static String trim(String value) {

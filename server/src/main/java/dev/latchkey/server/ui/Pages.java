@@ -7,15 +7,21 @@ import io.javalin.http.Context;
 
 /**
  * Renders the server's HTML pages from jte templates compiled at build time (no compiler at run
- * time). Pages are never cached and never framed (the server sets the anti-framing headers).
+ * time). Pages are never cached, and each carries its {@link ContentSecurityPolicy}.
  */
 public final class Pages {
 
     private final TemplateEngine engine = TemplateEngine.createPrecompiled(ContentType.Html);
 
     public void render(Context ctx, int status, String template, Object view) {
+        render(ctx, status, template, view, ContentSecurityPolicy.PAGE);
+    }
+
+    /** As {@link #render(Context, int, String, Object)}, under another policy. */
+    public void render(Context ctx, int status, String template, Object view, String contentSecurityPolicy) {
         StringOutput output = new StringOutput();
         engine.render(template, view, output);
+        ctx.header("Content-Security-Policy", contentSecurityPolicy);
         ctx.header("Cache-Control", "no-store");
         ctx.status(status).contentType("text/html; charset=utf-8").result(output.toString());
     }

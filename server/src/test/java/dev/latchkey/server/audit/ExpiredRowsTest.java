@@ -55,6 +55,9 @@ class ExpiredRowsTest {
         failures.recordPairFailure("old-subject", "10.0.0.1", 10, old, old.plus(BruteForceProtection.PAIR_BLOCK));
         failures.recordPairFailure("new-subject", "10.0.0.1", 10, now, now.plus(BruteForceProtection.PAIR_BLOCK));
         failures.recordIpFailure("10.0.0.1", old, old.plusSeconds(3600));
+        failures.recordAccountFailure("old-subject", old, old.plus(BruteForceProtection.ACCOUNT_MEMORY));
+        failures.recordAccountFailure("new-subject", now, now.plus(BruteForceProtection.ACCOUNT_MEMORY));
+        failures.recordAccountFailure("new-subject", now, now.plus(BruteForceProtection.ACCOUNT_MEMORY));
 
         new ExpiredRowSweeper(List.of(logs::deleteExpired, failures::deleteExpired),
                 Clock.fixed(now, ZoneOffset.UTC)).run();
@@ -65,6 +68,8 @@ class ExpiredRowsTest {
         assertThat(failures.pair("old-subject", "10.0.0.1")).isEmpty();
         assertThat(failures.pair("new-subject", "10.0.0.1")).map(LoginFailureStore.PairState::failures).contains(1);
         assertThat(failures.ipFailures("10.0.0.1", old)).isZero();
+        assertThat(failures.account("old-subject")).isEmpty();
+        assertThat(failures.account("new-subject")).map(LoginFailureStore.AccountState::failures).contains(2);
     }
 
     @Test

@@ -88,7 +88,7 @@ class OperationsTest {
         HttpResponse<String> response = server.get(".well-known/jwks.json");
         assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
         assertThat(response.headers().firstValue("X-Frame-Options")).contains("DENY");
-        assertThat(response.headers().firstValue("Content-Security-Policy")).contains("frame-ancestors 'none'");
+        assertThat(response.headers().firstValue("Content-Security-Policy")).hasValue("default-src 'none'; frame-ancestors 'none'");
         assertThat(response.headers().firstValue("Server")).isEmpty();
         // Plain HTTP without a trusted proxy: no HSTS (it would be ignored and misleading).
         assertThat(response.headers().firstValue("Strict-Transport-Security")).isEmpty();
@@ -124,5 +124,54 @@ class OperationsTest {
         HttpResponse<String> response = server.get("no/such/thing");
         assertThat(response.statusCode()).isEqualTo(404);
         assertThat(json(response).get("error").asText()).isEqualTo("not_found");
+    }
+
+    @Test
+    void errorsJettyAnswersItselfCarryTheSecurityHeaders() throws Exception {
+        // OWASP ASVS 14.4: the same headers on every response, including those no route produced.
+        String bar = raw("GET /authorize|b HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        String huge = raw("GET /health/live HTTP/1.1\r\nHost: localhost\r\nX-Padding: " + "p".repeat(64 * 1024)
+                + "\r\nConnection: close\r\n\r\n");
+        assertThat(bar).startsWith("HTTP/1.1 400");
+        assertThat(huge).startsWith("HTTP/1.1 431");
+        for (String answer : new String[] {bar, huge}) {
+            String head = answer.substring(0, answer.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT);
+            assertThat(head).contains("x-content-type-options: nosniff", "cache-control: no-store",
+                    "content-security-policy: default-src 'none'; frame-ancestors 'none'", "x-frame-options: deny",
+                    "referrer-policy: no-referrer", "content-type: application/json");
+        }
+    }
+
+    @Test
+    void metricsWithoutATokenAnswerOnlyLocalCallers() {
+        // OWASP ASVS 14.3.3: operational data only to who needs it. A proxy on this machine adds a
+        // forwarding header to what it passes on from elsewhere.
+        HttpResponse<String> forwarded = server.send(java.net.http.HttpRequest.newBuilder(server.uri("metrics"))
+                .header("X-Forwarded-For", "198.51.100.4"));
+        assertThat(forwarded.statusCode()).isEqualTo(403);
+        assertThat(json(forwarded).get("error").asText()).isEqualTo("access_denied");
+        assertThat(OperationsEndpoints.localCaller("127.0.0.1", null, null)).isTrue();
+        assertThat(OperationsEndpoints.localCaller("[::1]", null, null)).isTrue();
+        assertThat(OperationsEndpoints.localCaller("192.0.2.10", null, null)).isFalse();
+        assertThat(OperationsEndpoints.localCaller("127.0.0.1", null, "for=198.51.100.4")).isFalse();
+        assertThat(OperationsEndpoints.localCaller("", null, null)).isFalse();
+        assertThat(OperationsEndpoints.localCaller("localhost", null, null)).isFalse();
+    }
+
+    @Test
+    void metricsWithATokenAnswerItFromAnywhere() {
+        try (TestServer guarded = TestServer.start(s -> dev.latchkey.server.testing.TestSettings.withMetricsToken(s,
+                "scrape-secret-123"))) {
+            HttpResponse<String> forwarded = guarded.send(java.net.http.HttpRequest.newBuilder(guarded.uri("metrics"))
+                    .header("X-Forwarded-For", "198.51.100.4").header("Authorization", "Bearer scrape-secret-123"));
+            assertThat(forwarded.statusCode()).isEqualTo(200);
+        }
+    }
+
+    private static String raw(String request) throws java.io.IOException {
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", server.latchkey().port())) {
+            socket.getOutputStream().write(request.getBytes(java.nio.charset.StandardCharsets.ISO_8859_1));
+            return new String(socket.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.ISO_8859_1);
+        }
     }
 }

@@ -2,7 +2,9 @@ package dev.latchkey.server.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.audit.AuditLog;
+import dev.latchkey.server.http.AddressRanges;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestSettings;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
 import org.jdbi.v3.core.Jdbi;
 import org.junit.jupiter.api.AfterAll;
@@ -14,6 +16,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -231,19 +234,84 @@ class DatabaseUserDirectoryTest {
     }
 
     @Test
-    void oneIpFailingAcrossManyAccountsIsSlowedDown() {
+    void failuresForUnknownEmailsFromOneIpNeverKeepOutAUserWithTheRightPassword() {
+        // OWASP ASVS 2.2.1: anti-automation must not let an attacker lock real users out. One address is
+        // often a whole office or carrier NAT; spraying emails that do not exist from it must not block
+        // the right password of an account that has no failures of its own.
         String ip = uniqueIp();
         String victim = uniqueEmail();
         createUser(victim, PASSWORD);
-        // Credential stuffing: a different account each time, never 10 on one account.
         for (int i = 1; i < BruteForceProtection.IP_CEILING; i++) {
             assertThat(users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", ip)).as("attempt " + i)
                     .isInstanceOf(LoginResult.WrongCredentials.class);
         }
+        // Past the ceiling every failure from the address is answered "too many attempts" (and logged)...
         assertThat(users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
-        assertThat(users.login(CONNECTION, victim, PASSWORD, ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
-        assertThat(users.login(CONNECTION, victim, PASSWORD, uniqueIp())).isInstanceOf(LoginResult.Success.class);
-        assertThat(eventually(() -> logs("type:limit_mu"), l -> !l.isEmpty())).isNotEmpty();
+        assertThat(users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(users.login(CONNECTION, victim, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(eventually(() -> logs("type:limit_mu AND ip:\"" + ip + "\""), l -> !l.isEmpty())).isNotEmpty();
+        // ...but the right password of an account with no block of its own still gets in.
+        assertThat(users.login(CONNECTION, victim, PASSWORD, ip)).isInstanceOf(LoginResult.Success.class);
+    }
+
+    @Test
+    void theIpCeilingAnswersWithADelayThatGrowsRatherThanAFixedHour() {
+        String ip = uniqueIp();
+        Instant start = Instant.now();
+        for (int i = 1; i < BruteForceProtection.IP_CEILING; i++) {
+            users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", ip);
+        }
+        LoginResult first = users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", ip);
+        assertThat(first).isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(((LoginResult.TooManyAttempts) first).until()).isBefore(start.plusSeconds(60));
+        LoginResult later = null;
+        for (int i = 0; i < 3 * BruteForceProtection.IP_DOUBLING; i++) {
+            later = users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", ip);
+        }
+        assertThat(((LoginResult.TooManyAttempts) later).until())
+                .isAfter(((LoginResult.TooManyAttempts) first).until().plusSeconds(4));
+    }
+
+    @Test
+    void guessingOneAccountFromManyIpsIsSlowedForThatAccount() {
+        // OWASP ASVS 2.2.1, NIST SP 800-63B §5.2.2: failures count per account too, whatever the address,
+        // so rotating addresses does not buy unlimited guesses; the delay passes by itself.
+        String email = uniqueEmail();
+        createUser(email, PASSWORD);
+        for (int i = 1; i < BruteForceProtection.ACCOUNT_FREE_FAILURES; i++) {
+            assertThat(users.login(CONNECTION, email, "Wrong-Passw0rd", uniqueIp())).as("attempt " + i)
+                    .isInstanceOf(LoginResult.WrongCredentials.class);
+        }
+        assertThat(users.login(CONNECTION, email, "Wrong-Passw0rd", uniqueIp()))
+                .isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(users.login(CONNECTION, email, PASSWORD, uniqueIp())).as("refused before the password is checked")
+                .isInstanceOf(LoginResult.TooManyAttempts.class);
+        assertThat(users.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", uniqueIp())).as("other accounts")
+                .isInstanceOf(LoginResult.WrongCredentials.class);
+
+        String ip = uniqueIp();
+        assertThat(eventually(() -> users.login(CONNECTION, email, PASSWORD, ip), r -> r instanceof LoginResult.Success))
+                .isInstanceOf(LoginResult.Success.class);
+        // The success reset the account's count.
+        assertThat(users.login(CONNECTION, email, "Wrong-Passw0rd", uniqueIp())).isInstanceOf(LoginResult.WrongCredentials.class);
+    }
+
+    @Test
+    void trustedNetworksAreNotCountedAgainstTheIpCeiling() {
+        try (TestServer own = TestServer.start(s -> TestSettings.withTrustedNetworks(s, List.of("10.250.0.0/16")))) {
+            UserDirectory directory = own.latchkey().users();
+            for (int i = 0; i <= BruteForceProtection.IP_CEILING; i++) {
+                assertThat(directory.login(CONNECTION, uniqueEmail(), "Wrong-Passw0rd", "10.250.1.1")).as("attempt " + i)
+                        .isInstanceOf(LoginResult.WrongCredentials.class);
+            }
+            // Per account and IP it is still counted (Auth0's ten).
+            String email = uniqueEmail();
+            for (int i = 1; i < BruteForceProtection.PAIR_THRESHOLD; i++) {
+                directory.login(CONNECTION, email, "Wrong-Passw0rd", "10.250.1.1");
+            }
+            assertThat(directory.login(CONNECTION, email, "Wrong-Passw0rd", "10.250.1.1"))
+                    .isInstanceOf(LoginResult.TooManyAttempts.class);
+        }
     }
 
     @Test
@@ -272,7 +340,7 @@ class DatabaseUserDirectoryTest {
         var failures = new dev.latchkey.server.store.JdbcLoginFailureStore(jdbi);
         PasswordHasher busy = new PasswordHasher(TestServer.CHEAP_PASSWORDS, 0, Duration.ofMillis(50));
         UserDirectory directory = new DatabaseUserDirectory(new dev.latchkey.server.store.JdbcUserStore(jdbi), busy,
-                new BruteForceProtection(failures), AuditLog.NONE, Clock.systemUTC());
+                new BruteForceProtection(failures, AddressRanges.parse("none", List.of())), AuditLog.NONE, Clock.systemUTC());
         String ip = uniqueIp();
 
         assertThat(directory.login(CONNECTION, email, "Wrong-Passw0rd", ip)).isInstanceOf(LoginResult.Unavailable.class);

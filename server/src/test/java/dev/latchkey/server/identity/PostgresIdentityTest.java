@@ -96,10 +96,14 @@ class PostgresIdentityTest {
                 Instant past = Instant.now().minusSeconds(7200);
                 failures.recordPairFailure("expired-" + tag, "192.0.2.9", 10, past, past.plusSeconds(3600));
                 failures.recordIpFailure("192.0.2." + tag.hashCode() % 200, past, past.plusSeconds(3600));
+                failures.recordAccountFailure("expired-" + tag, past, past.plusSeconds(3600));
+                failures.recordAccountFailure("expired-" + tag, past, past.plusSeconds(3600));
+                assertThat(failures.account("expired-" + tag)).map(a -> a.failures()).contains(2);
                 logStore.insert(List.of(new LogEntry("0000000000000000001" + tag, past,
                         new LogEvent("s", "old", null, null, null, null, null, null, Map.of()), past.plusSeconds(3600))));
                 new ExpiredRowSweeper(List.of(failures::deleteExpired, logStore::deleteExpired), Clock.systemUTC()).run();
                 assertThat(failures.pair("expired-" + tag, "192.0.2.9")).isEmpty();
+                assertThat(failures.account("expired-" + tag)).isEmpty();
                 assertThat(logStore.findById("0000000000000000001" + tag)).isEmpty();
             }
         }

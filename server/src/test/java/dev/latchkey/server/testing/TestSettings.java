@@ -50,4 +50,11 @@ public final class TestSettings {
                 s.databasePassword(), s.masterKey(), s.bootstrapClientId(), s.bootstrapClientSecret(),
                 s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies(), token);
     }
+
+    /** Networks not counted against the per-network ceiling of failed logins. */
+    public static Settings withTrustedNetworks(Settings s, List<String> trustedNetworks) {
+        return new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(), s.databaseUrl(), s.databaseUser(),
+                s.databasePassword(), s.masterKey(), s.bootstrapClientId(), s.bootstrapClientSecret(),
+                s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies(), s.metricsToken(), trustedNetworks);
+    }
 }

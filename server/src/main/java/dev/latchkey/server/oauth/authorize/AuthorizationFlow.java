@@ -7,7 +7,6 @@ import dev.latchkey.server.identity.User;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;
-import dev.latchkey.server.ui.Pages;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
@@ -32,11 +31,10 @@ public final class AuthorizationFlow {
     private final AuthorizationResponder responder;
     private final Cookies cookies;
     private final RequestOrigin origin;
-    private final Pages pages;
 
     public AuthorizationFlow(String issuerUrl, RegistryLookups lookups, Interaction interaction,
                              LoginTransactions transactions, AuthorizationIssuer issuer,
-                             AuthorizationResponder responder, Cookies cookies, RequestOrigin origin, Pages pages) {
+                             AuthorizationResponder responder, Cookies cookies, RequestOrigin origin) {
         this.issuerUrl = issuerUrl;
         this.lookups = lookups;
         this.interaction = interaction;
@@ -45,7 +43,6 @@ public final class AuthorizationFlow {
         this.responder = responder;
         this.cookies = cookies;
         this.origin = origin;
-        this.pages = pages;
     }
 
     /**
@@ -110,12 +107,6 @@ public final class AuthorizationFlow {
         String id;
         if (pending == null) {
             String network = IpNetwork.of(origin.clientAddress(ctx));
-            if (transactions.tooManyOpen(network)) {
-                ctx.header("Retry-After", Long.toString(LoginTransactions.LIFETIME.toSeconds()));
-                pages.error(ctx, 429, "Too many logins", "Too many logins were started from your network and not "
-                        + "finished. Try again later.", "error: too_many_requests");
-                return;
-            }
             // One binding per browser, kept while it has a login open (each new login renews it). Path=/
             // so that /authorize sees it too and a second tab's login leaves the first one's intact.
             String binding = LoginTransactions.bindingToKeep(cookies.readAll(ctx, BROWSER_COOKIE));

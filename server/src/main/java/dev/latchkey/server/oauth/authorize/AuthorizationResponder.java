@@ -3,6 +3,7 @@ package dev.latchkey.server.oauth.authorize;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
 import dev.latchkey.server.http.Json;
+import dev.latchkey.server.ui.ContentSecurityPolicy;
 import dev.latchkey.server.ui.FormPostView;
 import dev.latchkey.server.ui.Pages;
 import dev.latchkey.server.ui.WebMessageView;
@@ -55,7 +56,8 @@ public final class AuthorizationResponder {
             case "query" -> ctx.redirect(redirectUri + (redirectUri.contains("?") ? "&" : "?") + encode(params),
                     HttpStatus.FOUND);
             case "fragment" -> ctx.redirect(redirectUri + "#" + encode(params), HttpStatus.FOUND);
-            case "form_post" -> pages.render(ctx, 200, "form_post.jte", new FormPostView(redirectUri, params));
+            case "form_post" -> pages.render(ctx, 200, "form_post.jte", new FormPostView(redirectUri, params),
+                    ContentSecurityPolicy.formPost(redirectUri));
             case "web_message" -> webMessage(ctx, redirectUri, params);
             default -> throw new IllegalStateException("Unchecked response mode " + mode);
         }
@@ -65,10 +67,10 @@ public final class AuthorizationResponder {
         String origin = ResponseModeCheck.origin(redirectUri);
         // Auth0: this page runs in a hidden iframe of the application, which may frame it.
         ctx.res().setHeader("X-Frame-Options", null);
-        ctx.header("Content-Security-Policy", "frame-ancestors " + origin);
         try {
             pages.render(ctx, 200, "web_message.jte",
-                    new WebMessageView(origin, Json.MAPPER.writeValueAsString(params)));
+                    new WebMessageView(origin, Json.MAPPER.writeValueAsString(params)),
+                    ContentSecurityPolicy.webMessage(origin));
         } catch (JsonProcessingException e) {
             throw new IllegalStateException(e);
         }

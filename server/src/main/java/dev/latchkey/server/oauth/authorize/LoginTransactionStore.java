@@ -17,4 +17,7 @@ public interface LoginTransactionStore {
 
     /** How many transactions started from {@code network} are still open (not expired) at {@code now}. */
     int countOpen(String network, Instant now);
+
+    /** Deletes the {@code count} oldest transactions started from {@code network}. */
+    void deleteOldest(String network, int count);
 }

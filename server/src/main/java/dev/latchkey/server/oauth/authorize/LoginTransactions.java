@@ -30,9 +30,12 @@ public final class LoginTransactions {
     /** Time a user has to finish logging in. */
     public static final Duration LIFETIME = Duration.ofMinutes(30);
     /**
-     * Open transactions one network may hold: each is a stored row for {@link #LIFETIME}, so without
-     * a cap anyone could fill the disk through /authorize. Behind a proxy, list it in the trusted
-     * proxies, or every browser counts as the proxy's address.
+     * Open transactions one network may hold: each is a stored row for {@link #LIFETIME}, so without a cap
+     * anyone could fill the disk through /authorize. A new login past the cap evicts the network's oldest
+     * open one rather than being refused: one address is often a whole office or carrier NAT, and refusing
+     * would let anyone there shut every browser out of logging in (OWASP ASVS 11.1.4); an evicted login
+     * shows "expired" and starts again. Behind a proxy, list it in the trusted proxies, or every browser
+     * counts as the proxy's address.
      */
     public static final int MAX_OPEN_PER_NETWORK = 100;
 
@@ -48,20 +51,20 @@ public final class LoginTransactions {
         this.clock = clock;
     }
 
-    /** True when {@code network} holds {@link #MAX_OPEN_PER_NETWORK} open transactions already. */
-    public boolean tooManyOpen(String network) {
-        return store.countOpen(network, clock.instant()) >= MAX_OPEN_PER_NETWORK;
-    }
-
     /**
      * Starts a transaction for the browser holding {@code browserBinding}, from {@code network} (an
-     * {@link dev.latchkey.server.identity.IpNetwork}); returns its id, for the page URLs.
+     * {@link dev.latchkey.server.identity.IpNetwork}), evicting the network's oldest open transaction
+     * when it holds {@link #MAX_OPEN_PER_NETWORK}; returns its id, for the page URLs.
      */
     public String start(CheckedAuthorization request, Authentication authentication, String network,
                         String browserBinding) {
         String id = RandomStrings.base64url(24);
         String csrf = csrfToken(browserBinding, id);
         Instant now = clock.instant();
+        int open = store.countOpen(network, now);
+        if (open >= MAX_OPEN_PER_NETWORK) {
+            store.deleteOldest(network, open - MAX_OPEN_PER_NETWORK + 1);
+        }
         LoginTransaction tx = new LoginTransaction(SecretHash.of(id), request, SecretHash.of(csrf), network, null,
                 null, null, now, now.plus(LIFETIME));
         store.create(tx);

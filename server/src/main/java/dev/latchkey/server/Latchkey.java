@@ -27,6 +27,7 @@ import dev.latchkey.server.oauth.JwksEndpoint;
 import dev.latchkey.server.oauth.TokenEndpoint;
 import dev.latchkey.server.oauth.grant.ClientCredentialsGrant;
 import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.rbac.RbacPolicy;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.ExpiredRowSweeper;
 import dev.latchkey.server.store.JdbcConnectionStore;
@@ -57,6 +58,8 @@ import dev.latchkey.server.store.JdbcLoginTransactionStore;
 import dev.latchkey.server.store.JdbcOpaqueTokenStore;
 import dev.latchkey.server.store.JdbcSsoSessionStore;
 import dev.latchkey.server.store.JdbcUserGrantStore;
+import dev.latchkey.server.store.JdbcRoleStore;
+import dev.latchkey.server.store.JdbcUserPermissionStore;
 import dev.latchkey.server.token.IdTokenFormat;
 import dev.latchkey.server.token.OpaqueAccessTokenFormat;
 import dev.latchkey.server.token.OpaqueTokenLookup;
@@ -173,14 +176,18 @@ public final class Latchkey implements AutoCloseable {
             var idTokens = new IdTokenFormat(issuer, signer, masterKey, clock);
             var opaqueLookup = new OpaqueTokenLookup(opaqueStore, clock);
             var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
+            var roles = new JdbcRoleStore(jdbi, clock);
+            var userPermissions = new JdbcUserPermissionStore(jdbi);
+            var rbac = new RbacPolicy(userPermissions);
             var pages = new Pages();
             var cookies = new Cookies(origin);
             var responder = new AuthorizationResponder(pages);
-            var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, clock), transactions,
+            var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, rbac, clock), transactions,
                     new AuthorizationIssuer(codeStore, userTokens, idTokens, clock), responder, cookies, origin, pages);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, sessions, flow, responder, pages, cookies);
             var loginPage = new LoginPage(transactions, lookups, users, sessions, flow, pages, cookies, origin, clock);
-            var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, flow, pages, cookies);
+            var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, rbac, flow, pages,
+                    cookies);
             var userinfo = new UserinfoEndpoint(issuer, ring, opaqueLookup, users);
             var logout = new LogoutEndpoints(lookups, sessions, new IdTokenHints(issuer, ring, lookups, masterKey),
                     cookies, origin, pages, auditLog);
@@ -192,11 +199,10 @@ public final class Latchkey implements AutoCloseable {
                                     opaqueLookup::forget, auditLog, clock)), metrics);
             var discovery = new DiscoveryEndpoint(settings.issuerString(), tokenEndpoint.grantTypes());
             var jwks = new JwksEndpoint(ring);
+            var accounts = new UserAccounts(userStore, connections, passwords, bruteForce, opaqueLookup::forget, clock);
             var management = new ManagementApi(settings.issuerString(),
                     new ManagementAuthenticator(settings.issuerString(), settings.managementAudience(), ring),
-                    apis, clients, grants, lookups, ring, masterKey, clock,
-                    new UserAccounts(userStore, connections, passwords, bruteForce, opaqueLookup::forget, clock),
-                    connections, logStore);
+                    apis, clients, grants, lookups, ring, masterKey, clock, accounts, connections, logStore);
             var operations = new OperationsEndpoints(database::ping, metrics, settings.metricsToken());
             if (settings.metricsToken() == null && !HttpServer.isLoopback(settings.bind())) {
                 LOG.warn("/metrics answers anyone who can reach {}; set LATCHKEY_METRICS_TOKEN to ask for a "
@@ -228,6 +234,7 @@ public final class Latchkey implements AutoCloseable {
                 routes.get("/metrics", operations::metrics);
                 management.register(routes);
                 management.registerUserGrants(routes, userGrants);
+                management.registerRbac(routes, roles, userPermissions, apis, lookups, accounts, clock);
             });
 
             ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {

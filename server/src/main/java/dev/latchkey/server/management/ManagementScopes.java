@@ -17,7 +17,9 @@ public final class ManagementScopes {
             "read:users", "create:users", "update:users", "delete:users", "read:users_app_metadata",
             "update:users_app_metadata", "read:connections", "create:connections", "update:connections",
             "delete:connections", "read:grants", "delete:grants", "read:logs", "read:tenant_settings",
-            "update:tenant_settings");
+            "update:tenant_settings",
+            "read:roles", "create:roles", "update:roles", "delete:roles",
+            "read:role_members", "create:role_members", "delete:role_members");
 
     private ManagementScopes() {
     }

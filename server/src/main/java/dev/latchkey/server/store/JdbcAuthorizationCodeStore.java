@@ -20,6 +20,7 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
             rs.getString("code_challenge_method"),
             rs.getString("nonce"),
             scopes(rs.getString("scope")),
+            scopes(rs.getString("permissions")),
             rs.getString("audience"),
             rs.getString("user_id"),
             Times.instant(rs.getLong("auth_time")),
@@ -39,10 +40,10 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
     public void create(AuthorizationCode code) {
         jdbi.useHandle(h -> h.createUpdate("""
                 INSERT INTO authorization_codes (code_hash, client_id, redirect_uri, code_challenge,
-                    code_challenge_method, nonce, scope, audience, user_id, auth_time, sid, issued_at,
+                    code_challenge_method, nonce, scope, permissions, audience, user_id, auth_time, sid, issued_at,
                     valid_until, expires_at)
                 VALUES (:code_hash, :client_id, :redirect_uri, :code_challenge, :code_challenge_method, :nonce,
-                    :scope, :audience, :user_id, :auth_time, :sid, :issued_at, :valid_until, :expires_at)""")
+                    :scope, :permissions, :audience, :user_id, :auth_time, :sid, :issued_at, :valid_until, :expires_at)""")
                 .bind("code_hash", code.codeHash())
                 .bind("client_id", code.clientId())
                 .bind("redirect_uri", code.redirectUri())
@@ -50,6 +51,7 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                 .bind("code_challenge_method", code.codeChallengeMethod())
                 .bind("nonce", code.nonce())
                 .bind("scope", String.join(" ", code.scopes()))
+                .bind("permissions", String.join(" ", code.permissions()))
                 .bind("audience", code.audience())
                 .bind("user_id", code.userId())
                 .bind("auth_time", Times.millis(code.authTime()))

@@ -9,11 +9,13 @@ import java.util.List;
  * requested (an opaque /userinfo token). {@code front} is true when the token leaves through the
  * authorization endpoint (implicit and hybrid), which picks Auth0's shorter "web" lifetimes.
  * {@code codeHash} names the code it was exchanged for, so a code replay can revoke it.
+ * {@code permissions} is the {@code *_authz} dialects' claim, as RBAC decided it.
  */
 public record UserAccessTokenRequest(ResourceServer api, String userId, String clientId, List<String> scopes,
-                                     boolean front, boolean implicit, String codeHash) {
+                                     List<String> permissions, boolean front, boolean implicit, String codeHash) {
 
     public UserAccessTokenRequest {
         scopes = List.copyOf(scopes);
+        permissions = List.copyOf(permissions);
     }
 }

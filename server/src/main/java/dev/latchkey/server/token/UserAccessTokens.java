@@ -27,7 +27,7 @@ public final class UserAccessTokens {
         // Auth0: no gty for authorization code and implicit tokens; with openid the token is
         // good at /userinfo too.
         return jwt.issue(new AccessTokenRequest(request.api(), request.userId(), request.clientId(),
-                request.scopes(), java.util.List.of(), null, request.scopes().contains("openid"), lifetime));
+                request.scopes(), request.permissions(), null, request.scopes().contains("openid"), lifetime));
     }
 
     /** Revokes the opaque tokens exchanged for a code (JWTs cannot be recalled); returns their digests. */

@@ -28,7 +28,7 @@ class BrowserFlowRowsSweepTest {
                 sessions.create(new SsoSession("s" + i, "sid" + i, "auth0|u", now.minusSeconds(99), now.minusSeconds(99),
                         expires));
                 codes.create(new AuthorizationCode("c" + i, "client", "https://app/cb", null, null, null,
-                        List.of("openid"), null, "auth0|u", now, null, now, expires, null, expires));
+                        List.of("openid"), List.of(), null, "auth0|u", now, null, now, expires, null, expires));
                 tokens.create(new OpaqueToken("t" + i, "client", "auth0|u", List.of("openid"), null, now, expires));
             }
             Clock clock = Clock.fixed(now, ZoneOffset.UTC);

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -42,8 +43,12 @@ public final class AuthorizationIssuer {
         this.clock = clock;
     }
 
+    /**
+     * @param request     the request with the scopes granted (RBAC applied)
+     * @param permissions the access token's {@code permissions} claim ({@code *_authz} dialects)
+     */
     public Map<String, String> issue(CheckedAuthorization request, Client client, ResourceServer api, User user,
-                                     Authentication authentication) {
+                                     Authentication authentication, List<String> permissions) {
         Map<String, String> response = new LinkedHashMap<>();
         String code = null;
         if (request.returnsCode()) {
@@ -51,14 +56,14 @@ public final class AuthorizationIssuer {
             Instant now = clock.instant();
             codes.create(new AuthorizationCode(SecretHash.of(code), client.clientId(), request.redirectUri(),
                     request.codeChallenge(), request.codeChallengeMethod(), request.nonce(), request.scopes(),
-                    request.audience(), user.userId(), authentication.authTime(), authentication.sid(), now,
+                    permissions, request.audience(), user.userId(), authentication.authTime(), authentication.sid(), now,
                     now.plus(CODE_LIFETIME), null, now.plus(CODE_LIFETIME)));
             response.put("code", code);
         }
         IssuedAccessToken accessToken = null;
         if (request.returnsToken()) {
             accessToken = accessTokens.issue(new UserAccessTokenRequest(api, user.userId(), client.clientId(),
-                    request.scopes(), true, request.implicit(), null));
+                    request.scopes(), permissions, true, request.implicit(), null));
             response.put("access_token", accessToken.value());
             response.put("token_type", "Bearer");
             response.put("expires_in", Long.toString(accessToken.expiresIn()));

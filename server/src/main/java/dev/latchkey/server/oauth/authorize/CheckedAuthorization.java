@@ -28,6 +28,12 @@ public record CheckedAuthorization(
         prompt = List.copyOf(prompt);
     }
 
+    /** The same request granting only {@code granted} (RBAC narrows the requested scopes once the user is known). */
+    public CheckedAuthorization withScopes(List<String> granted) {
+        return new CheckedAuthorization(clientId, redirectUri, responseType, responseMode, state, nonce, granted,
+                audience, codeChallenge, codeChallengeMethod, prompt, maxAge, loginHint);
+    }
+
     public boolean returnsCode() {
         return responseType.contains("code");
     }

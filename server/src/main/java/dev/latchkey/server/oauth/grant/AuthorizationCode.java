@@ -5,7 +5,8 @@ import java.util.List;
 
 /**
  * An authorization code as stored (RFC 6749 §4.1.2): the digest of the code and everything it is
- * bound to. {@code consumedAt} is set by its first (and only) exchange.
+ * bound to. {@code permissions} is what RBAC decided for the token's {@code permissions} claim
+ * ({@link dev.latchkey.server.rbac.RbacPolicy}). {@code consumedAt} is set by its first (and only) exchange.
  */
 public record AuthorizationCode(
         String codeHash,
@@ -15,6 +16,7 @@ public record AuthorizationCode(
         String codeChallengeMethod,
         String nonce,
         List<String> scopes,
+        List<String> permissions,
         String audience,
         String userId,
         Instant authTime,
@@ -26,5 +28,6 @@ public record AuthorizationCode(
 
     public AuthorizationCode {
         scopes = List.copyOf(scopes);
+        permissions = List.copyOf(permissions);
     }
 }

@@ -173,7 +173,7 @@ public final class AuthorizationCodeGrant implements Grant {
             throw OAuthException.accessDenied("user is blocked");
         }
         IssuedAccessToken accessToken = accessTokens.issue(new UserAccessTokenRequest(api, user.userId(),
-                client.clientId(), code.scopes(), false, false, code.codeHash()));
+                client.clientId(), code.scopes(), code.permissions(), false, false, code.codeHash()));
         String idToken = null;
         if (code.scopes().contains("openid")) {
             idToken = idTokens.issue(new IdTokenRequest(client, user, code.scopes(), code.nonce(), code.authTime(),

@@ -5,7 +5,8 @@
 //   CLIENT_ID=... CLIENT_SECRET=... node server.mjs
 //
 // Environment: LATCHKEY_ISSUER (default http://localhost:8080/), CLIENT_ID, CLIENT_SECRET,
-// PORT (default 3000), AUDIENCE (optional: an API identifier, to get a JWT access token for it).
+// PORT (default 3000), AUDIENCE (optional: an API identifier, to get a JWT access token for it),
+// SCOPE (default `openid profile email`; add the API's scopes, e.g. read:patients).
 
 import http from 'node:http';
 import crypto from 'node:crypto';
@@ -17,6 +18,7 @@ const clientId = process.env.CLIENT_ID;
 const clientSecret = process.env.CLIENT_SECRET;
 const port = Number(process.env.PORT ?? 3000);
 const audience = process.env.AUDIENCE;
+const scope = process.env.SCOPE ?? 'openid profile email';
 const appUrl = `http://localhost:${port}/`;
 const callbackUrl = new URL('callback', appUrl).href;
 
@@ -70,7 +72,7 @@ async function login(req, res) {
   s.nonce = oidc.randomNonce();
   const params = {
     redirect_uri: callbackUrl,
-    scope: 'openid profile email',
+    scope,
     code_challenge: await oidc.calculatePKCECodeChallenge(s.verifier),
     code_challenge_method: 'S256',
     state: s.state,

@@ -7,12 +7,14 @@ import dev.latchkey.server.registry.ApiScope;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;
 import dev.latchkey.server.registry.ResourceServerStore;
+import io.javalin.http.Context;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Permissions in Auth0's Management API shape: read from
@@ -62,6 +64,12 @@ final class PermissionList {
             permissions.add(new Permission(identifier, name));
         }
         return new ArrayList<>(permissions);
+    }
+
+    /** Reads the body's permissions, hands them to {@code change}, and answers {@code status} without a body. */
+    void apply(Context ctx, Consumer<List<Permission>> change, int status) {
+        change.accept(read(JsonBody.read(ctx)));
+        ctx.status(status);
     }
 
     ObjectNode view(Permission permission) {

@@ -99,15 +99,13 @@ final class RolesResource {
 
     /** Auth0 answers 201 to adding permissions to a role. */
     void addPermissions(Context ctx, ManagementCaller caller) {
-        Role role = find(ctx);
-        roles.addPermissions(role.id(), permissions.read(JsonBody.read(ctx)));
-        ctx.status(201);
+        String id = find(ctx).id();
+        permissions.apply(ctx, list -> roles.addPermissions(id, list), 201);
     }
 
     void removePermissions(Context ctx, ManagementCaller caller) {
-        Role role = find(ctx);
-        roles.removePermissions(role.id(), permissions.read(JsonBody.read(ctx)));
-        ctx.status(204);
+        String id = find(ctx).id();
+        permissions.apply(ctx, list -> roles.removePermissions(id, list), 204);
     }
 
     void listUsers(Context ctx, ManagementCaller caller) {
@@ -132,11 +130,7 @@ final class RolesResource {
     }
 
     private Role find(Context ctx) {
-        String id = ctx.pathParam("id");
-        if (!CleanText.lookable(id, IdList.MAX_ID_LENGTH)) {
-            throw notFound();
-        }
-        return roles.find(id).orElseThrow(RolesResource::notFound);
+        return PathIds.find(ctx, roles::find, RolesResource::notFound);
     }
 
     static ManagementException notFound() {

@@ -75,23 +75,17 @@ final class UserAccessResource {
 
     /** Auth0 answers 201 to giving a user permissions. */
     void addPermissions(Context ctx, ManagementCaller caller) {
-        User user = find(ctx);
-        userPermissions.add(user.userId(), permissions.read(JsonBody.read(ctx)));
-        ctx.status(201);
+        String id = find(ctx).userId();
+        permissions.apply(ctx, list -> userPermissions.add(id, list), 201);
     }
 
     void removePermissions(Context ctx, ManagementCaller caller) {
-        User user = find(ctx);
-        userPermissions.remove(user.userId(), permissions.read(JsonBody.read(ctx)));
-        ctx.status(204);
+        String id = find(ctx).userId();
+        permissions.apply(ctx, list -> userPermissions.remove(id, list), 204);
     }
 
     private User find(Context ctx) {
-        String id = ctx.pathParam("id");
-        if (!CleanText.lookable(id, IdList.MAX_ID_LENGTH)) {
-            throw notFound();
-        }
-        return accounts.find(id).orElseThrow(UserAccessResource::notFound);
+        return PathIds.find(ctx, accounts::find, UserAccessResource::notFound);
     }
 
     private static ManagementException notFound() {

@@ -28,10 +28,12 @@ public final class JdbcRoleStore implements RoleStore {
     private static final String DUPLICATE_NAME = "A role with this name already exists.";
 
     private final Jdbi jdbi;
+    private final PermissionRows permissionRows;
     private final Clock clock;
 
     public JdbcRoleStore(Jdbi jdbi, Clock clock) {
         this.jdbi = jdbi;
+        this.permissionRows = new PermissionRows(jdbi, "role_permissions", "role_id");
         this.clock = clock;
     }
 
@@ -113,28 +115,12 @@ public final class JdbcRoleStore implements RoleStore {
 
     @Override
     public void addPermissions(String roleId, List<Permission> permissions) {
-        jdbi.useHandle(h -> {
-            for (Permission permission : permissions) {
-                insertMissing(h.createUpdate("""
-                        INSERT INTO role_permissions (role_id, resource_server_identifier, permission_name)
-                        SELECT :owner, :api, :name WHERE NOT EXISTS (SELECT 1 FROM role_permissions
-                            WHERE role_id = :owner AND resource_server_identifier = :api AND permission_name = :name)""")
-                        .bind("owner", roleId).bind("api", permission.apiIdentifier()).bind("name", permission.name()));
-            }
-        });
+        permissionRows.add(roleId, permissions);
     }
 
     @Override
     public void removePermissions(String roleId, List<Permission> permissions) {
-        jdbi.useTransaction(h -> {
-            for (Permission permission : permissions) {
-                h.createUpdate("""
-                        DELETE FROM role_permissions
-                        WHERE role_id = :owner AND resource_server_identifier = :api AND permission_name = :name""")
-                        .bind("owner", roleId).bind("api", permission.apiIdentifier()).bind("name", permission.name())
-                        .execute();
-            }
-        });
+        permissionRows.remove(roleId, permissions);
     }
 
     @Override

@@ -12,35 +12,21 @@ import java.util.Set;
 public final class JdbcUserPermissionStore implements UserPermissionStore {
 
     private final Jdbi jdbi;
+    private final PermissionRows permissionRows;
 
     public JdbcUserPermissionStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.permissionRows = new PermissionRows(jdbi, "user_permissions", "user_id");
     }
 
     @Override
     public void add(String userId, List<Permission> permissions) {
-        jdbi.useHandle(h -> {
-            for (Permission permission : permissions) {
-                JdbcRoleStore.insertMissing(h.createUpdate("""
-                        INSERT INTO user_permissions (user_id, resource_server_identifier, permission_name)
-                        SELECT :owner, :api, :name WHERE NOT EXISTS (SELECT 1 FROM user_permissions
-                            WHERE user_id = :owner AND resource_server_identifier = :api AND permission_name = :name)""")
-                        .bind("owner", userId).bind("api", permission.apiIdentifier()).bind("name", permission.name()));
-            }
-        });
+        permissionRows.add(userId, permissions);
     }
 
     @Override
     public void remove(String userId, List<Permission> permissions) {
-        jdbi.useTransaction(h -> {
-            for (Permission permission : permissions) {
-                h.createUpdate("""
-                        DELETE FROM user_permissions
-                        WHERE user_id = :owner AND resource_server_identifier = :api AND permission_name = :name""")
-                        .bind("owner", userId).bind("api", permission.apiIdentifier()).bind("name", permission.name())
-                        .execute();
-            }
-        });
+        permissionRows.remove(userId, permissions);
     }
 
     @Override

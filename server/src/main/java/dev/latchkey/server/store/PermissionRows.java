@@ -1,9 +1,11 @@
 package dev.latchkey.server.store;
 
 import dev.latchkey.server.rbac.Permission;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 import java.util.List;
+import java.util.Set;
 
 /**
  * Adds and removes the permission rows of one owner, a role ({@code role_permissions.role_id}) or a
@@ -33,6 +35,22 @@ final class PermissionRows {
                         .bind("api", permission.apiIdentifier()).bind("name", permission.name()));
             }
         });
+    }
+
+    /**
+     * Removes, from roles and users alike, the permissions of an API that it no longer defines, so that a
+     * scope removed and later defined again does not come back to those who held it (Auth0 drops them too).
+     */
+    static void dropUndefined(Handle handle, String apiIdentifier, Set<String> defined) {
+        for (String table : List.of("role_permissions", "user_permissions")) {
+            String sql = "DELETE FROM " + table + " WHERE resource_server_identifier = :api"
+                    + (defined.isEmpty() ? "" : " AND permission_name NOT IN (<defined>)");
+            var delete = handle.createUpdate(sql).bind("api", apiIdentifier);
+            if (!defined.isEmpty()) {
+                delete.bindList("defined", List.copyOf(defined));
+            }
+            delete.execute();
+        }
     }
 
     void remove(String ownerId, List<Permission> permissions) {

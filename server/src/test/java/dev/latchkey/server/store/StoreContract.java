@@ -627,6 +627,31 @@ abstract class StoreContract {
     }
 
     @Test
+    void scopesRemovedFromAnApiAreRemovedFromRolesAndUsers() {
+        ResourceServer api = api("rs1", "https://records.example/api", 1);
+        apis.create(new ResourceServer(api.id(), api.identifier(), api.name(), false,
+                List.of(new ApiScope("read:things", "Read"), new ApiScope("write:things", "Write")), api.signingAlg(),
+                null, api.tokenLifetime(), api.tokenLifetimeForWeb(), false, false, true, api.tokenDialect(),
+                api.createdAt(), api.updatedAt()));
+        user("auth0|u1");
+        roles.create(new Role("rol_1", "Writer", null, T0));
+        Permission read = new Permission("https://records.example/api", "read:things");
+        Permission write = new Permission("https://records.example/api", "write:things");
+        roles.addPermissions("rol_1", List.of(read, write));
+        userPermissions.add("auth0|u1", List.of(read, write));
+
+        apis.update(api);
+
+        assertThat(roles.permissions("rol_1", new PageRequest(0, 10)).items()).containsExactly(read);
+        assertThat(userPermissions.sources("auth0|u1")).extracting(PermissionSource::permission)
+                .containsExactly(read);
+        apis.update(new ResourceServer(api.id(), api.identifier(), api.name(), false, List.of(), api.signingAlg(),
+                null, api.tokenLifetime(), api.tokenLifetimeForWeb(), false, false, true, api.tokenDialect(),
+                api.createdAt(), api.updatedAt()));
+        assertThat(userPermissions.held("auth0|u1", "https://records.example/api")).isEmpty();
+    }
+
+    @Test
     void assigningAGoneRoleOrUserIsSkippedNotFailed() {
         user("auth0|u1");
         roles.assign(List.of("auth0|u1", "auth0|gone"), List.of("rol_gone"));

@@ -186,6 +186,45 @@ class RbacTokensTest {
     }
 
     @Test
+    void removingAScopeFromTheApiTakesItOutOfTheNextTokenForGood() throws Exception {
+        String scoped = "https://example.com/scoped-api";
+        String apiId = server.createApi("""
+                {"identifier":"%s","name":"Scoped API","enforce_policies":true,"token_dialect":"access_token_authz",
+                 "scopes":[{"value":"read:a"},{"value":"read:b"}]}""".formatted(scoped)).path("id").asText();
+        User user = user("scoped@example.com", createRole("Scoped", scoped, "read:a", "read:b"));
+        assertThat(codeFlow(user, "read:a read:b", scoped).path("scope").asText()).isEqualTo("read:a read:b");
+
+        String onlyA = "{\"scopes\":[{\"value\":\"read:a\"}]}";
+        assertThat(server.management("PATCH", "api/v2/resource-servers/" + apiId, onlyA).statusCode()).isEqualTo(200);
+        JsonNode without = codeFlow(user, "read:a read:b", scoped);
+        assertThat(without.path("scope").asText()).isEqualTo("read:a");
+        assertThat(claims(without).getStringListClaim("permissions")).containsExactly("read:a");
+
+        // Defined again, the scope is not held again until a role or the user is given it anew.
+        server.management("PATCH", "api/v2/resource-servers/" + apiId,
+                "{\"scopes\":[{\"value\":\"read:a\"},{\"value\":\"read:b\"}]}");
+        assertThat(codeFlow(user, "read:a read:b", scoped).path("scope").asText()).isEqualTo("read:a");
+    }
+
+    @Test
+    void codeIssuedBeforeItsRoleIsDeletedStillExchanges() throws Exception {
+        String temporary = createRole("Temporary", HEALTH, "read:patients");
+        User user = user("temporary@example.com", temporary);
+        Browser browser = new Browser(server);
+        browser.authorize(request("read:patients", HEALTH, "code"));
+        browser.logIn(user.email(), TestUsers.PASSWORD);
+        browser.follow();
+        Map<String, String> callback = Browser.redirectParams(browser.submit("u/consent", Map.of("action", "accept")));
+
+        assertThat(server.management("DELETE", "api/v2/roles/" + temporary, null).statusCode()).isEqualTo(204);
+
+        // The authorization was decided while the role stood; the code carries that decision.
+        JsonNode token = exchange(callback);
+        assertThat(token.path("scope").asText()).isEqualTo("read:patients");
+        assertThat(codeFlow(user, "read:patients", HEALTH).path("scope").asText()).isEmpty();
+    }
+
+    @Test
     void machineTokensKeepFollowingClientGrants() {
         JsonNode machine = server.createClient("""
                 {"name":"Machine","app_type":"non_interactive","grant_types":["client_credentials"]}""");

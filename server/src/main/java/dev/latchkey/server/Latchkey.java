@@ -182,7 +182,8 @@ public final class Latchkey implements AutoCloseable {
             var pages = new Pages();
             var cookies = new Cookies(origin);
             var responder = new AuthorizationResponder(pages);
-            var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, rbac, clock), transactions,
+            var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, rbac, clock),
+                    transactions,
                     new AuthorizationIssuer(codeStore, userTokens, idTokens, clock), responder, cookies, origin, pages);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, sessions, flow, responder, pages, cookies);
             var loginPage = new LoginPage(transactions, lookups, users, sessions, flow, pages, cookies, origin, clock);

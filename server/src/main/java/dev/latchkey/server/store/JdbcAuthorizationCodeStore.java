@@ -43,7 +43,8 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
                     code_challenge_method, nonce, scope, permissions, audience, user_id, auth_time, sid, issued_at,
                     valid_until, expires_at)
                 VALUES (:code_hash, :client_id, :redirect_uri, :code_challenge, :code_challenge_method, :nonce,
-                    :scope, :permissions, :audience, :user_id, :auth_time, :sid, :issued_at, :valid_until, :expires_at)""")
+                    :scope, :permissions, :audience, :user_id, :auth_time, :sid, :issued_at, :valid_until,
+                    :expires_at)""")
                 .bind("code_hash", code.codeHash())
                 .bind("client_id", code.clientId())
                 .bind("redirect_uri", code.redirectUri())

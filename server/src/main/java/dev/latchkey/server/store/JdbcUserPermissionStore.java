@@ -36,7 +36,8 @@ public final class JdbcUserPermissionStore implements UserPermissionStore {
                         FROM user_permissions WHERE user_id = :user_id
                         UNION ALL
                         SELECT rp.resource_server_identifier, rp.permission_name, r.id, r.name
-                        FROM user_roles ur JOIN roles r ON r.id = ur.role_id JOIN role_permissions rp ON rp.role_id = r.id
+                        FROM user_roles ur JOIN roles r ON r.id = ur.role_id
+                        JOIN role_permissions rp ON rp.role_id = r.id
                         WHERE ur.user_id = :user_id""")
                 .bind("user_id", userId)
                 .map((rs, ctx) -> new PermissionSource(JdbcRoleStore.PERMISSION.map(rs, ctx),

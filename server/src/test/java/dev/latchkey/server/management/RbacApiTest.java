@@ -76,7 +76,8 @@ class RbacApiTest {
         }
         role("Other");
 
-        JsonNode first = json(call("GET", "api/v2/roles?name_filter=PAGER&per_page=2&page=0&include_totals=true", null));
+        JsonNode first = json(call("GET", "api/v2/roles?name_filter=PAGER&per_page=2&page=0&include_totals=true",
+                null));
         assertThat(first.path("total").asInt()).isEqualTo(5);
         assertThat(first.path("start").asInt()).isZero();
         assertThat(first.path("limit").asInt()).isEqualTo(2);
@@ -116,7 +117,8 @@ class RbacApiTest {
     void permissionsForUnknownApisOrScopesAreRefused() {
         String id = role("Refused");
         assertManagementError(call("POST", "api/v2/roles/" + id + "/permissions", """
-                {"permissions":[{"resource_server_identifier":"https://nowhere.example.com","permission_name":"x"}]}"""),
+                {"permissions":[{"resource_server_identifier":"https://nowhere.example.com",
+                 "permission_name":"x"}]}"""),
                 400, "invalid_body");
         assertManagementError(call("POST", "api/v2/roles/" + id + "/permissions", permissions("delete:records")),
                 400, "invalid_body");
@@ -246,7 +248,8 @@ class RbacApiTest {
                 {"identifier":"https://example.com/short-lived","name":"Short","scopes":[{"value":"read:x"}]}""");
         String id = role("Short lived");
         call("POST", "api/v2/roles/" + id + "/permissions", """
-                {"permissions":[{"resource_server_identifier":"https://example.com/short-lived","permission_name":"read:x"}]}""");
+                {"permissions":[{"resource_server_identifier":"https://example.com/short-lived",
+                 "permission_name":"read:x"}]}""");
         User user = TestUsers.create(server, "gone@example.com");
         call("POST", users(user, "roles"), "{\"roles\":[\"" + id + "\"]}");
         for (JsonNode api : json(call("GET", "api/v2/resource-servers", null))) {

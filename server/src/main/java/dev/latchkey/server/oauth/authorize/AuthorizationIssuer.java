@@ -56,8 +56,8 @@ public final class AuthorizationIssuer {
             Instant now = clock.instant();
             codes.create(new AuthorizationCode(SecretHash.of(code), client.clientId(), request.redirectUri(),
                     request.codeChallenge(), request.codeChallengeMethod(), request.nonce(), request.scopes(),
-                    permissions, request.audience(), user.userId(), authentication.authTime(), authentication.sid(), now,
-                    now.plus(CODE_LIFETIME), null, now.plus(CODE_LIFETIME)));
+                    permissions, request.audience(), user.userId(), authentication.authTime(), authentication.sid(),
+                    now, now.plus(CODE_LIFETIME), null, now.plus(CODE_LIFETIME)));
             response.put("code", code);
         }
         IssuedAccessToken accessToken = null;

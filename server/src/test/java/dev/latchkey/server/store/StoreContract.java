@@ -652,6 +652,42 @@ abstract class StoreContract {
     }
 
     @Test
+    void rolesDeletedWhilePermissionsAreReadAndAssignedBreakNothing() throws Exception {
+        apis.create(api("rs1", "https://records.example/api", 1));
+        user("auth0|u1");
+        Permission read = new Permission("https://records.example/api", "read:things");
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Future<?> churn = pool.submit(() -> {
+                for (int i = 0; i < 40; i++) {
+                    roles.create(new Role("rol_c" + i, "Churn " + i, null, T0));
+                    roles.addPermissions("rol_c" + i, List.of(read));
+                    roles.assign(List.of("auth0|u1"), List.of("rol_c" + i));
+                    roles.delete("rol_c" + i);
+                }
+            });
+            // Assigning a role that is being deleted skips it; reading sees it wholly or not at all.
+            Future<?> assigning = pool.submit(() -> {
+                for (int i = 0; i < 40; i++) {
+                    roles.assign(List.of("auth0|u1"), List.of("rol_c" + i));
+                }
+            });
+            Future<?> reading = pool.submit(() -> {
+                while (!churn.isDone()) {
+                    assertThat(userPermissions.held("auth0|u1", "https://records.example/api"))
+                            .isSubsetOf("read:things");
+                }
+            });
+            churn.get(30, TimeUnit.SECONDS);
+            assigning.get(30, TimeUnit.SECONDS);
+            reading.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(userPermissions.held("auth0|u1", "https://records.example/api")).isEmpty();
+    }
+
+    @Test
     void assigningAGoneRoleOrUserIsSkippedNotFailed() {
         user("auth0|u1");
         roles.assign(List.of("auth0|u1", "auth0|gone"), List.of("rol_gone"));

@@ -6,7 +6,8 @@
 //
 // Environment: LATCHKEY_ISSUER (default http://localhost:8080/), CLIENT_ID, CLIENT_SECRET,
 // PORT (default 3000), AUDIENCE (optional: an API identifier, to get a JWT access token for it),
-// SCOPE (default "openid profile email"; add offline_access to get a refresh token).
+// SCOPE (default "openid profile email"; add the API's scopes, e.g. read:patients, and offline_access
+// to get a refresh token).
 
 import http from 'node:http';
 import crypto from 'node:crypto';

@@ -28,6 +28,7 @@ import dev.latchkey.server.oauth.JwksEndpoint;
 import dev.latchkey.server.oauth.TokenEndpoint;
 import dev.latchkey.server.oauth.grant.ClientCredentialsGrant;
 import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.rbac.RbacPolicy;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.ExpiredRowSweeper;
 import dev.latchkey.server.store.JdbcConnectionStore;
@@ -62,6 +63,8 @@ import dev.latchkey.server.store.JdbcLoginTransactionStore;
 import dev.latchkey.server.store.JdbcOpaqueTokenStore;
 import dev.latchkey.server.store.JdbcSsoSessionStore;
 import dev.latchkey.server.store.JdbcUserGrantStore;
+import dev.latchkey.server.store.JdbcRoleStore;
+import dev.latchkey.server.store.JdbcUserPermissionStore;
 import dev.latchkey.server.token.IdTokenFormat;
 import dev.latchkey.server.token.OpaqueAccessTokenFormat;
 import dev.latchkey.server.token.OpaqueTokenLookup;
@@ -204,19 +207,23 @@ public final class Latchkey implements AutoCloseable {
                     : null;
             var revocations = new Revocations(authorizationStore, opaqueLookup, authorizations,
                     revocationBus == null ? RevocationBus.LOCAL : revocationBus, clock);
+            var roles = new JdbcRoleStore(jdbi, clock);
+            var userPermissions = new JdbcUserPermissionStore(jdbi);
+            var rbac = new RbacPolicy(userPermissions);
             var tokenIssuer = new TokenIssuer(tokens, new OpaqueAccessTokenFormat(opaqueStore, clock), idTokens,
-                    authorizationStore, refreshStore, clock);
+                    authorizationStore, refreshStore, rbac, clock);
             var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
             var pages = new Pages();
             var cookies = new Cookies(origin);
             var responder = new AuthorizationResponder(pages, issuer);
-            var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, clock), transactions,
+            var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, rbac, clock), transactions,
                     new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder, cookies, origin);
             var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, sessions, flow, responder, pages,
                     cookies);
             var loginPage = new LoginPage(transactions, lookups, users, sessions, flow, pages, cookies, origin, clock);
-            var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, flow, pages, cookies);
+            var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, rbac, flow, pages,
+                    cookies);
             var userinfo = new UserinfoEndpoint(issuer, ownTokens, users);
             var logout = new LogoutEndpoints(lookups, sessions, ownTokens,
                     cookies, origin, pages, auditLog);
@@ -234,11 +241,10 @@ public final class Latchkey implements AutoCloseable {
                     issuer, clock);
             var discovery = new DiscoveryEndpoint(settings.issuerString(), tokenEndpoint.grantTypes());
             var jwks = new JwksEndpoint(ring);
+            var accounts = new UserAccounts(userStore, connections, passwords, bruteForce, revocations::user, clock);
             var management = new ManagementApi(settings.issuerString(),
                     new ManagementAuthenticator(ownTokens, settings.managementAudience()),
-                    apis, clients, grants, lookups, ring, masterKey, clock,
-                    new UserAccounts(userStore, connections, passwords, bruteForce, revocations::user, clock),
-                    connections, logStore);
+                    apis, clients, grants, lookups, ring, masterKey, clock, accounts, connections, logStore);
             var operations = new OperationsEndpoints(database::ping, metrics, settings.metricsToken());
             if (settings.metricsToken() == null && !HttpServer.isLoopback(settings.bind())) {
                 LOG.warn("/metrics answers only callers on this machine though the server listens on {}; set "
@@ -275,6 +281,7 @@ public final class Latchkey implements AutoCloseable {
                 routes.post("/oauth/introspect", introspection::handle);
                 management.registerUserGrants(routes, userGrants, revocations, userinfoAudience);
                 management.registerLifecycle(routes, refreshStore, sessionStore, revocations, tenantSettings, lookups);
+                management.registerRbac(routes, roles, userPermissions, apis, lookups, accounts, clock);
             });
 
             ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {

@@ -10,6 +10,8 @@ import dev.latchkey.server.identity.UserAccounts;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeyRing;
 import dev.latchkey.server.oauth.authorize.UserGrantStore;
+import dev.latchkey.server.rbac.RoleStore;
+import dev.latchkey.server.rbac.UserPermissionStore;
 import dev.latchkey.server.registry.ClientGrantStore;
 import dev.latchkey.server.registry.ClientStore;
 import dev.latchkey.server.registry.RegistryLookups;
@@ -128,6 +130,31 @@ public final class ManagementApi {
         TenantSettingsResource settings = new TenantSettingsResource(tenant, lookups);
         routes.get(PREFIX + "/tenants/settings", guard(settings::get, "read:tenant_settings"));
         routes.patch(PREFIX + "/tenants/settings", guard(settings::update, "update:tenant_settings"));
+    }
+
+    /** Roles and permissions (Auth0 RBAC): {@code /api/v2/roles...}, {@code /api/v2/users/{id}/roles|permissions}. */
+    public void registerRbac(RoutesConfig routes, RoleStore roleStore, UserPermissionStore userPermissions,
+                             ResourceServerStore apis, RegistryLookups lookups, UserAccounts accounts, Clock clock) {
+        PermissionList permissions = new PermissionList(apis, lookups);
+        RolesResource roles = new RolesResource(roleStore, accounts, permissions, clock);
+        UserAccessResource access = new UserAccessResource(accounts, roleStore, userPermissions, permissions);
+        routes.get(PREFIX + "/roles", guard(roles::list, "read:roles"));
+        routes.post(PREFIX + "/roles", guard(roles::create, "create:roles"));
+        routes.get(PREFIX + "/roles/{id}", guard(roles::get, "read:roles"));
+        routes.patch(PREFIX + "/roles/{id}", guard(roles::update, "update:roles"));
+        routes.delete(PREFIX + "/roles/{id}", guard(roles::delete, "delete:roles"));
+        routes.get(PREFIX + "/roles/{id}/permissions", guard(roles::listPermissions, "read:roles"));
+        routes.post(PREFIX + "/roles/{id}/permissions", guard(roles::addPermissions, "update:roles"));
+        routes.delete(PREFIX + "/roles/{id}/permissions", guard(roles::removePermissions, "update:roles"));
+        routes.get(PREFIX + "/roles/{id}/users", guard(roles::listUsers, "read:role_members"));
+        routes.post(PREFIX + "/roles/{id}/users", guard(roles::addUsers, "create:role_members"));
+
+        routes.get(PREFIX + "/users/{id}/roles", guard(access::listRoles, "read:users", "read:roles"));
+        routes.post(PREFIX + "/users/{id}/roles", guard(access::addRoles, "update:users", "create:role_members"));
+        routes.delete(PREFIX + "/users/{id}/roles", guard(access::removeRoles, "update:users", "delete:role_members"));
+        routes.get(PREFIX + "/users/{id}/permissions", guard(access::listPermissions, "read:users"));
+        routes.post(PREFIX + "/users/{id}/permissions", guard(access::addPermissions, "update:users"));
+        routes.delete(PREFIX + "/users/{id}/permissions", guard(access::removePermissions, "update:users"));
     }
 
     private Handler guard(ManagementHandler handler, String... anyOf) {

@@ -18,7 +18,9 @@ public final class ManagementScopes {
             "update:users_app_metadata", "read:connections", "create:connections", "update:connections",
             "delete:connections", "read:grants", "delete:grants", "read:logs", "read:tenant_settings",
             "update:tenant_settings", "read:refresh_tokens", "delete:refresh_tokens", "read:sessions",
-            "delete:sessions", "read:device_credentials", "delete:device_credentials");
+            "delete:sessions", "read:device_credentials", "delete:device_credentials",
+            "read:roles", "create:roles", "update:roles", "delete:roles",
+            "read:role_members", "create:role_members", "delete:role_members");
 
     private ManagementScopes() {
     }

@@ -94,14 +94,18 @@ public final class JdbcResourceServerStore implements ResourceServerStore {
     @Override
     public void update(ResourceServer api) {
         try {
-            jdbi.useHandle(h -> bindAll(h.createUpdate("""
+            jdbi.useTransaction(h -> {
+                bindAll(h.createUpdate("""
                     UPDATE resource_servers SET identifier = :identifier, name = :name, is_system = :is_system,
                         scopes = :scopes, signing_alg = :signing_alg, signing_secret_encrypted = :secret,
                         token_lifetime = :token_lifetime, token_lifetime_for_web = :token_lifetime_for_web,
                         allow_offline_access = :allow_offline_access, skip_consent = :skip_consent,
                         enforce_policies = :enforce_policies, token_dialect = :token_dialect,
                         updated_at = :updated_at
-                    WHERE id = :id"""), api).execute());
+                    WHERE id = :id"""), api).execute();
+                // Roles and users keep only permissions the API still defines (RBAC, Auth0 §2.2).
+                PermissionRows.dropUndefined(h, api.identifier(), api.scopeValues());
+            });
         } catch (StatementException e) {
             if (UniqueViolations.is(e)) {
                 throw new DuplicateKeyException("A resource server with the same identifier already exists");

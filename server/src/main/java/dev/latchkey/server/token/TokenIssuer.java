@@ -2,6 +2,8 @@ package dev.latchkey.server.token;
 
 import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.rbac.RbacGrant;
+import dev.latchkey.server.rbac.RbacPolicy;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.ClientGrant;
 import dev.latchkey.server.registry.RefreshTokenSettings;
@@ -32,15 +34,18 @@ public final class TokenIssuer {
     private final IdTokenFormat idTokens;
     private final AuthorizationStore authorizations;
     private final RefreshTokenStore refreshTokens;
+    private final RbacPolicy rbac;
     private final Clock clock;
 
     public TokenIssuer(JwtAccessTokenFormat jwt, OpaqueAccessTokenFormat opaque, IdTokenFormat idTokens,
-                       AuthorizationStore authorizations, RefreshTokenStore refreshTokens, Clock clock) {
+                       AuthorizationStore authorizations, RefreshTokenStore refreshTokens, RbacPolicy rbac,
+                       Clock clock) {
         this.jwt = jwt;
         this.opaque = opaque;
         this.idTokens = idTokens;
         this.authorizations = authorizations;
         this.refreshTokens = refreshTokens;
+        this.rbac = rbac;
         this.clock = clock;
     }
 
@@ -95,8 +100,12 @@ public final class TokenIssuer {
         // Auth0: token_lifetime at the token endpoint, token_lifetime_for_web in the browser; no gty
         // for code, implicit and refresh tokens; with openid the token is good at /userinfo too.
         int lifetime = request.channel().front() ? api.tokenLifetimeForWeb() : api.tokenLifetime();
+        // Auth0 §2.2: with RBAC the API's scopes are those the user holds now, and the *_authz
+        // dialects list every permission held; read at each issue, so a removed role changes the next
+        // token (a refresh included) and no older one.
+        RbacGrant held = rbac.decide(authorization.userId(), api, authorization.scopes());
         return jwt.issue(new AccessTokenRequest(api, authorization.userId(), authorization.clientId(),
-                authorization.scopes(), List.of(), null, authorization.scopes().contains("openid"), lifetime,
+                held.scopes(), held.permissions(), null, held.scopes().contains("openid"), lifetime,
                 authorization.id()));
     }
 

@@ -8,10 +8,12 @@ import dev.latchkey.server.identity.UserDirectory;
 import dev.latchkey.server.oauth.authorize.Authentication;
 import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
 import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
+import dev.latchkey.server.oauth.authorize.CheckedAuthorization;
 import dev.latchkey.server.oauth.authorize.ConsentPolicy;
 import dev.latchkey.server.oauth.authorize.LoginTransaction;
 import dev.latchkey.server.oauth.authorize.LoginTransactions;
 import dev.latchkey.server.oauth.authorize.PendingLogin;
+import dev.latchkey.server.rbac.RbacPolicy;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;
@@ -23,6 +25,7 @@ import java.util.Optional;
  * {@code /u/consent}: asks the logged-in user to let the application have the scopes. Only the
  * browser whose SSO session logged in for this transaction may answer, with the transaction's
  * CSRF token. Accepting is remembered (Auth0 user grants); declining returns {@code access_denied}.
+ * With RBAC on, only the scopes the user holds are asked for and remembered (Auth0 §2.2).
  */
 public final class ConsentPage {
 
@@ -31,18 +34,20 @@ public final class ConsentPage {
     private final UserDirectory users;
     private final SsoSessions sessions;
     private final ConsentPolicy consent;
+    private final RbacPolicy rbac;
     private final AuthorizationFlow flow;
     private final Pages pages;
     private final Cookies cookies;
 
     public ConsentPage(LoginTransactions transactions, RegistryLookups lookups, UserDirectory users,
-                       SsoSessions sessions, ConsentPolicy consent, AuthorizationFlow flow, Pages pages,
-                       Cookies cookies) {
+                       SsoSessions sessions, ConsentPolicy consent, RbacPolicy rbac, AuthorizationFlow flow,
+                       Pages pages, Cookies cookies) {
         this.transactions = transactions;
         this.lookups = lookups;
         this.users = users;
         this.sessions = sessions;
         this.consent = consent;
+        this.rbac = rbac;
         this.flow = flow;
         this.pages = pages;
         this.cookies = cookies;
@@ -61,12 +66,11 @@ public final class ConsentPage {
             pages.error(ctx, 400, "Cookies needed", LoginPage.FORM_REJECTED, null);
             return;
         }
-        ResourceServer api = r.tx().request().audience() == null ? null
-                : lookups.api(r.tx().request().audience()).orElse(null);
+        ResourceServer api = api(r);
         String label = r.user().email() != null ? r.user().email()
                 : r.user().name() != null ? r.user().name() : r.user().userId();
         pages.render(ctx, 200, "consent.jte", new ConsentView(r.client().name(), api == null ? null : api.name(),
-                label, id, csrf.get(), ScopeWords.of(r.tx().request().scopes(), api)),
+                label, id, csrf.get(), ScopeWords.of(granted(r, api).scopes(), api)),
                 ContentSecurityPolicy.interaction(r.tx().request().redirectUri()));
     }
 
@@ -87,7 +91,7 @@ public final class ConsentPage {
             flow.fail(ctx, r.tx().request(), pending, "access_denied", "User did not authorize the request");
             return;
         }
-        consent.remember(r.tx().request(), r.user().userId());
+        consent.remember(granted(r, api(r)), r.user().userId());
         Authentication authentication = new Authentication(r.user().userId(), r.tx().authTime(), r.tx().sid(), true);
         flow.proceed(ctx, r.tx().request(), r.client(), authentication, r.user(), pending, true);
     }
@@ -112,6 +116,15 @@ public final class ConsentPage {
             return Optional.empty();
         }
         return Optional.of(new Ready(tx.get(), client.get(), user.get()));
+    }
+
+    private ResourceServer api(Ready r) {
+        return r.tx().request().audience() == null ? null : lookups.api(r.tx().request().audience()).orElse(null);
+    }
+
+    /** The request with the scopes RBAC lets this user have. */
+    private CheckedAuthorization granted(Ready r, ResourceServer api) {
+        return r.tx().request().withScopes(rbac.decide(r.user().userId(), api, r.tx().request().scopes()).scopes());
     }
 
     private record Ready(LoginTransaction tx, Client client, User user) {

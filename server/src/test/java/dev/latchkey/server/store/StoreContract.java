@@ -12,6 +12,9 @@ import dev.latchkey.server.keys.RsaKeyFactory;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.keys.SigningKey;
 import dev.latchkey.server.keys.SigningKeyRing;
+import dev.latchkey.server.rbac.Permission;
+import dev.latchkey.server.rbac.PermissionSource;
+import dev.latchkey.server.rbac.Role;
 import dev.latchkey.server.registry.ApiScope;
 import dev.latchkey.server.registry.AppType;
 import dev.latchkey.server.registry.Client;
@@ -56,7 +59,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * {@link Database#open}: every field round-trips, unique keys are enforced as
  * {@link DuplicateKeyException}, paging is exact (the Auth0 SDKs page until an empty page comes
  * back), deleting a client deletes its grants, secrets are sealed at rest, and changes to the
- * signing key ring are serialised by the ring lock.
+ * signing key ring are serialised by the ring lock; roles and permissions (RBAC) are held once,
+ * read in one statement and removed with the role, the user or the API they hang on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class StoreContract {
@@ -71,6 +75,8 @@ abstract class StoreContract {
     private JdbcClientStore clients;
     private JdbcClientGrantStore grants;
     private JdbcSigningKeyStore keys;
+    private JdbcRoleStore roles;
+    private JdbcUserPermissionStore userPermissions;
 
     /** Opens the database under test, migrated; called once per class. Null when it is not there. */
     protected abstract Database open();
@@ -93,6 +99,8 @@ abstract class StoreContract {
         clients = new JdbcClientStore(database.jdbi());
         grants = new JdbcClientGrantStore(database.jdbi());
         keys = new JdbcSigningKeyStore(database.jdbi(), MASTER_KEY);
+        roles = new JdbcRoleStore(database.jdbi(), Clock.fixed(T0, java.time.ZoneOffset.UTC));
+        userPermissions = new JdbcUserPermissionStore(database.jdbi());
     }
 
     @AfterAll
@@ -111,6 +119,9 @@ abstract class StoreContract {
     void emptyTables() {
         requireAvailable();
         database.jdbi().useHandle(h -> {
+            h.execute("DELETE FROM roles");
+            h.execute("DELETE FROM users");
+            h.execute("DELETE FROM connections");
             h.execute("DELETE FROM client_grants");
             h.execute("DELETE FROM clients");
             h.execute("DELETE FROM resource_servers");
@@ -659,6 +670,155 @@ abstract class StoreContract {
         }
     }
 
+    // --- roles and permissions (RBAC) ---
+
+    @Test
+    void roleRoundTripsAndItsNameIsUnique() {
+        Role role = new Role("rol_1", "Doctor", "Sees patients", T0);
+        roles.create(role);
+
+        assertThat(roles.find("rol_1")).contains(role);
+        assertThatThrownBy(() -> roles.create(new Role("rol_2", "Doctor", null, T0)))
+                .isInstanceOf(DuplicateKeyException.class);
+        roles.create(new Role("rol_2", "Nurse", null, T0.plusSeconds(1)));
+        assertThatThrownBy(() -> roles.update(new Role("rol_2", "Doctor", null, T0)))
+                .isInstanceOf(DuplicateKeyException.class);
+        assertThat(roles.update(role.withNameAndDescription("Senior doctor", null))).isTrue();
+        assertThat(roles.find("rol_1").orElseThrow().name()).isEqualTo("Senior doctor");
+        assertThat(roles.existing(List.of("rol_1", "rol_2", "rol_3"))).containsExactlyInAnyOrder("rol_1", "rol_2");
+        assertThat(roles.delete("rol_1")).isTrue();
+        assertThat(roles.delete("rol_1")).isFalse();
+    }
+
+    @Test
+    void rolePagesAreExactWithAndWithoutANameFilter() {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            roles.create(new Role("rol_" + i, "Team_" + i, null, T0.plusSeconds(i)));
+            ids.add("rol_" + i);
+        }
+        roles.create(new Role("rol_x", "Teamx", null, T0.plusSeconds(9)));
+
+        assertPagesExact(page -> roles.list("TEAM_", page), Role::id, ids);
+        assertThat(roles.list(null, new PageRequest(0, 100)).total()).isEqualTo(6);
+    }
+
+    @Test
+    void heldPermissionsJoinRolesAndDirectOnesForOneApi() {
+        apis.create(api("rs1", "https://records.example/api", 1));
+        apis.create(api("rs2", "https://other.example/api", 2));
+        user("auth0|u1");
+        roles.create(new Role("rol_1", "Reader", null, T0));
+        Permission read = new Permission("https://records.example/api", "read:things");
+        Permission other = new Permission("https://other.example/api", "read:things");
+        roles.addPermissions("rol_1", List.of(read, read, other));
+        roles.assign(List.of("auth0|u1"), List.of("rol_1"));
+        roles.assign(List.of("auth0|u1"), List.of("rol_1"));
+        userPermissions.add("auth0|u1", List.of(new Permission("https://records.example/api", "write:things")));
+
+        assertThat(userPermissions.held("auth0|u1", "https://records.example/api"))
+                .containsExactlyInAnyOrder("read:things", "write:things");
+        assertThat(roles.permissions("rol_1", new PageRequest(0, 10)).total()).isEqualTo(2);
+        assertThat(roles.rolesOf("auth0|u1", new PageRequest(0, 10)).items()).extracting(Role::id)
+                .containsExactly("rol_1");
+        assertThat(userPermissions.sources("auth0|u1")).extracting(PermissionSource::direct)
+                .containsExactlyInAnyOrder(true, false, false);
+
+        roles.removePermissions("rol_1", List.of(read));
+        assertThat(userPermissions.held("auth0|u1", "https://records.example/api")).containsExactly("write:things");
+    }
+
+    @Test
+    void deletingARoleAUserOrAnApiRemovesWhatHungOnIt() {
+        apis.create(api("rs1", "https://records.example/api", 1));
+        user("auth0|u1");
+        user("auth0|u2");
+        roles.create(new Role("rol_1", "Reader", null, T0));
+        roles.addPermissions("rol_1", List.of(new Permission("https://records.example/api", "read:things")));
+        roles.assign(List.of("auth0|u1", "auth0|u2"), List.of("rol_1"));
+        assertPagesExact(page -> roles.members("rol_1", page), id -> id, List.of("auth0|u1", "auth0|u2"));
+
+        database.jdbi().useHandle(h -> h.execute("DELETE FROM users WHERE user_id = 'auth0|u2'"));
+        assertThat(roles.members("rol_1", new PageRequest(0, 10)).items()).containsExactly("auth0|u1");
+
+        apis.delete("rs1");
+        assertThat(userPermissions.held("auth0|u1", "https://records.example/api")).isEmpty();
+        assertThat(roles.permissions("rol_1", new PageRequest(0, 10)).total()).isZero();
+
+        roles.delete("rol_1");
+        assertThat(roles.rolesOf("auth0|u1", new PageRequest(0, 10)).total()).isZero();
+    }
+
+    @Test
+    void scopesRemovedFromAnApiAreRemovedFromRolesAndUsers() {
+        ResourceServer api = api("rs1", "https://records.example/api", 1);
+        apis.create(new ResourceServer(api.id(), api.identifier(), api.name(), false,
+                List.of(new ApiScope("read:things", "Read"), new ApiScope("write:things", "Write")), api.signingAlg(),
+                null, api.tokenLifetime(), api.tokenLifetimeForWeb(), false, false, true, api.tokenDialect(),
+                api.createdAt(), api.updatedAt()));
+        user("auth0|u1");
+        roles.create(new Role("rol_1", "Writer", null, T0));
+        Permission read = new Permission("https://records.example/api", "read:things");
+        Permission write = new Permission("https://records.example/api", "write:things");
+        roles.addPermissions("rol_1", List.of(read, write));
+        userPermissions.add("auth0|u1", List.of(read, write));
+
+        apis.update(api);
+
+        assertThat(roles.permissions("rol_1", new PageRequest(0, 10)).items()).containsExactly(read);
+        assertThat(userPermissions.sources("auth0|u1")).extracting(PermissionSource::permission)
+                .containsExactly(read);
+        apis.update(new ResourceServer(api.id(), api.identifier(), api.name(), false, List.of(), api.signingAlg(),
+                null, api.tokenLifetime(), api.tokenLifetimeForWeb(), false, false, true, api.tokenDialect(),
+                api.createdAt(), api.updatedAt()));
+        assertThat(userPermissions.held("auth0|u1", "https://records.example/api")).isEmpty();
+    }
+
+    @Test
+    void rolesDeletedWhilePermissionsAreReadAndAssignedBreakNothing() throws Exception {
+        apis.create(api("rs1", "https://records.example/api", 1));
+        user("auth0|u1");
+        Permission read = new Permission("https://records.example/api", "read:things");
+        ExecutorService pool = Executors.newFixedThreadPool(3);
+        try {
+            Future<?> churn = pool.submit(() -> {
+                for (int i = 0; i < 40; i++) {
+                    roles.create(new Role("rol_c" + i, "Churn " + i, null, T0));
+                    roles.addPermissions("rol_c" + i, List.of(read));
+                    roles.assign(List.of("auth0|u1"), List.of("rol_c" + i));
+                    roles.delete("rol_c" + i);
+                }
+            });
+            // Assigning a role that is being deleted skips it; reading sees it wholly or not at all.
+            Future<?> assigning = pool.submit(() -> {
+                for (int i = 0; i < 40; i++) {
+                    roles.assign(List.of("auth0|u1"), List.of("rol_c" + i));
+                }
+            });
+            Future<?> reading = pool.submit(() -> {
+                while (!churn.isDone()) {
+                    assertThat(userPermissions.held("auth0|u1", "https://records.example/api"))
+                            .isSubsetOf("read:things");
+                }
+            });
+            churn.get(30, TimeUnit.SECONDS);
+            assigning.get(30, TimeUnit.SECONDS);
+            reading.get(30, TimeUnit.SECONDS);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(userPermissions.held("auth0|u1", "https://records.example/api")).isEmpty();
+    }
+
+    @Test
+    void assigningAGoneRoleOrUserIsSkippedNotFailed() {
+        user("auth0|u1");
+        roles.assign(List.of("auth0|u1", "auth0|gone"), List.of("rol_gone"));
+        assertThat(roles.rolesOf("auth0|u1", new PageRequest(0, 10)).total()).isZero();
+        userPermissions.add("auth0|u1", List.of(new Permission("https://gone.example/api", "read:x")));
+        assertThat(userPermissions.sources("auth0|u1")).isEmpty();
+    }
+
     // --- helpers ---
 
     private static <T> void assertPagesExact(Function<PageRequest, Page<T>> list, Function<T, String> id,
@@ -695,6 +855,21 @@ abstract class StoreContract {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+    }
+
+    /** A user row, with the connection it needs; the other columns as their defaults. */
+    private void user(String userId) {
+        database.jdbi().useHandle(h -> {
+            h.execute("""
+                    INSERT INTO connections (id, name, strategy, enabled_clients, options, created_at, updated_at)
+                    SELECT 'con_1', 'db', 'auth0', '[]', '{}', 0, 0
+                    WHERE NOT EXISTS (SELECT 1 FROM connections WHERE id = 'con_1')""");
+            h.createUpdate("""
+                    INSERT INTO users (user_id, connection, email, email_verified, user_metadata, app_metadata, blocked,
+                        created_at, updated_at, logins_count)
+                    VALUES (:id, 'db', :email, TRUE, '{}', '{}', FALSE, 0, 0, 0)""")
+                    .bind("id", userId).bind("email", userId + "@example.com").execute();
+        });
     }
 
     private String column(String sql) {

@@ -6,6 +6,7 @@ import dev.latchkey.server.identity.User;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RsaKeyFactory;
 import dev.latchkey.server.keys.SigningKeyRing;
+import dev.latchkey.server.rbac.RbacPolicy;
 import dev.latchkey.server.registry.ApiScope;
 import dev.latchkey.server.registry.AppType;
 import dev.latchkey.server.registry.Client;
@@ -21,6 +22,7 @@ import dev.latchkey.server.store.JdbcAuthorizationStore;
 import dev.latchkey.server.store.JdbcOpaqueTokenStore;
 import dev.latchkey.server.store.JdbcRefreshTokenStore;
 import dev.latchkey.server.store.JdbcSigningKeyStore;
+import dev.latchkey.server.store.JdbcUserPermissionStore;
 import dev.latchkey.server.testing.MovableClock;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,7 +62,8 @@ class TokenIssuerTest {
         issuer = new TokenIssuer(new JwtAccessTokenFormat(ISSUER, signer, clock),
                 new OpaqueAccessTokenFormat(new JdbcOpaqueTokenStore(database.jdbi()), clock),
                 new IdTokenFormat(ISSUER, signer, masterKey, clock), new JdbcAuthorizationStore(database.jdbi()),
-                new JdbcRefreshTokenStore(database.jdbi()), clock);
+                new JdbcRefreshTokenStore(database.jdbi()),
+                new RbacPolicy(new JdbcUserPermissionStore(database.jdbi())), clock);
     }
 
     @AfterAll

@@ -89,7 +89,8 @@ public final class AuthorizationFlow {
                 transactions.finish(pending.transaction());
             }
             responder.respond(ctx, request.redirectUri(), request.responseMode(),
-                    issuer.issue(request, client, api, issue.user(), issue.authentication()));
+                    issuer.issue(request.withScopes(issue.grant().scopes()), client, api, issue.user(),
+                            issue.authentication()));
         }
     }
 

@@ -17,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -40,6 +41,10 @@ public final class AuthorizationIssuer {
         this.clock = clock;
     }
 
+    /**
+     * @param request     the request with the scopes granted (RBAC applied)
+     * @param permissions the access token's {@code permissions} claim ({@code *_authz} dialects)
+     */
     public Map<String, String> issue(CheckedAuthorization request, Client client, ResourceServer api, User user,
                                      Authentication authentication) {
         String acr = AuthenticationContextClass.reported(request.acrValues());

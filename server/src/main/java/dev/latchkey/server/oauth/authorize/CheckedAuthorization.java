@@ -38,6 +38,12 @@ public record CheckedAuthorization(
         acrValues = acrValues == null ? List.of() : List.copyOf(acrValues);
     }
 
+    /** The same request granting only {@code granted} (RBAC narrows the requested scopes once the user is known). */
+    public CheckedAuthorization withScopes(List<String> granted) {
+        return new CheckedAuthorization(clientId, redirectUri, responseType, responseMode, state, nonce, granted,
+                audience, codeChallenge, codeChallengeMethod, prompt, maxAge, loginHint, acrValues, redirectUriDefaulted);
+    }
+
     public boolean returnsCode() {
         return responseType.contains("code");
     }

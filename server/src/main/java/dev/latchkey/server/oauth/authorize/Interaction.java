@@ -2,6 +2,8 @@ package dev.latchkey.server.oauth.authorize;
 
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserDirectory;
+import dev.latchkey.server.rbac.RbacGrant;
+import dev.latchkey.server.rbac.RbacPolicy;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.ResourceServer;
 
@@ -13,16 +15,20 @@ import java.util.Optional;
  * Decides what a checked authorization needs next: a login (none yet, {@code prompt=login},
  * {@code max_age} passed), consent, or nothing; and turns a needed interaction into
  * {@code login_required}/{@code consent_required} under {@code prompt=none} (OIDC Core §3.1.2.1, §3.1.2.6).
+ * Once the user is known, RBAC decides which of the requested scopes they may have (Auth0 §2.2): consent
+ * is asked, and the response issued, for those only.
  */
 public final class Interaction {
 
     private final UserDirectory users;
     private final ConsentPolicy consent;
+    private final RbacPolicy rbac;
     private final Clock clock;
 
-    public Interaction(UserDirectory users, ConsentPolicy consent, Clock clock) {
+    public Interaction(UserDirectory users, ConsentPolicy consent, RbacPolicy rbac, Clock clock) {
         this.users = users;
         this.consent = consent;
+        this.rbac = rbac;
         this.clock = clock;
     }
 
@@ -50,11 +56,12 @@ public final class Interaction {
         if (authentication.isEmpty() || user.isEmpty() || loginDemanded(request, authentication.get())) {
             return silent ? new NextStep.Fail("login_required", "Login required") : new NextStep.Login();
         }
-        if (!consentGiven && consent.required(request, client, api, user.get().userId())) {
+        RbacGrant grant = rbac.decide(user.get().userId(), api, request.scopes());
+        if (!consentGiven && consent.required(request.withScopes(grant.scopes()), client, api, user.get().userId())) {
             return silent ? new NextStep.Fail("consent_required", "Consent required")
                     : new NextStep.Consent(user.get(), authentication.get());
         }
-        return new NextStep.Issue(user.get(), authentication.get());
+        return new NextStep.Issue(user.get(), authentication.get(), grant);
     }
 
     private boolean loginDemanded(CheckedAuthorization request, Authentication authentication) {

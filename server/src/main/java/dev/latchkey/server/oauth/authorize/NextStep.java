@@ -1,6 +1,7 @@
 package dev.latchkey.server.oauth.authorize;
 
 import dev.latchkey.server.identity.User;
+import dev.latchkey.server.rbac.RbacGrant;
 
 /** What an authorization needs next, once its request is checked. */
 public sealed interface NextStep {
@@ -13,8 +14,8 @@ public sealed interface NextStep {
     record Consent(User user, Authentication authentication) implements NextStep {
     }
 
-    /** Nothing is missing: issue the response. */
-    record Issue(User user, Authentication authentication) implements NextStep {
+    /** Nothing is missing: issue the response, with the scopes and permissions RBAC lets the user have. */
+    record Issue(User user, Authentication authentication, RbacGrant grant) implements NextStep {
     }
 
     /** The request cannot go on (prompt=none needing interaction, a blocked user). */

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.Test;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,7 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * the code exchanged at /oauth/token across origins (CORS), then getTokenSilently() either from the
  * SDK's cache and by a silent authorization in a hidden iframe (prompt=none, web_message) that rides
  * the SSO session, or, with {@code useRefreshTokens: true}, by exchanging a rotating refresh token
- * once the access token has expired. Screenshots of the pages are kept in target/screenshots.
+ * once the access token has expired, which {@code revokeRefreshToken()} then revokes. Screenshots of the pages are kept in target/screenshots.
  */
 class Auth0SpaJsBrowserTest {
 
@@ -58,10 +59,11 @@ class Auth0SpaJsBrowserTest {
      * {@code useRefreshTokens: true}: the SDK asks for {@code offline_access}; a SPA is a public
      * client, so its refresh tokens rotate (Auth0 §4.2, RFC 9700 §4.14.2). The server's clock moves
      * past the API's {@code token_lifetime}; the SDK then exchanges its refresh token at /oauth/token
-     * from the page's origin (RFC 6749 §6) and gets a live access token and a new refresh token.
+     * from the page's origin (RFC 6749 §6) and gets a live access token and a new refresh token, which
+     * it then revokes at /oauth/revoke, also from the page's origin (RFC 7009 §2).
      */
     @Test
-    void spaSdkWithRefreshTokensGetsANewAccessTokenAfterItExpired() throws Exception {
+    void spaSdkWithRefreshTokensGetsANewAccessTokenAfterItExpiredAndRevokes() throws Exception {
         requirePeers();
         MovableClock clock = MovableClock.startingNow();
         try (SpaPage page = SpaPage.open(clock); TestServer server = TestServer.start(clock)) {
@@ -82,16 +84,23 @@ class Auth0SpaJsBrowserTest {
             String first = answer.path("first").path("access_token").asText();
             String second = answer.path("second").path("access_token").asText();
             assertThat(second).isNotEmpty().isNotEqualTo(first);
-            // RFC 7662 §2.2: on the server's clock the first token has expired, the refreshed one is live.
+            assertThat(answer.path("second").path("scope").asText()).contains("offline_access");
+            // RFC 7662 §2.2: on the server's clock the first token has expired.
             assertThat(api.introspect(first).path("active").asBoolean()).isFalse();
-            JsonNode live = api.introspect(second);
-            assertThat(live.path("active").asBoolean()).isTrue();
-            assertThat(live.path("client_id").asText()).isEqualTo(clientId);
-            assertThat(live.path("scope").asText()).contains("offline_access");
+            // The refreshed one was live: the page used it at /userinfo before revoking.
+            assertThat(answer.path("userinfoStatus").asInt()).isEqualTo(200);
             // Rotation: the SDK stored the successor in place of the token it exchanged.
             JsonNode refreshTokens = answer.path("refreshTokens");
+            String rotated = refreshTokens.get(1).asText();
             assertThat(refreshTokens.get(0).asText()).isNotEmpty();
-            assertThat(refreshTokens.get(1).asText()).isNotEmpty().isNotEqualTo(refreshTokens.get(0).asText());
+            assertThat(rotated).isNotEmpty().isNotEqualTo(refreshTokens.get(0).asText());
+            // The SDK's revokeRefreshToken() revoked the successor (RFC 7009 §2.2): refused from then on
+            // (RFC 6749 §5.2), and, beyond Auth0, the access tokens of its grant are inactive at once.
+            HttpResponse<String> refused = server.postForm("oauth/token", "grant_type=refresh_token&client_id="
+                    + clientId + "&refresh_token=" + ManagementCalls.encode(rotated));
+            assertThat(refused.statusCode()).as(refused.body()).isEqualTo(403);
+            assertThat(TestServer.json(refused).path("error").asText()).isEqualTo("invalid_grant");
+            assertThat(api.introspect(second).path("active").asBoolean()).isFalse();
             // The exchange was a refresh-token grant: Auth0's log event for it (sertft).
             String query = "api/v2/logs?q=" + ManagementCalls.encode("type:sertft AND client_id:\"" + clientId + "\"");
             JsonNode logs = ManagementCalls.eventually(() -> TestServer.json(server.management("GET", query, null)),

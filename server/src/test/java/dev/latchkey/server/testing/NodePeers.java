@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the Node scripts in {@code src/test/node} (third-party clients: openid-client, auth0-spa-js
- * with playwright-core). Their packages are installed by {@code npm ci} there (see .ci/run). Without
+ * Runs the Node scripts in {@code src/test/node} (third-party clients: openid-client, Auth0's Node SDK
+ * auth0, auth0-spa-js with playwright-core). Their packages are installed by {@code npm ci} there (see .ci/run). Without
  * them the peer tests are skipped with a loud message, except under CI ({@code CI=true}), where a
  * missing install is a failure.
  */

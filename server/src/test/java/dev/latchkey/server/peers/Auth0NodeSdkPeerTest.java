@@ -51,17 +51,12 @@ class Auth0NodeSdkPeerTest {
                     {"name":"Node web app","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK));
             TestUsers.create(server, "node-user@example.com");
 
-            NodePeers.Result result = NodePeers.run("auth0-node-refresh.mjs", Map.of(
-                    "DOMAIN", "localhost:" + server.latchkey().port(),
-                    "NODE_EXTRA_CA_CERTS", cert.toString(),
-                    "CLIENT_ID", client.path("client_id").asText(),
-                    "CLIENT_SECRET", client.path("client_secret").asText(),
-                    "CALLBACK", CALLBACK,
-                    "AUDIENCE", API,
-                    "EMAIL", "node-user@example.com",
-                    "PASSWORD", TestUsers.PASSWORD,
-                    "ACCESS_TOKEN_LIFETIME", Integer.toString(ACCESS_TOKEN_LIFETIME),
-                    "CLOCK_URL", control.url()), 120);
+            Map<String, String> environment = NodePeers.codeFlowEnvironment(client, CALLBACK, API,
+                    "node-user@example.com", ACCESS_TOKEN_LIFETIME, control);
+            // The SDK calls https://<DOMAIN>; node trusts the server's certificate through NODE_EXTRA_CA_CERTS.
+            environment.put("DOMAIN", "localhost:" + server.latchkey().port());
+            environment.put("NODE_EXTRA_CA_CERTS", cert.toString());
+            NodePeers.Result result = NodePeers.run("auth0-node-refresh.mjs", environment, 120);
 
             assertThat(result.exitCode()).as(result.output()).isZero();
             // RFC 7009 §2.2: revocation answers 200; the revoked token is then refused with

@@ -41,16 +41,10 @@ class OpenIdClientPeerTest {
                     {"name":"openid-client RP","app_type":"regular_web","is_first_party":false,"callbacks":["%s"]}"""
                     .formatted(CALLBACK));
             TestUsers.create(server, "rp-user@example.com");
-            NodePeers.Result result = NodePeers.run("openid-client-flows.mjs", Map.of(
-                    "ISSUER", server.issuer(),
-                    "CLIENT_ID", client.path("client_id").asText(),
-                    "CLIENT_SECRET", client.path("client_secret").asText(),
-                    "CALLBACK", CALLBACK,
-                    "AUDIENCE", API,
-                    "EMAIL", "rp-user@example.com",
-                    "PASSWORD", TestUsers.PASSWORD,
-                    "ACCESS_TOKEN_LIFETIME", Integer.toString(ACCESS_TOKEN_LIFETIME),
-                    "CLOCK_URL", control.url()), 120);
+            Map<String, String> environment = NodePeers.codeFlowEnvironment(client, CALLBACK, API,
+                    "rp-user@example.com", ACCESS_TOKEN_LIFETIME, control);
+            environment.put("ISSUER", server.issuer());
+            NodePeers.Result result = NodePeers.run("openid-client-flows.mjs", environment, 120);
             assertThat(result.exitCode()).as(result.output()).isZero();
             assertThat(result.output()).contains("\"flow\":\"code+pkce (opaque)\"")
                     .contains("\"flow\":\"code+pkce (JWT for an API)\",\"ok\":true")

@@ -25,10 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * Auth0's SPA SDK ({@code @auth0/auth0-spa-js} 2.27.0) in a real browser (Debian's Chromium driven by
  * playwright-core): loginWithRedirect through the login and consent pages (code + PKCE, RFC 7636),
- * the code exchanged at /oauth/token across origins (CORS), then getTokenSilently() either from the
- * SDK's cache and by a silent authorization in a hidden iframe (prompt=none, web_message) that rides
- * the SSO session, or, with {@code useRefreshTokens: true}, by exchanging a rotating refresh token
- * once the access token has expired, which {@code revokeRefreshToken()} then revokes. Screenshots of the pages are kept in target/screenshots.
+ * the code exchanged at /oauth/token across origins (CORS), then getTokenSilently(): from the SDK's
+ * cache and by a silent authorization in a hidden iframe (prompt=none, web_message) that rides the
+ * SSO session; or, with {@code useRefreshTokens: true}, by exchanging a rotating refresh token once
+ * the access token has expired, which {@code revokeRefreshToken()} then revokes. Screenshots of the
+ * pages are kept in target/screenshots.
  */
 class Auth0SpaJsBrowserTest {
 

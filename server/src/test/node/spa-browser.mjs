@@ -1,15 +1,11 @@
 // Logs a user in from a page using @auth0/auth0-spa-js in Debian's Chromium (driven by
-// playwright-core, no browser download), through the login and consent pages, then calls
-// getTokenSilently(). Screenshots of the pages go to $SCREENSHOTS. Prints the page's result as JSON.
+// playwright-core, no browser download), through the login and consent pages; the page then calls
+// getTokenSilently() (a hidden iframe, or a refresh token). Screenshots of the pages go to
+// $SCREENSHOTS. Prints the page's result as JSON.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-
-const env = (name) => {
-  const value = process.env[name];
-  if (!value) throw new Error(`missing ${name}`);
-  return value;
-};
+import { env } from './peer-support.mjs';
 const screenshots = env('SCREENSHOTS');
 mkdirSync(screenshots, { recursive: true });
 

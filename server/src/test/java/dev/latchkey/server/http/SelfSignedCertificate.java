@@ -1,5 +1,6 @@
 package dev.latchkey.server.http;
 
+import dev.latchkey.server.testing.TestServer;
 import org.bouncycastle.asn1.x500.X500Name;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
@@ -12,7 +13,6 @@ import org.bouncycastle.openssl.jcajce.JcaPKCS8Generator;
 import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.math.BigInteger;
@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
-import java.security.KeyStore;
 import java.security.SecureRandom;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
@@ -31,13 +30,14 @@ import java.util.Date;
 /**
  * A self-signed RSA certificate for {@code localhost} and {@code 127.0.0.1}, written as PEM the
  * way operators bring theirs: the certificate, and the key as PKCS#8 ({@code PRIVATE KEY}) or
- * PKCS#1 ({@code RSA PRIVATE KEY}). Also the client side: an SSL context trusting only it.
+ * PKCS#1 ({@code RSA PRIVATE KEY}). Also the client side: an SSL context trusting only it. Public for
+ * the peer tests whose clients speak nothing but HTTPS.
  */
-record SelfSignedCertificate(X509Certificate certificate, KeyPair keys) {
+public record SelfSignedCertificate(X509Certificate certificate, KeyPair keys) {
 
-    enum KeyFormat { PKCS8, PKCS1 }
+    public enum KeyFormat { PKCS8, PKCS1 }
 
-    static SelfSignedCertificate generate() {
+    public static SelfSignedCertificate generate() {
         try {
             KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
             generator.initialize(2048);
@@ -59,30 +59,19 @@ record SelfSignedCertificate(X509Certificate certificate, KeyPair keys) {
         }
     }
 
-    Path writeCertificate(Path dir) throws IOException {
+    public Path writeCertificate(Path dir) throws IOException {
         return write(dir.resolve("cert.pem"), certificate);
     }
 
-    Path writeKey(Path dir, KeyFormat format) throws IOException {
+    public Path writeKey(Path dir, KeyFormat format) throws IOException {
         Path file = dir.resolve("key-" + format.name().toLowerCase() + ".pem");
         // JcaPEMWriter writes an RSA private key as PKCS#1; the PKCS#8 generator as PKCS#8.
         return format == KeyFormat.PKCS8 ? write(file, new JcaPKCS8Generator(keys.getPrivate(), null))
                 : write(file, keys.getPrivate());
     }
 
-    SSLContext trustingIt() {
-        try {
-            KeyStore trust = KeyStore.getInstance("PKCS12");
-            trust.load(null, null);
-            trust.setCertificateEntry("latchkey", certificate);
-            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            factory.init(trust);
-            SSLContext context = SSLContext.getInstance("TLS");
-            context.init(null, factory.getTrustManagers(), null);
-            return context;
-        } catch (GeneralSecurityException | IOException e) {
-            throw new IllegalStateException(e);
-        }
+    public SSLContext trustingIt() {
+        return TestServer.trusting(certificate);
     }
 
     private static Path write(Path file, Object pemObject) throws IOException {

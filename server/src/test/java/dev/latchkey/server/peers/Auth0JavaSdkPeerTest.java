@@ -10,11 +10,16 @@ import com.auth0.client.mgmt.types.ListResourceServerRequestParameters;
 import com.auth0.client.mgmt.types.ResourceServer;
 import com.auth0.client.mgmt.types.ResourceServerScope;
 import com.auth0.client.mgmt.types.SigningAlgorithmEnum;
+import com.auth0.exception.APIException;
 import com.auth0.json.auth.TokenHolder;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.testing.Browser;
+import dev.latchkey.server.testing.MovableClock;
+import dev.latchkey.server.testing.Pkce;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestUsers;
 import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import org.junit.jupiter.api.AfterAll;
@@ -22,9 +27,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
+import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -32,13 +40,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Auth0 Java SDK ({@code com.auth0:auth0}) pointed at a running Latchkey: {@code AuthAPI}
- * gets client-credentials tokens (it sends JSON bodies to {@code /oauth/token}), and
- * {@code ManagementApi} pages through clients and APIs and creates an API.
+ * gets client-credentials tokens (it sends JSON bodies to {@code /oauth/token}), renews a user's
+ * tokens with a refresh token ({@code renewAuth}) and revokes it ({@code revokeToken}), and
+ * {@code ManagementApi} pages through clients and APIs and creates an API. The server runs on a
+ * clock the tests move.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class Auth0JavaSdkPeerTest {
 
     private static final String ORDERS = "https://orders.example/api";
+    private static final String NOTES = "https://notes.example/api";
+    private static final String CALLBACK = "https://sdk-web.example.com/callback";
+    private static final int NOTES_TOKEN_LIFETIME = 300;
+    private static final MovableClock CLOCK = MovableClock.startingNow();
 
     private TestServer server;
     private MachineClient client;
@@ -46,7 +60,7 @@ class Auth0JavaSdkPeerTest {
 
     @BeforeAll
     void start() {
-        server = TestServer.start();
+        server = TestServer.start(CLOCK);
         server.createApi("{\"identifier\":\"" + ORDERS + "\",\"name\":\"Orders\",\"scopes\":["
                 + "{\"value\":\"read:orders\",\"description\":\"Read\"},"
                 + "{\"value\":\"write:orders\",\"description\":\"Write\"}]}");
@@ -83,6 +97,62 @@ class Auth0JavaSdkPeerTest {
 
         assertThat(holder.getScope()).isEqualTo("read:orders");
         assertThat(JWT.decode(holder.getAccessToken()).getClaim("scope").asString()).isEqualTo("read:orders");
+    }
+
+    /**
+     * {@code renewAuth} after the access token expired on the server's clock (RFC 6749 §6), for a
+     * client with rotating refresh tokens (Auth0 §4.2: each exchange answers a successor), then
+     * {@code revokeToken} (RFC 7009 §2.2: 200), after which the token is refused.
+     */
+    @Test
+    void authApiRenewsWithARotatingRefreshTokenAndRevokesIt() throws Exception {
+        server.createApi("""
+                {"identifier":"%s","name":"Notes","scopes":[{"value":"read:notes"}],"allow_offline_access":true,
+                 "token_lifetime":%d,"skip_consent_for_verifiable_first_party_clients":true}"""
+                .formatted(NOTES, NOTES_TOKEN_LIFETIME));
+        JsonNode web = server.createClient("""
+                {"name":"SDK web app","app_type":"regular_web","callbacks":["%s"],
+                 "refresh_token":{"rotation_type":"rotating","expiration_type":"expiring","leeway":0,
+                 "token_lifetime":86400,"idle_token_lifetime":3600,
+                 "infinite_token_lifetime":false,"infinite_idle_token_lifetime":false}}""".formatted(CALLBACK));
+        AuthAPI auth = AuthAPI.newBuilder(httpBase, web.path("client_id").asText(), web.path("client_secret").asText())
+                .build();
+        Pkce pkce = Pkce.create();
+        String code = logIn("sdk-user@example.com", web.path("client_id").asText(), pkce,
+                "openid offline_access read:notes");
+
+        TokenHolder first = auth.exchangeCodeWithVerifier(code, pkce.verifier(), CALLBACK).execute().getBody();
+        assertThat(first.getRefreshToken()).isNotEmpty();
+
+        CLOCK.advance(Duration.ofSeconds(NOTES_TOKEN_LIFETIME + 1));
+        assertThat(client.introspect(first.getAccessToken()).path("active").asBoolean()).isFalse();
+        TokenHolder renewed = auth.renewAuth(first.getRefreshToken()).execute().getBody();
+
+        assertThat(renewed.getAccessToken()).isNotEqualTo(first.getAccessToken());
+        assertThat(client.introspect(renewed.getAccessToken()).path("active").asBoolean()).isTrue();
+        assertThat(renewed.getIdToken()).isNotEmpty();
+        assertThat(renewed.getScope()).isEqualTo("openid offline_access read:notes");
+        assertThat(renewed.getRefreshToken()).isNotEmpty().isNotEqualTo(first.getRefreshToken());
+
+        assertThat(auth.revokeToken(renewed.getRefreshToken()).execute().getStatusCode()).isEqualTo(200);
+        assertThatThrownBy(() -> auth.renewAuth(renewed.getRefreshToken()).execute())
+                .isInstanceOfSatisfying(APIException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(403);
+                    assertThat(e.getError()).isEqualTo("invalid_grant");
+                });
+    }
+
+    /** A new user logs in (code + PKCE for the Notes API, RFC 7636) and the code sent back is answered. */
+    private String logIn(String email, String clientId, Pkce pkce, String scope) {
+        TestUsers.create(server, email);
+        Browser browser = new Browser(server);
+        Map<String, String> params = Browser.authorizeParams("code", clientId, CALLBACK, scope, "state");
+        params.put("audience", NOTES);
+        params.put("code_challenge", pkce.challenge());
+        params.put("code_challenge_method", "S256");
+        browser.authorize(params);
+        HttpResponse<String> back = browser.logIn(email, TestUsers.PASSWORD);
+        return Browser.redirectParams(back).get("code");
     }
 
     /** The SDK asks for page 0, 1, 2, ... until a page comes back empty: paging must be exact. */

@@ -33,6 +33,16 @@ record MachineClient(TestServer server, String clientId, String clientSecret) {
         return TestServer.json(response).path("access_token").asText();
     }
 
+    /** Asks {@code /oauth/introspect} about {@code token} as this client (RFC 7662 §2.1). */
+    JsonNode introspect(String token) {
+        HttpResponse<String> response = server.postForm("oauth/introspect", "client_id=" + encode(clientId)
+                + "&client_secret=" + encode(clientSecret) + "&token=" + encode(token));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("Introspection failed (" + response.statusCode() + "): " + response.body());
+        }
+        return TestServer.json(response);
+    }
+
     private static String encode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }

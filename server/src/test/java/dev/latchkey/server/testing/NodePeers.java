@@ -1,17 +1,19 @@
 package dev.latchkey.server.testing;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Assumptions;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the Node scripts in {@code src/test/node} (third-party clients: openid-client, auth0-spa-js
- * with playwright-core). Their packages are installed by {@code npm ci} there (see .ci/run). Without
+ * Runs the Node scripts in {@code src/test/node} (third-party clients: openid-client, Auth0's Node SDK
+ * auth0, auth0-spa-js with playwright-core). Their packages are installed by {@code npm ci} there (see .ci/run). Without
  * them the peer tests are skipped with a loud message, except under CI ({@code CI=true}), where a
  * missing install is a failure.
  */
@@ -68,6 +70,25 @@ public final class NodePeers {
             }
         }
         return false;
+    }
+
+    /**
+     * The environment of a script that logs {@code email} in to a confidential {@code client} (code
+     * flow for {@code audience}), then moves the server's clock past the access token's lifetime
+     * through {@code clock}. The caller adds how the script reaches the server.
+     */
+    public static Map<String, String> codeFlowEnvironment(JsonNode client, String callback, String audience,
+                                                          String email, int accessTokenLifetime, ClockControl clock) {
+        Map<String, String> environment = new HashMap<>();
+        environment.put("CLIENT_ID", client.path("client_id").asText());
+        environment.put("CLIENT_SECRET", client.path("client_secret").asText());
+        environment.put("CALLBACK", callback);
+        environment.put("AUDIENCE", audience);
+        environment.put("EMAIL", email);
+        environment.put("PASSWORD", TestUsers.PASSWORD);
+        environment.put("ACCESS_TOKEN_LIFETIME", Integer.toString(accessTokenLifetime));
+        environment.put("CLOCK_URL", clock.url());
+        return environment;
     }
 
     /** Runs {@code node <script>} with extra environment; returns its exit code and output. */

@@ -6,7 +6,10 @@ import dev.latchkey.server.Latchkey;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.identity.Argon2Cost;
 
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -16,6 +19,10 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.CertificateFactory;
+import java.security.cert.X509Certificate;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
@@ -36,11 +43,15 @@ public final class TestServer implements AutoCloseable {
 
     private final Latchkey latchkey;
     private final Path dataDir;
+    private final HttpClient http;
     private String managementToken;
 
     private TestServer(Latchkey latchkey, Path dataDir) {
         this.latchkey = latchkey;
         this.dataDir = dataDir;
+        Path certificate = latchkey.settings().tlsCertFile();
+        this.http = certificate == null ? HTTP
+                : HttpClient.newBuilder().sslContext(trusting(readCertificate(certificate))).build();
     }
 
     public static TestServer start() {
@@ -65,6 +76,11 @@ public final class TestServer implements AutoCloseable {
     /** Starts with default test settings on {@code clock}, which the test moves instead of waiting. */
     public static TestServer start(Clock clock) {
         return start(UnaryOperator.identity(), CHEAP_PASSWORDS, Latchkey.KEY_RING_RELOAD, clock);
+    }
+
+    /** Starts with default test settings changed by {@code customise}, on {@code clock}. */
+    public static TestServer start(UnaryOperator<Settings> customise, Clock clock) {
+        return start(customise, CHEAP_PASSWORDS, Latchkey.KEY_RING_RELOAD, clock);
     }
 
     private static TestServer start(UnaryOperator<Settings> customise, Argon2Cost cost, Duration keyRingReload) {
@@ -110,9 +126,9 @@ public final class TestServer implements AutoCloseable {
         return latchkey.settings().issuerString();
     }
 
-    /** The base URL to send requests to (the loopback address the server is bound to). */
+    /** The base URL to send requests to (the loopback address the server is bound to; HTTPS when it serves TLS). */
     public String baseUrl() {
-        return "http://127.0.0.1:" + latchkey.port() + "/";
+        return (latchkey.settings().tlsCertFile() == null ? "http" : "https") + "://127.0.0.1:" + latchkey.port() + "/";
     }
 
     public String managementAudience() {
@@ -195,7 +211,7 @@ public final class TestServer implements AutoCloseable {
 
     public HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -221,6 +237,30 @@ public final class TestServer implements AutoCloseable {
             throw new IllegalStateException("Expected 201, got " + response.statusCode() + ": " + response.body());
         }
         return json(response);
+    }
+
+    /** An SSL context that trusts {@code certificate} alone (a test server's self-signed one). */
+    public static SSLContext trusting(X509Certificate certificate) {
+        try {
+            KeyStore trust = KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("latchkey", certificate);
+            TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            factory.init(trust);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, factory.getTrustManagers(), null);
+            return context;
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static X509Certificate readCertificate(Path pem) {
+        try (InputStream in = Files.newInputStream(pem)) {
+            return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+        } catch (GeneralSecurityException | IOException e) {
+            throw new IllegalStateException("Cannot read the test server's certificate " + pem, e);
+        }
     }
 
     @Override

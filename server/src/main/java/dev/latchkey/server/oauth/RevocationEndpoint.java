@@ -1,5 +1,6 @@
 package dev.latchkey.server.oauth;
 
+import dev.latchkey.server.http.Cors;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.TenantSettings;
@@ -51,6 +52,8 @@ public final class RevocationEndpoint {
             throw OAuthException.invalidRequest("Missing required parameter: token");
         }
         AuthenticatedClient client = authenticator.authenticate(params, ctx.header("Authorization"));
+        // CORS: as at the token endpoint, only the client's own Allowed Web Origins may read the answer.
+        Cors.restrictTo(ctx, client.client().webOrigins());
         if (token.length() <= OwnTokens.MAX_TOKEN_LENGTH && token.chars().filter(c -> c == '.').count() != 2) {
             revoke(SecretHash.of(token), client.client().clientId());
         }

@@ -39,7 +39,7 @@ class OpenIdClientPeerTest {
             // Third party: the consent page is part of the run.
             JsonNode client = server.createClient("""
                     {"name":"openid-client RP","app_type":"regular_web","is_first_party":false,"callbacks":["%s"],
-                     "grant_types":["authorization_code","implicit"]}"""
+                     "grant_types":["authorization_code","implicit","refresh_token"]}"""
                     .formatted(CALLBACK));
             TestUsers.create(server, "rp-user@example.com");
             Map<String, String> environment = NodePeers.codeFlowEnvironment(client, CALLBACK, API,

@@ -26,6 +26,8 @@ public final class TokenIssuer {
     public static final String CLIENT_CREDENTIALS_GTY = "client-credentials";
     /** Auth0: at most 200 active refresh tokens per user and application; the oldest go first. */
     public static final int MAX_REFRESH_FAMILIES = 200;
+    /** A code may be exchanged this long after its authorization was recorded (and more, generously). */
+    static final int CODE_EXCHANGE_MARGIN = 300;
     /** The expiry stored for what never expires. */
     static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -67,7 +69,7 @@ public final class TokenIssuer {
                                    Instant authTime, String acr) {
         Instant now = clock.instant();
         int lifetime = Math.max(api == null ? OpaqueAccessTokenFormat.CODE_LIFETIME : api.tokenLifetime(),
-                api == null ? 0 : api.tokenLifetimeForWeb());
+                api == null ? 0 : api.tokenLifetimeForWeb()) + CODE_EXCHANGE_MARGIN;
         Authorization authorization = new Authorization(Authorization.newId(), userId, client.clientId(),
                 api == null ? null : api.identifier(), scopes, sid, authTime, acr, now, now.plusSeconds(lifetime));
         authorizations.create(authorization);

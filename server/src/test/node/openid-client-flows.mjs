@@ -106,11 +106,9 @@ async function refreshIntrospectRevoke() {
   check(renewed.active === true && renewed.exp > fresh.exp, 'refreshed access token not active', renewed);
 
   // RFC 7009 §2.1-§2.2: revoked, 200 with nothing to read; the token is dead from then on. The
-  // client authenticates with HTTP Basic this time (RFC 6749 §2.3.1), as at the token endpoint.
-  const basic = await client.discovery(issuer, env('CLIENT_ID'), env('CLIENT_SECRET'),
-    client.ClientSecretBasic(env('CLIENT_SECRET')), insecure);
-  await client.tokenRevocation(basic, refreshToken, { token_type_hint: 'refresh_token' });
-  const revoked = await client.tokenIntrospection(basic, refreshToken, { token_type_hint: 'refresh_token' });
+  // client authenticates as at the token endpoint, with its registered method (client_secret_post).
+  await client.tokenRevocation(config, refreshToken, { token_type_hint: 'refresh_token' });
+  const revoked = await client.tokenIntrospection(config, refreshToken, { token_type_hint: 'refresh_token' });
   check(revoked.active === false, 'revoked refresh token still active', revoked);
   // Beyond Auth0: revoking the refresh token revokes its authorization, access tokens included.
   const orphan = await client.tokenIntrospection(config, refreshed.access_token);

@@ -5,13 +5,15 @@ import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.registry.TokenEndpointAuthMethod;
 
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Client authentication at the token endpoint (RFC 6749 §2.3.1): HTTP Basic or
- * {@code client_id}/{@code client_secret} in the body, never both. Secrets are checked against a
+ * {@code client_id}/{@code client_secret} in the body, never both, and only the one the client registered
+ * ({@code token_endpoint_auth_method}, as Auth0 enforces). Secrets are checked against a
  * SHA-256 digest in constant time; an unknown client costs the same digest so that response time
  * does not tell which client ids exist.
  */
@@ -70,6 +72,14 @@ public final class ClientAuthenticator {
         }
         if (client.secret() == null || !client.secret().matches(secret)) {
             throw OAuthException.invalidClient(FAILED, usedBasic);
+        }
+        // Auth0 enforces the registered method: a client_secret_post client may not use HTTP Basic, nor
+        // the other way round (checked after the secret, so it tells nothing to a caller without it).
+        TokenEndpointAuthMethod registered = client.tokenEndpointAuthMethod();
+        if (usedBasic != (registered == TokenEndpointAuthMethod.CLIENT_SECRET_BASIC)) {
+            String used = usedBasic ? "HTTP Basic" : "client_secret in the body";
+            throw OAuthException.invalidClient("The client authenticates with " + registered.value()
+                    + " (its token_endpoint_auth_method), not " + used, usedBasic);
         }
         return new AuthenticatedClient(client, true, usedBasic);
     }

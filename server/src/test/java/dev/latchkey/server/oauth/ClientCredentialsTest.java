@@ -30,6 +30,8 @@ class ClientCredentialsTest {
     private static TestServer server;
     private static String clientId;
     private static String clientSecret;
+    private static String basicId;
+    private static String basicSecret;
 
     @BeforeAll
     static void start() {
@@ -43,6 +45,15 @@ class ClientCredentialsTest {
         clientId = client.get("client_id").asText();
         clientSecret = client.get("client_secret").asText();
         server.grant(clientId, API, "read:patients", "read:admin");
+        JsonNode basic = server.createClient("""
+                {"name":"basic job","app_type":"non_interactive","token_endpoint_auth_method":"client_secret_basic"}""");
+        basicId = basic.get("client_id").asText();
+        basicSecret = basic.get("client_secret").asText();
+        server.grant(basicId, API, "read:patients");
+    }
+
+    private static String basicHeader(String id, String secret) {
+        return "Basic " + Base64.getEncoder().encodeToString((id + ":" + secret).getBytes(StandardCharsets.UTF_8));
     }
 
     @AfterAll
@@ -109,12 +120,24 @@ class ClientCredentialsTest {
     @Test
     void acceptsHttpBasicClientAuthentication() {
         // RFC 6749 §2.3.1: client_id and secret form-urlencoded, then base64 in the Basic header.
-        String basic = Base64.getEncoder().encodeToString((clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("oauth/token"))
-                .header("Authorization", "Basic " + basic)
+                .header("Authorization", basicHeader(basicId, basicSecret))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&audience=" + API)));
         assertThat(response.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void theRegisteredAuthenticationMethodIsEnforced() {
+        // Auth0 enforces token_endpoint_auth_method: a post client may not use Basic, nor the reverse.
+        HttpResponse<String> postClientWithBasic = server.send(HttpRequest.newBuilder(server.uri("oauth/token"))
+                .header("Authorization", basicHeader(clientId, clientSecret))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&audience=" + API)));
+        assertError(postClientWithBasic, 401, "invalid_client");
+        HttpResponse<String> basicClientInBody = token("grant_type=client_credentials&client_id=" + basicId
+                + "&client_secret=" + basicSecret + "&audience=" + API);
+        assertError(basicClientInBody, 401, "invalid_client");
     }
 
     @Test
@@ -192,9 +215,8 @@ class ClientCredentialsTest {
     @Test
     void badBasicCredentialsGetABasicChallenge() {
         // RFC 6749 §5.2: 401 with WWW-Authenticate matching the scheme the client used.
-        String basic = Base64.getEncoder().encodeToString((clientId + ":nope").getBytes(StandardCharsets.UTF_8));
         HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("oauth/token"))
-                .header("Authorization", "Basic " + basic)
+                .header("Authorization", basicHeader(basicId, "nope"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&audience=" + API)));
         assertError(response, 401, "invalid_client");

@@ -48,6 +48,11 @@ public final class HttpServer {
      * usually grants between SIGTERM and SIGKILL); this leaves room to close the audit log and the pool.
      */
     static final long DRAIN_MILLIS = 7_000;
+    /**
+     * Once a stop begins Jetty cuts any connection silent for this long, 1 s by default: too short for a
+     * client still uploading the body of a request already in flight (a user creation) on a slow link.
+     */
+    private static final long SHUTDOWN_IDLE_MILLIS = 5_000;
 
     private final Javalin app;
 
@@ -136,6 +141,7 @@ public final class HttpServer {
     private static ServerConnector plainConnector(org.eclipse.jetty.server.Server server, HttpConfiguration http,
                                                   int port, String host) {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
         connector.setHost(host);
         connector.setPort(port);
         return connector;
@@ -153,6 +159,7 @@ public final class HttpServer {
         https.addCustomizer(customizer);
         ServerConnector connector = new ServerConnector(server,
                 new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
         connector.setHost(host);
         connector.setPort(port);
         return connector;

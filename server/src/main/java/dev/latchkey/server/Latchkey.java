@@ -334,8 +334,9 @@ public final class Latchkey implements AutoCloseable {
 
     @Override
     public void close() {
-        background.shutdownNow();
+        // HTTP first: requests in flight finish (and write their audit lines) before anything they use closes.
         http.stop();
+        background.shutdownNow();
         if (revocationBus != null) {
             revocationBus.close();
         }

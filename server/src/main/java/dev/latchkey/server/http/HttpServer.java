@@ -17,6 +17,7 @@ import org.eclipse.jetty.server.HttpConnectionFactory;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.server.handler.GracefulHandler;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.slf4j.Logger;
@@ -42,6 +43,16 @@ public final class HttpServer {
     /** Handlers are CPU-bound (signatures, hashes): a few threads mean fewer hand-offs and wake-ups. */
     private static final int MAX_THREADS = 16;
     private static final int MIN_THREADS = 2;
+    /**
+     * How long a stop waits for requests in flight. A stop must end within 10 s (what an orchestrator
+     * usually grants between SIGTERM and SIGKILL); this leaves room to close the audit log and the pool.
+     */
+    static final long DRAIN_MILLIS = 7_000;
+    /**
+     * Once a stop begins Jetty cuts any connection silent for this long, 1 s by default: too short for a
+     * client still uploading the body of a request already in flight (a user creation) on a slow link.
+     */
+    private static final long SHUTDOWN_IDLE_MILLIS = 5_000;
 
     private final Javalin app;
 
@@ -61,7 +72,14 @@ public final class HttpServer {
             QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
             pool.setName("latchkey-http");
             config.jetty.threadPool = pool;
-            config.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
+            config.jetty.modifyServer(server -> {
+                server.setErrorHandler(new JsonErrorHandler());
+                // Graceful stop: Jetty closes the listening sockets, then waits for the requests the
+                // GracefulHandler counts (Javalin nests its own handler inside this wrapper) before it
+                // closes connections, so a SIGTERM no longer resets a user creation half-way.
+                server.setHandler(new GracefulHandler());
+                server.setStopTimeout(DRAIN_MILLIS);
+            });
             config.jetty.modifyHttpConfiguration(http -> {
                 http.setSendServerVersion(false);
                 http.setSendXPoweredBy(false);
@@ -123,6 +141,7 @@ public final class HttpServer {
     private static ServerConnector plainConnector(org.eclipse.jetty.server.Server server, HttpConfiguration http,
                                                   int port, String host) {
         ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
         connector.setHost(host);
         connector.setPort(port);
         return connector;
@@ -140,6 +159,7 @@ public final class HttpServer {
         https.addCustomizer(customizer);
         ServerConnector connector = new ServerConnector(server,
                 new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
+        connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
         connector.setHost(host);
         connector.setPort(port);
         return connector;
@@ -181,6 +201,10 @@ public final class HttpServer {
      * to the debug level.
      */
     private static void unexpected(Exception e, Context ctx) {
+        if (DatabaseUnavailable.causedBy(e)) {
+            databaseUnavailable(e, ctx);
+            return;
+        }
         if (unstorableText(e)) {
             String message = "The request holds characters that cannot be stored (such as NUL)";
             if (management(ctx)) {
@@ -198,6 +222,24 @@ public final class HttpServer {
             ManagementErrorResponse.write(ctx, new ManagementException(500, message, "internal_error"));
         } else {
             OAuthErrorResponse.write(ctx, new OAuthException("server_error", message, 500, null));
+        }
+    }
+
+    /**
+     * The database cannot be reached: a 503 with {@code Retry-After} (RFC 9110 §10.2.3), in one log line
+     * without a stack, since an outage would otherwise log one per request. RFC 6749 §5.2 has no error code
+     * for this; {@code temporarily_unavailable} is the one RFC 6749 §4.1.2.1 defines for the same condition
+     * at the authorization endpoint, and Auth0's error table answers it with 503, in the OAuth shape on its
+     * OAuth endpoints and in its Management API shape under {@code /api/v2}.
+     */
+    private static void databaseUnavailable(Exception e, Context ctx) {
+        LOG.warn("Database unavailable on {} {}: {}", ctx.method(), ctx.path(), rootCause(e));
+        String message = "The service is temporarily unavailable; retry in a few seconds";
+        ctx.header("Retry-After", DatabaseUnavailable.RETRY_AFTER_SECONDS);
+        if (management(ctx)) {
+            ManagementErrorResponse.write(ctx, new ManagementException(503, message, "temporarily_unavailable"));
+        } else {
+            OAuthErrorResponse.write(ctx, new OAuthException("temporarily_unavailable", message, 503, null));
         }
     }
 

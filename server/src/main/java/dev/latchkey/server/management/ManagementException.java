@@ -63,6 +63,7 @@ public final class ManagementException extends RuntimeException {
             case 413 -> "Payload Too Large";
             case 415 -> "Unsupported Media Type";
             case 429 -> "Too Many Requests";
+            case 503 -> "Service Unavailable";
             default -> "Internal Server Error";
         };
     }

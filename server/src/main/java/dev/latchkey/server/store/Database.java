@@ -48,7 +48,11 @@ public final class Database implements AutoCloseable {
         config.setPoolName("latchkey");
         config.setMaximumPoolSize(10);
         config.setMinimumIdle(1);
-        config.setConnectionTimeout(5_000);
+        // An unreachable database must answer a request within about a second (a 503, see HttpServer),
+        // not hold a worker thread for Hikari's 30 s default. Hikari's floor for both is 250 ms, and a
+        // validation must fit inside the wait for a connection.
+        config.setConnectionTimeout(1_000);
+        config.setValidationTimeout(500);
         HikariDataSource dataSource;
         try {
             dataSource = new HikariDataSource(config);

@@ -89,19 +89,20 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public Exchange rotate(String tokenHash, Instant now, int leewaySeconds, Instant keepUntil) {
+    public Exchange rotate(RefreshToken presented, Instant now, int leewaySeconds, Instant keepUntil) {
         return jdbi.inTransaction(h -> {
             // One conditional UPDATE decides the single winner, whatever the number of nodes.
             int first = h.createUpdate("""
                     UPDATE refresh_tokens SET rotated_at = :now, last_used_at = :now, expires_at = :keep_until
                     WHERE token_hash = :token_hash AND rotated_at IS NULL""")
                     .bind("now", Times.millis(now)).bind("keep_until", Times.millis(keepUntil))
-                    .bind("token_hash", tokenHash).execute();
-            RefreshToken token = h.createQuery("SELECT * FROM refresh_tokens WHERE token_hash = :token_hash")
-                    .bind("token_hash", tokenHash).map(MAPPER).one();
+                    .bind("token_hash", presented.tokenHash()).execute();
             if (first == 1) {
-                return new Exchange.First(token);
+                // The winner's row is what was presented, now marked: no second read.
+                return new Exchange.First(presented);
             }
+            RefreshToken token = h.createQuery("SELECT * FROM refresh_tokens WHERE token_hash = :token_hash")
+                    .bind("token_hash", presented.tokenHash()).map(MAPPER).findOne().orElse(presented);
             boolean recent = leewaySeconds > 0 && token.rotatedAt() != null
                     && now.isBefore(token.rotatedAt().plusSeconds(leewaySeconds));
             if (recent) {

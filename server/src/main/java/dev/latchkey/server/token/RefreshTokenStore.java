@@ -18,13 +18,13 @@ public interface RefreshTokenStore {
     Optional<RefreshToken> findById(String id);
 
     /**
-     * Marks a rotating token exchanged, atomically: exactly one caller gets {@link Exchange.First};
+     * Marks a rotating token (as just read) exchanged, atomically: exactly one caller gets {@link Exchange.First};
      * a later caller gets {@link Exchange.WithinLeeway} when the token was exchanged less than
      * {@code leewaySeconds} ago and no token of its family was exchanged after it, and
      * {@link Exchange.Reused} otherwise. The exchanged row is kept until {@code keepUntil} so that
      * reuse is recognised.
      */
-    Exchange rotate(String tokenHash, Instant now, int leewaySeconds, Instant keepUntil);
+    Exchange rotate(RefreshToken presented, Instant now, int leewaySeconds, Instant keepUntil);
 
     /** A non-rotating token was used: restart its idle lifetime. */
     void touch(String id, Instant now, Instant idleExpiresAt, Instant expiresAt);

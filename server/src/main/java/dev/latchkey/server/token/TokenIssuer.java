@@ -28,6 +28,7 @@ public final class TokenIssuer {
     public static final int MAX_REFRESH_FAMILIES = 200;
     /** A code may be exchanged this long after its authorization was recorded (and more, generously). */
     static final int CODE_EXCHANGE_MARGIN = 300;
+    static final java.time.Duration EXTENSION_SLACK = java.time.Duration.ofDays(1);
     /** The expiry stored for what never expires. */
     static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
 
@@ -164,10 +165,18 @@ public final class TokenIssuer {
         extend(authorization, expiresAt, accessToken, now);
     }
 
+    /**
+     * Keeps the authorization at least as long as what was just issued from it. It is moved a day
+     * beyond what is needed, so that the refreshes of the next day find it long enough and write nothing.
+     */
     private void extend(Authorization authorization, Instant refreshExpiry, IssuedAccessToken accessToken,
                         Instant now) {
         Instant accessExpiry = accessToken == null ? now : now.plusSeconds(accessToken.expiresIn());
-        authorizations.extend(authorization.id(), refreshExpiry.isAfter(accessExpiry) ? refreshExpiry : accessExpiry);
+        Instant needed = refreshExpiry.isAfter(accessExpiry) ? refreshExpiry : accessExpiry;
+        if (authorization.expiresAt() == null || authorization.expiresAt().isBefore(needed)) {
+            Instant generous = needed.equals(NEVER) ? NEVER : needed.plus(EXTENSION_SLACK);
+            authorizations.extend(authorization.id(), generous.isAfter(NEVER) ? NEVER : generous);
+        }
     }
 
     private static boolean offlineAllowed(UserTokenRequest request) {

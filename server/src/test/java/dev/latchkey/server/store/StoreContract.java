@@ -164,7 +164,7 @@ abstract class StoreContract {
             for (int i = 0; i < 8; i++) {
                 exchanges.add(pool.submit(() -> {
                     start.await();
-                    return tokens.rotate(token.tokenHash(), T0.plusSeconds(5), 0, T0.plusSeconds(86_400));
+                    return tokens.rotate(token, T0.plusSeconds(5), 0, T0.plusSeconds(86_400));
                 }));
             }
             start.countDown();
@@ -189,17 +189,17 @@ abstract class StoreContract {
         RefreshToken first = refreshToken("rt_a", "rt_a", "az_x", "u2", T0);
         RefreshToken second = refreshToken("rt_b", "rt_a", "az_x", "u2", T0.plusSeconds(10));
         tokens.create(first, 200);
-        tokens.rotate(first.tokenHash(), T0.plusSeconds(10), 30, T0.plusSeconds(86_400));
+        tokens.rotate(first, T0.plusSeconds(10), 30, T0.plusSeconds(86_400));
         tokens.create(second, 200);
         // Auth0 §4.2: within the leeway the previous token may be exchanged again...
-        assertThat(tokens.rotate(first.tokenHash(), T0.plusSeconds(20), 30, T0.plusSeconds(86_400)))
+        assertThat(tokens.rotate(first, T0.plusSeconds(20), 30, T0.plusSeconds(86_400)))
                 .isInstanceOf(RefreshTokenStore.Exchange.WithinLeeway.class);
         // ...but once the family moved on, the second-to-last token is reuse, leeway or not.
-        tokens.rotate(second.tokenHash(), T0.plusSeconds(21), 30, T0.plusSeconds(86_400));
-        assertThat(tokens.rotate(first.tokenHash(), T0.plusSeconds(22), 30, T0.plusSeconds(86_400)))
+        tokens.rotate(second, T0.plusSeconds(21), 30, T0.plusSeconds(86_400));
+        assertThat(tokens.rotate(first, T0.plusSeconds(22), 30, T0.plusSeconds(86_400)))
                 .isInstanceOf(RefreshTokenStore.Exchange.Reused.class);
         // And past the leeway, the previous token is reuse too.
-        assertThat(tokens.rotate(second.tokenHash(), T0.plusSeconds(60), 30, T0.plusSeconds(86_400)))
+        assertThat(tokens.rotate(second, T0.plusSeconds(60), 30, T0.plusSeconds(86_400)))
                 .isInstanceOf(RefreshTokenStore.Exchange.Reused.class);
     }
 

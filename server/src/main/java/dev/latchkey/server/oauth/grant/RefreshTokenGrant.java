@@ -1,5 +1,7 @@
 package dev.latchkey.server.oauth.grant;
 
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.nimbusds.oauth2.sdk.GrantType;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserDirectory;
@@ -22,6 +24,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The refresh token grant (RFC 6749 §6, Auth0 §4.2), in this order:
@@ -44,13 +47,18 @@ public final class RefreshTokenGrant implements Grant {
     static final int MAX_TOKEN_LENGTH = 200;
     /** How long an exchanged token of a family without absolute expiry is remembered for reuse detection. */
     static final Duration REUSE_MEMORY = Duration.ofDays(30);
+    static final Duration USER_TTL = Duration.ofSeconds(5);
     private static final String UNKNOWN = "Unknown or invalid refresh token.";
     private static final Events EVENTS = new Events("sertft", "fertft", "Refresh Token for Access Token");
 
     private final RefreshTokenStore tokens;
     private final AuthorizationLookup authorizations;
     private final RegistryLookups lookups;
-    private final UserDirectory users;
+    /**
+     * Profiles for ID tokens, re-read at most every {@link #USER_TTL}: a block or deletion revokes the
+     * user's refresh tokens themselves, so a cached profile never lets a revoked one through.
+     */
+    private final LoadingCache<String, Optional<User>> users;
     private final TokenIssuer issuer;
     private final Revocations revocations;
     private final Clock clock;
@@ -60,7 +68,7 @@ public final class RefreshTokenGrant implements Grant {
         this.tokens = tokens;
         this.authorizations = authorizations;
         this.lookups = lookups;
-        this.users = users;
+        this.users = Caffeine.newBuilder().expireAfterWrite(USER_TTL).maximumSize(100_000).build(users::findById);
         this.issuer = issuer;
         this.revocations = revocations;
         this.clock = clock;
@@ -98,7 +106,7 @@ public final class RefreshTokenGrant implements Grant {
         }
         Authorization authorization = authorizations.active(token.authorizationId())
                 .orElseThrow(() -> refused(UNKNOWN));
-        User user = users.findById(token.userId()).filter(u -> !u.blocked())
+        User user = this.users.get(token.userId()).filter(u -> !u.blocked())
                 .orElseThrow(() -> refused(UNKNOWN));
         ResourceServer api = null;
         if (token.audience() != null) {
@@ -122,8 +130,7 @@ public final class RefreshTokenGrant implements Grant {
 
     private RefreshToken rotate(RefreshToken token, Instant now, Client client) {
         Instant keepUntil = token.absoluteExpiresAt() != null ? token.absoluteExpiresAt() : now.plus(REUSE_MEMORY);
-        RefreshTokenStore.Exchange exchange = tokens.rotate(token.tokenHash(), now, client.refreshToken().leeway(),
-                keepUntil);
+        RefreshTokenStore.Exchange exchange = tokens.rotate(token, now, client.refreshToken().leeway(), keepUntil);
         if (exchange instanceof RefreshTokenStore.Exchange.Reused) {
             // Auth0 §4.2: reuse revokes the family and the grant until the user logs in again.
             revocations.authorization(token.authorizationId());

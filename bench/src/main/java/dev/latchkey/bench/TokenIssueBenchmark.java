@@ -86,7 +86,7 @@ public class TokenIssueBenchmark {
                 ResourceServer.DEFAULT_TOKEN_LIFETIME, false, false, false, TokenDialect.ACCESS_TOKEN,
                 Instant.EPOCH, Instant.EPOCH);
         issuer.request = new AccessTokenRequest(api, CLIENT_ID + "@clients", CLIENT_ID, scopes, scopes,
-                "client-credentials", false, api.tokenLifetime());
+                "client-credentials", false, api.tokenLifetime(), "cgr_0123456789abcdef");
     }
 
     @Benchmark

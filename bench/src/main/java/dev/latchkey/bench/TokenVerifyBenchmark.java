@@ -145,7 +145,7 @@ public class TokenVerifyBenchmark {
                     Instant.EPOCH, Instant.EPOCH);
             token = new JwtAccessTokenFormat(ISSUER, new TokenSigner(ring), clock)
                     .issue(new AccessTokenRequest(api, CLIENT_ID + "@clients", CLIENT_ID, scopes, scopes,
-                            "client-credentials", false, api.tokenLifetime()))
+                            "client-credentials", false, api.tokenLifetime(), "cgr_0123456789abcdef"))
                     .value();
             SignedJWT parsed = SignedJWT.parse(token);
             Base64URL[] parts = parsed.getParsedParts();

@@ -19,9 +19,10 @@ psql_run() {
     -p "${pg_port:-5432}" -U "$PG_USER" -d "$pg_db" "$@" -c "$sql"
 }
 
-# psql_stdin [PSQL ARGS...]: psql reading its commands from stdin, in PG_SCHEMA.
+# psql_stdin [PSQL ARGS...]: psql reading its commands from stdin, in PG_SCHEMA, with the session settings
+# in PG_SESSION_OPTIONS (e.g. "--maintenance_work_mem=512MB").
 psql_stdin() {
-  PGOPTIONS=${PG_SCHEMA:+--search_path=$PG_SCHEMA} psql -q -v ON_ERROR_STOP=1 -h "$pg_host" \
+  PGOPTIONS="${PG_SCHEMA:+--search_path=$PG_SCHEMA} ${PG_SESSION_OPTIONS:-}" psql -q -v ON_ERROR_STOP=1 -h "$pg_host" \
     -p "${pg_port:-5432}" -U "$PG_USER" -d "$pg_db" "$@"
 }
 

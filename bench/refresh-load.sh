@@ -16,7 +16,9 @@
 # refresh window, each `wrk -t1 -c$CONNECTIONS -d$DURATION --latency`, alternating so that the host's drift
 # falls on both. The figure is the refresh rate over the client-credentials rate, summed over the rounds.
 #
-#   bench/refresh-load.sh
+#   bench/refresh-load.sh          the figure
+#   bench/refresh-load.sh --jfr    the same, then one more refresh window under a JFR recording (settings=profile)
+#                                  taken with jcmd, summarised by bench/jfr-hotspots.py (results/*.jfr, *-hotspots.txt)
 #
 # Environment: WARMUP (20s per kind), DURATION (20s), ROUNDS (2), CONNECTIONS (10), SEED_USERS (4),
 # JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR, PG_URL
@@ -34,6 +36,8 @@ ROUNDS=${ROUNDS:-2}
 CONNECTIONS=${CONNECTIONS:-10}
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
 SCOPE="offline_access read:items"
+JFR=
+if [[ ${1:-} == --jfr ]]; then JFR=1; fi
 
 if ! command -v wrk >/dev/null; then
   echo "Installing wrk ..."
@@ -74,7 +78,7 @@ create_users "${SEED_USERS:-4}"
 export CLIENT_ID=$M2M_ID CLIENT_SECRET=$M2M_SECRET AUDIENCE=$BENCH_AUDIENCE REFRESH_CLIENT_ID=$APP_ID REFRESH_CLIENT_SECRET=$APP_SECRET
 
 # Every wrk run loses at most one token per connection (the ones in flight when it stops).
-runs=$(( 1 + ROUNDS ))
+runs=$(( 1 + ROUNDS + ${JFR:-0} * 2 ))
 seed_tokens "$base" "$TOKENS_FILE" $(( CONNECTIONS * (runs + 1) )) "$SCOPE" "$BENCH_AUDIENCE"
 say "# seeded $(grep -c . "$TOKENS_FILE") refresh tokens by authorization-code logins (scope \"$SCOPE\", audience $BENCH_AUDIENCE)"
 
@@ -109,4 +113,18 @@ say "# PostgreSQL: $(psql_run "SELECT count(*) || ' refresh_tokens rows, ' || pg
 say "# load after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS $(rss_mb "$SERVER_PID") MB"
 say "refresh grants/s (rotating, PostgreSQL): $(( rt_sum / ROUNDS ))   p99 ${rt_p99s[*]} ms   client-credentials tokens/s: $(( cc_sum / ROUNDS ))   p99 ${cc_p99s[*]} ms"
 say "ratio refresh / client credentials: $(awk -v a="$rt_sum" -v b="$cc_sum" 'BEGIN { printf "%.2f", a / b }')   (goal >= 0.6)"
+
+if [[ -n $JFR ]]; then
+  jfr_file=$(realpath "$RESULTS")/refresh-load-$stamp.jfr
+  jcmd "$SERVER_PID" JFR.start name=refresh settings=profile >/dev/null
+  # The first seconds under a new recording run slower (JFR's own start-up): only the run after them counts.
+  top_up_tokens "$base" "$TOKENS_FILE" $(( 2 * CONNECTIONS )) "$SCOPE" "$BENCH_AUDIENCE"
+  wrk -t1 -c"$CONNECTIONS" -d5s -s bench/refresh-chain.lua "$base" >/dev/null 2>>"$out"
+  from_ms=$(now_ms)
+  measure "under JFR, refresh (rotating)" -s bench/refresh-chain.lua "$base"
+  until_ms=$(now_ms)
+  jcmd "$SERVER_PID" JFR.stop name=refresh filename="$jfr_file" >/dev/null
+  python3 bench/jfr-hotspots.py "$jfr_file" --window "$from_ms" "$until_ms" >"${jfr_file%.jfr}-hotspots.txt"
+  say "# JFR: $jfr_file; summary: ${jfr_file%.jfr}-hotspots.txt"
+fi
 echo "Results: $out"

@@ -130,6 +130,8 @@ measure() {
   machine_before=$(machine_jiffies)
   server_before=$(process_jiffies "$SERVER_PID")
   pg_before=$(postgres_jiffies)
+  local activity_before=
+  [[ -n $PG_SCHEMA ]] && activity_before=$(table_activity)
   result=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency "$@" 2>&1)
   read -r busy total < <(paste -d' ' <(echo "$machine_before") <(machine_jiffies) | awk '{ print $3 - $1, $4 - $2 }')
   server_cpu=$(( $(process_jiffies "$SERVER_PID") - server_before ))
@@ -146,4 +148,28 @@ measure() {
       printf "per request: server %.3f ms, PostgreSQL %.3f ms, machine busy %.3f ms of CPU; cores %.0f%% busy; load average %s",
         s * ms, p * ms, b * ms, 100 * b / t, la }')
   say "$label: $RATE req/s   p50 $P50 ms   p99 $P99 ms   errors $ERRORS   $CPU_NOTE"
+  if [[ -n $activity_before ]]; then
+    sleep 1 # PostgreSQL flushes a backend's statistics at most once a second
+    say "#   database per request (PostgreSQL statistics): $(activity_per_request "$activity_before" "$(table_activity)" "${requests:-1}")"
+  fi
+}
+
+# table_activity: per table of PG_SCHEMA, "table index-scans sequential-scans inserted updated deleted" so far,
+# and a line "commits N" for the database (PostgreSQL's statistics: they can lag by a second).
+table_activity() {
+  psql_run "SELECT relname || ' ' || coalesce(idx_scan, 0) || ' ' || coalesce(seq_scan, 0) || ' ' || n_tup_ins || ' ' || n_tup_upd || ' '
+    || n_tup_del FROM pg_stat_user_tables WHERE schemaname = current_schema() ORDER BY relname" -At
+  psql_run "SELECT 'commits ' || xact_commit FROM pg_stat_database WHERE datname = current_database()" -At
+}
+
+# activity_per_request BEFORE AFTER N: what the database did per request between two table_activity readings,
+# for the tables that changed: "table: index scans, inserted, updated, deleted per request".
+activity_per_request() {
+  awk -v n="$3" 'NR == FNR { a[$1] = $0; next } {
+      split(a[$1], b, " ")
+      if ($1 == "commits") { printf "commits %.2f; ", ($2 - b[2]) / n; next }
+      i = $2 - b[2]; s = $3 - b[3]; ins = $4 - b[4]; u = $5 - b[5]; d = $6 - b[6]
+      if (i + s + ins + u + d > 0)
+        printf "%s: %.2f index scans, %.2f seq scans, %.2f inserted, %.2f updated, %.2f deleted; ", $1, i / n, s / n, ins / n, u / n, d / n
+    }' <(echo "$1") <(echo "$2")
 }

@@ -169,7 +169,7 @@ activity_per_request() {
       split(a[$1], b, " ")
       if ($1 == "commits") { printf "commits %.2f; ", ($2 - b[2]) / n; next }
       i = $2 - b[2]; s = $3 - b[3]; ins = $4 - b[4]; u = $5 - b[5]; d = $6 - b[6]
-      if (i + s + ins + u + d > 0)
+      if ((i + s + ins + u + d) / n >= 0.005)
         printf "%s: %.2f index scans, %.2f seq scans, %.2f inserted, %.2f updated, %.2f deleted; ", $1, i / n, s / n, ins / n, u / n, d / n
     }' <(echo "$1") <(echo "$2")
 }

@@ -7,7 +7,8 @@
 # names one already built, then runs bench/token-load.sh PAIRS times against this build's jar and the earlier
 # one in turn (this build first), with SOAK=0 (no resident-memory reading; everything else as token-load.sh,
 # including its raw ACCP signature measurements before and after each server run). Prints every run's ratio
-# and the mean of each build's.
+# and the mean of each build's, with the server's CPU time per token (less sensitive than the rates to other
+# work on the cores).
 #
 #   bench/token-compare.sh [COMMIT]          COMMIT defaults to 6d02dff
 #
@@ -57,12 +58,12 @@ for ((pair = 1; pair <= PAIRS; pair++)); do
   for build in after before; do
     jar=$after_jar
     [[ $build == before ]] && jar=$before_jar
-    run=$(SERVER_JAR=$jar bench/token-load.sh 2>&1 | tee /dev/stderr)
+    run=$(SERVER_JAR=$jar bench/token-load.sh 2>&1 | tee -a /dev/stderr)
     ratio=$(awk -F': ' '/^ratio tokens/ { print $2 }' <<<"$run")
     summary=$(grep -E '^tokens/s' <<<"$run" | head -1)
     file=$(awk '/^Results:/ { print $2 }' <<<"$run")
     say "pair $pair, $build ($([[ $build == after ]] && echo "$after_rev" || echo "$before")): $summary; ratio $ratio; $file"
-    say "#   $(grep -E 'raw RSA-2048' "$file" | sed 's/^# //' | paste -sd';' -)"
+    say "#   $(grep -E 'raw RSA-2048' "$file" | sed 's/^# //' | paste -sd';' -); $(grep -E '^server CPU per token' "$file" | sed 's/   CPU:/; CPU:/')"
     ratios[$build]+="$ratio "
   done
 done

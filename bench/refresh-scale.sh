@@ -17,7 +17,7 @@
 #
 #   bench/refresh-scale.sh
 #
-# Environment: ROWS (10000000), WARMUP (20s), DURATION (20s), ROUNDS (2), CONNECTIONS (10), SEED_USERS (4),
+# Environment: ROWS (10000000), WARMUP (60s: the first 20 s windows after a 20 s warm-up still had C2 compiling), DURATION (20s), ROUNDS (2), CONNECTIONS (10), SEED_USERS (4),
 # JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR, PG_URL (jdbc:postgresql://127.0.0.1:5432/test),
 # PG_USER, QUIET_WAIT (180 s). The schema needs about 0.75 GB of disk per million rows while it lives.
 # Results: $RESULTS (default bench/results)/refresh-scale-<UTC time>.txt
@@ -28,7 +28,7 @@ source bench/flows.sh
 source bench/lifecycle.sh
 
 ROWS=${ROWS:-10000000}
-WARMUP=${WARMUP:-20s}
+WARMUP=${WARMUP:-60s}
 DURATION=${DURATION:-20s}
 ROUNDS=${ROUNDS:-2}
 CONNECTIONS=${CONNECTIONS:-10}

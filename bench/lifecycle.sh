@@ -173,3 +173,38 @@ activity_per_request() {
         printf "%s: %.2f index scans, %.2f seq scans, %.2f inserted, %.2f updated, %.2f deleted; ", $1, i / n, s / n, ins / n, u / n, d / n
     }' <(echo "$1") <(echo "$2")
 }
+
+# begin_run NAME: what every lifecycle script does first. Installs wrk when missing, builds the jars, names
+# the result file ($out) and a scratch folder ($data, $log), picks the server's port ($port, $base), makes a
+# fresh schema dropped (with the server stopped) on exit, defines say (print and keep), waits for a quiet
+# machine, and writes the run's header lines.
+begin_run() {
+  if ! command -v wrk >/dev/null; then
+    echo "Installing wrk ..."
+    apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+  fi
+  ensure_server_jar
+  ensure_bench_jar
+  RESULTS=${RESULTS:-bench/results}
+  mkdir -p "$RESULTS"
+  stamp=$(date -u +%Y%m%dT%H%M%SZ)
+  out=$RESULTS/$1-$stamp.txt
+  data=$(mktemp -d)
+  log=$data/server.log
+  port=$(free_port)
+  base=http://127.0.0.1:$port
+  export TOKENS_FILE=$data/refresh-tokens.txt
+  trap end_run EXIT
+  fresh_schema
+  wait_quiet
+  say "# $1 $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
+  say "# server JVM options: $JAVA_OPTS"
+}
+
+end_run() {
+  stop_server
+  drop_schema
+  rm -rf "$data"
+}
+
+say() { echo "$*" | tee -a "$out"; }

@@ -35,34 +35,7 @@ CONNECTIONS=${CONNECTIONS:-10}
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
 SCOPE="offline_access read:items"
 
-if ! command -v wrk >/dev/null; then
-  echo "Installing wrk ..."
-  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
-fi
-ensure_server_jar
-ensure_bench_jar
-
-RESULTS=${RESULTS:-bench/results}
-mkdir -p "$RESULTS"
-stamp=$(date -u +%Y%m%dT%H%M%SZ)
-out=$RESULTS/refresh-scale-$stamp.txt
-data=$(mktemp -d)
-log=$data/server.log
-port=$(free_port)
-base=http://127.0.0.1:$port
-export TOKENS_FILE=$data/refresh-tokens.txt
-cleanup() {
-  stop_server
-  drop_schema
-  rm -rf "$data"
-}
-trap cleanup EXIT
-fresh_schema
-
-say() { echo "$*" | tee -a "$out"; }
-wait_quiet
-say "# refresh-scale $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
-say "# server JVM options: $JAVA_OPTS"
+begin_run refresh-scale
 say "# database: PostgreSQL $(psql_run 'SHOW server_version' -t 2>/dev/null | head -1 | tr -d ' ' || true) at $pg_host, fresh schema, shared_buffers $(psql_run 'SHOW shared_buffers' -At)"
 say "# load before: $(cut -d' ' -f1-3 /proc/loadavg), cores $(idle_percent 3)% idle over 3 s; free on the database's disk: $(df -h --output=avail "$(psql_run 'SHOW data_directory' -At 2>/dev/null || echo /)" 2>/dev/null | tail -1 | tr -d ' ')"
 

@@ -1,5 +1,7 @@
 package dev.latchkey.server.management;
 
+import dev.latchkey.server.http.ControlCharacters;
+
 /**
  * Refuses text no name or id may hold: control characters (NUL among them, which PostgreSQL cannot
  * store at all), so that such input is a 400 and never reaches the database.
@@ -11,13 +13,7 @@ final class CleanText {
 
     /** True when {@code value} has no control character; line breaks and tabs only where {@code multiLine}. */
     static boolean clean(String value, boolean multiLine) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (Character.isISOControl(c) && !(multiLine && (c == '\n' || c == '\r' || c == '\t'))) {
-                return false;
-            }
-        }
-        return true;
+        return !ControlCharacters.in(value, multiLine);
     }
 
     /** {@code value}, when clean; else Auth0's payload validation error naming {@code field}. */

@@ -131,21 +131,9 @@ final class HeldTokensResource {
         authorizations.forEach(revocations::authorization);
     }
 
+    /** Auth0's checkpoint page size, {@code take}: 1 to 100, 50 by default. */
     private static int take(Context ctx) {
-        String value = ctx.queryParam("take");
-        if (value == null) {
-            return DEFAULT_TAKE;
-        }
-        try {
-            int take = Integer.parseInt(value);
-            if (take >= 1 && take <= MAX_TAKE) {
-                return take;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ManagementException.invalidQuery("Query validation error: 'take' must be an integer from 1 to "
-                + MAX_TAKE + ".");
+        return Paging.intParam(ctx, "take", DEFAULT_TAKE, 1, MAX_TAKE);
     }
 
     /** Auth0's refresh token object. */

@@ -57,7 +57,8 @@ final class Paging {
                 "Query validation error: 'Expected type boolean but found type string' on property include_totals.");
     }
 
-    private static int intParam(Context ctx, String name, int fallback, int min, int max) {
+    /** An integer query parameter within [min, max], in Auth0's query validation words; fallback when absent. */
+    static int intParam(Context ctx, String name, int fallback, int min, int max) {
         String value = ctx.queryParam(name);
         if (value == null || value.isEmpty()) {
             return fallback;

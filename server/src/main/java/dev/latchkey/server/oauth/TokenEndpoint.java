@@ -17,7 +17,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -105,7 +104,7 @@ public final class TokenEndpoint {
         for (String name : GRANT_HEADERS) {
             String value = ctx.header(name);
             if (value != null) {
-                headers.put(name.toLowerCase(Locale.ROOT), value);
+                headers.put(name, value);
             }
         }
         return headers;

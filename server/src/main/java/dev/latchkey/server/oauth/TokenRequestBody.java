@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
 
+import dev.latchkey.server.http.ControlCharacters;
 import io.javalin.http.Context;
 
 import java.io.IOException;
@@ -39,22 +40,12 @@ public final class TokenRequestBody {
     public static Map<String, String> read(Context ctx) {
         Map<String, String> params = parse(ctx.header("Content-Type"), body(ctx));
         for (Map.Entry<String, String> param : params.entrySet()) {
-            if (hasControlCharacter(param.getKey()) || hasControlCharacter(param.getValue())) {
+            if (ControlCharacters.in(param.getKey(), false) || ControlCharacters.in(param.getValue(), false)) {
                 throw OAuthException.invalidRequest("Parameter '" + TokenRequest.echo(param.getKey())
                         + "' contains control characters");
             }
         }
         return params;
-    }
-
-    private static boolean hasControlCharacter(String value) {
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 || c == 0x7f) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private static byte[] body(Context ctx) {

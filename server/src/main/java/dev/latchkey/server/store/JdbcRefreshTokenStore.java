@@ -137,18 +137,6 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public Optional<String> deleteFamily(String familyId) {
-        return jdbi.inTransaction(h -> {
-            Optional<String> authorization = h.createQuery(
-                            "SELECT authorization_id FROM refresh_tokens WHERE family_id = :family_id LIMIT 1")
-                    .bind("family_id", familyId).mapTo(String.class).findOne();
-            h.createUpdate("DELETE FROM refresh_tokens WHERE family_id = :family_id")
-                    .bind("family_id", familyId).execute();
-            return authorization;
-        });
-    }
-
-    @Override
     public List<RefreshToken> activeOfUser(String userId, int limit) {
         return jdbi.withHandle(h -> h.createQuery("""
                         SELECT * FROM refresh_tokens WHERE user_id = :user_id AND rotated_at IS NULL

@@ -39,9 +39,5 @@ public interface AuthorizationStore {
             authorizationIds = List.copyOf(authorizationIds);
             opaqueTokenHashes = List.copyOf(opaqueTokenHashes);
         }
-
-        public boolean any() {
-            return !authorizationIds.isEmpty();
-        }
     }
 }

@@ -32,9 +32,6 @@ public interface RefreshTokenStore {
     /** Deletes one token; true when it existed. */
     boolean delete(String id);
 
-    /** Deletes a family; answers the authorization it belonged to, if it existed. */
-    Optional<String> deleteFamily(String familyId);
-
     /** The user's active tokens (not yet exchanged), newest first, at most {@code limit}. */
     List<RefreshToken> activeOfUser(String userId, int limit);
 

@@ -10,6 +10,7 @@ import dev.latchkey.server.registry.RefreshTokenSettings;
 import dev.latchkey.server.registry.ResourceServer;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -28,7 +29,7 @@ public final class TokenIssuer {
     public static final int MAX_REFRESH_FAMILIES = 200;
     /** A code may be exchanged this long after its authorization was recorded (and more, generously). */
     static final int CODE_EXCHANGE_MARGIN = 300;
-    static final java.time.Duration EXTENSION_SLACK = java.time.Duration.ofDays(1);
+    static final Duration EXTENSION_SLACK = Duration.ofDays(1);
     /** The expiry stored for what never expires. */
     static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
 

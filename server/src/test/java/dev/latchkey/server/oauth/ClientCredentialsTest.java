@@ -141,6 +141,14 @@ class ClientCredentialsTest {
     }
 
     @Test
+    void hugeInputIsNotEchoedWhole() {
+        // A 500 KB grant_type is refused without coming back whole in error_description.
+        HttpResponse<String> response = token("grant_type=" + "x".repeat(500_000) + "&" + credentials());
+        assertError(response, 400, "unsupported_grant_type");
+        assertThat(json(response).get("error_description").asText()).hasSizeLessThan(200);
+    }
+
+    @Test
     void acceptsJsonBodiesAsAuth0Does() {
         HttpResponse<String> response = server.postJson("oauth/token", """
                 {"grant_type":"client_credentials","client_id":"%s","client_secret":"%s","audience":"%s",

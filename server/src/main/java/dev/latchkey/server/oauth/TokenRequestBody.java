@@ -26,6 +26,8 @@ import java.util.Map;
 public final class TokenRequestBody {
 
     public static final int MAX_BYTES = 1024 * 1024;
+    /** How much of a refused body is still read, so that its sender gets the answer. */
+    static final int DRAIN_BYTES = 4 * 1024 * 1024;
 
     private static final ObjectMapper JSON = new ObjectMapper()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
@@ -49,18 +51,32 @@ public final class TokenRequestBody {
     }
 
     private static byte[] body(Context ctx) {
-        long declared = ctx.req().getContentLengthLong();
-        if (declared > MAX_BYTES) {
-            throw tooLarge();
-        }
         try (InputStream in = ctx.req().getInputStream()) {
+            if (ctx.req().getContentLengthLong() > MAX_BYTES) {
+                drain(in);
+                throw tooLarge();
+            }
             byte[] body = in.readNBytes(MAX_BYTES + 1);
             if (body.length > MAX_BYTES) {
+                drain(in);
                 throw tooLarge();
             }
             return body;
         } catch (IOException e) {
             throw OAuthException.invalidRequest("The request body could not be read");
+        }
+    }
+
+    /**
+     * Reads and drops the rest of a refused body, up to {@link #DRAIN_BYTES}: a connection closed with
+     * unread bytes is reset, and the client then sees no answer at all instead of the 400.
+     */
+    private static void drain(InputStream in) throws IOException {
+        byte[] buffer = new byte[8192];
+        long dropped = 0;
+        int read;
+        while (dropped < DRAIN_BYTES && (read = in.read(buffer)) >= 0) {
+            dropped += read;
         }
     }
 

@@ -143,6 +143,16 @@ class OperationsTest {
     }
 
     @Test
+    void anErrorJettyAnswersItselfSaysTheConnectionCloses() throws Exception {
+        // RFC 9112 §9.6: Jetty closes after such an answer; without "Connection: close" a pooling client
+        // sends its next request into the closed connection and gets nothing back.
+        String nul = raw("GET /api/v2/roles/rol_%00 HTTP/1.1\r\nHost: localhost\r\n\r\n");
+        assertThat(nul).startsWith("HTTP/1.1 400");
+        assertThat(nul.substring(0, nul.indexOf("\r\n\r\n")).toLowerCase(java.util.Locale.ROOT))
+                .contains("connection: close");
+    }
+
+    @Test
     void metricsWithoutATokenAnswerOnlyLocalCallers() {
         // OWASP ASVS 14.3.3: operational data only to who needs it. A proxy on this machine adds a
         // forwarding header to what it passes on from elsewhere.

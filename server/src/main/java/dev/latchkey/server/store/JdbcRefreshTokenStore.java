@@ -1,13 +1,19 @@
 package dev.latchkey.server.store;
 
+import dev.latchkey.server.token.NewRefreshToken;
 import dev.latchkey.server.token.RefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
+import dev.latchkey.server.token.TokenIssuer;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
+import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 public final class JdbcRefreshTokenStore implements RefreshTokenStore {
@@ -30,36 +36,39 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             Times.nullableInstant(rs.getObject("absolute_expires_at", Long.class)),
             Times.instant(rs.getLong("expires_at")));
 
+    /** The token's columns, for the statements that copy a family's fields into a successor. */
+    private static final String COLUMNS = """
+            id, token_hash, family_id, authorization_id, client_id, user_id, audience, scope, sid, rotating,
+            created_at, idle_expires_at, absolute_expires_at, expires_at""";
+    /** What the one-step exchange may take: rotating, not yet exchanged, within both lifetimes. */
+    private static final String EXCHANGEABLE = """
+            token_hash = :token_hash AND client_id = :client_id AND rotated_at IS NULL AND rotating
+            AND (idle_expires_at IS NULL OR idle_expires_at > :now)
+            AND (absolute_expires_at IS NULL OR absolute_expires_at > :now)""";
+    private static final String MARK_EXCHANGED = """
+            rotated_at = :now, last_used_at = :now, expires_at = COALESCE(absolute_expires_at, :reuse_memory)""";
+
     private final Jdbi jdbi;
+    private final boolean postgres;
 
     public JdbcRefreshTokenStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.postgres = isPostgres(jdbi);
+    }
+
+    private static boolean isPostgres(Jdbi jdbi) {
+        try {
+            return jdbi.withHandle(h -> h.getConnection().getMetaData().getDatabaseProductName())
+                    .equals("PostgreSQL");
+        } catch (SQLException e) {
+            throw new StoreUnavailableException("Cannot read which database this is: " + e.getMessage(), e);
+        }
     }
 
     @Override
     public void create(RefreshToken t, int maxFamilies) {
         jdbi.useTransaction(h -> {
-            h.createUpdate("""
-                    INSERT INTO refresh_tokens (id, token_hash, family_id, authorization_id, client_id, user_id,
-                        audience, scope, sid, rotating, created_at, idle_expires_at, absolute_expires_at, expires_at)
-                    VALUES (:id, :token_hash, :family_id, :authorization_id, :client_id, :user_id, :audience, :scope,
-                        :sid, :rotating, :created_at, :idle_expires_at, :absolute_expires_at, :expires_at)""")
-                    .bind("id", t.id())
-                    .bind("token_hash", t.tokenHash())
-                    .bind("family_id", t.familyId())
-                    .bind("authorization_id", t.authorizationId())
-                    .bind("client_id", t.clientId())
-                    .bind("user_id", t.userId())
-                    .bind("audience", t.audience())
-                    .bind("scope", String.join(" ", t.scopes()))
-                    .bind("sid", t.sid())
-                    .bind("rotating", t.rotating())
-                    .bind("created_at", Times.millis(t.createdAt()))
-                    .bind("idle_expires_at", t.idleExpiresAt() == null ? null : Times.millis(t.idleExpiresAt()))
-                    .bind("absolute_expires_at",
-                            t.absoluteExpiresAt() == null ? null : Times.millis(t.absoluteExpiresAt()))
-                    .bind("expires_at", Times.millis(t.expiresAt()))
-                    .execute();
+            insert(h, t);
             if (t.id().equals(t.familyId())) {
                 // A new family: the user's families for this client beyond the newest maxFamilies go.
                 List<String> oldest = h.createQuery("""
@@ -74,6 +83,28 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                 }
             }
         });
+    }
+
+    private static void insert(Handle h, RefreshToken t) {
+        h.createUpdate("INSERT INTO refresh_tokens (" + COLUMNS + """
+                        ) VALUES (:id, :token_hash, :family_id, :authorization_id, :client_id, :user_id, :audience,
+                            :scope, :sid, :rotating, :created_at, :idle_expires_at, :absolute_expires_at, :expires_at)""")
+                .bind("id", t.id())
+                .bind("token_hash", t.tokenHash())
+                .bind("family_id", t.familyId())
+                .bind("authorization_id", t.authorizationId())
+                .bind("client_id", t.clientId())
+                .bind("user_id", t.userId())
+                .bind("audience", t.audience())
+                .bind("scope", String.join(" ", t.scopes()))
+                .bind("sid", t.sid())
+                .bind("rotating", t.rotating())
+                .bind("created_at", Times.millis(t.createdAt()))
+                .bind("idle_expires_at", t.idleExpiresAt() == null ? null : Times.millis(t.idleExpiresAt()))
+                .bind("absolute_expires_at",
+                        t.absoluteExpiresAt() == null ? null : Times.millis(t.absoluteExpiresAt()))
+                .bind("expires_at", Times.millis(t.expiresAt()))
+                .execute();
     }
 
     @Override
@@ -118,6 +149,75 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             }
             return new Exchange.Reused(token);
         });
+    }
+
+    @Override
+    public Optional<RefreshToken> exchange(String tokenHash, String clientId, Instant now, Instant reuseMemoryUntil,
+                                           NewRefreshToken successor) {
+        return postgres
+                ? exchangeInOneStatement(tokenHash, clientId, now, reuseMemoryUntil, successor)
+                : exchangeInOneTransaction(tokenHash, clientId, now, reuseMemoryUntil, successor);
+    }
+
+    /**
+     * PostgreSQL: one round trip and one commit. The conditional UPDATE decides the single winner
+     * (a concurrent exchange waits for the row lock, then finds it exchanged and matches nothing).
+     */
+    private Optional<RefreshToken> exchangeInOneStatement(String tokenHash, String clientId, Instant now,
+                                                          Instant reuseMemoryUntil, NewRefreshToken successor) {
+        return jdbi.withHandle(h -> h.createQuery("WITH exchanged AS (UPDATE refresh_tokens SET " + MARK_EXCHANGED
+                        + " WHERE " + EXCHANGEABLE + " RETURNING *), successor AS (INSERT INTO refresh_tokens ("
+                        + COLUMNS + """
+                        ) SELECT :successor_id, :successor_hash, family_id, authorization_id, client_id, user_id,
+                            audience, scope, sid, :successor_rotating, :now, CAST(:successor_idle AS BIGINT),
+                            absolute_expires_at,
+                            COALESCE(LEAST(CAST(:successor_idle AS BIGINT), absolute_expires_at), :never)
+                        FROM exchanged)
+                        SELECT * FROM exchanged""")
+                .bindMap(exchangeParameters(tokenHash, clientId, now, reuseMemoryUntil, successor))
+                .map(MAPPER).findOne());
+    }
+
+    /** H2 (embedded, no round trips): the same steps in one transaction. */
+    private Optional<RefreshToken> exchangeInOneTransaction(String tokenHash, String clientId, Instant now,
+                                                            Instant reuseMemoryUntil, NewRefreshToken successor) {
+        Map<String, Object> parameters = exchangeParameters(tokenHash, clientId, now, reuseMemoryUntil, successor);
+        return jdbi.inTransaction(h -> {
+            int won = h.createUpdate("UPDATE refresh_tokens SET " + MARK_EXCHANGED + " WHERE " + EXCHANGEABLE)
+                    .bindMap(parameters).execute();
+            if (won == 0) {
+                return Optional.empty();
+            }
+            RefreshToken exchanged = h.createQuery("SELECT * FROM refresh_tokens WHERE token_hash = :token_hash")
+                    .bind("token_hash", tokenHash).map(MAPPER).one();
+            insert(h, successorOf(exchanged, successor, now));
+            return Optional.of(exchanged);
+        });
+    }
+
+    private static Map<String, Object> exchangeParameters(String tokenHash, String clientId, Instant now,
+                                                          Instant reuseMemoryUntil, NewRefreshToken successor) {
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("token_hash", tokenHash);
+        parameters.put("client_id", clientId);
+        parameters.put("now", Times.millis(now));
+        parameters.put("reuse_memory", Times.millis(reuseMemoryUntil));
+        parameters.put("never", Times.millis(TokenIssuer.NEVER));
+        parameters.put("successor_id", successor.id());
+        parameters.put("successor_hash", successor.tokenHash());
+        parameters.put("successor_rotating", successor.rotating());
+        parameters.put("successor_idle",
+                successor.idleExpiresAt() == null ? null : Times.millis(successor.idleExpiresAt()));
+        return parameters;
+    }
+
+    private static RefreshToken successorOf(RefreshToken exchanged, NewRefreshToken successor, Instant now) {
+        Instant absolute = exchanged.absoluteExpiresAt();
+        Instant idle = successor.idleExpiresAt();
+        return new RefreshToken(successor.id(), successor.tokenHash(), exchanged.familyId(),
+                exchanged.authorizationId(), exchanged.clientId(), exchanged.userId(), exchanged.audience(),
+                exchanged.scopes(), exchanged.sid(), successor.rotating(), now, null, null, idle, absolute,
+                TokenIssuer.earliest(idle, absolute));
     }
 
     @Override

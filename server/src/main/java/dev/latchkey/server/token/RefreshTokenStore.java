@@ -26,6 +26,16 @@ public interface RefreshTokenStore {
      */
     Exchange rotate(RefreshToken presented, Instant now, int leewaySeconds, Instant keepUntil);
 
+    /**
+     * The usual exchange in one step: when the client's token with this digest is rotating, not yet
+     * exchanged and within its lifetimes, marks it exchanged (kept until its absolute expiry, or
+     * {@code reuseMemoryUntil} without one) and stores {@code successor} in its family, atomically:
+     * exactly one caller gets the exchanged token. Empty for anything else (unknown, another client's,
+     * expired, not rotating, already exchanged), which {@link #find} and {@link #rotate} then tell apart.
+     */
+    Optional<RefreshToken> exchange(String tokenHash, String clientId, Instant now, Instant reuseMemoryUntil,
+                                    NewRefreshToken successor);
+
     /** A non-rotating token was used: restart its idle lifetime. */
     void touch(String id, Instant now, Instant idleExpiresAt, Instant expiresAt);
 

@@ -1,7 +1,5 @@
 package dev.latchkey.server.token;
 
-import dev.latchkey.server.keys.RandomStrings;
-import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.rbac.RbacGrant;
 import dev.latchkey.server.rbac.RbacPolicy;
 import dev.latchkey.server.registry.Client;
@@ -31,7 +29,7 @@ public final class TokenIssuer {
     static final int CODE_EXCHANGE_MARGIN = 300;
     static final Duration EXTENSION_SLACK = Duration.ofDays(1);
     /** The expiry stored for what never expires. */
-    static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
+    public static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
 
     private final JwtAccessTokenFormat jwt;
     private final OpaqueAccessTokenFormat opaque;
@@ -133,6 +131,12 @@ public final class TokenIssuer {
                 keepUsing(previous, settings, authorization, accessToken, now);
                 return null;
             }
+            if (request.successor() != null) {
+                // The exchange stored it already, with the family's absolute expiry.
+                extend(authorization, earliest(request.successor().idleExpiresAt(), previous.absoluteExpiresAt()),
+                        accessToken, now);
+                return request.successor().value();
+            }
             familyId = previous.familyId();
             absolute = previous.absoluteExpiresAt();
             // RFC 6749 §6: the new refresh token has the scope of the one exchanged.
@@ -145,16 +149,20 @@ public final class TokenIssuer {
             absolute = settings.absoluteLifetime().map(now::plus).orElse(null);
             scopes = authorization.scopes();
         }
-        Instant idle = settings.idleLifetime().map(now::plus).orElse(null);
-        Instant expiresAt = earliest(idle, absolute);
-        String value = RandomStrings.base64url(32);
-        String id = "rt_" + RandomStrings.alphanumeric(24);
-        boolean rotating = settings.rotating();
-        refreshTokens.create(new RefreshToken(id, SecretHash.of(value), familyId == null ? id : familyId,
+        NewRefreshToken token = newRefreshToken(client, now);
+        Instant expiresAt = earliest(token.idleExpiresAt(), absolute);
+        refreshTokens.create(new RefreshToken(token.id(), token.tokenHash(), familyId == null ? token.id() : familyId,
                 authorization.id(), authorization.clientId(), authorization.userId(), authorization.audience(), scopes,
-                authorization.sid(), rotating, now, null, null, idle, absolute, expiresAt), MAX_REFRESH_FAMILIES);
+                authorization.sid(), token.rotating(), now, null, null, token.idleExpiresAt(), absolute, expiresAt),
+                MAX_REFRESH_FAMILIES);
         extend(authorization, expiresAt, accessToken, now);
-        return value;
+        return token.value();
+    }
+
+    /** A refresh token for the client issued now, under its current settings (Auth0 §4.2). */
+    public NewRefreshToken newRefreshToken(Client client, Instant now) {
+        RefreshTokenSettings settings = client.refreshToken();
+        return NewRefreshToken.generate(settings.rotating(), settings.idleLifetime().map(now::plus).orElse(null));
     }
 
     /** Auth0 §4.2: a non-rotating token's idle lifetime follows the client's current settings and restarts. */
@@ -188,7 +196,8 @@ public final class TokenIssuer {
                 && (client.confidential() || client.refreshToken().rotating());
     }
 
-    static Instant earliest(Instant a, Instant b) {
+    /** The earlier of two expiries, null meaning none; {@link #NEVER} when both are null. */
+    public static Instant earliest(Instant a, Instant b) {
         if (a == null) {
             return b == null ? NEVER : b;
         }

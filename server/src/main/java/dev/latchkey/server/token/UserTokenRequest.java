@@ -7,7 +7,8 @@ import dev.latchkey.server.registry.ResourceServer;
 /**
  * What a user flow decided to issue from an authorization. {@code api} is null when there is no
  * audience (an opaque /userinfo token). {@code nonce} and {@code code} go into the ID token
- * ({@code c_hash}); {@code previous} is the refresh token being exchanged, if any.
+ * ({@code c_hash}); {@code previous} is the refresh token being exchanged, if any, and {@code successor}
+ * the token already stored in its place when the exchange took one step.
  */
 public record UserTokenRequest(
         Authorization authorization,
@@ -19,7 +20,8 @@ public record UserTokenRequest(
         boolean idToken,
         String nonce,
         String code,
-        RefreshToken previous) {
+        RefreshToken previous,
+        NewRefreshToken successor) {
 
     /** Where the tokens leave, which picks lifetimes and whether a refresh token may come along. */
     public enum Channel {
@@ -40,6 +42,6 @@ public record UserTokenRequest(
     public static UserTokenRequest atTokenEndpoint(Authorization authorization, Client client, ResourceServer api,
                                                    User user, String nonce) {
         return new UserTokenRequest(authorization, client, api, user, Channel.TOKEN_ENDPOINT, true,
-                authorization.scopes().contains("openid"), nonce, null, null);
+                authorization.scopes().contains("openid"), nonce, null, null, null);
     }
 }

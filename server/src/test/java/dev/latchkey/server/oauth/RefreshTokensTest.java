@@ -150,6 +150,25 @@ class RefreshTokensTest {
     }
 
     @Test
+    void aRefusedWideningSpendsNoRotatingToken() {
+        String token = logIn("widen@example.com", rotatingId, rotatingSecret, "openid offline_access read:things",
+                API).path("refresh_token").asText();
+        // RFC 6749 §6: widening is refused before the token is exchanged, so it is not used up...
+        HttpResponse<String> wider = refresh(rotatingId, rotatingSecret, token, "read:things write:things");
+        assertThat(wider.statusCode()).isEqualTo(400);
+        assertThat(json(wider).path("error").asText()).isEqualTo("invalid_scope");
+        // ...and far outside the leeway its first exchange still succeeds, narrowed or not.
+        CLOCK.advance(Duration.ofMinutes(5));
+        HttpResponse<String> narrowed = refresh(rotatingId, rotatingSecret, token, "read:things");
+        assertThat(narrowed.statusCode()).as(narrowed.body()).isEqualTo(200);
+        HttpResponse<String> next = refresh(rotatingId, rotatingSecret,
+                json(narrowed).path("refresh_token").asText(), null);
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        // RFC 6749 §6: the successor keeps the original scope, not the narrowed one.
+        assertThat(json(next).path("scope").asText()).isEqualTo("openid offline_access read:things");
+    }
+
+    @Test
     void rotationGivesASuccessorAndReuseRevokesTheFamily() throws Exception {
         String first = logIn("rotate@example.com", rotatingId, rotatingSecret, "openid offline_access read:things",
                 API).path("refresh_token").asText();

@@ -28,9 +28,11 @@ import dev.latchkey.server.registry.TokenDialect;
 import dev.latchkey.server.registry.TokenEndpointAuthMethod;
 import dev.latchkey.server.token.Authorization;
 import dev.latchkey.server.token.AuthorizationStore;
+import dev.latchkey.server.token.NewRefreshToken;
 import dev.latchkey.server.token.OpaqueToken;
 import dev.latchkey.server.token.RefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
+import dev.latchkey.server.token.TokenIssuer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -42,6 +44,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -181,6 +184,85 @@ abstract class StoreContract {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    @Test
+    void theOneStepExchangeHasOneWinnerAndStoresTheSuccessorInTheFamily() throws Exception {
+        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        RefreshToken token = refreshToken("rt_x", "rt_x", "az_x1", "u6", T0);
+        tokens.create(token, 200);
+        Instant now = T0.plusSeconds(5);
+        Instant memory = now.plusSeconds(30 * 86_400);
+
+        // Of eight simultaneous exchanges exactly one wins and exactly one successor is stored.
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<NewRefreshToken> successors = new ArrayList<>();
+        try {
+            List<Future<Optional<RefreshToken>>> exchanges = new ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < 8; i++) {
+                NewRefreshToken successor = NewRefreshToken.generate(true, now.plusSeconds(600));
+                successors.add(successor);
+                exchanges.add(pool.submit(() -> {
+                    start.await();
+                    return tokens.exchange(token.tokenHash(), "client1", now, memory, successor);
+                }));
+            }
+            start.countDown();
+            int won = 0;
+            for (Future<Optional<RefreshToken>> exchange : exchanges) {
+                won += exchange.get(30, TimeUnit.SECONDS).isPresent() ? 1 : 0;
+            }
+            assertThat(won).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        RefreshToken exchanged = tokens.find(token.tokenHash()).orElseThrow();
+        assertThat(exchanged.rotatedAt()).isEqualTo(now);
+        // The exchanged token is remembered until the family's absolute expiry, for reuse detection.
+        assertThat(exchanged.expiresAt()).isEqualTo(token.absoluteExpiresAt());
+        List<RefreshToken> stored = successors.stream()
+                .flatMap(successor -> tokens.find(successor.tokenHash()).stream()).toList();
+        assertThat(stored).hasSize(1);
+        RefreshToken successor = stored.get(0);
+        // Auth0 §4.2: same family, authorization and scope; idle lifetime restarts, absolute stays.
+        assertThat(successor.familyId()).isEqualTo("rt_x");
+        assertThat(successor.authorizationId()).isEqualTo("az_x1");
+        assertThat(successor.scopes()).isEqualTo(token.scopes());
+        assertThat(successor.rotatedAt()).isNull();
+        assertThat(successor.createdAt()).isEqualTo(now);
+        assertThat(successor.idleExpiresAt()).isEqualTo(now.plusSeconds(600));
+        assertThat(successor.absoluteExpiresAt()).isEqualTo(token.absoluteExpiresAt());
+        assertThat(successor.expiresAt()).isEqualTo(now.plusSeconds(600));
+    }
+
+    @Test
+    void theOneStepExchangeLeavesAloneWhatItCannotTake() {
+        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        RefreshToken token = refreshToken("rt_y", "rt_y", "az_y", "u7", T0);
+        tokens.create(token, 200);
+        Instant memory = T0.plusSeconds(86_400 * 30);
+        // Another client's token, an expired one (idle lifetime 3600 s), or an unknown one: nothing changes.
+        assertThat(tokens.exchange(token.tokenHash(), "client2", T0, memory, NewRefreshToken.generate(true, null)))
+                .isEmpty();
+        assertThat(tokens.exchange(token.tokenHash(), "client1", T0.plusSeconds(3_600), memory,
+                NewRefreshToken.generate(true, null))).isEmpty();
+        assertThat(tokens.exchange(SecretHash.of("unknown"), "client1", T0, memory,
+                NewRefreshToken.generate(true, null))).isEmpty();
+        assertThat(tokens.find(token.tokenHash())).contains(token);
+        assertThat(tokens.activeOfUser("u7", 10)).containsExactly(token);
+        // Without an idle or absolute lifetime the successor never expires.
+        RefreshToken forever = new RefreshToken("rt_z", SecretHash.of("value-rt_z"), "rt_z", "az_z", "client1", "u8",
+                null, List.of("offline_access"), null, true, T0, null, null, null, null, TokenIssuer.NEVER);
+        tokens.create(forever, 200);
+        NewRefreshToken successor = NewRefreshToken.generate(true, null);
+        assertThat(tokens.exchange(forever.tokenHash(), "client1", T0, memory, successor)).isPresent();
+        assertThat(tokens.find(forever.tokenHash()).orElseThrow().expiresAt()).isEqualTo(memory);
+        RefreshToken next = tokens.find(successor.tokenHash()).orElseThrow();
+        assertThat(next.idleExpiresAt()).isNull();
+        assertThat(next.absoluteExpiresAt()).isNull();
+        assertThat(next.expiresAt()).isEqualTo(TokenIssuer.NEVER);
+        assertThat(next.audience()).isNull();
     }
 
     @Test

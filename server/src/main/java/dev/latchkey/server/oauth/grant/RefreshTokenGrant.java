@@ -13,6 +13,7 @@ import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;
 import dev.latchkey.server.token.Authorization;
+import dev.latchkey.server.token.NewRefreshToken;
 import dev.latchkey.server.token.AuthorizationLookup;
 import dev.latchkey.server.token.RefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
@@ -92,9 +93,34 @@ public final class RefreshTokenGrant implements Grant {
         }
         String value = request.param("refresh_token").orElseThrow(() ->
                 OAuthException.invalidRequest("Missing required parameter: refresh_token"));
-        RefreshToken token = find(value, client);
+        if (value.length() > MAX_TOKEN_LENGTH) {
+            throw refused(UNKNOWN).aboutUnknownCredential();
+        }
         Instant now = clock.instant();
-        if (token.rotating()) {
+        String hash = SecretHash.of(value);
+        // The usual case takes one step; a narrowing needs the token's scope read before anything is spent.
+        NewRefreshToken successor = request.scope().isPresent() ? null : issuer.newRefreshToken(client, now);
+        RefreshToken exchanged = successor == null ? null
+                : tokens.exchange(hash, client.clientId(), now, now.plus(REUSE_MEMORY), successor).orElse(null);
+        if (exchanged == null) {
+            return slowPath(caller, request, hash, now);
+        }
+        try {
+            return issue(request, client, exchanged, successor);
+        } catch (OAuthException refused) {
+            tokens.delete(successor.id());
+            throw refused;
+        }
+    }
+
+    /** Whatever the one-step exchange did not take: unknown, expired, reused, within leeway, not rotating. */
+    private Granted slowPath(AuthenticatedClient caller, TokenRequest request, String hash, Instant now) {
+        Client client = caller.client();
+        RefreshToken token = tokens.find(hash)
+                .filter(found -> found.clientId().equals(client.clientId()))
+                .orElseThrow(() -> refused(UNKNOWN).aboutUnknownCredential());
+        if (token.rotatedAt() != null) {
+            // Reuse is detected first, whatever else is wrong with the request.
             token = rotate(token, now, client);
         }
         if (token.expired(now)) {
@@ -104,6 +130,14 @@ public final class RefreshTokenGrant implements Grant {
             // RFC 9700 §4.14.2: a public client's refresh tokens must rotate.
             throw refused("A public client's refresh tokens must rotate: enable rotation for the application.");
         }
+        narrowed(request, token.scopes());
+        if (token.rotating() && token.rotatedAt() == null) {
+            token = rotate(token, now, client);
+        }
+        return issue(request, client, token, null);
+    }
+
+    private Granted issue(TokenRequest request, Client client, RefreshToken token, NewRefreshToken successor) {
         Authorization authorization = authorizations.active(token.authorizationId())
                 .orElseThrow(() -> refused(UNKNOWN));
         User user = this.users.get(token.userId()).filter(u -> !u.blocked())
@@ -114,18 +148,8 @@ public final class RefreshTokenGrant implements Grant {
         }
         List<String> scopes = narrowed(request, token.scopes());
         UserTokenRequest issue = new UserTokenRequest(authorization.withScopes(scopes), client, api, user,
-                UserTokenRequest.Channel.REFRESH, true, scopes.contains("openid"), null, null, token);
+                UserTokenRequest.Channel.REFRESH, true, scopes.contains("openid"), null, null, token, successor);
         return new Granted(issuer.forUser(issue), user.userId());
-    }
-
-    /** A token issued to this client; another client's token is as unknown as a made-up one. */
-    private RefreshToken find(String value, Client client) {
-        if (value.length() > MAX_TOKEN_LENGTH) {
-            throw refused(UNKNOWN).aboutUnknownCredential();
-        }
-        return tokens.find(SecretHash.of(value))
-                .filter(token -> token.clientId().equals(client.clientId()))
-                .orElseThrow(() -> refused(UNKNOWN).aboutUnknownCredential());
     }
 
     private RefreshToken rotate(RefreshToken token, Instant now, Client client) {

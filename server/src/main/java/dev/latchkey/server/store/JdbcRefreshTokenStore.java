@@ -231,6 +231,21 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
+    public void deleteFamily(String familyId, String exceptId) {
+        jdbi.useHandle(h -> h.createUpdate("DELETE FROM refresh_tokens WHERE family_id = :family_id AND id <> :except")
+                .bind("family_id", familyId).bind("except", exceptId == null ? "" : exceptId).execute());
+    }
+
+    @Override
+    public void deleteNonRotating(String userId, String clientId, String audience) {
+        String sameAudience = audience == null ? "audience IS NULL" : "audience = :audience";
+        jdbi.useHandle(h -> h.createUpdate("""
+                        DELETE FROM refresh_tokens WHERE user_id = :user_id AND client_id = :client_id AND NOT rotating
+                        AND\s""" + sameAudience)
+                .bind("user_id", userId).bind("client_id", clientId).bind("audience", audience).execute());
+    }
+
+    @Override
     public boolean delete(String id) {
         return jdbi.withHandle(h -> h.createUpdate("DELETE FROM refresh_tokens WHERE id = :id")
                 .bind("id", id).execute() > 0);

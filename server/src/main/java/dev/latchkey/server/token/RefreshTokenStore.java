@@ -39,6 +39,12 @@ public interface RefreshTokenStore {
     /** A non-rotating token was used: restart its idle lifetime. */
     void touch(String id, Instant now, Instant idleExpiresAt, Instant expiresAt);
 
+    /** Deletes a family's tokens but {@code exceptId} (null: all of them). */
+    void deleteFamily(String familyId, String exceptId);
+
+    /** Deletes the user's non-rotating tokens for the client and audience (null: none, /userinfo). */
+    void deleteNonRotating(String userId, String clientId, String audience);
+
     /** Deletes one token; true when it existed. */
     boolean delete(String id);
 

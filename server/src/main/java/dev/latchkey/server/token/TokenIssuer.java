@@ -126,10 +126,23 @@ public final class TokenIssuer {
         String familyId;
         Instant absolute;
         List<String> scopes;
-        if (previous != null) {
+        if (previous != null && !previous.rotating() && settings.rotating()) {
+            // Auth0 §4.2, rotation turned on: a rotating token in a family of its own replaces every
+            // non-rotating token of the user for this client and API.
+            refreshTokens.deleteNonRotating(previous.userId(), previous.clientId(), previous.audience());
+            familyId = null;
+            absolute = settings.absoluteLifetime().map(now::plus).orElse(null);
+            scopes = previous.scopes();
+        } else if (previous != null) {
             if (!previous.rotating()) {
                 keepUsing(previous, settings, authorization, accessToken, now);
                 return null;
+            }
+            if (!settings.rotating()) {
+                // Auth0 §4.2, rotation turned off: the successor does not rotate, and the rest of the
+                // rotating family is revoked.
+                refreshTokens.deleteFamily(previous.familyId(),
+                        request.successor() == null ? null : request.successor().id());
             }
             if (request.successor() != null) {
                 // The exchange stored it already, with the family's absolute expiry.

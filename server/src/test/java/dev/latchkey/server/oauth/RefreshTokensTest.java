@@ -169,6 +169,50 @@ class RefreshTokensTest {
     }
 
     @Test
+    void turningRotationOnAndOffMovesTheUsersTokensAlong() {
+        JsonNode app = server.createClient("""
+                {"name":"Switching web","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK));
+        String id = app.path("client_id").asText();
+        String secret = app.path("client_secret").asText();
+        String scope = "openid offline_access read:things";
+        String first = logIn("switch@example.com", id, secret, scope, API).path("refresh_token").asText();
+        String second = CodeFlow.logIn(server, "switch@example.com", id, secret, CALLBACK, scope, API)
+                .path("refresh_token").asText();
+        String forUserinfo = CodeFlow.logIn(server, "switch@example.com", id, secret, CALLBACK, scope, null)
+                .path("refresh_token").asText();
+
+        // Auth0 §4.2, rotation turned on: exchanging a non-rotating token gives a rotating one and
+        // deletes the user's other non-rotating tokens for this client and API.
+        assertThat(server.management("PATCH", "api/v2/clients/" + id,
+                "{\"refresh_token\":{\"rotation_type\":\"rotating\",\"leeway\":0}}").statusCode()).isEqualTo(200);
+        HttpResponse<String> turned = refresh(id, secret, first, null);
+        assertThat(turned.statusCode()).as(turned.body()).isEqualTo(200);
+        String rotating = json(turned).path("refresh_token").asText();
+        assertThat(rotating).isNotEmpty();
+        assertThat(refresh(id, secret, first, null).statusCode()).isEqualTo(403);
+        assertThat(refresh(id, secret, second, null).statusCode()).isEqualTo(403);
+        // A token for another audience (here /userinfo) is not the same API's: it stays.
+        assertThat(refresh(id, secret, forUserinfo, null).statusCode()).isEqualTo(200);
+        String rotated = json(refresh(id, secret, rotating, null)).path("refresh_token").asText();
+        assertThat(rotated).isNotEmpty();
+
+        // Rotation turned off: exchanging a rotating token gives a non-rotating one, and the rotating
+        // family is revoked (the exchanged tokens are no longer recognised as reuse).
+        assertThat(server.management("PATCH", "api/v2/clients/" + id,
+                "{\"refresh_token\":{\"rotation_type\":\"non-rotating\"}}").statusCode()).isEqualTo(200);
+        HttpResponse<String> off = refresh(id, secret, rotated, null);
+        assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+        String lasting = json(off).path("refresh_token").asText();
+        assertThat(lasting).isNotEmpty();
+        assertThat(refresh(id, secret, lasting, null).statusCode()).isEqualTo(200);
+        assertThat(json(refresh(id, secret, lasting, null)).has("refresh_token")).isFalse();
+        HttpResponse<String> old = refresh(id, secret, rotating, null);
+        assertThat(old.statusCode()).isEqualTo(403);
+        // Unknown rather than reuse: the family is gone, so the new token survives the attempt.
+        assertThat(refresh(id, secret, lasting, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
     void rotationGivesASuccessorAndReuseRevokesTheFamily() throws Exception {
         String first = logIn("rotate@example.com", rotatingId, rotatingSecret, "openid offline_access read:things",
                 API).path("refresh_token").asText();

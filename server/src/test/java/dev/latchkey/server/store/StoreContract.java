@@ -266,6 +266,33 @@ abstract class StoreContract {
     }
 
     @Test
+    void rotationSwitchesDeleteByFamilyAndByNonRotatingAudience() {
+        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        RefreshToken member = refreshToken("rt_f1", "rt_f1", "az_f", "u9", T0);
+        RefreshToken kept = refreshToken("rt_f2", "rt_f1", "az_f", "u9", T0.plusSeconds(1));
+        tokens.create(member, 200);
+        tokens.create(kept, 200);
+        tokens.deleteFamily("rt_f1", "rt_f2");
+        assertThat(tokens.findById("rt_f1")).isEmpty();
+        assertThat(tokens.findById("rt_f2")).isPresent();
+
+        RefreshToken withApi = nonRotating("rt_n1", "https://things.example/api");
+        RefreshToken userinfo = nonRotating("rt_n2", null);
+        tokens.create(withApi, 200);
+        tokens.create(userinfo, 200);
+        tokens.deleteNonRotating("u10", "client1", null);
+        assertThat(tokens.findById("rt_n2")).isEmpty();
+        assertThat(tokens.findById("rt_n1")).isPresent();
+        tokens.deleteNonRotating("u10", "client1", "https://things.example/api");
+        assertThat(tokens.findById("rt_n1")).isEmpty();
+    }
+
+    private static RefreshToken nonRotating(String id, String audience) {
+        return new RefreshToken(id, SecretHash.of("value-" + id), id, "az_" + id, "client1", "u10", audience,
+                List.of("offline_access"), null, false, T0, null, null, null, null, TokenIssuer.NEVER);
+    }
+
+    @Test
     void theLeewayForgivesOnlyTheFamilysPreviousToken() {
         var tokens = new JdbcRefreshTokenStore(database.jdbi());
         RefreshToken first = refreshToken("rt_a", "rt_a", "az_x", "u2", T0);

@@ -18,6 +18,12 @@ public final class CodeFlow {
     public static JsonNode logInNewUser(TestServer server, String email, String clientId, String secret,
                                         String callback, String scope, String audience) {
         TestUsers.create(server, email);
+        return logIn(server, email, clientId, secret, callback, scope, audience);
+    }
+
+    /** Logs an existing user (with {@link TestUsers#PASSWORD}) in at {@code server}, in a new browser. */
+    public static JsonNode logIn(TestServer server, String email, String clientId, String secret,
+                                 String callback, String scope, String audience) {
         Browser browser = new Browser(server);
         Pkce pkce = Pkce.create();
         Map<String, String> params = new LinkedHashMap<>();

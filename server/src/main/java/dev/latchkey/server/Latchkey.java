@@ -150,7 +150,10 @@ public final class Latchkey implements AutoCloseable {
         }
         String cryptoProvider = installFastCrypto();
         MasterKey masterKey = MasterKey.load(settings.masterKey(), settings.dataDir());
-        Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword());
+        // A key from outside the data directory also encrypts the embedded database (H2) with a derived key.
+        boolean keyKeptApart = settings.masterKey() != null && !settings.masterKey().isBlank();
+        Database database = Database.open(settings.databaseUrl(), settings.databaseUser(), settings.databasePassword(),
+                masterKey, keyKeptApart);
         QueuedAuditLog auditLog = null;
         PostgresRevocationBus revocationBus = null;
         try {

@@ -4,6 +4,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import javax.crypto.Cipher;
+import javax.crypto.Mac;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import java.io.IOException;
@@ -67,6 +68,22 @@ public final class MasterKey {
             return fromBase64(generated);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read or create the master key at " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A 256-bit key for one purpose, derived from this one (HKDF-Expand, RFC 5869 §2.3, with the purpose
+     * as info; the master key is already uniformly random, so the extract step is not needed).
+     */
+    public byte[] derive(String purpose) {
+        try {
+            Mac hmac = Mac.getInstance("HmacSHA256");
+            hmac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
+            hmac.update(purpose.getBytes(StandardCharsets.UTF_8));
+            hmac.update((byte) 1);
+            return hmac.doFinal();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }
     }
 

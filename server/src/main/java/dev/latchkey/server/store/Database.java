@@ -2,13 +2,18 @@ package dev.latchkey.server.store;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.latchkey.server.keys.MasterKey;
 import org.flywaydb.core.Flyway;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.HexFormat;
+import java.util.Locale;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.SqlStatements;
 import org.jdbi.v3.core.statement.StatementExceptions;
@@ -21,6 +26,9 @@ public final class Database implements AutoCloseable {
 
     /** The version of the newest migration in {@code db/migration} (a test keeps the two in step). */
     static final int SCHEMA_VERSION = 8;
+    /** The purpose the embedded database's file key is derived for. */
+    private static final String H2_FILE_KEY = "latchkey h2 file encryption";
+    private static final Logger LOG = LoggerFactory.getLogger(Database.class);
 
     private final HikariDataSource dataSource;
     private final Jdbi jdbi;
@@ -35,15 +43,38 @@ public final class Database implements AutoCloseable {
     }
 
     public static Database open(String url, String user, String password) {
+        return open(url, user, password, null, false);
+    }
+
+    /**
+     * Opens the database; an H2 file database is encrypted with a key derived from {@code masterKey} when
+     * that key is kept apart from the data ({@code keyKeptApart}: a copy of the data directory then holds
+     * nothing readable), or when the file is encrypted already. A plain file is encrypted in place once.
+     */
+    public static Database open(String url, String user, String password, MasterKey masterKey, boolean keyKeptApart) {
         H2Files h2Files = H2Files.of(url);
         h2Files.prepareDirectory();
+        String jdbcUrl = h2Defaults(url);
+        String jdbcPassword = password;
+        if (masterKey != null && h2Files.isFileDatabase() && !url.toUpperCase(Locale.ROOT).contains("CIPHER=")
+                && (keyKeptApart || h2Files.encrypted())) {
+            char[] fileKey = HexFormat.of().formatHex(masterKey.derive(H2_FILE_KEY)).toCharArray();
+            if (h2Files.plain()) {
+                LOG.info("Encrypting the embedded database with a key derived from LATCHKEY_MASTER_KEY");
+                h2Files.encrypt(fileKey);
+            }
+            jdbcUrl += ";CIPHER=" + H2Files.CIPHER;
+            // H2 takes the file password first, then a space and the user's password.
+            jdbcPassword = new String(fileKey) + " " + (password == null ? "" : password);
+        }
+        boolean encrypted = jdbcUrl.endsWith(";CIPHER=" + H2Files.CIPHER);
         HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(h2Defaults(url));
+        config.setJdbcUrl(jdbcUrl);
         if (user != null) {
             config.setUsername(user);
         }
-        if (password != null) {
-            config.setPassword(password);
+        if (jdbcPassword != null) {
+            config.setPassword(jdbcPassword);
         }
         config.setPoolName("latchkey");
         config.setMaximumPoolSize(10);
@@ -58,7 +89,10 @@ public final class Database implements AutoCloseable {
             dataSource = new HikariDataSource(config);
         } catch (RuntimeException e) {
             throw new StoreUnavailableException("Cannot connect to the database at " + redact(url)
-                    + ": " + rootMessage(e) + ". Check LATCHKEY_DATABASE_URL, _USER and _PASSWORD.", e);
+                    + ": " + rootMessage(e) + (encrypted
+                    ? ". The embedded database is encrypted with a key derived from the master key: is"
+                            + " LATCHKEY_MASTER_KEY the key it was encrypted with?"
+                    : ". Check LATCHKEY_DATABASE_URL, _USER and _PASSWORD."), e);
         }
         migrate(dataSource);
         h2Files.restrict();

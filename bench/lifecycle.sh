@@ -154,23 +154,24 @@ measure() {
   fi
 }
 
-# table_activity: per table of PG_SCHEMA, "table index-scans sequential-scans inserted updated deleted" so far,
+# table_activity: per table of PG_SCHEMA, "table index-scans sequential-scans inserted updated deleted
+# updated-in-place" so far (updated in place: heap-only tuples, which write no index entries),
 # and a line "commits N" for the database (PostgreSQL's statistics: they can lag by a second).
 table_activity() {
   psql_run "SELECT relname || ' ' || coalesce(idx_scan, 0) || ' ' || coalesce(seq_scan, 0) || ' ' || n_tup_ins || ' ' || n_tup_upd || ' '
-    || n_tup_del FROM pg_stat_user_tables WHERE schemaname = current_schema() ORDER BY relname" -At
+    || n_tup_del || ' ' || n_tup_hot_upd FROM pg_stat_user_tables WHERE schemaname = current_schema() ORDER BY relname" -At
   psql_run "SELECT 'commits ' || xact_commit FROM pg_stat_database WHERE datname = current_database()" -At
 }
 
 # activity_per_request BEFORE AFTER N: what the database did per request between two table_activity readings,
-# for the tables that changed: "table: index scans, inserted, updated, deleted per request".
+# for the tables that changed: "table: index scans, inserted, updated (of which in place), deleted per request".
 activity_per_request() {
   awk -v n="$3" 'NR == FNR { a[$1] = $0; next } {
       split(a[$1], b, " ")
       if ($1 == "commits") { printf "commits %.2f; ", ($2 - b[2]) / n; next }
-      i = $2 - b[2]; s = $3 - b[3]; ins = $4 - b[4]; u = $5 - b[5]; d = $6 - b[6]
+      i = $2 - b[2]; s = $3 - b[3]; ins = $4 - b[4]; u = $5 - b[5]; d = $6 - b[6]; hot = $7 - b[7]
       if ((i + s + ins + u + d) / n >= 0.005)
-        printf "%s: %.2f index scans, %.2f seq scans, %.2f inserted, %.2f updated, %.2f deleted; ", $1, i / n, s / n, ins / n, u / n, d / n
+        printf "%s: %.2f index scans, %.2f seq scans, %.2f inserted, %.2f updated (%.2f in place), %.2f deleted; ", $1, i / n, s / n, ins / n, u / n, hot / n, d / n
     }' <(echo "$1") <(echo "$2")
 }
 

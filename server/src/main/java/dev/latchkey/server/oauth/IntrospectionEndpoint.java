@@ -115,7 +115,7 @@ public final class IntrospectionEndpoint {
                 .put("sub", token.userId())
                 .put("iss", issuer)
                 .put("iat", token.createdAt().getEpochSecond());
-        Instant expiry = token.idleExpiresAt() != null || token.absoluteExpiresAt() != null ? token.expiresAt() : null;
+        Instant expiry = token.validUntil();
         if (expiry != null) {
             answer.put("exp", expiry.getEpochSecond());
         }

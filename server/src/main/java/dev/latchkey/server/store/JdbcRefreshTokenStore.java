@@ -3,7 +3,6 @@ package dev.latchkey.server.store;
 import dev.latchkey.server.token.NewRefreshToken;
 import dev.latchkey.server.token.RefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
-import dev.latchkey.server.token.TokenIssuer;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
@@ -45,8 +44,15 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             token_hash = :token_hash AND client_id = :client_id AND rotated_at IS NULL AND rotating
             AND (idle_expires_at IS NULL OR idle_expires_at > :now)
             AND (absolute_expires_at IS NULL OR absolute_expires_at > :now)""";
+    /**
+     * Marks a token exchanged. Its row is kept for reuse detection at least until {@code :reuse_memory}
+     * (within its absolute lifetime), which the expiry it was stored with already covers unless it never
+     * expires: then {@code expires_at}, an indexed column, keeps its value and PostgreSQL can update the
+     * row in place (a heap-only tuple, no index entries).
+     */
     private static final String MARK_EXCHANGED = """
-            rotated_at = :now, last_used_at = :now, expires_at = COALESCE(absolute_expires_at, :reuse_memory)""";
+            rotated_at = :now, last_used_at = :now, expires_at = CASE WHEN expires_at = :never THEN :reuse_memory
+                ELSE GREATEST(expires_at, LEAST(COALESCE(absolute_expires_at, :reuse_memory), :reuse_memory)) END""";
 
     private final Jdbi jdbi;
     private final boolean postgres;
@@ -120,13 +126,13 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     }
 
     @Override
-    public Exchange rotate(RefreshToken presented, Instant now, int leewaySeconds, Instant keepUntil) {
+    public Exchange rotate(RefreshToken presented, Instant now, int leewaySeconds, Instant reuseMemoryUntil) {
         return jdbi.inTransaction(h -> {
             // One conditional UPDATE decides the single winner, whatever the number of nodes.
-            int first = h.createUpdate("""
-                    UPDATE refresh_tokens SET rotated_at = :now, last_used_at = :now, expires_at = :keep_until
-                    WHERE token_hash = :token_hash AND rotated_at IS NULL""")
-                    .bind("now", Times.millis(now)).bind("keep_until", Times.millis(keepUntil))
+            int first = h.createUpdate("UPDATE refresh_tokens SET " + MARK_EXCHANGED
+                            + " WHERE token_hash = :token_hash AND rotated_at IS NULL")
+                    .bind("now", Times.millis(now)).bind("reuse_memory", Times.millis(reuseMemoryUntil))
+                    .bind("never", Times.millis(RefreshToken.NEVER))
                     .bind("token_hash", presented.tokenHash()).execute();
             if (first == 1) {
                 // The winner's row is what was presented, now marked: no second read.
@@ -171,7 +177,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                         ) SELECT :successor_id, :successor_hash, family_id, authorization_id, client_id, user_id,
                             audience, scope, sid, :successor_rotating, :now, CAST(:successor_idle AS BIGINT),
                             absolute_expires_at,
-                            COALESCE(LEAST(CAST(:successor_idle AS BIGINT), absolute_expires_at), :never)
+                            COALESCE(LEAST(CAST(:successor_kept_idle AS BIGINT), absolute_expires_at), :never)
                         FROM exchanged)
                         SELECT * FROM exchanged""")
                 .bindMap(exchangeParameters(tokenHash, clientId, now, reuseMemoryUntil, successor))
@@ -202,12 +208,15 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         parameters.put("client_id", clientId);
         parameters.put("now", Times.millis(now));
         parameters.put("reuse_memory", Times.millis(reuseMemoryUntil));
-        parameters.put("never", Times.millis(TokenIssuer.NEVER));
+        parameters.put("never", Times.millis(RefreshToken.NEVER));
         parameters.put("successor_id", successor.id());
         parameters.put("successor_hash", successor.tokenHash());
         parameters.put("successor_rotating", successor.rotating());
-        parameters.put("successor_idle",
-                successor.idleExpiresAt() == null ? null : Times.millis(successor.idleExpiresAt()));
+        Instant idle = successor.idleExpiresAt();
+        parameters.put("successor_idle", idle == null ? null : Times.millis(idle));
+        // RefreshToken.keptUntil in SQL: a rotating token is kept REUSE_MEMORY beyond its idle lifetime.
+        parameters.put("successor_kept_idle", idle == null ? null
+                : Times.millis(successor.rotating() ? idle.plus(RefreshToken.REUSE_MEMORY) : idle));
         return parameters;
     }
 
@@ -217,7 +226,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         return new RefreshToken(successor.id(), successor.tokenHash(), exchanged.familyId(),
                 exchanged.authorizationId(), exchanged.clientId(), exchanged.userId(), exchanged.audience(),
                 exchanged.scopes(), exchanged.sid(), successor.rotating(), now, null, null, idle, absolute,
-                TokenIssuer.earliest(idle, absolute));
+                RefreshToken.keptUntil(successor.rotating(), idle, absolute));
     }
 
     @Override

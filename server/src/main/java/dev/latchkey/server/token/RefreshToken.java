@@ -1,5 +1,6 @@
 package dev.latchkey.server.token;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -7,7 +8,10 @@ import java.util.List;
  * A refresh token as stored (RFC 6749 §6, Auth0 §4.2): only its SHA-256 digest, the authorization it
  * continues, and its lifetimes. Tokens of one rotating chain share {@code familyId}; a token already
  * exchanged has {@code rotatedAt}. {@code absoluteExpiresAt} is fixed when the family starts and
- * {@code idleExpiresAt} restarts at every exchange; null means no such limit.
+ * {@code idleExpiresAt} restarts at every exchange; null means no such limit. {@code expiresAt} is when
+ * the row may be deleted: a rotating token is kept {@link #REUSE_MEMORY} beyond its idle lifetime (within
+ * its absolute one) so that a reuse after its exchange is still recognised, and that is decided when it
+ * is stored, so that exchanging it changes no indexed column.
  */
 public record RefreshToken(
         String id,
@@ -27,8 +31,32 @@ public record RefreshToken(
         Instant absoluteExpiresAt,
         Instant expiresAt) {
 
+    /** How long an exchanged rotating token is remembered, at least, for reuse detection. */
+    public static final Duration REUSE_MEMORY = Duration.ofDays(30);
+    /** The expiry stored for what never expires. */
+    public static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
+
     public RefreshToken {
         scopes = List.copyOf(scopes);
+    }
+
+    /** When a token with these lifetimes may be deleted (see the class comment). */
+    public static Instant keptUntil(boolean rotating, Instant idleExpiresAt, Instant absoluteExpiresAt) {
+        Instant idle = rotating && idleExpiresAt != null ? idleExpiresAt.plus(REUSE_MEMORY) : idleExpiresAt;
+        return earliest(idle, absoluteExpiresAt);
+    }
+
+    /** The end of this token's usefulness, from its idle and absolute lifetimes; null when it has neither. */
+    public Instant validUntil() {
+        return idleExpiresAt == null && absoluteExpiresAt == null ? null : earliest(idleExpiresAt, absoluteExpiresAt);
+    }
+
+    /** The earlier of two expiries, null meaning none; {@link #NEVER} when both are null. */
+    public static Instant earliest(Instant a, Instant b) {
+        if (a == null) {
+            return b == null ? NEVER : b;
+        }
+        return b == null || a.isBefore(b) ? a : b;
     }
 
     public boolean expired(Instant now) {

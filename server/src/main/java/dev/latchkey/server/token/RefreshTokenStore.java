@@ -21,15 +21,14 @@ public interface RefreshTokenStore {
      * Marks a rotating token (as just read) exchanged, atomically: exactly one caller gets {@link Exchange.First};
      * a later caller gets {@link Exchange.WithinLeeway} when the token was exchanged less than
      * {@code leewaySeconds} ago and no token of its family was exchanged after it, and
-     * {@link Exchange.Reused} otherwise. The exchanged row is kept until {@code keepUntil} so that
-     * reuse is recognised.
+     * {@link Exchange.Reused} otherwise. The exchanged row is kept at least until {@code reuseMemoryUntil}
+     * (within its absolute lifetime) so that reuse is recognised.
      */
-    Exchange rotate(RefreshToken presented, Instant now, int leewaySeconds, Instant keepUntil);
+    Exchange rotate(RefreshToken presented, Instant now, int leewaySeconds, Instant reuseMemoryUntil);
 
     /**
      * The usual exchange in one step: when the client's token with this digest is rotating, not yet
-     * exchanged and within its lifetimes, marks it exchanged (kept until its absolute expiry, or
-     * {@code reuseMemoryUntil} without one) and stores {@code successor} in its family, atomically:
+     * exchanged and within its lifetimes, marks it exchanged (kept as {@link #rotate} keeps it) and stores {@code successor} in its family, atomically:
      * exactly one caller gets the exchanged token. Empty for anything else (unknown, another client's,
      * expired, not rotating, already exchanged), which {@link #find} and {@link #rotate} then tell apart.
      */

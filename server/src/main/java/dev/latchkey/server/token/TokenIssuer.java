@@ -29,7 +29,7 @@ public final class TokenIssuer {
     static final int CODE_EXCHANGE_MARGIN = 300;
     static final Duration EXTENSION_SLACK = Duration.ofDays(1);
     /** The expiry stored for what never expires. */
-    public static final Instant NEVER = Instant.parse("9999-12-31T23:59:59Z");
+    public static final Instant NEVER = RefreshToken.NEVER;
 
     private final JwtAccessTokenFormat jwt;
     private final OpaqueAccessTokenFormat opaque;
@@ -146,8 +146,9 @@ public final class TokenIssuer {
             }
             if (request.successor() != null) {
                 // The exchange stored it already, with the family's absolute expiry.
-                extend(authorization, earliest(request.successor().idleExpiresAt(), previous.absoluteExpiresAt()),
-                        accessToken, now);
+                Instant validUntil = RefreshToken.earliest(request.successor().idleExpiresAt(),
+                        previous.absoluteExpiresAt());
+                extend(authorization, validUntil, accessToken, now);
                 return request.successor().value();
             }
             familyId = previous.familyId();
@@ -163,12 +164,11 @@ public final class TokenIssuer {
             scopes = authorization.scopes();
         }
         NewRefreshToken token = newRefreshToken(client, now);
-        Instant expiresAt = earliest(token.idleExpiresAt(), absolute);
         refreshTokens.create(new RefreshToken(token.id(), token.tokenHash(), familyId == null ? token.id() : familyId,
                 authorization.id(), authorization.clientId(), authorization.userId(), authorization.audience(), scopes,
-                authorization.sid(), token.rotating(), now, null, null, token.idleExpiresAt(), absolute, expiresAt),
-                MAX_REFRESH_FAMILIES);
-        extend(authorization, expiresAt, accessToken, now);
+                authorization.sid(), token.rotating(), now, null, null, token.idleExpiresAt(), absolute,
+                RefreshToken.keptUntil(token.rotating(), token.idleExpiresAt(), absolute)), MAX_REFRESH_FAMILIES);
+        extend(authorization, RefreshToken.earliest(token.idleExpiresAt(), absolute), accessToken, now);
         return token.value();
     }
 
@@ -182,7 +182,7 @@ public final class TokenIssuer {
     private void keepUsing(RefreshToken token, RefreshTokenSettings settings, Authorization authorization,
                            IssuedAccessToken accessToken, Instant now) {
         Instant idle = settings.idleLifetime().map(now::plus).orElse(null);
-        Instant expiresAt = earliest(idle, token.absoluteExpiresAt());
+        Instant expiresAt = RefreshToken.earliest(idle, token.absoluteExpiresAt());
         refreshTokens.touch(token.id(), now, idle, expiresAt);
         extend(authorization, expiresAt, accessToken, now);
     }
@@ -207,13 +207,5 @@ public final class TokenIssuer {
                 && (request.api() == null || request.api().allowOfflineAccess())
                 && client.allowsGrant("refresh_token")
                 && (client.confidential() || client.refreshToken().rotating());
-    }
-
-    /** The earlier of two expiries, null meaning none; {@link #NEVER} when both are null. */
-    public static Instant earliest(Instant a, Instant b) {
-        if (a == null) {
-            return b == null ? NEVER : b;
-        }
-        return b == null || a.isBefore(b) ? a : b;
     }
 }

@@ -32,7 +32,6 @@ import dev.latchkey.server.token.NewRefreshToken;
 import dev.latchkey.server.token.OpaqueToken;
 import dev.latchkey.server.token.RefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
-import dev.latchkey.server.token.TokenIssuer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -233,7 +232,9 @@ abstract class StoreContract {
         assertThat(successor.createdAt()).isEqualTo(now);
         assertThat(successor.idleExpiresAt()).isEqualTo(now.plusSeconds(600));
         assertThat(successor.absoluteExpiresAt()).isEqualTo(token.absoluteExpiresAt());
-        assertThat(successor.expiresAt()).isEqualTo(now.plusSeconds(600));
+        // Valid until its idle expiry, kept for reuse detection 30 days beyond it, within the absolute lifetime.
+        assertThat(successor.validUntil()).isEqualTo(now.plusSeconds(600));
+        assertThat(successor.expiresAt()).isEqualTo(token.absoluteExpiresAt());
     }
 
     @Test
@@ -253,7 +254,7 @@ abstract class StoreContract {
         assertThat(tokens.activeOfUser("u7", 10)).containsExactly(token);
         // Without an idle or absolute lifetime the successor never expires.
         RefreshToken forever = new RefreshToken("rt_z", SecretHash.of("value-rt_z"), "rt_z", "az_z", "client1", "u8",
-                null, List.of("offline_access"), null, true, T0, null, null, null, null, TokenIssuer.NEVER);
+                null, List.of("offline_access"), null, true, T0, null, null, null, null, RefreshToken.NEVER);
         tokens.create(forever, 200);
         NewRefreshToken successor = NewRefreshToken.generate(true, null);
         assertThat(tokens.exchange(forever.tokenHash(), "client1", T0, memory, successor)).isPresent();
@@ -261,7 +262,7 @@ abstract class StoreContract {
         RefreshToken next = tokens.find(successor.tokenHash()).orElseThrow();
         assertThat(next.idleExpiresAt()).isNull();
         assertThat(next.absoluteExpiresAt()).isNull();
-        assertThat(next.expiresAt()).isEqualTo(TokenIssuer.NEVER);
+        assertThat(next.expiresAt()).isEqualTo(RefreshToken.NEVER);
         assertThat(next.audience()).isNull();
     }
 
@@ -289,7 +290,7 @@ abstract class StoreContract {
 
     private static RefreshToken nonRotating(String id, String audience) {
         return new RefreshToken(id, SecretHash.of("value-" + id), id, "az_" + id, "client1", "u10", audience,
-                List.of("offline_access"), null, false, T0, null, null, null, null, TokenIssuer.NEVER);
+                List.of("offline_access"), null, false, T0, null, null, null, null, RefreshToken.NEVER);
     }
 
     @Test

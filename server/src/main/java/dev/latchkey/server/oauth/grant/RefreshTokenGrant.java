@@ -46,8 +46,6 @@ public final class RefreshTokenGrant implements Grant {
 
     /** Longest a refresh token value can be; a longer one is unknown without a look-up. */
     static final int MAX_TOKEN_LENGTH = 200;
-    /** How long an exchanged token of a family without absolute expiry is remembered for reuse detection. */
-    static final Duration REUSE_MEMORY = Duration.ofDays(30);
     static final Duration USER_TTL = Duration.ofSeconds(5);
     private static final String UNKNOWN = "Unknown or invalid refresh token.";
     private static final Events EVENTS = new Events("sertft", "fertft", "Refresh Token for Access Token");
@@ -101,7 +99,7 @@ public final class RefreshTokenGrant implements Grant {
         // The usual case takes one step; a narrowing needs the token's scope read before anything is spent.
         NewRefreshToken successor = request.scope().isPresent() ? null : issuer.newRefreshToken(client, now);
         RefreshToken exchanged = successor == null ? null
-                : tokens.exchange(hash, client.clientId(), now, now.plus(REUSE_MEMORY), successor).orElse(null);
+                : tokens.exchange(hash, client.clientId(), now, now.plus(RefreshToken.REUSE_MEMORY), successor).orElse(null);
         if (exchanged == null) {
             return slowPath(caller, request, hash, now);
         }
@@ -153,8 +151,8 @@ public final class RefreshTokenGrant implements Grant {
     }
 
     private RefreshToken rotate(RefreshToken token, Instant now, Client client) {
-        Instant keepUntil = token.absoluteExpiresAt() != null ? token.absoluteExpiresAt() : now.plus(REUSE_MEMORY);
-        RefreshTokenStore.Exchange exchange = tokens.rotate(token, now, client.refreshToken().leeway(), keepUntil);
+        RefreshTokenStore.Exchange exchange = tokens.rotate(token, now, client.refreshToken().leeway(),
+                now.plus(RefreshToken.REUSE_MEMORY));
         if (exchange instanceof RefreshTokenStore.Exchange.Reused) {
             // Auth0 §4.2: reuse revokes the family and the grant until the user logs in again.
             revocations.authorization(token.authorizationId());

@@ -76,10 +76,15 @@ public final class MasterKey {
      * as info; the master key is already uniformly random, so the extract step is not needed).
      */
     public byte[] derive(String purpose) {
+        return expand(purpose.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The first block of HKDF-Expand with this key as the pseudorandom key. */
+    byte[] expand(byte[] info) {
         try {
             Mac hmac = Mac.getInstance("HmacSHA256");
             hmac.init(new SecretKeySpec(key.getEncoded(), "HmacSHA256"));
-            hmac.update(purpose.getBytes(StandardCharsets.UTF_8));
+            hmac.update(info);
             hmac.update((byte) 1);
             return hmac.doFinal();
         } catch (GeneralSecurityException e) {

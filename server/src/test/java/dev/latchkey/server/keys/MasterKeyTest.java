@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.util.Base64;
+import java.util.HexFormat;
 import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -59,5 +60,15 @@ class MasterKeyTest {
                 .hasMessageContaining("256 bits");
         assertThatThrownBy(() -> MasterKey.fromBase64("not base64!"))
                 .hasMessageContaining("LATCHKEY_MASTER_KEY");
+    }
+
+    @Test
+    void derivesKeysWithHkdfExpand() {
+        // RFC 5869 Appendix A.1: PRK and info of test case 1, the first 32 bytes of its OKM.
+        HexFormat hex = HexFormat.of();
+        MasterKey prk = new MasterKey(hex.parseHex("077709362c2e32df0ddc3f0dc47bba6390b6c73bb50f9c3122ec844ad7c2b3e5"));
+        assertThat(hex.formatHex(prk.expand(hex.parseHex("f0f1f2f3f4f5f6f7f8f9"))))
+                .isEqualTo("3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf");
+        assertThat(prk.derive("a")).isNotEqualTo(prk.derive("b")).hasSize(32);
     }
 }

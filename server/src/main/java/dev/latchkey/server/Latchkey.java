@@ -34,6 +34,7 @@ import dev.latchkey.server.store.ExpiredRowSweeper;
 import dev.latchkey.server.store.JdbcConnectionStore;
 import dev.latchkey.server.store.JdbcLogStore;
 import dev.latchkey.server.store.JdbcLoginFailureStore;
+import dev.latchkey.server.store.JdbcUsageStats;
 import dev.latchkey.server.store.JdbcUserStore;
 import dev.latchkey.server.store.JdbcClientGrantStore;
 import dev.latchkey.server.store.JdbcClientStore;
@@ -289,6 +290,7 @@ public final class Latchkey implements AutoCloseable {
                 management.registerUserGrants(routes, userGrants, revocations, userinfoAudience);
                 management.registerLifecycle(routes, refreshStore, sessionStore, revocations, tenantSettings, lookups);
                 management.registerRbac(routes, roles, userPermissions, apis, lookups, accounts, clock);
+                management.registerStats(routes, new JdbcUsageStats(jdbi), clock);
             });
 
             ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {

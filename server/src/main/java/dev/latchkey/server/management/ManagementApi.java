@@ -5,6 +5,7 @@ import dev.latchkey.server.registry.TenantSettingsStore;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.token.Revocations;
 import dev.latchkey.server.audit.LogStore;
+import dev.latchkey.server.audit.UsageStats;
 import dev.latchkey.server.identity.ConnectionStore;
 import dev.latchkey.server.identity.UserAccounts;
 import dev.latchkey.server.keys.MasterKey;
@@ -167,5 +168,12 @@ public final class ManagementApi {
             }
             handler.handle(ctx, caller);
         };
+    }
+
+    /** {@code /api/v2/stats/active-users} and {@code /api/v2/stats/daily}. */
+    public void registerStats(RoutesConfig routes, UsageStats stats, Clock clock) {
+        StatsResource resource = new StatsResource(stats, clock);
+        routes.get(PREFIX + "/stats/active-users", guard(resource::activeUsers, "read:stats"));
+        routes.get(PREFIX + "/stats/daily", guard(resource::daily, "read:stats"));
     }
 }

@@ -31,6 +31,11 @@ public record TokenRequest(String grantType, Map<String, String> params, Map<Str
         return new TokenRequest(grantType, params, headers, clientIp);
     }
 
+    /** The same request, from the end user at {@code address} (a trusted client's auth0-forwarded-for). */
+    public TokenRequest from(String address) {
+        return new TokenRequest(grantType, params, headers, address);
+    }
+
     /** A parameter, absent when missing or empty (RFC 6749 §3.2: empty values are treated as omitted). */
     public Optional<String> param(String name) {
         String value = params.get(name);

@@ -197,6 +197,10 @@ class PasswordGrantTest {
         // Auth0 §1.4: without default_directory the password grant has no connection to use.
         assertError(token(params, uniqueIp()), 400, "invalid_request",
                 "Authorization server not configured with default connection");
+        // A realm sent with the plain grant (the Auth0 Java SDK's setRealm) is honoured.
+        Map<String, String> withRealm = new LinkedHashMap<>(params);
+        withRealm.put("realm", REALM);
+        assertThat(token(withRealm, uniqueIp()).statusCode()).isEqualTo(200);
 
         server.management("PATCH", "api/v2/tenants/settings", "{\"default_directory\":\"" + REALM + "\"}");
         try {

@@ -26,8 +26,8 @@ import java.util.List;
 
 /**
  * The resource owner password credentials grants (RFC 6749 §4.3, Auth0 §1.4): {@code password}, which
- * signs users in through the tenant's {@code default_directory}, and Auth0's {@code password-realm},
- * which names the connection in {@code realm}. In this order:
+ * signs users in through the tenant's {@code default_directory} (or a {@code realm} when one is sent), and
+ * Auth0's {@code password-realm}, which names the connection in {@code realm}. In this order:
  * <ol>
  *   <li>the client may use this grant (its {@code grant_types});</li>
  *   <li>{@code username} and {@code password} are there, no longer than any account's can be;</li>
@@ -71,7 +71,7 @@ public final class PasswordGrant implements Grant {
         this.clock = clock;
     }
 
-    /** RFC 6749 §4.3: {@code grant_type=password}, through the tenant's default directory. */
+    /** RFC 6749 §4.3: {@code grant_type=password}, through the realm sent or the tenant's default directory. */
     public static PasswordGrant password(RegistryLookups lookups, ConnectionStore connections, UserDirectory users,
                                          TokenIssuer issuer, Clock clock) {
         return new PasswordGrant(PASSWORD, lookups, connections, users, issuer, clock);
@@ -149,9 +149,10 @@ public final class PasswordGrant implements Grant {
         if (type.equals(PASSWORD_REALM)) {
             name = required(request, "realm");
         } else {
-            name = lookups.tenant().defaultDirectory().orElseThrow(() -> OAuthException.invalidRequest(
-                    "Authorization server not configured with default connection: set default_directory in the "
-                            + "tenant settings, or use grant type " + PASSWORD_REALM + " with a realm."));
+            // The Auth0 Java SDK's login(...).setRealm(...) sends a realm with the plain grant: it is honoured.
+            name = request.param("realm").or(() -> lookups.tenant().defaultDirectory()).orElseThrow(() ->
+                    OAuthException.invalidRequest("Authorization server not configured with default connection: "
+                            + "set default_directory in the tenant settings, or send a realm."));
         }
         return connections.findByName(name)
                 .filter(found -> Connection.DATABASE_STRATEGY.equals(found.strategy()))

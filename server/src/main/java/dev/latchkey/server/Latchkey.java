@@ -236,8 +236,8 @@ public final class Latchkey implements AutoCloseable {
                             new AuthorizationCodeGrant(codeStore, lookups, users, tokenIssuer, revocations, clock),
                             new RefreshTokenGrant(refreshStore, authorizations, lookups, users, tokenIssuer,
                                     revocations, clock),
-                            PasswordGrant.password(lookups, connections, users, tokenIssuer, clock),
-                            PasswordGrant.realm(lookups, connections, users, tokenIssuer, clock)),
+                            PasswordGrant.password(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
+                            PasswordGrant.realm(userinfoAudience, lookups, connections, users, tokenIssuer, clock)),
                     origin, auditLog, metrics);
             var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, revocations, lookups);
             var introspection = new IntrospectionEndpoint(clientAuthenticator, ownTokens, refreshStore, authorizations,

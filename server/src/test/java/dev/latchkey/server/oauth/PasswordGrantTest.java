@@ -187,6 +187,26 @@ class PasswordGrantTest {
     }
 
     @Test
+    void withoutAnApiTheAccessTokenIsOpaqueAndGoodAtUserinfo() {
+        // Auth0 §1.2: no audience, or /userinfo's, gives an opaque token for /userinfo only.
+        String email = uniqueEmail();
+        User user = TestUsers.create(server, email);
+        for (String audience : new String[] {null, server.issuer() + "userinfo"}) {
+            Map<String, String> params = realmLogin(trusted, email, TestUsers.PASSWORD);
+            params.put("scope", "openid email");
+            if (audience != null) {
+                params.put("audience", audience);
+            }
+            JsonNode body = json(token(params, uniqueIp()));
+            assertThat(body.path("access_token").asText()).as(body.toString()).doesNotContain(".");
+            HttpResponse<String> userinfo = server.send(HttpRequest.newBuilder(server.uri("userinfo"))
+                    .header("Authorization", "Bearer " + body.path("access_token").asText()).GET());
+            assertThat(json(userinfo).path("sub").asText()).isEqualTo(user.userId());
+            assertThat(json(userinfo).path("email").asText()).isEqualTo(email);
+        }
+    }
+
+    @Test
     void plainPasswordUsesTheTenantsDefaultDirectoryAndIsRefusedWithoutOne() {
         String email = uniqueEmail();
         TestUsers.create(server, email);

@@ -33,7 +33,7 @@ import java.util.List;
  *   <li>{@code username} and {@code password} are there, no longer than any account's can be;</li>
  *   <li>the connection is a database connection: the realm, or the default directory (Auth0 refuses the
  *       plain grant when the tenant has none);</li>
- *   <li>the audience, when sent, is a registered API;</li>
+ *   <li>the audience, when sent, is a registered API or /userinfo's;</li>
  *   <li>the user directory checks the password under the login page's brute-force protection, counted
  *       against the end user's address (the token endpoint takes it from a trusted client's
  *       {@code auth0-forwarded-for});</li>
@@ -55,15 +55,17 @@ public final class PasswordGrant implements Grant {
     private static final Events EVENTS = new Events("sepft", "fepft", "Password for Access Token");
 
     private final String type;
+    private final String userinfoAudience;
     private final RegistryLookups lookups;
     private final ConnectionStore connections;
     private final UserDirectory users;
     private final TokenIssuer issuer;
     private final Clock clock;
 
-    private PasswordGrant(String type, RegistryLookups lookups, ConnectionStore connections, UserDirectory users,
-                          TokenIssuer issuer, Clock clock) {
+    private PasswordGrant(String type, String userinfoAudience, RegistryLookups lookups, ConnectionStore connections,
+                          UserDirectory users, TokenIssuer issuer, Clock clock) {
         this.type = type;
+        this.userinfoAudience = userinfoAudience;
         this.lookups = lookups;
         this.connections = connections;
         this.users = users;
@@ -72,15 +74,15 @@ public final class PasswordGrant implements Grant {
     }
 
     /** RFC 6749 §4.3: {@code grant_type=password}, through the realm sent or the tenant's default directory. */
-    public static PasswordGrant password(RegistryLookups lookups, ConnectionStore connections, UserDirectory users,
-                                         TokenIssuer issuer, Clock clock) {
-        return new PasswordGrant(PASSWORD, lookups, connections, users, issuer, clock);
+    public static PasswordGrant password(String userinfoAudience, RegistryLookups lookups, ConnectionStore connections,
+                                         UserDirectory users, TokenIssuer issuer, Clock clock) {
+        return new PasswordGrant(PASSWORD, userinfoAudience, lookups, connections, users, issuer, clock);
     }
 
     /** Auth0's password-realm grant: as {@code password}, through the connection named by {@code realm}. */
-    public static PasswordGrant realm(RegistryLookups lookups, ConnectionStore connections, UserDirectory users,
-                                      TokenIssuer issuer, Clock clock) {
-        return new PasswordGrant(PASSWORD_REALM, lookups, connections, users, issuer, clock);
+    public static PasswordGrant realm(String userinfoAudience, RegistryLookups lookups, ConnectionStore connections,
+                                      UserDirectory users, TokenIssuer issuer, Clock clock) {
+        return new PasswordGrant(PASSWORD_REALM, userinfoAudience, lookups, connections, users, issuer, clock);
     }
 
     @Override
@@ -160,9 +162,11 @@ public final class PasswordGrant implements Grant {
                         + TokenRequest.echo(name)));
     }
 
+    /** The API named by {@code audience}; none without one or for /userinfo (an opaque token, Auth0 §1.2). */
     private ResourceServer api(TokenRequest request) {
-        return request.param("audience").map(audience -> lookups.api(audience).orElseThrow(() ->
-                OAuthException.accessDenied("Service not enabled within domain: " + TokenRequest.echo(audience))))
+        return request.param("audience").filter(audience -> !audience.equals(userinfoAudience))
+                .map(audience -> lookups.api(audience).orElseThrow(() -> OAuthException.accessDenied(
+                        "Service not enabled within domain: " + TokenRequest.echo(audience))))
                 .orElse(null);
     }
 

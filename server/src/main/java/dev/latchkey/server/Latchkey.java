@@ -27,6 +27,7 @@ import dev.latchkey.server.oauth.DiscoveryEndpoint;
 import dev.latchkey.server.oauth.JwksEndpoint;
 import dev.latchkey.server.oauth.TokenEndpoint;
 import dev.latchkey.server.oauth.grant.ClientCredentialsGrant;
+import dev.latchkey.server.oauth.grant.PasswordGrant;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.rbac.RbacPolicy;
 import dev.latchkey.server.store.Database;
@@ -242,7 +243,9 @@ public final class Latchkey implements AutoCloseable {
                     List.of(new ClientCredentialsGrant(lookups, tokenIssuer),
                             new AuthorizationCodeGrant(codeStore, lookups, users, tokenIssuer, revocations, clock),
                             new RefreshTokenGrant(refreshStore, authorizations, lookups, users, tokenIssuer,
-                                    revocations, clock)),
+                                    revocations, clock),
+                            PasswordGrant.password(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
+                            PasswordGrant.realm(userinfoAudience, lookups, connections, users, tokenIssuer, clock)),
                     origin, auditLog, metrics);
             var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, revocations, lookups);
             var introspection = new IntrospectionEndpoint(clientAuthenticator, ownTokens, refreshStore, authorizations,

@@ -45,6 +45,12 @@ public final class ClientsCommand extends CommandGroup {
                 description = "An allowed URL to return to after logout; repeatable.")
         List<String> logoutUrls = new ArrayList<>();
 
+        @Option(names = "--grant-type", paramLabel = "TYPE",
+                description = "A grant the client may use, by its Auth0 name (authorization_code, refresh_token, "
+                        + "client_credentials, password, http://auth0.com/oauth/grant-type/password-realm, ...); "
+                        + "repeatable. Default: those of the application type.")
+        List<String> grantTypes = new ArrayList<>();
+
         @Override
         int run(Output output) {
             if (name.isBlank()) {
@@ -60,6 +66,10 @@ public final class ClientsCommand extends CommandGroup {
                 for (String url : logoutUrls) {
                     logout.add(absoluteUrl("--logout-url", url));
                 }
+            }
+            if (!grantTypes.isEmpty()) {
+                ArrayNode grants = body.putArray("grant_types");
+                grantTypes.forEach(grants::add);
             }
             JsonNode client = ManagementClient.connect(issuer, bootstrap).post("clients", body);
             if (output.json()) {

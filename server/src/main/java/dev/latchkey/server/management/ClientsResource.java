@@ -33,7 +33,8 @@ final class ClientsResource {
             "urn:ietf:params:oauth:grant-type:device_code");
     private static final Set<String> FIELDS = Set.of("name", "description", "app_type", "is_first_party",
             "oidc_conformant", "token_endpoint_auth_method", "grant_types", "callbacks", "allowed_logout_urls",
-            "web_origins", "allowed_origins", "jwt_configuration", "client_metadata", "refresh_token");
+            "web_origins", "allowed_origins", "jwt_configuration", "client_metadata", "refresh_token",
+            "is_token_endpoint_ip_header_trusted");
     private static final Set<String> KEY_FIELDS = Set.of("token_endpoint_auth_method");
     private static final int MAX_URL = 2048;
     private static final int MAX_URLS = 100;
@@ -70,7 +71,7 @@ final class ClientsResource {
                 ? TokenEndpointAuthMethod.NONE : TokenEndpointAuthMethod.CLIENT_SECRET_POST;
         Client defaults = new Client(RandomStrings.clientId(), name, null, appType, true, false, method, null,
                 defaultGrantTypes(appType), List.of(), List.of(), List.of(), List.of(), JwtConfiguration.DEFAULT,
-                Map.of(), now, now, null);
+                Map.of(), now, now, null, false);
         Client client = apply(body, defaults, now);
         store.create(client);
         lookups.invalidateAll();
@@ -178,7 +179,8 @@ final class ClientsResource {
                 now,
                 body.object("refresh_token").map(object -> RefreshTokenJson.read(object, appType,
                         base.appType() == appType ? base.refreshToken() : null)).orElse(
-                        base.appType() == appType ? base.refreshToken() : null));
+                        base.appType() == appType ? base.refreshToken() : null),
+                body.bool("is_token_endpoint_ip_header_trusted").orElse(base.ipHeaderTrusted()));
     }
 
     private static List<String> urls(JsonBody body, String field, List<String> fallback,
@@ -247,7 +249,7 @@ final class ClientsResource {
         return new Client(c.clientId(), c.name(), c.description(), c.appType(), c.firstParty(), c.system(),
                 c.tokenEndpointAuthMethod(), seal(secret), c.grantTypes(), c.callbacks(), c.allowedLogoutUrls(),
                 c.webOrigins(), c.allowedOrigins(), c.jwtConfiguration(), c.clientMetadata(), c.createdAt(), now,
-                c.refreshToken());
+                c.refreshToken(), c.ipHeaderTrusted());
     }
 
     /** Auth0 shows {@code client_secret} to callers holding {@code read:client_keys}. */
@@ -266,7 +268,8 @@ final class ClientsResource {
                 .put("is_first_party", client.firstParty())
                 .put("oidc_conformant", true)
                 .put("global", false)
-                .put("token_endpoint_auth_method", client.tokenEndpointAuthMethod().value());
+                .put("token_endpoint_auth_method", client.tokenEndpointAuthMethod().value())
+                .put("is_token_endpoint_ip_header_trusted", client.ipHeaderTrusted());
         if (withSecret && client.secret() != null) {
             node.put("client_secret", masterKey.openString(client.secret().sealed(), SECRET_PURPOSE));
         }

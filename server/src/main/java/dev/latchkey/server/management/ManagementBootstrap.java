@@ -141,7 +141,7 @@ public final class ManagementBootstrap {
                 "Machine-to-machine client granted every Management API scope; used by the latchkey CLI.",
                 AppType.NON_INTERACTIVE, true, true, TokenEndpointAuthMethod.CLIENT_SECRET_POST, secret,
                 List.of("client_credentials"), List.of(), List.of(), List.of(), List.of(), JwtConfiguration.DEFAULT,
-                Map.of(), existing.map(Client::createdAt).orElse(now), now, null);
+                Map.of(), existing.map(Client::createdAt).orElse(now), now, null, false);
         if (existing.isEmpty()) {
             try {
                 clients.create(wanted);

@@ -15,6 +15,9 @@ public final class OAuthErrorResponse {
         if (e.wwwAuthenticate() != null) {
             ctx.header("WWW-Authenticate", e.wwwAuthenticate());
         }
+        if (e.retryAfter() != null) {
+            ctx.header("Retry-After", Long.toString(e.retryAfter()));
+        }
         ctx.header("Cache-Control", "no-store");
         Json.write(ctx, e.status(), body);
     }

@@ -16,19 +16,22 @@ public final class OAuthException extends RuntimeException {
     private final String logType;
     /** A credential the caller was never given (an unknown code or token): anyone can send one. */
     private final boolean unknownCredential;
+    /** Seconds the client should wait before trying again (RFC 9110 §10.2.3), or null. */
+    private final Long retryAfter;
 
     public OAuthException(String code, String description, int status, String wwwAuthenticate) {
-        this(code, description, status, wwwAuthenticate, null, false);
+        this(code, description, status, wwwAuthenticate, null, false, null);
     }
 
     private OAuthException(String code, String description, int status, String wwwAuthenticate, String logType,
-                           boolean unknownCredential) {
+                           boolean unknownCredential, Long retryAfter) {
         super(description, null, false, false);
         this.code = code;
         this.status = status;
         this.wwwAuthenticate = wwwAuthenticate;
         this.logType = logType;
         this.unknownCredential = unknownCredential;
+        this.retryAfter = retryAfter;
     }
 
     public OAuthException(ErrorObject error, String description, int status) {
@@ -67,14 +70,34 @@ public final class OAuthException extends RuntimeException {
         return new OAuthException(OAuth2Error.INVALID_GRANT, description, status);
     }
 
+    /** Auth0: the user's password was right but an administrator blocked the user. */
+    public static OAuthException unauthorized(String description) {
+        return new OAuthException("unauthorized", description, 401, null);
+    }
+
+    /** Auth0: brute-force protection refused the attempt; the client may retry after {@code seconds}. */
+    public static OAuthException tooManyAttempts(String description, long seconds) {
+        return new OAuthException("too_many_attempts", description, 429, null, null, false, seconds);
+    }
+
+    /** RFC 6749 §4.1.2.1's temporarily_unavailable, as a 503 with Retry-After (RFC 9110 §15.6.4). */
+    public static OAuthException temporarilyUnavailable(String description, long seconds) {
+        return new OAuthException(OAuth2Error.TEMPORARILY_UNAVAILABLE.getCode(), description, 503, null, null, false,
+                seconds);
+    }
+
     /** The same error, logged as {@code logType} (e.g. Auth0's {@code ferrt} for a reused refresh token). */
     public OAuthException loggedAs(String type) {
-        return new OAuthException(code, getMessage(), status, wwwAuthenticate, type, unknownCredential);
+        return new OAuthException(code, getMessage(), status, wwwAuthenticate, type, unknownCredential, retryAfter);
     }
 
     /** The same error, marked as being about a credential that was never issued to the caller. */
     public OAuthException aboutUnknownCredential() {
-        return new OAuthException(code, getMessage(), status, wwwAuthenticate, logType, true);
+        return new OAuthException(code, getMessage(), status, wwwAuthenticate, logType, true, retryAfter);
+    }
+
+    public Long retryAfter() {
+        return retryAfter;
     }
 
     public String logType() {

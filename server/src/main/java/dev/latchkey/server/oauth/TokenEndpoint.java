@@ -21,7 +21,8 @@ import java.util.Map;
 
 /**
  * {@code POST /oauth/token} (RFC 6749 §3.2), in this order: read and parse the body once into a
- * {@link TokenRequest}; find the grant named by {@code grant_type}; authenticate the client; let the
+ * {@link TokenRequest}; find the grant named by {@code grant_type}; authenticate the client; take the end
+ * user's address from a trusted client's {@code auth0-forwarded-for} ({@link EndUserAddress}); let the
  * grant validate and issue; then log the outcome (Auth0's event types), count it, and answer with
  * tokens and {@code no-store} (§5.1) or the error (§5.2).
  */
@@ -29,7 +30,7 @@ public final class TokenEndpoint {
 
     /** Failures of callers without a secret that are logged per client and minute, on each node. */
     static final int UNAUTHENTICATED_FAILURES_LOGGED = 10;
-    /** The headers grants may read (DPoP and Auth0's forwarded-for come with later grants). */
+    /** The headers grants may read (Auth0's forwarded-for for the password grants; DPoP to come). */
     private static final List<String> GRANT_HEADERS = List.of("dpop", "auth0-forwarded-for", "user-agent");
 
     private final ClientAuthenticator authenticator;
@@ -65,6 +66,7 @@ public final class TokenEndpoint {
                     + TokenRequest.echo(request.grantType()));
         }
         AuthenticatedClient client = authenticator.authenticate(request.params(), ctx.header("Authorization"));
+        request = request.from(EndUserAddress.of(client, request));
         // CORS: only the client's own Allowed Web Origins may read its tokens.
         Cors.restrictTo(ctx, client.client().webOrigins());
         Granted granted;

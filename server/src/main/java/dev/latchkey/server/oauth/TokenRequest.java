@@ -5,6 +5,7 @@ import com.nimbusds.oauth2.sdk.Scope;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 
 /**
@@ -29,6 +30,11 @@ public record TokenRequest(String grantType, Map<String, String> params, Map<Str
             throw OAuthException.invalidRequest("Missing required parameter: grant_type");
         }
         return new TokenRequest(grantType, params, headers, clientIp);
+    }
+
+    /** The same request, from the end user at {@code address} (a trusted client's auth0-forwarded-for). */
+    public TokenRequest from(String address) {
+        return Objects.equals(address, clientIp) ? this : new TokenRequest(grantType, params, headers, address);
     }
 
     /** A parameter, absent when missing or empty (RFC 6749 §3.2: empty values are treated as omitted). */

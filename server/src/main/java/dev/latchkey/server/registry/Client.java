@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * An application (Auth0 "client"). {@code secret} is null for public clients; {@code refreshToken}
- * null means Auth0's defaults for the application type.
+ * null means Auth0's defaults for the application type. {@code ipHeaderTrusted} is Auth0's
+ * {@code is_token_endpoint_ip_header_trusted}: the password grant takes the end user's address from the
+ * client's {@code auth0-forwarded-for} header.
  */
 public record Client(
         String clientId,
@@ -26,7 +28,8 @@ public record Client(
         Map<String, String> clientMetadata,
         Instant createdAt,
         Instant updatedAt,
-        RefreshTokenSettings refreshToken) {
+        RefreshTokenSettings refreshToken,
+        boolean ipHeaderTrusted) {
 
     public Client {
         grantTypes = List.copyOf(grantTypes);
@@ -43,7 +46,7 @@ public record Client(
     public Client withRefreshToken(RefreshTokenSettings settings) {
         return new Client(clientId, name, description, appType, firstParty, system, tokenEndpointAuthMethod, secret,
                 grantTypes, callbacks, allowedLogoutUrls, webOrigins, allowedOrigins, jwtConfiguration,
-                clientMetadata, createdAt, updatedAt, settings);
+                clientMetadata, createdAt, updatedAt, settings, ipHeaderTrusted);
     }
 
     public boolean allowsGrant(String grantType) {

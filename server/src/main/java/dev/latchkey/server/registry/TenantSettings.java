@@ -1,6 +1,7 @@
 package dev.latchkey.server.registry;
 
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The tenant's settings as Auth0's JSON ({@code /api/v2/tenants/settings}), kept whole so that what
@@ -14,6 +15,12 @@ public record TenantSettings(Map<String, Object> json) {
 
     public TenantSettings {
         json = Map.copyOf(json);
+    }
+
+    /** Auth0 §1.4: the connection the {@code password} grant signs users in through, when set. */
+    public Optional<String> defaultDirectory() {
+        return json.get("default_directory") instanceof String name && !name.isBlank()
+                ? Optional.of(name) : Optional.empty();
     }
 
     public boolean flag(String name) {

@@ -39,7 +39,8 @@ public final class JdbcClientStore implements ClientStore {
             Times.instant(rs.getLong("created_at")),
             Times.instant(rs.getLong("updated_at")),
             rs.getString("refresh_token") == null ? null
-                    : JsonColumns.read(rs.getString("refresh_token"), RefreshTokenSettings.class));
+                    : JsonColumns.read(rs.getString("refresh_token"), RefreshTokenSettings.class),
+            rs.getBoolean("is_token_endpoint_ip_header_trusted"));
 
     private final Jdbi jdbi;
 
@@ -54,11 +55,11 @@ public final class JdbcClientStore implements ClientStore {
                 INSERT INTO clients (client_id, name, description, app_type, is_first_party, is_system,
                     token_endpoint_auth_method, secret_hash, secret_encrypted, grant_types, callbacks,
                     allowed_logout_urls, web_origins, allowed_origins, jwt_configuration, client_metadata,
-                    created_at, updated_at, refresh_token)
+                    created_at, updated_at, refresh_token, is_token_endpoint_ip_header_trusted)
                 VALUES (:client_id, :name, :description, :app_type, :is_first_party, :is_system,
                     :token_endpoint_auth_method, :secret_hash, :secret_encrypted, :grant_types, :callbacks,
                     :allowed_logout_urls, :web_origins, :allowed_origins, :jwt_configuration, :client_metadata,
-                    :created_at, :updated_at, :refresh_token)"""), client).execute());
+                    :created_at, :updated_at, :refresh_token, :is_token_endpoint_ip_header_trusted)"""), client).execute());
         } catch (StatementException e) {
             if (UniqueViolations.is(e)) {
                 throw new DuplicateKeyException("A client with this client_id already exists");
@@ -91,7 +92,8 @@ public final class JdbcClientStore implements ClientStore {
                     allowed_logout_urls = :allowed_logout_urls, web_origins = :web_origins,
                     allowed_origins = :allowed_origins, jwt_configuration = :jwt_configuration,
                     client_metadata = :client_metadata, updated_at = :updated_at,
-                    refresh_token = :refresh_token
+                    refresh_token = :refresh_token,
+                    is_token_endpoint_ip_header_trusted = :is_token_endpoint_ip_header_trusted
                 WHERE client_id = :client_id"""), client).execute());
     }
 
@@ -123,6 +125,7 @@ public final class JdbcClientStore implements ClientStore {
                 .bind("client_metadata", JsonColumns.write(client.clientMetadata()))
                 .bind("created_at", Times.millis(client.createdAt()))
                 .bind("updated_at", Times.millis(client.updatedAt()))
-                .bind("refresh_token", JsonColumns.write(client.refreshToken()));
+                .bind("refresh_token", JsonColumns.write(client.refreshToken()))
+                .bind("is_token_endpoint_ip_header_trusted", client.ipHeaderTrusted());
     }
 }

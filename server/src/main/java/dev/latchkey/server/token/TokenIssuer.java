@@ -23,6 +23,8 @@ public final class TokenIssuer {
 
     /** Auth0's {@code gty} for machine-to-machine tokens, as its published tokens spell it. */
     public static final String CLIENT_CREDENTIALS_GTY = "client-credentials";
+    /** Auth0's {@code gty} for tokens of the password grants (both), as its published tokens spell it. */
+    public static final String PASSWORD_GTY = "password";
     /** Auth0: at most 200 active refresh tokens per user and application; the oldest go first. */
     public static final int MAX_REFRESH_FAMILIES = 200;
     /** A code may be exchanged this long after its authorization was recorded (and more, generously). */
@@ -99,15 +101,15 @@ public final class TokenIssuer {
                     ? OpaqueAccessTokenFormat.IMPLICIT_LIFETIME : OpaqueAccessTokenFormat.CODE_LIFETIME;
             return opaque.issue(authorization, lifetime);
         }
-        // Auth0: token_lifetime at the token endpoint, token_lifetime_for_web in the browser; no gty
-        // for code, implicit and refresh tokens; with openid the token is good at /userinfo too.
+        // Auth0: token_lifetime at the token endpoint, token_lifetime_for_web in the browser; gty only
+        // where the flow names one (the password grant); with openid the token is good at /userinfo too.
         int lifetime = request.channel().front() ? api.tokenLifetimeForWeb() : api.tokenLifetime();
         // Auth0 §2.2: with RBAC the API's scopes are those the user holds now, and the *_authz
         // dialects list every permission held; read at each issue, so a removed role changes the next
         // token (a refresh included) and no older one.
         RbacGrant held = rbac.decide(authorization.userId(), api, authorization.scopes());
         return jwt.issue(new AccessTokenRequest(api, authorization.userId(), authorization.clientId(),
-                held.scopes(), held.permissions(), null, held.scopes().contains("openid"), lifetime,
+                held.scopes(), held.permissions(), request.gty(), held.scopes().contains("openid"), lifetime,
                 authorization.id()));
     }
 

@@ -99,7 +99,7 @@ public final class LoginPage {
             render(ctx, 400, client.get(), redirectUri, id, csrf, email, "Enter your email address and password.");
             return;
         }
-        if (email.length() > 320 || password.length() > 1000) {
+        if (email.length() > LoginAttempt.MAX_EMAIL_LENGTH || password.length() > LoginAttempt.MAX_PASSWORD_LENGTH) {
             render(ctx, 400, client.get(), redirectUri, id, csrf, email, WRONG_CREDENTIALS);
             return;
         }

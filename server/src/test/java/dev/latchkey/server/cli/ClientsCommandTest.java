@@ -53,6 +53,25 @@ class ClientsCommandTest {
     }
 
     @Test
+    void createsAClientAllowedThePasswordGrants() {
+        Cli.Result result = admin(server, "clients", "create", "--name", "Kiosk", "--type", "regular_web",
+                "--grant-type", "password", "--grant-type", "http://auth0.com/oauth/grant-type/password-realm",
+                "--grant-type", "refresh_token", "--json");
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        assertThat(result.json().path("grant_types").toString()).isEqualTo(
+                "[\"password\",\"http://auth0.com/oauth/grant-type/password-realm\",\"refresh_token\"]");
+    }
+
+    @Test
+    void anUnknownGrantTypeIsRefusedByTheServer() {
+        Cli.Result result = admin(server, "clients", "create", "--name", "Odd", "--grant-type", "magic");
+
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.err()).contains("Unknown grant type magic");
+    }
+
+    @Test
     void aRelativeLogoutUrlIsAUsageError() {
         Cli.Result result = admin(server, "clients", "create", "--name", "Web", "--type", "regular_web",
                 "--logout-url", "/");

@@ -243,6 +243,26 @@ class ManagementApiTest {
     }
 
     @Test
+    void clientsTakeThePasswordGrantsAndTheForwardedForFlag() {
+        // Auth0 §1.4: the password grants by their Auth0 names; is_token_endpoint_ip_header_trusted (default false).
+        JsonNode client = server.createClient("""
+                {"name":"ROPG backend","app_type":"regular_web",
+                 "grant_types":["password","http://auth0.com/oauth/grant-type/password-realm"]}""");
+        assertThat(client.get("grant_types").toString())
+                .isEqualTo("[\"password\",\"http://auth0.com/oauth/grant-type/password-realm\"]");
+        assertThat(client.get("is_token_endpoint_ip_header_trusted").asBoolean()).isFalse();
+        String path = "api/v2/clients/" + client.get("client_id").asText();
+
+        HttpResponse<String> trusted = server.management("PATCH", path, "{\"is_token_endpoint_ip_header_trusted\":true}");
+
+        assertThat(trusted.statusCode()).as(trusted.body()).isEqualTo(200);
+        assertThat(json(server.management("GET", path, null)).get("is_token_endpoint_ip_header_trusted").asBoolean())
+                .isTrue();
+        assertManagementError(server.management("PATCH", path, "{\"is_token_endpoint_ip_header_trusted\":\"yes\"}"),
+                400, "invalid_body");
+    }
+
+    @Test
     void invalidClientPayloadsAre400() {
         assertManagementError(server.management("POST", "api/v2/clients", "{}"), 400, "invalid_body");
         assertManagementError(server.management("POST", "api/v2/clients", "{\"name\":\"x\",\"app_type\":\"robot\"}"),

@@ -21,7 +21,8 @@ class DiscoveryTest {
             assertThat(doc.get("subject_types_supported").get(0).asText()).isEqualTo("public");
             assertThat(doc.get("id_token_signing_alg_values_supported").get(0).asText()).isEqualTo("RS256");
             assertThat(doc.get("grant_types_supported").findValuesAsText("")).isEmpty();
-            assertThat(doc.get("grant_types_supported").toString()).contains("client_credentials");
+            assertThat(doc.get("grant_types_supported").toString()).contains("client_credentials", "\"password\"",
+                    "http://auth0.com/oauth/grant-type/password-realm");
             // Nimbus, which validates OIDC metadata strictly, accepts the document.
             OIDCProviderMetadata metadata = OIDCProviderMetadata.parse(server.get(".well-known/openid-configuration").body());
             assertThat(metadata.getIssuer().getValue()).isEqualTo(server.issuer());

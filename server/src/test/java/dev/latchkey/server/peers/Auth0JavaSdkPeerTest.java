@@ -15,6 +15,7 @@ import com.auth0.json.auth.TokenHolder;
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.interfaces.DecodedJWT;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.identity.User;
 import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.MovableClock;
 import dev.latchkey.server.testing.Pkce;
@@ -40,8 +41,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * The Auth0 Java SDK ({@code com.auth0:auth0}) pointed at a running Latchkey: {@code AuthAPI}
- * gets client-credentials tokens (it sends JSON bodies to {@code /oauth/token}), renews a user's
- * tokens with a refresh token ({@code renewAuth}) and revokes it ({@code revokeToken}), and
+ * gets client-credentials tokens (it sends JSON bodies to {@code /oauth/token}), logs a user in with the
+ * password-realm grant ({@code login}), renews a user's tokens with a refresh token ({@code renewAuth}) and
+ * revokes it ({@code revokeToken}), and
  * {@code ManagementApi} pages through clients and APIs and creates an API. The server runs on a
  * clock the tests move.
  */
@@ -51,6 +53,7 @@ class Auth0JavaSdkPeerTest {
     private static final String ORDERS = "https://orders.example/api";
     private static final String NOTES = "https://notes.example/api";
     private static final String CALLBACK = "https://sdk-web.example.com/callback";
+    private static final String REALM = "Username-Password-Authentication";
     private static final int NOTES_TOKEN_LIFETIME = 300;
     private static final MovableClock CLOCK = MovableClock.startingNow();
 
@@ -139,6 +142,44 @@ class Auth0JavaSdkPeerTest {
                 .isInstanceOfSatisfying(APIException.class, e -> {
                     assertThat(e.getStatusCode()).isEqualTo(403);
                     assertThat(e.getError()).isEqualTo("invalid_grant");
+                });
+    }
+
+    /**
+     * {@code login(username, password, realm)}, Auth0's password-realm grant, and
+     * {@code login(username, password).setRealm(realm)}, the password grant with a realm (RFC 6749 §4.3,
+     * Auth0 §1.4), with an audience and scopes; a wrong password is Auth0's 403 {@code invalid_grant}
+     * "Wrong email or password.".
+     */
+    @Test
+    void authApiLogsAUserInWithThePasswordRealmGrant() throws Exception {
+        JsonNode backend = server.createClient("""
+                {"name":"SDK backend","app_type":"regular_web",
+                 "grant_types":["password","http://auth0.com/oauth/grant-type/password-realm"]}""");
+        String email = "sdk-password@example.com";
+        User user = TestUsers.create(server, email);
+        AuthAPI auth = AuthAPI.newBuilder(httpBase, backend.path("client_id").asText(),
+                backend.path("client_secret").asText()).build();
+
+        TokenHolder holder = auth.login(email, TestUsers.PASSWORD.toCharArray(), REALM)
+                .setAudience(ORDERS).setScope("openid read:orders").execute().getBody();
+        // This one is sent as grant_type=password with a realm, which is honoured.
+        TokenHolder viaSetter = auth.login(email, TestUsers.PASSWORD.toCharArray()).setRealm(REALM)
+                .setAudience(ORDERS).execute().getBody();
+
+        assertThat(holder.getScope()).isEqualTo("openid read:orders");
+        assertThat(holder.getIdToken()).isNotEmpty();
+        DecodedJWT jwt = JWT.decode(holder.getAccessToken());
+        assertThat(jwt.getSubject()).isEqualTo(user.userId());
+        assertThat(jwt.getClaim("gty").asString()).isEqualTo("password");
+        assertThat(jwt.getAudience()).containsExactly(ORDERS, server.issuer() + "userinfo");
+        // Auth0 §1.4: no API scope asked for, every API scope.
+        assertThat(viaSetter.getScope()).isEqualTo("read:orders write:orders");
+        assertThatThrownBy(() -> auth.login(email, "Wrong-Passw0rd".toCharArray(), REALM).execute())
+                .isInstanceOfSatisfying(APIException.class, e -> {
+                    assertThat(e.getStatusCode()).isEqualTo(403);
+                    assertThat(e.getError()).isEqualTo("invalid_grant");
+                    assertThat(e.getDescription()).isEqualTo("Wrong email or password.");
                 });
     }
 

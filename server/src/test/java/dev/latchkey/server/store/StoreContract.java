@@ -473,7 +473,7 @@ abstract class StoreContract {
                 List.of("client_credentials", "authorization_code"), List.of("https://app.example/callback"),
                 List.of("https://app.example/bye"), List.of("https://app.example"), List.of("https://app.example"),
                 new JwtConfiguration(600, "HS256", true), Map.of("team", "billing", "tier", "gold"),
-                T0, T0.plusMillis(1), null);
+                T0, T0.plusMillis(1), null, true);
 
         clients.create(client);
 
@@ -492,7 +492,7 @@ abstract class StoreContract {
     void publicClientHasNoSecret() {
         Client spa = new Client("spa1", "Browser app", null, AppType.SPA, true, false, TokenEndpointAuthMethod.NONE,
                 null, List.of("authorization_code"), List.of(), List.of(), List.of(), List.of(),
-                JwtConfiguration.DEFAULT, Map.of(), T0, T0, null);
+                JwtConfiguration.DEFAULT, Map.of(), T0, T0, null, false);
 
         clients.create(spa);
 
@@ -514,7 +514,7 @@ abstract class StoreContract {
         Client changed = new Client("client1", "Renamed", "New description", AppType.NATIVE, false, true,
                 TokenEndpointAuthMethod.NONE, null, List.of(), List.of("myapp://cb"), List.of(), List.of(), List.of(),
                 new JwtConfiguration(60, "RS256", false), Map.of("k", "v"), client.createdAt(), T0.plusSeconds(60),
-                new RefreshTokenSettings(true, true, 30, 3600, false, 600, false));
+                new RefreshTokenSettings(true, true, 30, 3600, false, 600, false), true);
 
         clients.update(changed);
 
@@ -1014,7 +1014,7 @@ abstract class StoreContract {
                 TokenEndpointAuthMethod.CLIENT_SECRET_POST,
                 new ClientSecret(SecretHash.of(secret), MASTER_KEY.seal(secret, "clients.client_secret")),
                 List.of("client_credentials"), List.of(), List.of(), List.of(), List.of(), JwtConfiguration.DEFAULT,
-                Map.of(), created, created, null);
+                Map.of(), created, created, null, false);
     }
 
     private static ClientGrant grant(String id, String clientId, String audience, int second) {

@@ -79,7 +79,7 @@ class TokenIssuerTest {
     private static Client client(AppType type, TokenEndpointAuthMethod method, RefreshTokenSettings refresh) {
         return new Client("client1", "App", null, type, true, false, method, null,
                 List.of("authorization_code", "refresh_token"), List.of("https://app.example/cb"), List.of(),
-                List.of(), List.of(), JwtConfiguration.DEFAULT, Map.of(), NOW, NOW, refresh);
+                List.of(), List.of(), JwtConfiguration.DEFAULT, Map.of(), NOW, NOW, refresh, false);
     }
 
     private static User user() {
@@ -136,12 +136,12 @@ class TokenIssuerTest {
         Authorization authorization = issuer.authorize("auth0|u1", client, api(true),
                 List.of("openid", "offline_access"), "sid1", NOW, null);
         IssuedTokens implicit = issuer.forUser(new UserTokenRequest(authorization, client, api(true), user(),
-                UserTokenRequest.Channel.IMPLICIT, true, true, "n", null, null, null));
+                UserTokenRequest.Channel.IMPLICIT, true, true, "n", null, null, null, null));
         assertThat(implicit.accessToken().expiresIn()).isEqualTo(600);
         assertThat(implicit.refreshToken()).isNull();
         Authorization userinfoOnly = issuer.authorize("auth0|u1", client, null, List.of("openid"), "sid1", NOW, null);
         IssuedTokens opaque = issuer.forUser(new UserTokenRequest(userinfoOnly, client, null, user(),
-                UserTokenRequest.Channel.IMPLICIT, true, false, "n", null, null, null));
+                UserTokenRequest.Channel.IMPLICIT, true, false, "n", null, null, null, null));
         assertThat(opaque.accessToken().expiresIn()).isEqualTo(7_200);
     }
 
@@ -174,7 +174,7 @@ class TokenIssuerTest {
         clock.advance(java.time.Duration.ofMinutes(30));
         // RFC 6749 §6: narrowed access, but the successor keeps the original scope.
         issuer.forUser(new UserTokenRequest(authorization.withScopes(List.of("read")), client, api(true), user(),
-                UserTokenRequest.Channel.REFRESH, true, false, null, null, first, null));
+                UserTokenRequest.Channel.REFRESH, true, false, null, null, first, null, null));
         RefreshToken successor = store.activeOfUser("auth0|u1", 1).get(0);
         assertThat(successor.familyId()).isEqualTo(first.familyId());
         assertThat(successor.scopes()).containsExactly("offline_access", "read");

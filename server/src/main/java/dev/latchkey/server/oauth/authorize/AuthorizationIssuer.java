@@ -66,7 +66,7 @@ public final class AuthorizationIssuer {
             // OIDC Core §3.2.2.10, §3.3.2.11: at_hash with an access token, c_hash with a code.
             IssuedTokens tokens = issuer.forUser(new UserTokenRequest(authorization, client, api, user,
                     request.implicit() ? UserTokenRequest.Channel.IMPLICIT : UserTokenRequest.Channel.HYBRID,
-                    request.returnsToken(), request.returnsIdToken(), request.nonce(), code, null, null));
+                    request.returnsToken(), request.returnsIdToken(), request.nonce(), code, null, null, null));
             IssuedAccessToken accessToken = tokens.accessToken();
             if (accessToken != null) {
                 response.put("access_token", accessToken.value());

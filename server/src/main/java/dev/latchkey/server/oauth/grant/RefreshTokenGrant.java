@@ -146,7 +146,7 @@ public final class RefreshTokenGrant implements Grant {
         }
         List<String> scopes = narrowed(request, token.scopes());
         UserTokenRequest issue = new UserTokenRequest(authorization.withScopes(scopes), client, api, user,
-                UserTokenRequest.Channel.REFRESH, true, scopes.contains("openid"), null, null, token, successor);
+                UserTokenRequest.Channel.REFRESH, true, scopes.contains("openid"), null, null, token, successor, null);
         return new Granted(issuer.forUser(issue), user.userId());
     }
 

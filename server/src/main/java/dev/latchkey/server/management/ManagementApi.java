@@ -48,11 +48,13 @@ public final class ManagementApi {
                          Clock clock, UserAccounts accounts, ConnectionStore connectionStore, LogStore logStore) {
         this.authenticator = authenticator;
         this.audit = audit;
-        SecretAccess secrets = new SecretAccess(grants, issuer + "api/v2/");
+        String managementAudience = issuer + "api/v2/";
+        SecretAccess secrets = new SecretAccess(grants, managementAudience);
         this.resourceServers = new ResourceServersResource(apis, grants, lookups, clock,
                 issuer + "userinfo");
         this.clients = new ClientsResource(clientStore, lookups, masterKey, secrets, bootstrapFile, clock);
-        this.clientGrants = new ClientGrantsResource(grants, clientStore, apis, lookups, issuer + "api/v2/", clock);
+        this.clientGrants = new ClientGrantsResource(grants, clientStore, apis, lookups, managementAudience,
+                clock);
         this.signingKeys = new SigningKeysResource(ring);
         this.users = new UsersResource(accounts);
         this.connections = new ConnectionsResource(connectionStore, clientStore);

@@ -19,7 +19,9 @@ import dev.latchkey.server.identity.UserDirectory;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RsaKeyFactory;
 import dev.latchkey.server.keys.SigningKeyRing;
+import dev.latchkey.server.management.BootstrapFile;
 import dev.latchkey.server.management.ManagementApi;
+import dev.latchkey.server.management.ManagementAudit;
 import dev.latchkey.server.management.ManagementAuthenticator;
 import dev.latchkey.server.management.ManagementBootstrap;
 import dev.latchkey.server.oauth.ClientAuthenticator;
@@ -255,7 +257,8 @@ public final class Latchkey implements AutoCloseable {
             var accounts = new UserAccounts(userStore, connections, passwords, bruteForce, revocations::user, clock);
             var management = new ManagementApi(settings.issuerString(),
                     new ManagementAuthenticator(ownTokens, settings.managementAudience()),
-                    apis, clients, grants, lookups, ring, masterKey, clock, accounts, connections, logStore);
+                    new ManagementAudit(auditLog, origin, lookups), apis, clients, grants, lookups, ring, masterKey,
+                    new BootstrapFile(credentials), clock, accounts, connections, logStore);
             var operations = new OperationsEndpoints(database::ping, metrics, settings.metricsToken());
             if (settings.metricsToken() == null && !HttpServer.isLoopback(settings.bind())) {
                 LOG.warn("/metrics answers only callers on this machine though the server listens on {}; set "

@@ -10,9 +10,10 @@ import java.nio.file.Path;
 /**
  * The bootstrap client's credentials, found as the server finds them: both given (flags or
  * LATCHKEY_BOOTSTRAP_CLIENT_ID/_SECRET), else {@code <data-dir>/bootstrap.json}, which the server
- * writes on its first start. {@code source} says where they came from, for error messages.
+ * writes on its first start. {@code source} says where they came from, for error messages; {@code file} is
+ * that file, or null when they were given.
  */
-record BootstrapCredentials(String clientId, String clientSecret, String source) {
+record BootstrapCredentials(String clientId, String clientSecret, String source, Path file) {
 
     static final String FILE_NAME = "bootstrap.json";
 
@@ -30,7 +31,8 @@ record BootstrapCredentials(String clientId, String clientSecret, String source)
                     + dataDir.resolve(FILE_NAME));
         }
         if (hasId) {
-            return new BootstrapCredentials(givenId.trim(), givenSecret.trim(), "LATCHKEY_BOOTSTRAP_CLIENT_ID/_SECRET");
+            return new BootstrapCredentials(givenId.trim(), givenSecret.trim(), "LATCHKEY_BOOTSTRAP_CLIENT_ID/_SECRET",
+                    null);
         }
         Path file = dataDir.resolve(FILE_NAME);
         if (!Files.isRegularFile(file)) {
@@ -50,6 +52,6 @@ record BootstrapCredentials(String clientId, String clientSecret, String source)
             throw CliException.usage(file + " has no client_id and client_secret; delete it and restart "
                     + "`./latchkey serve` to write new ones.");
         }
-        return new BootstrapCredentials(id, secret, file.toString());
+        return new BootstrapCredentials(id, secret, file.toString(), file);
     }
 }

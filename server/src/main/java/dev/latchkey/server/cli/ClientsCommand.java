@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.server.http.Json;
+import dev.latchkey.server.management.BootstrapFile;
 import dev.latchkey.server.registry.AppType;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -11,15 +12,18 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Parameters;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /** {@code latchkey clients}: applications (Auth0 clients) that ask for tokens. */
 @Command(name = "clients", mixinStandardHelpOptions = true,
-        description = "Create, list and delete clients (applications).",
-        subcommands = {ClientsCommand.Create.class, ClientsCommand.ListAll.class, ClientsCommand.Delete.class})
+        description = "Create, list and delete clients (applications), and rotate their secrets.",
+        subcommands = {ClientsCommand.Create.class, ClientsCommand.ListAll.class, ClientsCommand.Delete.class,
+                ClientsCommand.RotateSecret.class})
 public final class ClientsCommand extends CommandGroup {
 
     @Command(name = "create", mixinStandardHelpOptions = true,
@@ -131,6 +135,49 @@ public final class ClientsCommand extends CommandGroup {
             }
             output.table(List.of("CLIENT_ID", "NAME", "TYPE", "GRANT TYPES"), rows);
             return 0;
+        }
+    }
+
+    @Command(name = "rotate-secret", mixinStandardHelpOptions = true,
+            description = {"Give a client a new secret and print it; the old one stops working at once.",
+                    "Works for the bootstrap client too: the server writes the new secret to its bootstrap.json, "
+                            + "and so does this command to the bootstrap.json it read. A bootstrap secret set by "
+                            + "LATCHKEY_BOOTSTRAP_CLIENT_SECRET is rotated by setting a new value and restarting."})
+    static final class RotateSecret extends AdminCommand {
+        @Mixin IssuerOption issuer;
+        @Mixin BootstrapOptions bootstrap;
+
+        @Parameters(paramLabel = "CLIENT_ID", description = "The client's client_id.")
+        String clientId;
+
+        @Override
+        int run(Output output) {
+            BootstrapCredentials credentials = bootstrap.credentials();
+            JsonNode client = ManagementClient.connect(issuer, bootstrap)
+                    .post("clients/" + ManagementClient.segment(clientId) + "/rotate-secret", null);
+            String secret = client.path("client_secret").asText();
+            if (output.json()) {
+                output.printJson(client);
+            } else {
+                output.line("Rotated the secret of client \"" + client.path("name").asText() + "\"");
+                output.fields(List.of(new String[] {"client_id", clientId}, new String[] {"client_secret", secret}));
+                output.note("The old secret no longer works; keep the new one private.");
+            }
+            if (clientId.equals(credentials.clientId()) && credentials.file() != null) {
+                keep(credentials.file(), secret, output);
+            }
+            return 0;
+        }
+
+        /** The bootstrap client's new secret, into the file this command read it from (the server wrote its own). */
+        private void keep(Path file, String secret, Output output) {
+            try {
+                BootstrapFile.write(file, clientId, secret);
+            } catch (IOException e) {
+                throw CliException.failed("The secret was rotated (printed above), but " + file
+                        + " could not be written: " + e.getMessage());
+            }
+            output.note("Wrote the new bootstrap secret to " + file + ".");
         }
     }
 

@@ -12,7 +12,7 @@ final class CleanText {
     }
 
     /** True when {@code value} has no control character; line breaks and tabs only where {@code multiLine}. */
-    static boolean clean(String value, boolean multiLine) {
+    private static boolean clean(String value, boolean multiLine) {
         return !ControlCharacters.in(value, multiLine);
     }
 

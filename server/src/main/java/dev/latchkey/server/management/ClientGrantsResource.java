@@ -25,22 +25,32 @@ final class ClientGrantsResource {
     private final ClientStore clients;
     private final ResourceServerStore apis;
     private final RegistryLookups lookups;
+    private final String managementAudience;
     private final Clock clock;
 
     ClientGrantsResource(ClientGrantStore store, ClientStore clients, ResourceServerStore apis,
-                         RegistryLookups lookups, Clock clock) {
+                         RegistryLookups lookups, String managementAudience, Clock clock) {
         this.store = store;
         this.clients = clients;
         this.apis = apis;
         this.lookups = lookups;
+        this.managementAudience = managementAudience;
         this.clock = clock;
     }
 
+    /** Offset paging, or Auth0's checkpoint paging ({@code from}, {@code take}) answering {@code next}. */
     void list(Context ctx, ManagementCaller caller) {
+        String clientId = ctx.queryParam("client_id");
+        String audience = ctx.queryParam("audience");
+        if (Checkpoint.asked(ctx)) {
+            Checkpoint checkpoint = Checkpoint.of(ctx);
+            checkpoint.write(ctx, "client_grants",
+                    store.after(checkpoint.from(), clientId, audience, checkpoint.take()), ClientGrant::id,
+                    ClientGrantsResource::view);
+            return;
+        }
         PageRequest page = Paging.request(ctx);
-        Paging.write(ctx, "client_grants", page,
-                store.list(page, ctx.queryParam("client_id"), ctx.queryParam("audience")),
-                ClientGrantsResource::view);
+        Paging.write(ctx, "client_grants", page, store.list(page, clientId, audience), ClientGrantsResource::view);
     }
 
     void get(Context ctx, ManagementCaller caller) {
@@ -60,6 +70,7 @@ final class ClientGrantsResource {
         ResourceServer api = apis.findByIdentifier(audience).orElseThrow(() -> ManagementException.notFound(
                 "No resource server with identifier " + audience + " exists", "inexistent_resource_server"));
         checkScopes(scope, api);
+        checkReach(caller, audience, scope, List.of());
         ClientGrant grant = new ClientGrant("cgr_" + RandomStrings.alphanumeric(16), clientId, audience,
                 scope, clock.instant());
         try {
@@ -77,6 +88,7 @@ final class ClientGrantsResource {
         body.allowOnly(Set.of("scope"));
         List<String> scope = body.strings("scope", 280).orElse(existing.scope());
         apis.findByIdentifier(existing.audience()).ifPresent(api -> checkScopes(scope, api));
+        checkReach(caller, existing.audience(), scope, existing.scope());
         ClientGrant updated = new ClientGrant(existing.id(), existing.clientId(), existing.audience(), scope,
                 existing.createdAt());
         store.update(updated);
@@ -104,6 +116,21 @@ final class ClientGrantsResource {
             if (!defined.contains(value)) {
                 throw JsonBody.invalid("Scope " + value + " is not defined by the API " + api.identifier(), "scope");
             }
+        }
+    }
+
+    /**
+     * A Management API scope goes into a grant only from a caller that holds it: otherwise
+     * {@code create:client_grants} would let a caller grant itself every other Management scope.
+     */
+    private void checkReach(ManagementCaller caller, String audience, List<String> scope, List<String> before) {
+        if (!audience.equals(managementAudience)) {
+            return;
+        }
+        List<String> beyond = scope.stream().filter(s -> !before.contains(s) && !caller.scopes().contains(s)).toList();
+        if (!beyond.isEmpty()) {
+            throw ManagementException.insufficientScopeFor("Insufficient scope to grant Management API scopes the "
+                    + "caller does not hold: " + String.join(", ", beyond));
         }
     }
 

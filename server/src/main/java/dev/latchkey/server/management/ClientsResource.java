@@ -28,6 +28,7 @@ import java.util.function.Function;
 final class ClientsResource {
 
     static final String SECRET_PURPOSE = "clients.client_secret";
+    private static final String READ_KEYS = "read:client_keys";
     static final Set<String> GRANT_TYPES = Set.of("authorization_code", "implicit", "refresh_token",
             "client_credentials", "password", "http://auth0.com/oauth/grant-type/password-realm",
             "urn:ietf:params:oauth:grant-type:device_code");
@@ -42,23 +43,45 @@ final class ClientsResource {
     private final ClientStore store;
     private final RegistryLookups lookups;
     private final MasterKey masterKey;
+    private final SecretAccess secrets;
+    private final BootstrapFile bootstrapFile;
     private final Clock clock;
 
-    ClientsResource(ClientStore store, RegistryLookups lookups, MasterKey masterKey, Clock clock) {
+    ClientsResource(ClientStore store, RegistryLookups lookups, MasterKey masterKey, SecretAccess secrets,
+                    BootstrapFile bootstrapFile, Clock clock) {
         this.store = store;
         this.lookups = lookups;
         this.masterKey = masterKey;
+        this.secrets = secrets;
+        this.bootstrapFile = bootstrapFile;
         this.clock = clock;
     }
 
+    /** Secrets only of the clients the caller may read them of ({@link SecretAccess}); the others without. */
     void list(Context ctx, ManagementCaller caller) {
         PageRequest page = Paging.request(ctx);
-        boolean secrets = showsSecrets(caller);
-        Paging.write(ctx, "clients", page, store.list(page), c -> view(c, secrets));
+        SecretAccess.Reader reader = secrets.of(caller);
+        boolean keys = caller.scopes().contains(READ_KEYS);
+        Paging.write(ctx, "clients", page, store.list(page), c -> view(c, keys && reader.may(c.clientId())));
     }
 
+    /**
+     * With {@code read:client_keys}, the secret too where {@link SecretAccess} allows it. Where it does not, a
+     * caller that also holds {@code read:clients} gets the client without its secret, and one that holds only
+     * {@code read:client_keys} a 403: that scope alone gives nothing else to read.
+     */
     void get(Context ctx, ManagementCaller caller) {
-        Json.write(ctx, 200, view(find(ctx.pathParam("id")), showsSecrets(caller)));
+        Client client = find(ctx.pathParam("id"));
+        boolean withSecret = false;
+        if (caller.scopes().contains(READ_KEYS)) {
+            List<String> missing = secrets.of(caller).missing(client.clientId());
+            if (missing.isEmpty()) {
+                withSecret = true;
+            } else if (!caller.scopes().contains("read:clients")) {
+                throw beyondReach("read", missing);
+            }
+        }
+        Json.write(ctx, 200, view(client, withSecret));
     }
 
     void create(Context ctx, ManagementCaller caller) {
@@ -88,7 +111,8 @@ final class ClientsResource {
         Client updated = apply(body, existing, clock.instant());
         store.update(updated);
         lookups.invalidateAll();
-        Json.write(ctx, 200, view(updated, showsSecrets(caller)));
+        Json.write(ctx, 200, view(updated, caller.scopes().contains(READ_KEYS)
+                && secrets.of(caller).may(updated.clientId())));
     }
 
     void delete(Context ctx, ManagementCaller caller) {
@@ -102,14 +126,25 @@ final class ClientsResource {
         ctx.status(204);
     }
 
-    /** {@code POST /api/v2/clients/{id}/rotate-secret}: a new secret; the old one stops working at once. */
+    /**
+     * {@code POST /api/v2/clients/{id}/rotate-secret}: a new secret, shown in the answer; the old one stops
+     * working at once. The caller must be one that may read the secret ({@link SecretAccess}): the answer
+     * holds it. The bootstrap client's new secret is written where the server reads it at start first.
+     */
     void rotateSecret(Context ctx, ManagementCaller caller) {
         Client existing = find(ctx.pathParam("id"));
-        refuseSystemChange(existing);
+        List<String> missing = secrets.of(caller).missing(existing.clientId());
+        if (!missing.isEmpty()) {
+            throw beyondReach("rotate", missing);
+        }
         if (!existing.confidential()) {
             throw ManagementException.badRequest("A public client (token_endpoint_auth_method none) has no secret");
         }
-        Client updated = withSecret(existing, newSecret(), clock.instant());
+        String secret = newSecret();
+        if (existing.system()) {
+            bootstrapFile.keep(existing.clientId(), secret);
+        }
+        Client updated = withSecret(existing, secret, clock.instant());
         store.update(updated);
         lookups.invalidateAll();
         Json.write(ctx, 200, view(updated, true));
@@ -162,7 +197,7 @@ final class ClientsResource {
         }
         return new Client(base.clientId(),
                 body.string("name", 200).orElse(base.name()),
-                body.string("description", 1000).orElse(base.description()),
+                body.multiLine("description", 1000).orElse(base.description()),
                 appType,
                 body.bool("is_first_party").orElse(base.firstParty()),
                 base.system(),
@@ -252,9 +287,12 @@ final class ClientsResource {
                 c.refreshToken(), c.ipHeaderTrusted());
     }
 
-    /** Auth0 shows {@code client_secret} to callers holding {@code read:client_keys}. */
-    private static boolean showsSecrets(ManagementCaller caller) {
-        return caller.scopes().contains("read:client_keys");
+    /** Auth0's insufficient_scope answer, naming a few of the scopes the client's secret would give. */
+    private static ManagementException beyondReach(String action, List<String> missing) {
+        String some = String.join(", ", missing.subList(0, Math.min(3, missing.size())));
+        return ManagementException.insufficientScopeFor("Insufficient scope to " + action + " this client's "
+                + "secret: it would give " + missing.size() + " scope(s) the caller cannot get itself (" + some
+                + (missing.size() > 3 ? ", ..." : "") + ")");
     }
 
     ObjectNode view(Client client, boolean withSecret) {

@@ -31,7 +31,6 @@ final class IdList {
             if (ids.get(i).isEmpty()) {
                 throw JsonBody.invalid("String is too short (0 chars), minimum 1", field + "[" + i + "]");
             }
-            CleanText.require(ids.get(i), field + "[" + i + "]", false);
         }
         return new LinkedHashSet<>(ids);
     }

@@ -35,6 +35,30 @@ final class JsonBody {
     }
 
     static JsonBody read(Context ctx) {
+        JsonNode node = parse(ctx);
+        if (node == null || !node.isObject()) {
+            throw ManagementException.badRequest("Payload validation error: 'Expected type object' on the body.");
+        }
+        return new JsonBody((ObjectNode) node);
+    }
+
+    /** A body that is an array of objects (e.g. {@code PATCH /connections/{id}/clients}), each read with the same rules. */
+    static List<JsonBody> readObjects(Context ctx) {
+        JsonNode node = parse(ctx);
+        if (node == null || !node.isArray()) {
+            throw ManagementException.badRequest("Payload validation error: 'Expected type array' on the body.");
+        }
+        List<JsonBody> items = new ArrayList<>();
+        for (JsonNode item : node) {
+            if (!item.isObject()) {
+                throw typeError("[" + items.size() + "]", "object", item);
+            }
+            items.add(new JsonBody((ObjectNode) item));
+        }
+        return items;
+    }
+
+    private static JsonNode parse(Context ctx) {
         String contentType = ctx.header("Content-Type");
         if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
             throw new ManagementException(415, "Content-Type must be application/json", "unsupported_media_type");
@@ -59,10 +83,7 @@ final class JsonBody {
         } catch (IOException e) {
             throw ManagementException.badRequest("The request body could not be read");
         }
-        if (node == null || !node.isObject()) {
-            throw ManagementException.badRequest("Payload validation error: 'Expected type object' on the body.");
-        }
-        return new JsonBody((ObjectNode) node);
+        return node;
     }
 
     private static ManagementException tooLarge() {
@@ -90,7 +111,17 @@ final class JsonBody {
         return string(field, maxLength).orElseThrow(() -> invalid("Missing required property: " + field, null));
     }
 
+    /** A one-line string: no control character at all. */
     Optional<String> string(String field, int maxLength) {
+        return text(field, maxLength, false);
+    }
+
+    /** A string that may hold line breaks and tabs (a description, a street address), no other control character. */
+    Optional<String> multiLine(String field, int maxLength) {
+        return text(field, maxLength, true);
+    }
+
+    private Optional<String> text(String field, int maxLength, boolean multiLine) {
         JsonNode value = root.get(field);
         if (value == null || value.isNull()) {
             return Optional.empty();
@@ -105,7 +136,7 @@ final class JsonBody {
         if (text.length() > maxLength) {
             throw invalid("String is too long (" + text.length() + " chars), maximum " + maxLength, field);
         }
-        return Optional.of(text);
+        return Optional.of(CleanText.require(text, field, multiLine));
     }
 
     Optional<Boolean> bool(String field) {
@@ -150,7 +181,7 @@ final class JsonBody {
             if (item.textValue().length() > maxLength) {
                 throw invalid("String is too long, maximum " + maxLength, field + "[" + items.size() + "]");
             }
-            items.add(item.textValue());
+            items.add(CleanText.require(item.textValue(), field + "[" + items.size() + "]", false));
         }
         return Optional.of(items);
     }
@@ -170,7 +201,8 @@ final class JsonBody {
             if (!entry.getValue().isTextual()) {
                 throw typeError(field + "." + entry.getKey(), "string", entry.getValue());
             }
-            map.put(entry.getKey(), entry.getValue().textValue());
+            CleanText.require(entry.getKey(), field, false);
+            map.put(entry.getKey(), CleanText.require(entry.getValue().textValue(), field + "." + entry.getKey(), true));
         }
         return Optional.of(map);
     }
@@ -184,6 +216,7 @@ final class JsonBody {
         if (!value.isObject()) {
             throw typeError(field, "object", value);
         }
+        requireClean(value, field);
         Map<String, Object> map = new LinkedHashMap<>();
         value.fields().forEachRemaining(entry -> map.put(entry.getKey(),
                 entry.getValue().isNull() ? null : MAPPER.convertValue(entry.getValue(), Object.class)));
@@ -192,6 +225,7 @@ final class JsonBody {
 
     /** The whole body as plain values (maps, lists, strings, numbers, booleans, nulls). */
     Map<String, Object> asMap() {
+        requireClean(root, null);
         Map<String, Object> map = new LinkedHashMap<>();
         root.fields().forEachRemaining(entry -> map.put(entry.getKey(),
                 entry.getValue().isNull() ? null : MAPPER.convertValue(entry.getValue(), Object.class)));
@@ -227,6 +261,27 @@ final class JsonBody {
             items.add(new JsonBody((ObjectNode) item));
         }
         return Optional.of(items);
+    }
+
+    /**
+     * Free-form JSON: names hold no control character, string values none but line breaks and tabs, at
+     * any depth (NUL cannot be stored, and the others only spoil what reads the data back).
+     */
+    private static void requireClean(JsonNode node, String at) {
+        if (node.isTextual()) {
+            CleanText.require(node.textValue(), at, true);
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                requireClean(node.get(i), (at == null ? "" : at) + "[" + i + "]");
+            }
+        } else if (node.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = node.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> entry = it.next();
+                String path = at == null ? entry.getKey() : at + "." + entry.getKey();
+                CleanText.require(entry.getKey(), at, false);
+                requireClean(entry.getValue(), path);
+            }
+        }
     }
 
     static ManagementException invalid(String problem, String field) {

@@ -38,35 +38,17 @@ final class LogsResource {
     }
 
     private void write(Context ctx, LogFilter filter) {
-        String from = ctx.queryParam("from");
-        String take = ctx.queryParam("take");
-        if (from != null || take != null) {
-            int count = take(take);
+        if (Checkpoint.asked(ctx)) {
+            // Auth0 answers the logs' checkpoint pages as a bare array.
+            Checkpoint checkpoint = Checkpoint.of(ctx);
             ArrayNode items = Json.MAPPER.createArrayNode();
-            store.after(from == null || from.isEmpty() ? null : from, filter, count)
-                    .forEach(entry -> items.add(view(entry)));
+            store.after(checkpoint.from(), filter, checkpoint.take()).forEach(entry -> items.add(view(entry)));
             Json.write(ctx, 200, items);
             return;
         }
         PageRequest page = Paging.request(ctx);
         Paging.write(ctx, "logs", page, store.list(filter, ascending(ctx.queryParam("sort")), page),
                 LogsResource::view);
-    }
-
-    private static int take(String take) {
-        if (take == null || take.isEmpty()) {
-            return 50;
-        }
-        try {
-            int value = Integer.parseInt(take);
-            if (value >= 1 && value <= 100) {
-                return value;
-            }
-        } catch (NumberFormatException e) {
-            // answered below
-        }
-        throw ManagementException.invalidQuery("Query validation error: 'take must be an integer from 1 to 100' "
-                + "on property take.");
     }
 
     private static boolean ascending(String sort) {

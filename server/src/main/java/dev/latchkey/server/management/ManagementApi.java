@@ -17,7 +17,9 @@ import dev.latchkey.server.registry.ClientGrantStore;
 import dev.latchkey.server.registry.ClientStore;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServerStore;
+import dev.latchkey.server.http.ControlCharacters;
 import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 import java.time.Clock;
@@ -32,6 +34,7 @@ public final class ManagementApi {
     public static final String PREFIX = "/api/v2";
 
     private final ManagementAuthenticator authenticator;
+    private final ManagementAudit audit;
     private final ResourceServersResource resourceServers;
     private final ClientsResource clients;
     private final ClientGrantsResource clientGrants;
@@ -40,22 +43,27 @@ public final class ManagementApi {
     private final ConnectionsResource connections;
     private final LogsResource logs;
 
-    public ManagementApi(String issuer, ManagementAuthenticator authenticator, ResourceServerStore apis, ClientStore clientStore,
-                         ClientGrantStore grants, RegistryLookups lookups, SigningKeyRing ring,
-                         MasterKey masterKey, Clock clock, UserAccounts accounts, ConnectionStore connectionStore,
-                         LogStore logStore) {
+    public ManagementApi(String issuer, ManagementAuthenticator authenticator, ManagementAudit audit,
+                         ResourceServerStore apis, ClientStore clientStore, ClientGrantStore grants,
+                         RegistryLookups lookups, SigningKeyRing ring, MasterKey masterKey, BootstrapFile bootstrapFile,
+                         Clock clock, UserAccounts accounts, ConnectionStore connectionStore, LogStore logStore) {
         this.authenticator = authenticator;
+        this.audit = audit;
+        String managementAudience = issuer + "api/v2/";
+        SecretAccess secrets = new SecretAccess(grants, managementAudience);
         this.resourceServers = new ResourceServersResource(apis, grants, lookups, clock,
                 issuer + "userinfo");
-        this.clients = new ClientsResource(clientStore, lookups, masterKey, clock);
-        this.clientGrants = new ClientGrantsResource(grants, clientStore, apis, lookups, clock);
+        this.clients = new ClientsResource(clientStore, lookups, masterKey, secrets, bootstrapFile, clock);
+        this.clientGrants = new ClientGrantsResource(grants, clientStore, apis, lookups, managementAudience,
+                clock);
         this.signingKeys = new SigningKeysResource(ring);
         this.users = new UsersResource(accounts);
-        this.connections = new ConnectionsResource(connectionStore);
+        this.connections = new ConnectionsResource(connectionStore, clientStore);
         this.logs = new LogsResource(logStore);
     }
 
     public void register(RoutesConfig routes) {
+        routes.before(PREFIX + "/*", ManagementApi::beforeEveryCall);
         routes.get(PREFIX + "/resource-servers", guard(resourceServers::list, "read:resource_servers"));
         routes.post(PREFIX + "/resource-servers", guard(resourceServers::create, "create:resource_servers"));
         routes.get(PREFIX + "/resource-servers/{id}", guard(resourceServers::get, "read:resource_servers"));
@@ -95,6 +103,12 @@ public final class ManagementApi {
 
         routes.get(PREFIX + "/connections", guard(connections::list, "read:connections"));
         routes.get(PREFIX + "/connections/{id}", guard(connections::get, "read:connections"));
+        routes.get(PREFIX + "/connections/{id}/clients", guard(connections::enabledClients, "read:connections"));
+        routes.patch(PREFIX + "/connections/{id}/clients",
+                guard(connections::updateEnabledClients, "update:connections"));
+
+        ActionsResource actions = new ActionsResource();
+        routes.get(PREFIX + "/actions/actions", guard(actions::list, "read:actions"));
 
         routes.get(PREFIX + "/logs", guard(logs::list, "read:logs", "read:logs_users"));
         routes.get(PREFIX + "/logs/{id}", guard(logs::get, "read:logs", "read:logs_users"));
@@ -158,16 +172,49 @@ public final class ManagementApi {
         routes.delete(PREFIX + "/users/{id}/permissions", guard(access::removePermissions, "update:users"));
     }
 
+    /**
+     * Every answer, errors included, is {@code Cache-Control: no-store} (it may hold secrets; RFC 9111 §5.2.2.5),
+     * and a query parameter with a control character is refused before any handler sees it.
+     */
+    private static void beforeEveryCall(Context ctx) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (ControlCharacters.in(name, false) || values.stream().anyMatch(v -> ControlCharacters.in(v, false))) {
+                throw ManagementException.invalidQuery("Query validation error: 'String must not contain control "
+                        + "characters' on property " + (ControlCharacters.in(name, false) ? "(name)" : name) + ".");
+            }
+        });
+    }
+
+    /** Authenticates, checks the scope, runs the handler; a write is logged either way once the caller is known. */
     private Handler guard(ManagementHandler handler, String... anyOf) {
         Set<String> required = Set.of(anyOf);
         String expected = String.join(", ", anyOf);
         return ctx -> {
             ManagementCaller caller = authenticator.authenticate(ctx.header("Authorization"));
-            if (!caller.hasAny(required)) {
-                throw ManagementException.insufficientScope(expected);
+            if (!ManagementAudit.isWrite(ctx)) {
+                run(ctx, caller, handler, required, expected);
+                return;
             }
-            handler.handle(ctx, caller);
+            try {
+                run(ctx, caller, handler, required, expected);
+            } catch (ManagementException e) {
+                audit.failed(ctx, caller, e.statusCode(), e.errorCode());
+                throw e;
+            } catch (RuntimeException e) {
+                audit.failed(ctx, caller, 500, "internal_error");
+                throw e;
+            }
+            audit.succeeded(ctx, caller);
         };
+    }
+
+    private static void run(Context ctx, ManagementCaller caller, ManagementHandler handler, Set<String> required,
+                            String expected) {
+        if (!caller.hasAny(required)) {
+            throw ManagementException.insufficientScope(expected);
+        }
+        handler.handle(ctx, caller);
     }
 
     /** {@code /api/v2/stats/active-users} and {@code /api/v2/stats/daily}. */

@@ -42,6 +42,11 @@ import java.util.Optional;
 public final class ManagementBootstrap {
 
     private static final Logger LOG = LoggerFactory.getLogger(ManagementBootstrap.class);
+    /**
+     * Auth0's name for its own API (with {@code is_system: true}): auth0-deploy-cli leaves the resource
+     * server of that name out of exports and imports.
+     */
+    static final String NAME = "Auth0 Management API";
 
     /** The bootstrap client's credentials; {@code file} is where they were written, or null. */
     public record Credentials(String clientId, String clientSecret, Path file, boolean generated) {
@@ -76,7 +81,7 @@ public final class ManagementBootstrap {
         Optional<ResourceServer> existing = apis.findSystem();
         if (existing.isEmpty()) {
             try {
-                apis.create(new ResourceServer(RandomStrings.hex(24), audience, "Latchkey Management API", true,
+                apis.create(new ResourceServer(RandomStrings.hex(24), audience, NAME, true,
                         scopes, SigningAlgorithm.RS256, null, ResourceServer.DEFAULT_TOKEN_LIFETIME,
                         ResourceServer.DEFAULT_TOKEN_LIFETIME, false, false, false, TokenDialect.ACCESS_TOKEN,
                         now, now));
@@ -86,10 +91,10 @@ public final class ManagementBootstrap {
             return;
         }
         ResourceServer api = existing.get();
-        if (!api.identifier().equals(audience) || !api.scopes().equals(scopes)) {
-            // The issuer changed (another port or domain) or this version knows more scopes.
+        if (!api.identifier().equals(audience) || !api.scopes().equals(scopes) || !api.name().equals(NAME)) {
+            // The issuer changed (another port or domain), or this version knows more scopes or another name.
             String previous = api.identifier();
-            apis.update(new ResourceServer(api.id(), audience, api.name(), true, scopes, api.signingAlg(), null,
+            apis.update(new ResourceServer(api.id(), audience, NAME, true, scopes, api.signingAlg(), null,
                     api.tokenLifetime(), api.tokenLifetimeForWeb(), false, false, false, api.tokenDialect(),
                     api.createdAt(), now));
             if (!previous.equals(audience)) {
@@ -123,8 +128,7 @@ public final class ManagementBootstrap {
             PrivateFiles.directory(dataDir);
             String id = RandomStrings.clientId();
             String secret = RandomStrings.clientSecret();
-            PrivateFiles.write(file, Json.MAPPER.writerWithDefaultPrettyPrinter().writeValueAsString(
-                    Map.of("client_id", id, "client_secret", secret)) + "\n");
+            BootstrapFile.write(file, id, secret);
             return new Credentials(id, secret, file, true);
         } catch (IOException e) {
             throw new IllegalStateException("Cannot read or write the bootstrap credentials in " + file

@@ -8,4 +8,9 @@ public record ManagementCaller(String subject, String clientId, Set<String> scop
     public boolean hasAny(Set<String> required) {
         return required.stream().anyMatch(scopes::contains);
     }
+
+    /** A client calling for itself (client credentials, {@code sub} is {@code <client_id>@clients}), not a user. */
+    public boolean isClient() {
+        return clientId != null && (clientId + "@clients").equals(subject);
+    }
 }

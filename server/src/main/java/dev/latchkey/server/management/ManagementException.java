@@ -31,6 +31,11 @@ public final class ManagementException extends RuntimeException {
         return new ManagementException(403, "Insufficient scope, expected any of: " + expected, "insufficient_scope");
     }
 
+    /** A 403 {@code insufficient_scope} that says what the caller lacks when it is not one route scope. */
+    public static ManagementException insufficientScopeFor(String message) {
+        return new ManagementException(403, message, "insufficient_scope");
+    }
+
     public static ManagementException forbidden(String message) {
         return new ManagementException(403, message, "operation_not_supported");
     }

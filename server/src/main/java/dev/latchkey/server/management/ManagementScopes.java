@@ -20,7 +20,7 @@ public final class ManagementScopes {
             "update:tenant_settings", "read:refresh_tokens", "delete:refresh_tokens", "read:sessions",
             "delete:sessions", "read:device_credentials", "delete:device_credentials",
             "read:roles", "create:roles", "update:roles", "delete:roles",
-            "read:role_members", "create:role_members", "delete:role_members",
+            "read:role_members", "create:role_members", "delete:role_members", "read:actions",
             "read:stats");
 
     private ManagementScopes() {

@@ -46,14 +46,11 @@ final class PermissionList {
                     "permissions");
         }
         Set<Permission> permissions = new LinkedHashSet<>();
-        for (int i = 0; i < items.size(); i++) {
-            JsonBody item = items.get(i);
-            String at = "permissions[" + i + "]";
+        for (JsonBody item : items) {
             item.allowOnly(ITEM_FIELDS);
-            String identifier = CleanText.require(item.requiredString("resource_server_identifier",
-                    RegistryLookups.MAX_API_IDENTIFIER_LENGTH), at + ".resource_server_identifier", false);
-            String name = CleanText.require(item.requiredString("permission_name", 280), at + ".permission_name",
-                    false);
+            String identifier = item.requiredString("resource_server_identifier",
+                    RegistryLookups.MAX_API_IDENTIFIER_LENGTH);
+            String name = item.requiredString("permission_name", 280);
             // Read from the store, not the cache: a scope just added through another node counts.
             ResourceServer api = apis.findByIdentifier(identifier).filter(a -> !a.system()).orElseThrow(() ->
                     ManagementException.badRequest("Resource server not found: " + identifier));

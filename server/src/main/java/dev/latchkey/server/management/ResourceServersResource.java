@@ -171,7 +171,7 @@ final class ResourceServersResource {
             if (!seen.add(value)) {
                 throw JsonBody.invalid("Duplicate scope " + value, "scopes[" + i + "].value");
             }
-            scopes.add(new ApiScope(value, item.string("description", 500).orElse("")));
+            scopes.add(new ApiScope(value, item.multiLine("description", 500).orElse("")));
         }
         return scopes;
     }

@@ -40,9 +40,9 @@ final class RolesResource {
 
     void list(Context ctx, ManagementCaller caller) {
         String filter = ctx.queryParam("name_filter");
-        if (filter != null && (filter.length() > MAX_NAME_LENGTH || !CleanText.clean(filter, false))) {
+        if (filter != null && filter.length() > MAX_NAME_LENGTH) {
             throw ManagementException.invalidQuery("Query validation error: 'String must be at most "
-                    + MAX_NAME_LENGTH + " characters without control characters' on property name_filter.");
+                    + MAX_NAME_LENGTH + " characters' on property name_filter.");
         }
         PageRequest page = Paging.request(ctx);
         Paging.write(ctx, "roles", page, roles.list(filter == null || filter.isEmpty() ? null : filter, page),
@@ -138,12 +138,11 @@ final class RolesResource {
     }
 
     private static Optional<String> name(JsonBody body) {
-        return body.string("name", MAX_NAME_LENGTH).map(name -> CleanText.require(name, "name", false));
+        return body.string("name", MAX_NAME_LENGTH);
     }
 
     private static String description(JsonBody body) {
-        return body.string("description", MAX_DESCRIPTION_LENGTH)
-                .map(text -> CleanText.require(text, "description", true)).orElse(null);
+        return body.multiLine("description", MAX_DESCRIPTION_LENGTH).orElse(null);
     }
 
     static ObjectNode view(Role role) {

@@ -216,8 +216,8 @@ final class UsersResource {
         return body.object("address").map(object -> {
             object.allowOnly(PostalAddress.MEMBERS);
             return new PostalAddress(
-                    object.string("formatted", MAX_FORMATTED_ADDRESS).orElse(null),
-                    object.string("street_address", MAX_FORMATTED_ADDRESS).orElse(null),
+                    object.multiLine("formatted", MAX_FORMATTED_ADDRESS).orElse(null),
+                    object.multiLine("street_address", MAX_FORMATTED_ADDRESS).orElse(null),
                     object.string("locality", MAX_ADDRESS_LINE).orElse(null),
                     object.string("region", MAX_ADDRESS_LINE).orElse(null),
                     object.string("postal_code", MAX_ADDRESS_LINE).orElse(null),

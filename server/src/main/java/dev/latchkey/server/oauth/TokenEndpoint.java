@@ -77,10 +77,8 @@ public final class TokenEndpoint {
             throw e;
         }
         Grant.Events events = grant.events();
-        if (events.success() != null) {
-            log.record(new LogEvent(events.success(), events.description(), client.client().clientId(),
-                    client.client().name(), granted.userId(), null, request.clientIp(), null, Map.of()));
-        }
+        log.record(new LogEvent(events.success(), events.description(), client.client().clientId(),
+                client.client().name(), granted.userId(), null, request.clientIp(), null, Map.of()));
         issued.get(request.grantType()).increment();
         write(ctx, granted.tokens());
     }
@@ -91,9 +89,6 @@ public final class TokenEndpoint {
      */
     private void logFailure(Grant.Events events, AuthenticatedClient client, TokenRequest request, OAuthException e) {
         String type = e.logType() != null ? e.logType() : events.failure();
-        if (type == null) {
-            return;
-        }
         String clientId = client.client().clientId();
         if (client.authenticated() || (!e.unknownCredential() && unauthenticatedFailures.allow(clientId))) {
             log.record(new LogEvent(type, e.description(), clientId, client.client().name(), null, null,

@@ -3,6 +3,7 @@ package dev.latchkey.server.registry;
 import dev.latchkey.server.store.Page;
 import dev.latchkey.server.store.PageRequest;
 
+import java.util.List;
 import java.util.Optional;
 
 /** Where client grants are kept. */
@@ -17,6 +18,9 @@ public interface ClientGrantStore {
 
     /** Filters are optional (null means any). */
     Page<ClientGrant> list(PageRequest page, String clientId, String audience);
+
+    /** Up to {@code take} grants with ids after {@code fromId} (from the first when null), in id order. */
+    List<ClientGrant> after(String fromId, String clientId, String audience, int take);
 
     void update(ClientGrant grant);
 

@@ -6,6 +6,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.StatementException;
 
+import java.util.List;
 import java.util.Optional;
 
 public final class JdbcClientGrantStore implements ClientGrantStore {
@@ -58,14 +59,7 @@ public final class JdbcClientGrantStore implements ClientGrantStore {
 
     @Override
     public Page<ClientGrant> list(PageRequest page, String clientId, String audience) {
-        // Filters are added only when given: PostgreSQL cannot type a bare NULL parameter.
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        if (clientId != null) {
-            where.append(" AND client_id = :client_id");
-        }
-        if (audience != null) {
-            where.append(" AND audience = :audience");
-        }
+        String where = where(clientId, audience);
         return jdbi.withHandle(h -> new Page<>(
                 h.createQuery("SELECT * FROM client_grants" + where
                                 + " ORDER BY created_at, id LIMIT :limit OFFSET :offset")
@@ -73,6 +67,26 @@ public final class JdbcClientGrantStore implements ClientGrantStore {
                         .bind("limit", page.perPage()).bind("offset", page.offset()).map(MAPPER).list(),
                 h.createQuery("SELECT COUNT(*) FROM client_grants" + where)
                         .bind("client_id", clientId).bind("audience", audience).mapTo(Long.class).one()));
+    }
+
+    @Override
+    public List<ClientGrant> after(String fromId, String clientId, String audience, int take) {
+        String where = where(clientId, audience) + (fromId == null ? "" : " AND id > :from");
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM client_grants" + where + " ORDER BY id LIMIT :take")
+                .bind("client_id", clientId).bind("audience", audience).bind("from", fromId).bind("take", take)
+                .map(MAPPER).list());
+    }
+
+    /** Filters are added only when given: PostgreSQL cannot type a bare NULL parameter. */
+    private static String where(String clientId, String audience) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (clientId != null) {
+            where.append(" AND client_id = :client_id");
+        }
+        if (audience != null) {
+            where.append(" AND audience = :audience");
+        }
+        return where.toString();
     }
 
     @Override

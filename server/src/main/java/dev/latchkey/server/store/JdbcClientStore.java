@@ -13,6 +13,7 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementException;
 
+import java.util.List;
 import java.util.Optional;
 
 public final class JdbcClientStore implements ClientStore {
@@ -80,6 +81,13 @@ public final class JdbcClientStore implements ClientStore {
                 h.createQuery("SELECT * FROM clients ORDER BY created_at, client_id LIMIT :limit OFFSET :offset")
                         .bind("limit", page.perPage()).bind("offset", page.offset()).map(MAPPER).list(),
                 h.createQuery("SELECT COUNT(*) FROM clients").mapTo(Long.class).one()));
+    }
+
+    @Override
+    public List<Client> after(String fromId, int take) {
+        return jdbi.withHandle(h -> h.createQuery("SELECT * FROM clients"
+                        + (fromId == null ? "" : " WHERE client_id > :from") + " ORDER BY client_id LIMIT :take")
+                .bind("from", fromId).bind("take", take).map(MAPPER).list());
     }
 
     @Override

@@ -144,6 +144,38 @@ class ClientsCommandTest {
     }
 
     /** The value printed after {@code label} in a command's readable output. */
+    @Test
+    void rotateSecretPrintsTheNewSecretAndRetiresTheOldOne() {
+        JsonNode client = server.createClient("{\"name\":\"Rotated\",\"app_type\":\"non_interactive\"}");
+        String clientId = client.path("client_id").asText();
+        Cli.Result result = admin(server, "clients", "rotate-secret", clientId);
+
+        assertThat(result.exitCode()).as(result.toString()).isZero();
+        String secret = value(result.out(), "client_secret:");
+        assertThat(secret).hasSize(64).isNotEqualTo(client.path("client_secret").asText());
+        assertThat(result.err()).contains("old secret no longer works");
+        assertThat(server.json(server.management("GET", "api/v2/clients/" + clientId, null))
+                .path("client_secret").asText()).isEqualTo(secret);
+    }
+
+    @Test
+    void rotateSecretWorksForTheBootstrapClientAndKeepsTheCliWorking() throws Exception {
+        try (TestServer own = TestServer.start()) {
+            String dataDir = own.dataDir().toString();
+            String old = own.bootstrapClientSecret();
+            Cli.Result result = Cli.at(own, "clients", "rotate-secret", own.bootstrapClientId(), "--data-dir", dataDir);
+
+            assertThat(result.exitCode()).as(result.toString()).isZero();
+            String secret = value(result.out(), "client_secret:");
+            assertThat(secret).isNotEqualTo(old);
+            assertThat(result.err()).contains("Wrote the new bootstrap secret to");
+            JsonNode file = TestServer.JSON.readTree(own.dataDir().resolve("bootstrap.json").toFile());
+            assertThat(file.path("client_secret").asText()).isEqualTo(secret);
+            Cli.Result next = Cli.at(own, "clients", "list", "--data-dir", dataDir);
+            assertThat(next.exitCode()).as(next.toString()).isZero();
+        }
+    }
+
     static String value(String out, String label) {
         return out.lines().map(String::strip).filter(line -> line.startsWith(label))
                 .map(line -> line.substring(label.length()).strip()).findFirst()

@@ -309,9 +309,8 @@ class ManagementApiTest {
 
     @Test
     void theBootstrapClientIsChangedOnlyThroughConfiguration() {
-        // It is re-created from LATCHKEY_BOOTSTRAP_CLIENT_* or bootstrap.json at every start.
-        assertManagementError(server.management("POST", "api/v2/clients/" + server.bootstrapClientId()
-                + "/rotate-secret", null), 403, "operation_not_supported");
+        // It is re-created from LATCHKEY_BOOTSTRAP_CLIENT_* or bootstrap.json at every start; its secret
+        // rotates into bootstrap.json (ClientSecretsTest).
         assertManagementError(server.management("PATCH", "api/v2/clients/" + server.bootstrapClientId(),
                 "{\"name\":\"renamed\"}"), 403, "operation_not_supported");
     }

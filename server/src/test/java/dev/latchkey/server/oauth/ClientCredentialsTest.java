@@ -9,6 +9,7 @@ import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.testing.ManagementCalls;
 import dev.latchkey.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -367,4 +368,36 @@ class ClientCredentialsTest {
         assertThat(response.body()).doesNotContain("Exception").doesNotContain("\tat ");
     }
 
+    @Test
+    void exchangesAreLoggedWithAuth0sEventTypes() {
+        // Auth0 "Log Event Type Codes": seccft / feccft, success / failed exchange of client credentials.
+        assertThat(server.postForm("oauth/token", "grant_type=client_credentials&client_id=" + basicId
+                + "&client_secret=" + basicSecret + "&audience=" + API).statusCode()).isEqualTo(401);
+        assertThat(server.send(HttpRequest.newBuilder(server.uri("oauth/token"))
+                .header("Authorization", basicHeader(basicId, basicSecret))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&audience=" + API)))
+                .statusCode()).isEqualTo(200);
+        assertThat(server.send(HttpRequest.newBuilder(server.uri("oauth/token"))
+                .header("Authorization", basicHeader(basicId, basicSecret))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=client_credentials&audience=" + API
+                        + "&scope=write:patients"))).statusCode()).isEqualTo(403);
+
+        JsonNode success = logOf("seccft", basicId);
+        assertThat(success.path("client_name").asText()).isEqualTo("basic job");
+        assertThat(success.path("description").asText()).isEqualTo("Client Credentials for Access Token");
+        JsonNode failure = logOf("feccft", basicId);
+        assertThat(failure.path("details").path("error").asText()).isEqualTo("access_denied");
+        assertThat(failure.toString()).doesNotContain(basicSecret);
+        assertThat(success.toString()).doesNotContain(basicSecret).doesNotContain("eyJ");
+    }
+
+    /** The one log entry of {@code type} for {@code client}, once the queued writer has written it. */
+    private static JsonNode logOf(String type, String client) {
+        String query = "api/v2/logs?q=" + ManagementCalls.encode("type:" + type + " AND client_id:\"" + client + "\"");
+        JsonNode logs = ManagementCalls.eventually(() -> json(server.management("GET", query, null)), l -> l.size() == 1);
+        assertThat(logs).hasSize(1);
+        return logs.get(0);
+    }
 }

@@ -18,9 +18,12 @@ import java.util.Set;
 /**
  * The client credentials grant (RFC 6749 §4.4) as Auth0 runs it: a confidential client, allowed
  * the grant, with a client grant for the requested audience, gets a JWT for that API carrying the
- * requested scopes, or every granted scope when none are requested. Nothing is written per token.
+ * requested scopes, or every granted scope when none are requested. Nothing is stored per token but
+ * the tenant log's entry (Auth0's {@code seccft} / {@code feccft}), written in batches off the request.
  */
 public final class ClientCredentialsGrant implements Grant {
+
+    private static final Events EVENTS = new Events("seccft", "feccft", "Client Credentials for Access Token");
 
     private final RegistryLookups lookups;
     private final TokenIssuer issuer;
@@ -37,7 +40,7 @@ public final class ClientCredentialsGrant implements Grant {
 
     @Override
     public Events events() {
-        return Events.NONE;
+        return EVENTS;
     }
 
     @Override

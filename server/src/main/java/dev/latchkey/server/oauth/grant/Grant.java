@@ -13,12 +13,11 @@ public interface Grant {
     /** The {@code grant_type} value this grant answers to. */
     String type();
 
-    /** Auth0's log event types for this grant's successes and failures; null types are not logged. */
+    /** Auth0's log event types for this grant's successes and failures. */
     Events events();
 
     Granted handle(AuthenticatedClient client, TokenRequest request);
 
     record Events(String success, String failure, String description) {
-        public static final Events NONE = new Events(null, null, null);
     }
 }

@@ -36,12 +36,15 @@ final class HeldTokensResource {
         this.revocations = revocations;
     }
 
-    /** {@code GET /users/{id}/refresh-tokens}: {@code {"tokens":[...]}}, newest first, {@code take} at most. */
+    /**
+     * {@code GET /users/{id}/refresh-tokens}: {@code {"tokens":[...], "next":...}}, newest first, with
+     * Auth0's checkpoint paging ({@code from} is the {@code next} of the previous page).
+     */
     void refreshTokensOfUser(Context ctx, ManagementCaller caller) {
-        ObjectNode body = Json.object();
-        ArrayNode tokens = body.putArray("tokens");
-        refreshTokens.activeOfUser(ctx.pathParam("id"), take(ctx)).forEach(t -> tokens.add(view(t)));
-        Json.write(ctx, 200, body);
+        Checkpoint checkpoint = Checkpoint.of(ctx);
+        checkpoint.write(ctx, "tokens",
+                refreshTokens.activeOfUser(ctx.pathParam("id"), checkpoint.from(), checkpoint.take()),
+                RefreshToken::id, HeldTokensResource::view);
     }
 
     void deleteRefreshTokensOfUser(Context ctx, ManagementCaller caller) {

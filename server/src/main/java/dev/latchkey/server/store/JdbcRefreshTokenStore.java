@@ -232,11 +232,23 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore, AutoClose
     }
 
     @Override
-    public List<RefreshToken> activeOfUser(String userId, int limit) {
-        return jdbi.withHandle(h -> h.createQuery("""
-                        SELECT * FROM refresh_tokens WHERE user_id = :user_id AND rotated_at IS NULL
-                        ORDER BY created_at DESC, id DESC LIMIT :limit""")
-                .bind("user_id", userId).bind("limit", limit).map(MAPPER).list());
+    public List<RefreshToken> activeOfUser(String userId, String afterId, int limit) {
+        return jdbi.withHandle(h -> {
+            Optional<RefreshToken> after = afterId == null ? Optional.empty() : h.createQuery(
+                            "SELECT * FROM refresh_tokens WHERE id = :id AND user_id = :user_id")
+                    .bind("id", afterId).bind("user_id", userId).map(MAPPER).findOne();
+            if (afterId != null && after.isEmpty()) {
+                return List.of();
+            }
+            String below = after.isEmpty() ? ""
+                    : " AND (created_at < :created_at OR (created_at = :created_at AND id < :after_id))";
+            return h.createQuery("SELECT * FROM refresh_tokens WHERE user_id = :user_id AND rotated_at IS NULL"
+                            + below + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+                    .bind("user_id", userId).bind("limit", limit)
+                    .bind("created_at", after.map(t -> Times.millis(t.createdAt())).orElse(0L))
+                    .bind("after_id", afterId)
+                    .map(MAPPER).list();
+        });
     }
 
     @Override

@@ -48,7 +48,12 @@ public interface RefreshTokenStore {
     boolean delete(String id);
 
     /** The user's active tokens (not yet exchanged), newest first, at most {@code limit}. */
-    List<RefreshToken> activeOfUser(String userId, int limit);
+    default List<RefreshToken> activeOfUser(String userId, int limit) {
+        return activeOfUser(userId, null, limit);
+    }
+
+    /** As {@link #activeOfUser(String, int)}, after the token {@code afterId} (none: from the newest). */
+    List<RefreshToken> activeOfUser(String userId, String afterId, int limit);
 
     int deleteExpired(Instant now, int batch);
 

@@ -324,6 +324,16 @@ abstract class StoreContract {
         assertThat(active).hasSize(200);
         assertThat(active.get(active.size() - 1).id()).isEqualTo("rt_003");
         assertThat(tokens.findById("rt_000")).isEmpty();
+        // Auth0's checkpoint paging: each page starts after the previous page's last token.
+        List<RefreshToken> paged = new ArrayList<>();
+        String from = null;
+        do {
+            List<RefreshToken> page = tokens.activeOfUser("u3", from, 64);
+            paged.addAll(page);
+            from = page.size() == 64 ? page.get(63).id() : null;
+        } while (from != null);
+        assertThat(paged).isEqualTo(active);
+        assertThat(tokens.activeOfUser("u3", "rt_unknown", 10)).isEmpty();
     }
 
     @Test

@@ -69,7 +69,7 @@ class VerifierFuzzTest {
      */
     @FuzzTest
     void signedTokens(FuzzedDataProvider data) throws JOSEException {
-        boolean useRsa = data.consumeInt(0, 15) == 0;
+        boolean useRsa = data.consumeInt(0, 15) == 15; // not 0: an exhausted input reads as 0, and RSA is slow
         String header = data.consumeBoolean() ? data.consumeString(200) : header(data, useRsa);
         String claims = data.consumeBoolean() ? data.consumeRemainingAsString() : claims(data);
         String signingInput = Base64URL.encode(header.getBytes(StandardCharsets.UTF_8)) + "."

@@ -75,6 +75,11 @@ final class JsonBody {
         if (bytes.length > MAX_BYTES) {
             throw tooLarge();
         }
+        return parse(bytes);
+    }
+
+    /** A body already read: a JSON object, else a 400 in Auth0's words. */
+    static JsonBody parse(byte[] bytes) {
         JsonNode node;
         try {
             node = MAPPER.readTree(bytes);

@@ -58,6 +58,9 @@ record SearchQuery(List<Term> terms) {
                 if (!closed) {
                     throw invalid("unterminated quoted value");
                 }
+                if (value.length() == 0) {
+                    throw invalid("a quoted value is empty");
+                }
                 terms.add(new Term(field, value.toString(), false));
             } else {
                 // A bare value: up to unescaped whitespace; a backslash escapes the next character.

@@ -35,19 +35,9 @@ public final class TokenRequestBody {
     private TokenRequestBody() {
     }
 
-    /**
-     * Reads a request's body (at most {@link #MAX_BYTES}) and parses it; parameters holding control
-     * characters are refused here, before anything reaches a lookup or the database.
-     */
+    /** Reads a request's body (at most {@link #MAX_BYTES}) and parses it ({@link #parse}). */
     public static Map<String, String> read(Context ctx) {
-        Map<String, String> params = parse(ctx.header("Content-Type"), body(ctx));
-        for (Map.Entry<String, String> param : params.entrySet()) {
-            if (ControlCharacters.in(param.getKey(), false) || ControlCharacters.in(param.getValue(), false)) {
-                throw OAuthException.invalidRequest("Parameter '" + TokenRequest.echo(param.getKey())
-                        + "' contains control characters");
-            }
-        }
-        return params;
+        return parse(ctx.header("Content-Type"), body(ctx));
     }
 
     private static byte[] body(Context ctx) {
@@ -84,7 +74,22 @@ public final class TokenRequestBody {
         return OAuthException.invalidRequest("The request body is larger than 1 MB");
     }
 
+    /**
+     * The parameters of a body of {@code contentType}, or an {@link OAuthException}; parameters holding
+     * control characters are refused here, before anything reaches a lookup or the database.
+     */
     public static Map<String, String> parse(String contentType, byte[] body) {
+        Map<String, String> params = byMediaType(contentType, body);
+        for (Map.Entry<String, String> param : params.entrySet()) {
+            if (ControlCharacters.in(param.getKey(), false) || ControlCharacters.in(param.getValue(), false)) {
+                throw OAuthException.invalidRequest("Parameter '" + TokenRequest.echo(param.getKey())
+                        + "' contains control characters");
+            }
+        }
+        return params;
+    }
+
+    private static Map<String, String> byMediaType(String contentType, byte[] body) {
         String mediaType = mediaType(contentType);
         if ("application/x-www-form-urlencoded".equals(mediaType)) {
             return form(new String(body, StandardCharsets.UTF_8));

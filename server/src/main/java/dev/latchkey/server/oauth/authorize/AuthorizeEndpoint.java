@@ -35,7 +35,17 @@ public final class AuthorizeEndpoint {
 
     public AuthorizeEndpoint(RegistryLookups lookups, String userinfoAudience, OwnTokens tokens, SsoSessions sessions,
                              AuthorizationFlow flow, AuthorizationResponder responder, Pages pages, Cookies cookies) {
-        this.checks = List.of(
+        this.checks = checks(lookups, userinfoAudience, tokens);
+        this.sessions = sessions;
+        this.flow = flow;
+        this.responder = responder;
+        this.pages = pages;
+        this.cookies = cookies;
+    }
+
+    /** The rules of /authorize, in the order they run. */
+    static List<AuthorizeCheck> checks(RegistryLookups lookups, String userinfoAudience, OwnTokens tokens) {
+        return List.of(
                 new ClientCheck(lookups),          // client_id names an application       (page on error)
                 new RedirectUriCheck(),            // redirect_uri is one of its callbacks (page on error)
                 new StateCheck(),                  // state at most 2 KB                   (redirect from here on)
@@ -50,11 +60,6 @@ public final class AuthorizeEndpoint {
                 new PromptCheck(),                 // prompt, max_age, login_hint
                 new IdTokenHintCheck(tokens),      // id_token_hint: our ID token for this client
                 new AcrValuesCheck());             // acr_values, voluntary
-        this.sessions = sessions;
-        this.flow = flow;
-        this.responder = responder;
-        this.pages = pages;
-        this.cookies = cookies;
     }
 
     public void handle(Context ctx) {

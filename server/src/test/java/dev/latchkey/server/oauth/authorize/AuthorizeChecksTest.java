@@ -134,6 +134,18 @@ class AuthorizeChecksTest {
     }
 
     @Test
+    void controlCharactersInAParameterAreInvalidRequest() {
+        // A scope-token is printable ASCII (RFC 6749 §3.3). AuthorizeChecksFuzzTest found scope=%0C answered
+        // with a 500: the SDK refuses a blank scope-token with an IllegalArgumentException.
+        Map<String, String> params = request(webClient);
+        params.put("scope", "openid \f");
+        assertRedirectError(authorize(params), "invalid_request");
+        params.put("scope", "openid");
+        params.put("login_hint", "jane\u0000@example.com");
+        assertRedirectError(authorize(params), "invalid_request");
+    }
+
+    @Test
     void missingResponseTypeIsInvalidRequest() {
         Map<String, String> params = request(webClient);
         params.remove("response_type");

@@ -35,11 +35,7 @@ final class JsonBody {
     }
 
     static JsonBody read(Context ctx) {
-        JsonNode node = parse(ctx);
-        if (node == null || !node.isObject()) {
-            throw ManagementException.badRequest("Payload validation error: 'Expected type object' on the body.");
-        }
-        return new JsonBody((ObjectNode) node);
+        return object(parse(ctx));
     }
 
     /** A body that is an array of objects (e.g. {@code PATCH /connections/{id}/clients}), each read with the same rules. */
@@ -75,20 +71,29 @@ final class JsonBody {
         if (bytes.length > MAX_BYTES) {
             throw tooLarge();
         }
-        return parse(bytes);
+        return node(bytes);
     }
 
     /** A body already read: a JSON object, else a 400 in Auth0's words. */
     static JsonBody parse(byte[] bytes) {
-        JsonNode node;
+        return object(node(bytes));
+    }
+
+    private static JsonBody object(JsonNode node) {
+        if (node == null || !node.isObject()) {
+            throw ManagementException.badRequest("Payload validation error: 'Expected type object' on the body.");
+        }
+        return new JsonBody((ObjectNode) node);
+    }
+
+    private static JsonNode node(byte[] bytes) {
         try {
-            node = MAPPER.readTree(bytes);
+            return MAPPER.readTree(bytes);
         } catch (JsonProcessingException e) {
             throw ManagementException.badRequest("Invalid JSON: " + e.getOriginalMessage());
         } catch (IOException e) {
             throw ManagementException.badRequest("The request body could not be read");
         }
-        return node;
     }
 
     private static ManagementException tooLarge() {

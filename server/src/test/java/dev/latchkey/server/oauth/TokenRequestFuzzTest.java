@@ -84,7 +84,7 @@ class TokenRequestFuzzTest {
                 "sealed");
         return new Client(id, id, null, method == TokenEndpointAuthMethod.NONE ? AppType.SPA : AppType.REGULAR_WEB,
                 true, false, method, secret, List.of("client_credentials"), List.of(), List.of(), List.of(),
-                List.of(), JwtConfiguration.DEFAULT, Map.of(), now, now, null);
+                List.of(), JwtConfiguration.DEFAULT, Map.of(), now, now, null, false);
     }
 
     private static ClientStore clientStore() {

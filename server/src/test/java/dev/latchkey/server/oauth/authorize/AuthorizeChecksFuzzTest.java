@@ -82,7 +82,7 @@ class AuthorizeChecksFuzzTest {
                 now));
         clients.create(new Client("machine_app", "Machine", null, AppType.NON_INTERACTIVE, true, false,
                 TokenEndpointAuthMethod.CLIENT_SECRET_POST, null, List.of("client_credentials"), List.of(), List.of(),
-                List.of(), List.of(), JwtConfiguration.DEFAULT, Map.of(), now, now, null));
+                List.of(), List.of(), JwtConfiguration.DEFAULT, Map.of(), now, now, null, false));
         apis.create(new ResourceServer(UUID.randomUUID().toString(), API, "Items", false,
                 List.of(new ApiScope("read:items", "Read"), new ApiScope("write:items", "Write")),
                 SigningAlgorithm.RS256, null, ResourceServer.DEFAULT_TOKEN_LIFETIME,
@@ -160,6 +160,6 @@ class AuthorizeChecksFuzzTest {
                                  Instant now) {
         return new Client(id, id, null, type, true, false, method, null,
                 List.of("authorization_code", "implicit", "refresh_token"), callbacks, List.of(),
-                List.of("https://app.example.com"), List.of(), JwtConfiguration.DEFAULT, Map.of(), now, now, null);
+                List.of("https://app.example.com"), List.of(), JwtConfiguration.DEFAULT, Map.of(), now, now, null, false);
     }
 }

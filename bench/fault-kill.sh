@@ -70,10 +70,8 @@ grep -E '^(summary|count)' "$data/load.out" | tee -a "$out"
 stats=$(proxy_stats "$proxy_port")
 say "# proxy: $stats"
 say "# proxy error lines: $(grep -c proxy-error "$data/proxy.log" || true); causes: $(grep proxy-error "$data/proxy.log" | awk '{ $1 = $2 = $3 = $4 = $5 = ""; print }' | sort | uniq -c | sort -rn | head -3 | tr -s ' ' | paste -sd';' -)"
-verdict=$(verify_tokens "$base" "$data/load" || true)
-say "$verdict"
-violations=$(single_use_violations)
-say "# database: $violations"
+say "$(verify_tokens "$base" "$data/load" 2>&1 || true)"
+say "# database: $(single_use_violations 2>&1 || true)"
 load_errors=$(awk '/^summary ALL/ { print $6 }' "$data/load.out")
 say "proxy errors $(jq .errors <<<"$stats") against $in_flight_total requests in flight at the $KILLS kills; load driver errors $load_errors"
 counter() { awk -v name="$1" '$1 == "count" && $2 == name { n = $3 } END { print n + 0 }' "$data/load.out"; }

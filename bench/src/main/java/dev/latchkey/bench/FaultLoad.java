@@ -74,6 +74,7 @@ public final class FaultLoad {
     private static final int TIMEOUT_MS = 30_000;
     /** The status of a request whose connection was refused: it was never sent. 0 is an answer lost once sent. */
     private static final int REFUSED = -1;
+    private static final long REFUSED_PAUSE_MS = 50;
 
     private final URI base;
     private final Map<String, String> options;
@@ -266,6 +267,18 @@ public final class FaultLoad {
                 int micros = (int) Math.min(Integer.MAX_VALUE, (System.nanoTime() - t0) / 1000);
                 samples.add(new Sample(startMs, micros, op, answer.status(), answer.retryAfter()));
                 thisSecond.computeIfAbsent(answer.status(), k -> new LongAdder()).increment();
+                if (answer.status() == REFUSED) {
+                    // Nothing listens (a node stopped): wait a little rather than spin on refusals.
+                    pause(REFUSED_PAUSE_MS);
+                }
+            }
+        }
+
+        private void pause(long millis) {
+            try {
+                Thread.sleep(millis);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
         }
 

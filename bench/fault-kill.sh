@@ -75,5 +75,5 @@ say "# database: $(single_use_violations 2>&1 || true)"
 load_errors=$(awk '/^summary ALL/ { print $6 }' "$data/load.out")
 say "proxy errors $(jq .errors <<<"$stats") against $in_flight_total requests in flight at the $KILLS kills; load driver errors $load_errors"
 counter() { awk -v name="$1" '$1 == "count" && $2 == name { n = $3 } END { print n + 0 }' "$data/load.out"; }
-say "replays answered 200 (the first attempt never took effect): code $(counter code_replay_200), refresh $(counter refresh_replay_200); refused as already used: code $(counter code_replay_400), refresh $(counter refresh_replay_400); final check: refresh $(grep -o 'final_refresh_[0-9]* [0-9]*' "$data/load.out" | paste -sd' ' -), userinfo $(grep -o 'final_userinfo_[0-9]* [0-9]*' "$data/load.out" | paste -sd' ' -)"
+say "replays answered 200 (the first attempt never took effect): code $(counter code_replay_200), refresh $(counter refresh_replay_200); refused as already used: code $(counter code_replay_400), refresh $(counter refresh_replay_403); final check: refresh $(grep -o 'final_refresh_[0-9]* [0-9]*' "$data/load.out" | paste -sd' ' -), userinfo $(grep -o 'final_userinfo_[0-9]* [0-9]*' "$data/load.out" | paste -sd' ' -)"
 echo "Results: $out"

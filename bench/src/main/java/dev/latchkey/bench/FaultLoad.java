@@ -320,7 +320,8 @@ public final class FaultLoad {
                 if (again.status() == 200) {
                     keep(again.body(), "access_token", true);
                 }
-            } else if (answer.status() == 400) {
+            } else if (answer.status() == 400 || answer.status() == 403) {
+                // Auth0 refuses a refresh token with 403 invalid_grant: this chain has ended.
                 count("refresh_refused");
                 refresh = null;
             }

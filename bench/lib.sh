@@ -15,6 +15,24 @@ ensure_server_jar() {
   fi
 }
 
+# build_commit_jar COMMIT: builds the server jar of an earlier commit in a temporary git worktree; sets
+# COMMIT_JAR and COMMIT_WORKTREE (remove_commit_worktree removes it again).
+build_commit_jar() {
+  COMMIT_WORKTREE=$(mktemp -d)
+  rmdir "$COMMIT_WORKTREE"
+  git worktree add --detach "$COMMIT_WORKTREE" "$1" >/dev/null
+  echo "Building the server of $1 ..."
+  (cd "$COMMIT_WORKTREE" && mvn -q -pl server -am package -DskipTests)
+  COMMIT_JAR=$COMMIT_WORKTREE/server/target/latchkey.jar
+}
+
+remove_commit_worktree() {
+  if [[ -n ${COMMIT_WORKTREE:-} ]]; then
+    git worktree remove --force "$COMMIT_WORKTREE" >/dev/null 2>&1 || true
+    COMMIT_WORKTREE=
+  fi
+}
+
 free_port() {
   python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
@@ -23,7 +41,8 @@ now_ms() {
   date +%s%3N
 }
 
-# start_server PORT DATA_DIR LOG: launches the server in the background; sets SERVER_PID.
+# start_server PORT DATA_DIR LOG: launches the server in the background; sets SERVER_PID. ISSUER overrides
+# its issuer (default http://127.0.0.1:PORT/), as for nodes behind one proxy.
 # JAVA_OPTS (unquoted, split on spaces) are passed to the JVM. With ARGON2_COST (m:t:p, e.g. 8:1:1) the
 # server hashes new passwords at that cost instead of its default (the bench's CheapHashServer), so that a
 # login load measures what a login costs besides the hash.
@@ -36,7 +55,7 @@ start_server() {
   else
     # shellcheck disable=SC2086
     java ${JAVA_OPTS:-} -jar "$SERVER_JAR" serve --port "$port" --bind 127.0.0.1 \
-      --issuer "http://127.0.0.1:$port/" --data-dir "$data" >>"$log" 2>&1 &
+      --issuer "${ISSUER:-http://127.0.0.1:$port/}" --data-dir "$data" >>"$log" 2>&1 &
   fi
   SERVER_PID=$!
 }
@@ -115,8 +134,8 @@ wait_quiet() {
   done
 }
 
-# The JMH jar; it also holds the login load driver.
-BENCH_JAR=bench/target/benchmarks.jar
+# The JMH jar; it also holds the load drivers. BENCH_JAR may point at a copy (to rebuild while a script runs).
+BENCH_JAR=${BENCH_JAR:-bench/target/benchmarks.jar}
 
 # ensure_bench_jar: builds bench/target/benchmarks.jar when missing or older than any source it holds.
 ensure_bench_jar() {

@@ -34,22 +34,12 @@ ensure_server_jar
 ensure_bench_jar
 after_jar=$(realpath "$SERVER_JAR")
 after_rev=$(git rev-parse --short HEAD)$( [[ -n $(git status --porcelain -- server) ]] && echo "+changes" || true)
-worktree=
-cleanup() {
-  if [[ -n $worktree ]]; then
-    git worktree remove --force "$worktree" >/dev/null 2>&1 || true
-  fi
-}
-trap cleanup EXIT
+trap remove_commit_worktree EXIT
 if [[ -n ${BEFORE_JAR:-} ]]; then
   before_jar=$(realpath "$BEFORE_JAR")
 else
-  worktree=$(mktemp -d)
-  rmdir "$worktree"
-  git worktree add --detach "$worktree" "$before" >/dev/null
-  echo "Building the server of $before ..."
-  (cd "$worktree" && mvn -q -pl server -am package -DskipTests)
-  before_jar=$worktree/server/target/latchkey.jar
+  build_commit_jar "$before"
+  before_jar=$COMMIT_JAR
 fi
 
 say "# token-compare $(date -u '+%Y-%m-%d %H:%M UTC'): this build ($after_rev) against $before, $PAIRS pairs, JAVA_OPTS $JAVA_OPTS"

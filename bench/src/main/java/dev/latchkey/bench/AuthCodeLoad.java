@@ -427,7 +427,8 @@ public final class AuthCodeLoad {
                 throw new IllegalArgumentException("Unexpected argument " + args[i]);
             }
             String name = args[i].substring(2);
-            boolean flag = name.equals("once") || name.equals("prompt-consent");
+            boolean flag = name.equals("once") || name.equals("prompt-consent") || name.equals("replay")
+                    || name.equals("final-check");
             options.put(name, flag ? "true" : args[++i]);
         }
         return options;

@@ -80,6 +80,8 @@ final class AuthorizationCodeBrowser {
     /** Nanoseconds spent in each step, and how often, since the last {@link #takeStepTimes}. */
     private final long[] stepNanos = new long[Step.values().length];
     private final long[] stepCounts = new long[Step.values().length];
+    /** The form of the last code exchange sent, so that a caller can send it again (a replay). */
+    private Map<String, String> lastExchange;
 
     AuthorizationCodeBrowser(Target target) {
         this.target = target;
@@ -139,12 +141,29 @@ final class AuthorizationCodeBrowser {
         exchange.put("code", callback.get("code"));
         exchange.put("redirect_uri", target.redirectUri());
         exchange.put("code_verifier", verifier);
+        lastExchange = exchange;
         Response token = send(Step.TOKEN, target.base().resolve("oauth/token"), exchange, 200);
         JsonNode body = JSON.readTree(token.body());
         if (!body.hasNonNull("access_token")) {
             throw new FlowFailure(Step.TOKEN, 200, "no access_token in the response");
         }
         return body;
+    }
+
+    /**
+     * Sends the last code exchange again, as a client does that retries after a lost answer; returns the
+     * status and the body.
+     */
+    Map.Entry<Integer, String> replayExchange() throws IOException {
+        if (lastExchange == null) {
+            throw new IllegalStateException("No code exchange yet");
+        }
+        try {
+            Response token = send(Step.TOKEN, target.base().resolve("oauth/token"), lastExchange, 200);
+            return Map.entry(token.status(), token.body());
+        } catch (FlowFailure failure) {
+            return Map.entry(failure.status, failure.getMessage());
+        }
     }
 
     /** Adds this browser's step times to {@code nanos} and {@code counts} and starts counting afresh. */
@@ -182,7 +201,12 @@ final class AuthorizationCodeBrowser {
             }
         }
         int status = connection.getResponseCode();
-        keepCookies(connection.getHeaderFields().get("Set-Cookie"));
+        // Header names are case-insensitive (RFC 9110 §5.1); a proxy may have changed their case.
+        connection.getHeaderFields().forEach((name, values) -> {
+            if ("Set-Cookie".equalsIgnoreCase(name)) {
+                keepCookies(values);
+            }
+        });
         String body;
         // Read to the end and close, so that the connection goes back to the keep-alive cache.
         try (InputStream in = status >= 400 ? connection.getErrorStream() : connection.getInputStream()) {

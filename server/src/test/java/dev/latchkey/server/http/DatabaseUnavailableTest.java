@@ -25,6 +25,19 @@ class DatabaseUnavailableTest {
     }
 
     @Test
+    void aDatabaseStoppingOrStartingIsAnOutage() {
+        // PostgreSQL ends the connections of requests in flight with 57P01 when it is stopped (pg_ctl stop -m
+        // fast), and refuses new ones with 57P03 while it shuts down or starts; 57P02 after a crash.
+        for (String state : new String[] {"57P01", "57P02", "57P03"}) {
+            assertThat(DatabaseUnavailable.causedBy(new IllegalStateException(
+                    new SQLException("FATAL: terminating connection due to administrator command", state))))
+                    .as(state).isTrue();
+        }
+        // A statement cancelled (57014, a statement timeout) is the request's own failure, not an outage.
+        assertThat(DatabaseUnavailable.causedBy(new RuntimeException(new SQLException("canceled", "57014")))).isFalse();
+    }
+
+    @Test
     void otherDatabaseErrorsAreNot() {
         assertThat(DatabaseUnavailable.causedBy(new RuntimeException(new SQLException("bad text", "22021"))))
                 .isFalse();

@@ -38,4 +38,27 @@ class DatabaseTest {
             }
         }
     }
+
+    /**
+     * A rolling upgrade runs this build beside the next one, and a rollback restarts it, on a schema the next
+     * release has already migrated: its migrations only add, so this build opens that schema as it is.
+     */
+    @Test
+    void aSchemaMigratedByALaterReleaseOpensAsItIs() throws Exception {
+        String url = "jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1";
+        int later = Database.SCHEMA_VERSION + 1;
+        try (Database first = Database.open(url, null, null)) {
+            try (var connection = first.dataSource().getConnection(); var statement = connection.createStatement()) {
+                statement.execute("ALTER TABLE users ADD COLUMN later_release VARCHAR(16)");
+                statement.execute("INSERT INTO \"flyway_schema_history\" (\"installed_rank\", \"version\", \"description\", "
+                        + "\"type\", \"script\", \"checksum\", \"installed_by\", \"execution_time\", \"success\") "
+                        + "VALUES (" + (later + 100) + ", '" + later + "', 'later release', 'SQL', 'V" + later
+                        + "__later_release.sql', 0, 'test', 1, TRUE)");
+            }
+            try (Database second = Database.open(url, null, null)) {
+                assertThat(second.ping()).isTrue();
+                assertThat(Database.installedVersion(second.dataSource())).isEqualTo(later);
+            }
+        }
+    }
 }

@@ -54,8 +54,8 @@ import dev.latchkey.server.oauth.authorize.AuthorizationIssuer;
 import dev.latchkey.server.oauth.authorize.AuthorizationResponder;
 import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
 import dev.latchkey.server.oauth.authorize.ConsentPolicy;
-import dev.latchkey.server.oauth.authorize.Interaction;
-import dev.latchkey.server.oauth.authorize.LoginTransactions;
+import dev.latchkey.server.interaction.InteractionEngine;
+import dev.latchkey.server.interaction.LoginTransactions;
 import dev.latchkey.server.oauth.grant.AuthorizationCodeGrant;
 import dev.latchkey.server.store.JdbcAuthorizationCodeStore;
 import dev.latchkey.server.store.JdbcKnownWebOrigins;
@@ -216,7 +216,7 @@ public final class Latchkey implements AutoCloseable {
             var pages = new Pages();
             var cookies = new Cookies(origin);
             var responder = new AuthorizationResponder(pages, issuer);
-            var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, rbac, clock), transactions,
+            var flow = new AuthorizationFlow(issuer, new InteractionEngine(lookups, users, consent, rbac, clock), transactions,
                     new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder, cookies, origin);
             var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, sessions, flow, responder, pages,

@@ -5,14 +5,14 @@ import dev.latchkey.server.identity.SsoSession;
 import dev.latchkey.server.identity.SsoSessions;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserDirectory;
-import dev.latchkey.server.oauth.authorize.Authentication;
+import dev.latchkey.server.interaction.Authentication;
 import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
 import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
 import dev.latchkey.server.oauth.authorize.CheckedAuthorization;
 import dev.latchkey.server.oauth.authorize.ConsentPolicy;
-import dev.latchkey.server.oauth.authorize.LoginTransaction;
-import dev.latchkey.server.oauth.authorize.LoginTransactions;
-import dev.latchkey.server.oauth.authorize.PendingLogin;
+import dev.latchkey.server.interaction.LoginTransaction;
+import dev.latchkey.server.interaction.LoginTransactions;
+import dev.latchkey.server.interaction.PendingLogin;
 import dev.latchkey.server.rbac.RbacPolicy;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
@@ -71,7 +71,7 @@ public final class ConsentPage {
                 : r.user().name() != null ? r.user().name() : r.user().userId();
         pages.render(ctx, 200, "consent.jte", new ConsentView(r.client().name(), api == null ? null : api.name(),
                 label, id, csrf.get(), ScopeWords.of(granted(r, api).scopes(), api)),
-                ContentSecurityPolicy.interaction(r.tx().request().redirectUri()));
+                ContentSecurityPolicy.interaction(r.tx().outcome().request().redirectUri()));
     }
 
     public void submit(Context ctx) {
@@ -88,18 +88,18 @@ public final class ConsentPage {
         }
         PendingLogin pending = new PendingLogin(id, r.tx());
         if (!"accept".equals(ctx.formParam("action"))) {
-            flow.fail(ctx, r.tx().request(), pending, "access_denied", "User did not authorize the request");
+            flow.fail(ctx, r.tx().outcome().request(), pending, "access_denied", "User did not authorize the request");
             return;
         }
         consent.remember(granted(r, api(r)), r.user().userId());
         Authentication authentication = new Authentication(r.user().userId(), r.tx().authTime(), r.tx().sid(), true);
-        flow.proceed(ctx, r.tx().request(), r.client(), authentication, r.user(), pending, true);
+        flow.proceed(ctx, r.tx().outcome().request(), r.client(), authentication, r.user(), pending, true);
     }
 
     /** The transaction, its client and user, when this browser's session is the one that logged in. */
     private Optional<Ready> ready(Context ctx, String id) {
         Optional<LoginTransaction> tx = transactions.find(id);
-        Optional<Client> client = tx.flatMap(t -> lookups.client(t.request().clientId()));
+        Optional<Client> client = tx.flatMap(t -> lookups.client(t.outcome().request().clientId()));
         if (tx.isEmpty() || client.isEmpty() || !tx.get().authenticated()) {
             pages.error(ctx, 400, "Login expired", LoginPage.EXPIRED, null);
             return Optional.empty();
@@ -119,12 +119,12 @@ public final class ConsentPage {
     }
 
     private ResourceServer api(Ready r) {
-        return r.tx().request().audience() == null ? null : lookups.api(r.tx().request().audience()).orElse(null);
+        return r.tx().outcome().request().audience() == null ? null : lookups.api(r.tx().outcome().request().audience()).orElse(null);
     }
 
     /** The request with the scopes RBAC lets this user have. */
     private CheckedAuthorization granted(Ready r, ResourceServer api) {
-        return r.tx().request().withScopes(rbac.decide(r.user().userId(), api, r.tx().request().scopes()).scopes());
+        return r.tx().outcome().request().withScopes(rbac.decide(r.user().userId(), api, r.tx().outcome().request().scopes()).scopes());
     }
 
     private record Ready(LoginTransaction tx, Client client, User user) {

@@ -6,12 +6,12 @@ import dev.latchkey.server.identity.LoginAttempt;
 import dev.latchkey.server.identity.LoginResult;
 import dev.latchkey.server.identity.SsoSessions;
 import dev.latchkey.server.identity.UserDirectory;
-import dev.latchkey.server.oauth.authorize.Authentication;
+import dev.latchkey.server.interaction.Authentication;
 import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
 import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
-import dev.latchkey.server.oauth.authorize.LoginTransaction;
-import dev.latchkey.server.oauth.authorize.LoginTransactions;
-import dev.latchkey.server.oauth.authorize.PendingLogin;
+import dev.latchkey.server.interaction.LoginTransaction;
+import dev.latchkey.server.interaction.LoginTransactions;
+import dev.latchkey.server.interaction.PendingLogin;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import io.javalin.http.Context;
@@ -62,7 +62,7 @@ public final class LoginPage {
     public void show(Context ctx) {
         String id = ctx.queryParam("state");
         Optional<LoginTransaction> tx = transactions.find(id);
-        Optional<Client> client = tx.flatMap(t -> lookups.client(t.request().clientId()));
+        Optional<Client> client = tx.flatMap(t -> lookups.client(t.outcome().request().clientId()));
         if (tx.isEmpty() || client.isEmpty()) {
             pages.error(ctx, 400, "Login expired", EXPIRED, null);
             return;
@@ -73,15 +73,15 @@ public final class LoginPage {
             pages.error(ctx, 400, "Cookies needed", FORM_REJECTED, null);
             return;
         }
-        String hint = tx.get().request().loginHint();
-        String redirectUri = tx.get().request().redirectUri();
+        String hint = tx.get().outcome().request().loginHint();
+        String redirectUri = tx.get().outcome().request().redirectUri();
         render(ctx, 200, client.get(), redirectUri, id, csrf.get(), hint, null);
     }
 
     public void submit(Context ctx) {
         String id = ctx.formParam("state");
         Optional<LoginTransaction> found = transactions.find(id);
-        Optional<Client> client = found.flatMap(t -> lookups.client(t.request().clientId()));
+        Optional<Client> client = found.flatMap(t -> lookups.client(t.outcome().request().clientId()));
         if (found.isEmpty() || client.isEmpty()) {
             pages.error(ctx, 400, "Login expired", EXPIRED, null);
             return;
@@ -92,7 +92,7 @@ public final class LoginPage {
             pages.error(ctx, 403, "Request rejected", FORM_REJECTED, null);
             return;
         }
-        String redirectUri = tx.request().redirectUri();
+        String redirectUri = tx.outcome().request().redirectUri();
         String email = trim(ctx.formParam("email"));
         String password = ctx.formParam("password");
         if (email.isEmpty() || password == null || password.isEmpty()) {
@@ -112,7 +112,7 @@ public final class LoginPage {
             Authentication authentication = new Authentication(success.user().userId(),
                     session.session().authTime(), session.session().sid(), true);
             LoginTransaction authenticated = transactions.authenticated(tx, authentication);
-            flow.proceed(ctx, tx.request(), client.get(), authentication, success.user(),
+            flow.proceed(ctx, tx.outcome().request(), client.get(), authentication, success.user(),
                     new PendingLogin(id, authenticated), false);
         } else if (result instanceof LoginResult.TooManyAttempts tooMany) {
             long retryAfter = Math.max(1, Duration.between(clock.instant(), tooMany.until()).toSeconds());

@@ -4,14 +4,18 @@ import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.identity.IpNetwork;
 import dev.latchkey.server.identity.User;
+import dev.latchkey.server.interaction.Authentication;
+import dev.latchkey.server.interaction.InteractionEngine;
+import dev.latchkey.server.interaction.LoginTransactions;
+import dev.latchkey.server.interaction.Outcome;
+import dev.latchkey.server.interaction.PendingLogin;
+import dev.latchkey.server.interaction.SessionState;
+import dev.latchkey.server.interaction.Step;
 import dev.latchkey.server.registry.Client;
-import dev.latchkey.server.registry.RegistryLookups;
-import dev.latchkey.server.registry.ResourceServer;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
 import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * Carries a checked authorization to its end, from /authorize or from the login and consent pages:
@@ -24,20 +28,18 @@ public final class AuthorizationFlow {
     public static final String BROWSER_COOKIE = "latchkey_browser";
 
     private final String issuerUrl;
-    private final RegistryLookups lookups;
-    private final Interaction interaction;
+    private final InteractionEngine engine;
     private final LoginTransactions transactions;
     private final AuthorizationIssuer issuer;
     private final AuthorizationResponder responder;
     private final Cookies cookies;
     private final RequestOrigin origin;
 
-    public AuthorizationFlow(String issuerUrl, RegistryLookups lookups, Interaction interaction,
+    public AuthorizationFlow(String issuerUrl, InteractionEngine engine,
                              LoginTransactions transactions, AuthorizationIssuer issuer,
                              AuthorizationResponder responder, Cookies cookies, RequestOrigin origin) {
         this.issuerUrl = issuerUrl;
-        this.lookups = lookups;
-        this.interaction = interaction;
+        this.engine = engine;
         this.transactions = transactions;
         this.issuer = issuer;
         this.responder = responder;
@@ -51,8 +53,7 @@ public final class AuthorizationFlow {
      */
     public void proceed(Context ctx, CheckedAuthorization request, Client client,
                         Optional<Authentication> authentication, PendingLogin pending, boolean consentGiven) {
-        proceed(ctx, request, client, pending, api -> interaction.next(request, client, api, authentication,
-                consentGiven));
+        proceed(ctx, request, client, pending, SessionState.of(authentication), consentGiven);
     }
 
     /**
@@ -62,35 +63,26 @@ public final class AuthorizationFlow {
      */
     public void proceed(Context ctx, CheckedAuthorization request, Client client, Authentication authentication,
                         User user, PendingLogin pending, boolean consentGiven) {
-        proceed(ctx, request, client, pending, api -> interaction.next(request, client, api,
-                Optional.of(authentication), Optional.of(user), consentGiven));
+        proceed(ctx, request, client, pending, SessionState.loggedIn(authentication, user), consentGiven);
     }
 
-    /** Looks the audience up, asks {@code nextStep} what the authorization needs for it, and does that. */
     private void proceed(Context ctx, CheckedAuthorization request, Client client, PendingLogin pending,
-                         Function<ResourceServer, NextStep> nextStep) {
-        ResourceServer api = null;
-        if (request.audience() != null) {
-            api = lookups.api(request.audience()).orElse(null);
-            if (api == null) {
-                fail(ctx, request, pending, "access_denied", "Service not found: " + request.audience());
-                return;
-            }
-        }
-        NextStep next = nextStep.apply(api);
-        if (next instanceof NextStep.Login) {
+                         SessionState session, boolean consentGiven) {
+        Step next = engine.resume(new Outcome.AuthorizationResponse(request), client,
+                session.answering(consentGiven ? SessionState.ConsentAnswer.ACCEPTED : SessionState.ConsentAnswer.NONE));
+        if (next instanceof Step.ShowLogin) {
             toPage(ctx, "login", request, pending, null);
-        } else if (next instanceof NextStep.Consent consent) {
+        } else if (next instanceof Step.ShowConsent consent) {
             toPage(ctx, "consent", request, pending, consent.authentication());
-        } else if (next instanceof NextStep.Fail failure) {
+        } else if (next instanceof Step.Fail failure) {
             fail(ctx, request, pending, failure.error(), failure.description());
-        } else if (next instanceof NextStep.Issue issue) {
+        } else if (next instanceof Step.Complete complete) {
             if (pending != null) {
                 transactions.finish(pending.transaction());
             }
             responder.respond(ctx, request.redirectUri(), request.responseMode(),
-                    issuer.issue(request.withScopes(issue.grant().scopes()), client, api, issue.user(),
-                            issue.authentication()));
+                    issuer.issue(complete.outcome().request(), client, complete.api(), complete.user(),
+                            complete.authentication()));
         }
     }
 
@@ -111,7 +103,7 @@ public final class AuthorizationFlow {
             // One binding per browser, kept while it has a login open (each new login renews it). Path=/
             // so that /authorize sees it too and a second tab's login leaves the first one's intact.
             String binding = LoginTransactions.bindingToKeep(cookies.readAll(ctx, BROWSER_COOKIE));
-            id = transactions.start(request, authentication, network, binding);
+            id = transactions.start(new Outcome.AuthorizationResponse(request), authentication, network, binding);
             cookies.set(ctx, BROWSER_COOKIE, binding, "/", LoginTransactions.LIFETIME.toSeconds());
         } else {
             id = pending.id();

@@ -3,6 +3,7 @@ package dev.latchkey.server.oauth.authorize;
 import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.identity.SsoSessions;
+import dev.latchkey.server.interaction.Authentication;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.ui.Pages;
 import io.javalin.http.Context;

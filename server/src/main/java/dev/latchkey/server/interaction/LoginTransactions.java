@@ -18,11 +18,11 @@ import java.util.regex.Pattern;
 
 /**
  * Login transactions: browsers on their way through the login and consent pages. Each has a random id
- * (in the page URL) and is bound to the browser that opened it: the browser holds one random binding in a cookie (one cookie
- * however many logins it opens, so abandoned logins never pile cookies up), and a transaction's forms
- * carry the CSRF token {@code HMAC-SHA256(binding, id)}, stored only as a digest. A form counts only
- * when its token is the one the posting browser's binding gives for that transaction and matches the
- * stored digest, compared in constant time: a page cannot be posted from another site, and a login
+ * (in the page URL) and is bound to the browser that opened it: the browser holds one random binding in
+ * a cookie (one cookie however many logins it opens, so abandoned logins never pile cookies up), and a
+ * transaction's forms carry the CSRF token {@code HMAC-SHA256(binding, id)}, stored only as a digest. A
+ * form counts only when its token is the one the posting browser's binding gives for that transaction and
+ * matches the stored digest, compared in constant time: a page cannot be posted from another site, and a login
  * opened in one browser cannot be finished in another. The page never shows the binding itself.
  */
 public final class LoginTransactions {

@@ -53,13 +53,14 @@ import dev.latchkey.server.store.PostgresRevocationBus;
 import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.oauth.LogoutEndpoints;
 import dev.latchkey.server.oauth.UserinfoEndpoint;
-import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
+import dev.latchkey.server.oauth.authorize.AuthorizationCompletion;
 import dev.latchkey.server.oauth.authorize.AuthorizationIssuer;
 import dev.latchkey.server.oauth.authorize.AuthorizationResponder;
 import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
 import dev.latchkey.server.oauth.authorize.ConsentPolicy;
-import dev.latchkey.server.oauth.authorize.Interaction;
-import dev.latchkey.server.oauth.authorize.LoginTransactions;
+import dev.latchkey.server.interaction.ConsentQuestions;
+import dev.latchkey.server.interaction.InteractionEngine;
+import dev.latchkey.server.interaction.LoginTransactions;
 import dev.latchkey.server.oauth.grant.AuthorizationCodeGrant;
 import dev.latchkey.server.store.JdbcAuthorizationCodeStore;
 import dev.latchkey.server.store.JdbcKnownWebOrigins;
@@ -79,9 +80,11 @@ import dev.latchkey.server.token.TokenIssuer;
 import dev.latchkey.server.store.JdbcAuthorizationStore;
 import dev.latchkey.server.store.JdbcRefreshTokenStore;
 import dev.latchkey.server.oauth.grant.RefreshTokenGrant;
+import dev.latchkey.server.ui.BrowserSession;
 import dev.latchkey.server.ui.ConsentPage;
 import dev.latchkey.server.ui.LoginPage;
 import dev.latchkey.server.ui.Pages;
+import dev.latchkey.server.ui.StepResponder;
 import dev.latchkey.server.token.JwtAccessTokenFormat;
 import dev.latchkey.server.token.TokenSigner;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -227,17 +230,18 @@ public final class Latchkey implements AutoCloseable {
             var pages = new Pages();
             var cookies = new Cookies(origin);
             var responder = new AuthorizationResponder(pages, issuer);
-            var flow = new AuthorizationFlow(issuer, lookups, new Interaction(users, consent, rbac, clock), transactions,
-                    new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder, cookies, origin);
+            var browser = new BrowserSession(sessions, cookies);
+            var engine = new InteractionEngine(lookups, users, consent, rbac, clock);
+            var steps = new StepResponder(issuer, transactions, browser, origin, new AuthorizationCompletion(
+                    new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder));
             var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
-            var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, sessions, flow, responder, pages,
-                    cookies);
-            var loginPage = new LoginPage(transactions, lookups, users, sessions, flow, pages, cookies, origin, clock);
-            var consentPage = new ConsentPage(transactions, lookups, users, sessions, consent, rbac, flow, pages,
-                    cookies);
+            var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,
+                    responder, pages);
+            var loginPage = new LoginPage(transactions, lookups, users, engine, steps, browser, pages, origin, clock);
+            var questions = new ConsentQuestions(lookups, rbac, consent);
+            var consentPage = new ConsentPage(transactions, lookups, users, questions, engine, steps, browser, pages);
             var userinfo = new UserinfoEndpoint(issuer, ownTokens, users);
-            var logout = new LogoutEndpoints(lookups, sessions, ownTokens,
-                    cookies, origin, pages, auditLog);
+            var logout = new LogoutEndpoints(lookups, browser, ownTokens, origin, pages, auditLog);
             var cors = new Cors(new JdbcKnownWebOrigins(jdbi));
 
             var clientAuthenticator = new ClientAuthenticator(lookups);

@@ -4,13 +4,11 @@ import dev.latchkey.server.token.OwnTokens;
 import com.nimbusds.jwt.JWTClaimsSet;
 import dev.latchkey.server.audit.AuditLog;
 import dev.latchkey.server.audit.LogEvent;
-import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.identity.SsoSession;
-import dev.latchkey.server.identity.SsoSessions;
-import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.ui.BrowserSession;
 import dev.latchkey.server.ui.Pages;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -29,19 +27,17 @@ import java.util.Optional;
 public final class LogoutEndpoints {
 
     private final RegistryLookups lookups;
-    private final SsoSessions sessions;
+    private final BrowserSession browser;
     private final OwnTokens hints;
-    private final Cookies cookies;
     private final RequestOrigin origin;
     private final Pages pages;
     private final AuditLog log;
 
-    public LogoutEndpoints(RegistryLookups lookups, SsoSessions sessions, OwnTokens hints, Cookies cookies,
-                           RequestOrigin origin, Pages pages, AuditLog log) {
+    public LogoutEndpoints(RegistryLookups lookups, BrowserSession browser, OwnTokens hints, RequestOrigin origin,
+                           Pages pages, AuditLog log) {
         this.lookups = lookups;
-        this.sessions = sessions;
+        this.browser = browser;
         this.hints = hints;
-        this.cookies = cookies;
         this.origin = origin;
         this.pages = pages;
         this.log = log;
@@ -115,13 +111,7 @@ public final class LogoutEndpoints {
     }
 
     private void endSession(Context ctx, Client client, String sid) {
-        String cookie = cookies.read(ctx, AuthorizeEndpoint.SESSION_COOKIE);
-        Optional<SsoSession> session = sessions.find(cookie);
-        sessions.end(cookie);
-        if (sid != null) {
-            sessions.endBySid(sid);
-        }
-        cookies.clear(ctx, AuthorizeEndpoint.SESSION_COOKIE, "/");
+        Optional<SsoSession> session = browser.logOut(ctx, sid);
         if (session.isPresent()) {
             log.record(new LogEvent("slo", "User successfully logged out", client == null ? null : client.clientId(),
                     client == null ? null : client.name(), session.get().userId(), null, origin.clientAddress(ctx),

@@ -1,8 +1,9 @@
 package dev.latchkey.server.store;
 
+import dev.latchkey.server.interaction.LoginTransaction;
+import dev.latchkey.server.interaction.LoginTransactionStore;
+import dev.latchkey.server.interaction.Outcome;
 import dev.latchkey.server.oauth.authorize.CheckedAuthorization;
-import dev.latchkey.server.oauth.authorize.LoginTransaction;
-import dev.latchkey.server.oauth.authorize.LoginTransactionStore;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
@@ -16,7 +17,7 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
 
     private static final RowMapper<LoginTransaction> MAPPER = (rs, ctx) -> new LoginTransaction(
             rs.getString("id_hash"),
-            JsonColumns.read(rs.getString("request"), CheckedAuthorization.class),
+            new Outcome.AuthorizationResponse(JsonColumns.read(rs.getString("request"), CheckedAuthorization.class)),
             rs.getString("csrf_hash"),
             rs.getString("network"),
             rs.getString("user_id"),
@@ -39,8 +40,8 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
                 VALUES (:id_hash, :client_id, :request, :csrf_hash, :network, :created_at, :expires_at)""")
                 .bind("id_hash", tx.idHash())
                 .bind("network", tx.network())
-                .bind("client_id", tx.request().clientId())
-                .bind("request", JsonColumns.write(tx.request()))
+                .bind("client_id", tx.outcome().request().clientId())
+                .bind("request", JsonColumns.write(tx.outcome().request()))
                 .bind("csrf_hash", tx.csrfHash())
                 .bind("created_at", Times.millis(tx.createdAt()))
                 .bind("expires_at", Times.millis(tx.expiresAt()))

@@ -1,19 +1,15 @@
 package dev.latchkey.server.ui;
 
-import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.identity.SsoSession;
-import dev.latchkey.server.identity.SsoSessions;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserDirectory;
-import dev.latchkey.server.oauth.authorize.Authentication;
-import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
-import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
-import dev.latchkey.server.oauth.authorize.CheckedAuthorization;
-import dev.latchkey.server.oauth.authorize.ConsentPolicy;
-import dev.latchkey.server.oauth.authorize.LoginTransaction;
-import dev.latchkey.server.oauth.authorize.LoginTransactions;
-import dev.latchkey.server.oauth.authorize.PendingLogin;
-import dev.latchkey.server.rbac.RbacPolicy;
+import dev.latchkey.server.interaction.Authentication;
+import dev.latchkey.server.interaction.ConsentQuestions;
+import dev.latchkey.server.interaction.InteractionEngine;
+import dev.latchkey.server.interaction.LoginTransaction;
+import dev.latchkey.server.interaction.LoginTransactions;
+import dev.latchkey.server.interaction.PendingLogin;
+import dev.latchkey.server.interaction.SessionState;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;
@@ -24,33 +20,32 @@ import java.util.Optional;
 /**
  * {@code /u/consent}: asks the logged-in user to let the application have the scopes. Only the
  * browser whose SSO session logged in for this transaction may answer, with the transaction's
- * CSRF token. Accepting is remembered (Auth0 user grants); declining returns {@code access_denied}.
- * With RBAC on, only the scopes the user holds are asked for and remembered (Auth0 §2.2).
+ * CSRF token. Accepting is remembered (Auth0 user grants); either answer resumes the transaction,
+ * which a refusal ends with {@code access_denied}. With RBAC on, only the scopes the user holds are
+ * asked for and remembered (Auth0 §2.2).
  */
 public final class ConsentPage {
 
     private final LoginTransactions transactions;
     private final RegistryLookups lookups;
     private final UserDirectory users;
-    private final SsoSessions sessions;
-    private final ConsentPolicy consent;
-    private final RbacPolicy rbac;
-    private final AuthorizationFlow flow;
+    private final ConsentQuestions questions;
+    private final InteractionEngine engine;
+    private final StepResponder steps;
+    private final BrowserSession browser;
     private final Pages pages;
-    private final Cookies cookies;
 
     public ConsentPage(LoginTransactions transactions, RegistryLookups lookups, UserDirectory users,
-                       SsoSessions sessions, ConsentPolicy consent, RbacPolicy rbac, AuthorizationFlow flow,
-                       Pages pages, Cookies cookies) {
+                       ConsentQuestions questions, InteractionEngine engine, StepResponder steps,
+                       BrowserSession browser, Pages pages) {
         this.transactions = transactions;
         this.lookups = lookups;
         this.users = users;
-        this.sessions = sessions;
-        this.consent = consent;
-        this.rbac = rbac;
-        this.flow = flow;
+        this.questions = questions;
+        this.engine = engine;
+        this.steps = steps;
+        this.browser = browser;
         this.pages = pages;
-        this.cookies = cookies;
     }
 
     public void show(Context ctx) {
@@ -60,18 +55,18 @@ public final class ConsentPage {
             return;
         }
         Ready r = ready.get();
-        Optional<String> csrf = LoginTransactions.csrfFor(r.tx(), id,
-                cookies.readAll(ctx, AuthorizationFlow.BROWSER_COOKIE));
+        Optional<String> csrf = browser.csrfFor(ctx, r.tx(), id);
         if (csrf.isEmpty()) {
             pages.error(ctx, 400, "Cookies needed", LoginPage.FORM_REJECTED, null);
             return;
         }
-        ResourceServer api = api(r);
+        ConsentQuestions.Question question = questions.ask(r.tx().outcome(), r.user().userId());
+        ResourceServer api = question.api();
         String label = r.user().email() != null ? r.user().email()
                 : r.user().name() != null ? r.user().name() : r.user().userId();
         pages.render(ctx, 200, "consent.jte", new ConsentView(r.client().name(), api == null ? null : api.name(),
-                label, id, csrf.get(), ScopeWords.of(granted(r, api).scopes(), api)),
-                ContentSecurityPolicy.interaction(r.tx().request().redirectUri()));
+                label, id, csrf.get(), ScopeWords.of(question.scopes(), api)),
+                ContentSecurityPolicy.interaction(r.tx().outcome().returnTo()));
     }
 
     public void submit(Context ctx) {
@@ -81,30 +76,29 @@ public final class ConsentPage {
             return;
         }
         Ready r = ready.get();
-        if (!LoginTransactions.csrfValid(r.tx(), id, ctx.formParam("csrf"),
-                cookies.readAll(ctx, AuthorizationFlow.BROWSER_COOKIE))) {
+        if (!browser.csrfValid(ctx, r.tx(), id, ctx.formParam("csrf"))) {
             pages.error(ctx, 403, "Request rejected", LoginPage.FORM_REJECTED, null);
             return;
         }
-        PendingLogin pending = new PendingLogin(id, r.tx());
-        if (!"accept".equals(ctx.formParam("action"))) {
-            flow.fail(ctx, r.tx().request(), pending, "access_denied", "User did not authorize the request");
-            return;
+        boolean accepted = "accept".equals(ctx.formParam("action"));
+        if (accepted) {
+            questions.accept(r.tx().outcome(), r.user().userId());
         }
-        consent.remember(granted(r, api(r)), r.user().userId());
         Authentication authentication = new Authentication(r.user().userId(), r.tx().authTime(), r.tx().sid(), true);
-        flow.proceed(ctx, r.tx().request(), r.client(), authentication, r.user(), pending, true);
+        SessionState session = SessionState.loggedIn(authentication, r.user()).answering(accepted
+                ? SessionState.ConsentAnswer.ACCEPTED : SessionState.ConsentAnswer.DECLINED);
+        steps.resume(ctx, new PendingLogin(id, r.tx()), engine.resume(r.tx().outcome(), r.client(), session));
     }
 
     /** The transaction, its client and user, when this browser's session is the one that logged in. */
     private Optional<Ready> ready(Context ctx, String id) {
         Optional<LoginTransaction> tx = transactions.find(id);
-        Optional<Client> client = tx.flatMap(t -> lookups.client(t.request().clientId()));
+        Optional<Client> client = tx.flatMap(t -> lookups.client(t.outcome().request().clientId()));
         if (tx.isEmpty() || client.isEmpty() || !tx.get().authenticated()) {
             pages.error(ctx, 400, "Login expired", LoginPage.EXPIRED, null);
             return Optional.empty();
         }
-        Optional<SsoSession> session = sessions.find(cookies.read(ctx, AuthorizeEndpoint.SESSION_COOKIE));
+        Optional<SsoSession> session = browser.current(ctx);
         if (session.isEmpty() || !session.get().sid().equals(tx.get().sid())) {
             pages.error(ctx, 403, "Session ended", "You are no longer logged in. Go back to the application and "
                     + "log in again.", null);
@@ -116,15 +110,6 @@ public final class ConsentPage {
             return Optional.empty();
         }
         return Optional.of(new Ready(tx.get(), client.get(), user.get()));
-    }
-
-    private ResourceServer api(Ready r) {
-        return r.tx().request().audience() == null ? null : lookups.api(r.tx().request().audience()).orElse(null);
-    }
-
-    /** The request with the scopes RBAC lets this user have. */
-    private CheckedAuthorization granted(Ready r, ResourceServer api) {
-        return r.tx().request().withScopes(rbac.decide(r.user().userId(), api, r.tx().request().scopes()).scopes());
     }
 
     private record Ready(LoginTransaction tx, Client client, User user) {

@@ -1,17 +1,15 @@
 package dev.latchkey.server.ui;
 
-import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.identity.LoginAttempt;
 import dev.latchkey.server.identity.LoginResult;
-import dev.latchkey.server.identity.SsoSessions;
 import dev.latchkey.server.identity.UserDirectory;
-import dev.latchkey.server.oauth.authorize.Authentication;
-import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
-import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
-import dev.latchkey.server.oauth.authorize.LoginTransaction;
-import dev.latchkey.server.oauth.authorize.LoginTransactions;
-import dev.latchkey.server.oauth.authorize.PendingLogin;
+import dev.latchkey.server.interaction.Authentication;
+import dev.latchkey.server.interaction.InteractionEngine;
+import dev.latchkey.server.interaction.LoginTransaction;
+import dev.latchkey.server.interaction.LoginTransactions;
+import dev.latchkey.server.interaction.PendingLogin;
+import dev.latchkey.server.interaction.SessionState;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import io.javalin.http.Context;
@@ -22,7 +20,7 @@ import java.util.Optional;
 
 /**
  * {@code /u/login}: the login form of a login transaction. A successful login starts a new SSO
- * session (a new cookie secret: no session fixation) and carries the authorization on. Failures
+ * session (a new cookie secret: no session fixation) and resumes the transaction. Failures
  * never say whether the email exists (OWASP Authentication: "Wrong email or password.").
  */
 public final class LoginPage {
@@ -38,23 +36,23 @@ public final class LoginPage {
     private final LoginTransactions transactions;
     private final RegistryLookups lookups;
     private final UserDirectory users;
-    private final SsoSessions sessions;
-    private final AuthorizationFlow flow;
+    private final InteractionEngine engine;
+    private final StepResponder steps;
+    private final BrowserSession browser;
     private final Pages pages;
-    private final Cookies cookies;
     private final RequestOrigin origin;
     private final Clock clock;
 
     public LoginPage(LoginTransactions transactions, RegistryLookups lookups, UserDirectory users,
-                     SsoSessions sessions, AuthorizationFlow flow, Pages pages, Cookies cookies,
+                     InteractionEngine engine, StepResponder steps, BrowserSession browser, Pages pages,
                      RequestOrigin origin, Clock clock) {
         this.transactions = transactions;
         this.lookups = lookups;
         this.users = users;
-        this.sessions = sessions;
-        this.flow = flow;
+        this.engine = engine;
+        this.steps = steps;
+        this.browser = browser;
         this.pages = pages;
-        this.cookies = cookies;
         this.origin = origin;
         this.clock = clock;
     }
@@ -62,37 +60,35 @@ public final class LoginPage {
     public void show(Context ctx) {
         String id = ctx.queryParam("state");
         Optional<LoginTransaction> tx = transactions.find(id);
-        Optional<Client> client = tx.flatMap(t -> lookups.client(t.request().clientId()));
+        Optional<Client> client = tx.flatMap(t -> lookups.client(t.outcome().request().clientId()));
         if (tx.isEmpty() || client.isEmpty()) {
             pages.error(ctx, 400, "Login expired", EXPIRED, null);
             return;
         }
-        Optional<String> csrf = LoginTransactions.csrfFor(tx.get(), id,
-                cookies.readAll(ctx, AuthorizationFlow.BROWSER_COOKIE));
+        Optional<String> csrf = browser.csrfFor(ctx, tx.get(), id);
         if (csrf.isEmpty()) {
             pages.error(ctx, 400, "Cookies needed", FORM_REJECTED, null);
             return;
         }
-        String hint = tx.get().request().loginHint();
-        String redirectUri = tx.get().request().redirectUri();
-        render(ctx, 200, client.get(), redirectUri, id, csrf.get(), hint, null);
+        render(ctx, 200, client.get(), tx.get().outcome().returnTo(), id, csrf.get(),
+                tx.get().outcome().request().loginHint(), null);
     }
 
     public void submit(Context ctx) {
         String id = ctx.formParam("state");
         Optional<LoginTransaction> found = transactions.find(id);
-        Optional<Client> client = found.flatMap(t -> lookups.client(t.request().clientId()));
+        Optional<Client> client = found.flatMap(t -> lookups.client(t.outcome().request().clientId()));
         if (found.isEmpty() || client.isEmpty()) {
             pages.error(ctx, 400, "Login expired", EXPIRED, null);
             return;
         }
         LoginTransaction tx = found.get();
         String csrf = ctx.formParam("csrf");
-        if (!LoginTransactions.csrfValid(tx, id, csrf, cookies.readAll(ctx, AuthorizationFlow.BROWSER_COOKIE))) {
+        if (!browser.csrfValid(ctx, tx, id, csrf)) {
             pages.error(ctx, 403, "Request rejected", FORM_REJECTED, null);
             return;
         }
-        String redirectUri = tx.request().redirectUri();
+        String redirectUri = tx.outcome().returnTo();
         String email = trim(ctx.formParam("email"));
         String password = ctx.formParam("password");
         if (email.isEmpty() || password == null || password.isEmpty()) {
@@ -106,14 +102,10 @@ public final class LoginPage {
         LoginResult result = users.login(new LoginAttempt(UserDirectory.DEFAULT_CONNECTION, email, password,
                 origin.clientAddress(ctx), client.get().clientId(), client.get().name(), ctx.userAgent()));
         if (result instanceof LoginResult.Success success) {
-            SsoSessions.Started session = sessions.start(success.user().userId(),
-                    cookies.read(ctx, AuthorizeEndpoint.SESSION_COOKIE));
-            cookies.set(ctx, AuthorizeEndpoint.SESSION_COOKIE, session.cookie(), "/", SsoSessions.LIFETIME.toSeconds());
-            Authentication authentication = new Authentication(success.user().userId(),
-                    session.session().authTime(), session.session().sid(), true);
+            Authentication authentication = browser.logIn(ctx, success.user().userId());
             LoginTransaction authenticated = transactions.authenticated(tx, authentication);
-            flow.proceed(ctx, tx.request(), client.get(), authentication, success.user(),
-                    new PendingLogin(id, authenticated), false);
+            steps.resume(ctx, new PendingLogin(id, authenticated), engine.resume(tx.outcome(), client.get(),
+                    SessionState.loggedIn(authentication, success.user())));
         } else if (result instanceof LoginResult.TooManyAttempts tooMany) {
             long retryAfter = Math.max(1, Duration.between(clock.instant(), tooMany.until()).toSeconds());
             ctx.header("Retry-After", Long.toString(retryAfter));

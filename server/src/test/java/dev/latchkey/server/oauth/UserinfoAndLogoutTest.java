@@ -7,10 +7,10 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
 import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TestUsers;
+import dev.latchkey.server.ui.BrowserSession;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -190,7 +190,7 @@ class UserinfoAndLogoutTest {
     void v2LogoutEndsTheSessionAndReturnsOnlyToAllowedUrls() {
         Browser browser = new Browser(server);
         tokens(browser, "openid", null);
-        assertThat(browser.cookie(AuthorizeEndpoint.SESSION_COOKIE)).isNotNull();
+        assertThat(browser.cookie(BrowserSession.SESSION_COOKIE)).isNotNull();
 
         // Open redirect attempts: an error page, never a redirect (RFC 9700 §4.11).
         for (String target : new String[]{"https://evil.example.net/", LOGGED_OUT + "/x", LOGGED_OUT + "?next=1",

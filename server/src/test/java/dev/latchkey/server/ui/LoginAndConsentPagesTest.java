@@ -1,8 +1,6 @@
 package dev.latchkey.server.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.latchkey.server.oauth.authorize.AuthorizationFlow;
-import dev.latchkey.server.oauth.authorize.AuthorizeEndpoint;
 import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TestUsers;
@@ -105,7 +103,7 @@ class LoginAndConsentPagesTest {
         form.put("password", TestUsers.PASSWORD);
         HttpResponse<String> response = attacker.post("u/login", form);
         assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(attacker.cookie(AuthorizeEndpoint.SESSION_COOKIE)).isNull();
+        assertThat(attacker.cookie(BrowserSession.SESSION_COOKIE)).isNull();
     }
 
     @Test
@@ -135,16 +133,16 @@ class LoginAndConsentPagesTest {
         loginPage(victim, request(firstParty));
         HttpResponse<String> response = victim.post("u/login", form);
         assertThat(response.statusCode()).isEqualTo(403);
-        assertThat(Browser.setCookies(response)).noneMatch(c -> c.startsWith(AuthorizeEndpoint.SESSION_COOKIE + "="));
+        assertThat(Browser.setCookies(response)).noneMatch(c -> c.startsWith(BrowserSession.SESSION_COOKIE + "="));
     }
 
     @Test
     void aMalformedBindingIsReplacedAndAGoodOneKept() {
-        HttpResponse<String> replaced = authorizeWithCookies(AuthorizationFlow.BROWSER_COOKIE + "=not-a-binding");
+        HttpResponse<String> replaced = authorizeWithCookies(BrowserSession.BROWSER_COOKIE + "=not-a-binding");
         String binding = bindingSet(replaced);
         assertThat(binding).matches("[A-Za-z0-9_-]{43}");
         // The same value again, with its lifetime renewed.
-        HttpResponse<String> kept = authorizeWithCookies(AuthorizationFlow.BROWSER_COOKIE + "=" + binding);
+        HttpResponse<String> kept = authorizeWithCookies(BrowserSession.BROWSER_COOKIE + "=" + binding);
         assertThat(bindingSet(kept)).isEqualTo(binding);
         assertThat(Browser.setCookies(kept)).anyMatch(c -> c.contains("Max-Age=1800"));
     }
@@ -155,7 +153,7 @@ class LoginAndConsentPagesTest {
     }
 
     static String bindingSet(HttpResponse<String> response) {
-        String prefix = AuthorizationFlow.BROWSER_COOKIE + "=";
+        String prefix = BrowserSession.BROWSER_COOKIE + "=";
         String cookie = Browser.setCookies(response).stream().filter(c -> c.startsWith(prefix)).findFirst()
                 .orElseThrow();
         return cookie.substring(prefix.length(), cookie.indexOf(';'));
@@ -167,8 +165,8 @@ class LoginAndConsentPagesTest {
         // sends first; the login must still find the browser's own binding among the values.
         Browser browser = new Browser(server);
         browser.authorize(request(firstParty));
-        String binding = browser.cookie(AuthorizationFlow.BROWSER_COOKIE);
-        String cookies = AuthorizationFlow.BROWSER_COOKIE + "=planted; " + AuthorizationFlow.BROWSER_COOKIE + "=" + binding;
+        String binding = browser.cookie(BrowserSession.BROWSER_COOKIE);
+        String cookies = BrowserSession.BROWSER_COOKIE + "=planted; " + BrowserSession.BROWSER_COOKIE + "=" + binding;
         HttpResponse<String> redirect = authorizeWithCookies(cookies);
         assertThat(bindingSet(redirect)).isEqualTo(binding);
         HttpResponse<String> page = server.send(HttpRequest.newBuilder(
@@ -189,7 +187,7 @@ class LoginAndConsentPagesTest {
             loginUrls.add(redirect.headers().firstValue("Location").orElseThrow());
             Browser.setCookies(redirect).forEach(c -> cookieNames.add(c.substring(0, c.indexOf('='))));
         }
-        assertThat(cookieNames).containsExactly(AuthorizationFlow.BROWSER_COOKIE);
+        assertThat(cookieNames).containsExactly(BrowserSession.BROWSER_COOKIE);
         // The first tab's login still works after four more were opened.
         browser.get(loginUrls.get(0));
         HttpResponse<String> loggedIn = browser.submit("u/login",
@@ -210,17 +208,17 @@ class LoginAndConsentPagesTest {
     void loginStartsANewSessionWhateverCookieWasPlanted() {
         // OWASP session fixation: the session id changes at login.
         Browser browser = new Browser(server);
-        browser.setCookie(AuthorizeEndpoint.SESSION_COOKIE, "planted-by-attacker");
+        browser.setCookie(BrowserSession.SESSION_COOKIE, "planted-by-attacker");
         browser.authorize(request(firstParty));
         HttpResponse<String> response = browser.logIn("linus@example.com", TestUsers.PASSWORD);
         assertThat(response.statusCode()).isEqualTo(302);
         String cookie = Browser.setCookies(response).stream()
-                .filter(c -> c.startsWith(AuthorizeEndpoint.SESSION_COOKIE + "=")).findFirst().orElseThrow();
+                .filter(c -> c.startsWith(BrowserSession.SESSION_COOKIE + "=")).findFirst().orElseThrow();
         assertThat(cookie).doesNotContain("planted-by-attacker").contains("HttpOnly").contains("SameSite=Lax")
                 .doesNotContain("Secure");
 
         Browser attacker = new Browser(server);
-        attacker.setCookie(AuthorizeEndpoint.SESSION_COOKIE, "planted-by-attacker");
+        attacker.setCookie(BrowserSession.SESSION_COOKIE, "planted-by-attacker");
         Map<String, String> silent = request(firstParty);
         silent.put("prompt", "none");
         assertThat(Browser.redirectParams(attacker.authorize(silent))).containsEntry("error", "login_required");
@@ -355,8 +353,8 @@ class LoginAndConsentPagesTest {
         HttpResponse<String> forged = browser.submit("u/consent", Map.of("action", "accept", "csrf", "forged"));
         assertThat(forged.statusCode()).isEqualTo(403);
         // The right session and form, but another browser's binding: neither the page nor the form counts.
-        String cookies = AuthorizeEndpoint.SESSION_COOKIE + "=" + browser.cookie(AuthorizeEndpoint.SESSION_COOKIE)
-                + "; " + AuthorizationFlow.BROWSER_COOKIE + "=" + "x".repeat(43);
+        String cookies = BrowserSession.SESSION_COOKIE + "=" + browser.cookie(BrowserSession.SESSION_COOKIE)
+                + "; " + BrowserSession.BROWSER_COOKIE + "=" + "x".repeat(43);
         assertThat(server.send(HttpRequest.newBuilder(server.uri("u/consent?state=" + fields.get("state")))
                 .header("Cookie", cookies).GET()).statusCode()).isEqualTo(400);
         assertThat(server.send(HttpRequest.newBuilder(server.uri("u/consent")).header("Cookie", cookies)

@@ -1,6 +1,7 @@
 package dev.latchkey.server.oauth.authorize;
 
 import dev.latchkey.server.identity.User;
+import dev.latchkey.server.interaction.Authentication;
 import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.oauth.grant.AuthorizationCode;

@@ -1,10 +1,14 @@
 package dev.latchkey.server.oauth.authorize;
 
-import dev.latchkey.server.token.OwnTokens;
-import dev.latchkey.server.http.Cookies;
-import dev.latchkey.server.identity.SsoSessions;
+import dev.latchkey.server.interaction.Authentication;
+import dev.latchkey.server.interaction.InteractionEngine;
+import dev.latchkey.server.interaction.Outcome;
+import dev.latchkey.server.interaction.SessionState;
 import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.token.OwnTokens;
+import dev.latchkey.server.ui.BrowserSession;
 import dev.latchkey.server.ui.Pages;
+import dev.latchkey.server.ui.StepResponder;
 import io.javalin.http.Context;
 
 import java.util.HashSet;
@@ -16,31 +20,32 @@ import java.util.Set;
 
 /**
  * {@code GET|POST /authorize} (RFC 6749 §3.1, OIDC Core §3.1.2.1): runs the checks below in this
- * order, then hands the checked request to {@link AuthorizationFlow} (login, consent, issue).
+ * order, then asks the {@link InteractionEngine} what the checked request needs (login, consent, or
+ * nothing: issue) and takes the browser there.
  * Until the client and its redirect URI are proven, errors are shown on a page; after, they go
  * back to the client on its response mode with its {@code state} (RFC 6749 §4.1.2.1).
  */
 public final class AuthorizeEndpoint {
 
-    public static final String SESSION_COOKIE = "latchkey_session";
     /** The largest /authorize query string or form body; real requests are far smaller. */
     static final int MAX_REQUEST_BYTES = 16 * 1024;
 
     private final List<AuthorizeCheck> checks;
-    private final SsoSessions sessions;
-    private final AuthorizationFlow flow;
+    private final InteractionEngine engine;
+    private final BrowserSession browser;
+    private final StepResponder steps;
     private final AuthorizationResponder responder;
     private final Pages pages;
-    private final Cookies cookies;
 
-    public AuthorizeEndpoint(RegistryLookups lookups, String userinfoAudience, OwnTokens tokens, SsoSessions sessions,
-                             AuthorizationFlow flow, AuthorizationResponder responder, Pages pages, Cookies cookies) {
+    public AuthorizeEndpoint(RegistryLookups lookups, String userinfoAudience, OwnTokens tokens,
+                             InteractionEngine engine, BrowserSession browser, StepResponder steps,
+                             AuthorizationResponder responder, Pages pages) {
         this.checks = checks(lookups, userinfoAudience, tokens);
-        this.sessions = sessions;
-        this.flow = flow;
+        this.engine = engine;
+        this.browser = browser;
+        this.steps = steps;
         this.responder = responder;
         this.pages = pages;
-        this.cookies = cookies;
     }
 
     /** The rules of /authorize, in the order they run. */
@@ -97,9 +102,9 @@ public final class AuthorizeEndpoint {
             return;
         }
         // OIDC Core §3.1.2.1: a session of another user than the id_token_hint's is no login of theirs.
-        Optional<Authentication> authentication = sessions.find(cookies.read(ctx, SESSION_COOKIE))
-                .map(s -> new Authentication(s.userId(), s.authTime(), s.sid(), false))
+        Optional<Authentication> authentication = browser.authentication(ctx)
                 .filter(a -> context.hintedSubject() == null || context.hintedSubject().equals(a.userId()));
-        flow.proceed(ctx, context.checked(), context.client(), authentication, null, false);
+        Outcome outcome = new Outcome.AuthorizationResponse(context.checked());
+        steps.begin(ctx, outcome, engine.resume(outcome, context.client(), SessionState.of(authentication)));
     }
 }

@@ -31,6 +31,9 @@ public record CheckedAuthorization(
         // only then, for the same reason.
         @JsonInclude(JsonInclude.Include.NON_DEFAULT) boolean redirectUriDefaulted) {
 
+    /** The largest {@code max_age} accepted: longer than any session lives, far from overflow in time arithmetic. */
+    public static final long MAX_AGE_LIMIT = 10L * 365 * 24 * 3600;
+
     public CheckedAuthorization {
         responseType = List.copyOf(responseType);
         scopes = List.copyOf(scopes);

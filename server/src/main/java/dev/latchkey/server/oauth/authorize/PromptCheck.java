@@ -10,8 +10,6 @@ import java.util.Set;
 final class PromptCheck implements AuthorizeCheck {
 
     private static final Set<String> VALUES = Set.of("none", "login", "consent", "select_account");
-    /** Longer than any session lives; keeps time arithmetic far from overflow. */
-    static final long MAX_AGE_LIMIT = 10L * 365 * 24 * 3600;
 
     @Override
     public void check(AuthorizeContext context) {
@@ -38,8 +36,8 @@ final class PromptCheck implements AuthorizeCheck {
             if (context.maxAge < 0) {
                 throw AuthorizeException.invalidRequest("max_age must not be negative");
             }
-            if (context.maxAge > MAX_AGE_LIMIT) {
-                throw AuthorizeException.invalidRequest("max_age must be at most " + MAX_AGE_LIMIT
+            if (context.maxAge > CheckedAuthorization.MAX_AGE_LIMIT) {
+                throw AuthorizeException.invalidRequest("max_age must be at most " + CheckedAuthorization.MAX_AGE_LIMIT
                         + " seconds (10 years)");
             }
         }

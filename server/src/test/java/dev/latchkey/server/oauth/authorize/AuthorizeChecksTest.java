@@ -1,5 +1,6 @@
 package dev.latchkey.server.oauth.authorize;
 
+import dev.latchkey.server.interaction.LoginTransactions;
 import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.Pkce;
 import dev.latchkey.server.testing.TestServer;

@@ -1,4 +1,4 @@
-package dev.latchkey.server.oauth.authorize;
+package dev.latchkey.server.interaction;
 
 import java.time.Instant;
 import java.util.Optional;

@@ -1,4 +1,4 @@
-package dev.latchkey.server.oauth.authorize;
+package dev.latchkey.server.interaction;
 
 import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.keys.SecretHash;
@@ -17,12 +17,12 @@ import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
- * Authorizations waiting for the login or consent page. Each has a random id (in the page URL) and is
- * bound to the browser that opened it: the browser holds one random binding in a cookie (one cookie
- * however many logins it opens, so abandoned logins never pile cookies up), and a transaction's forms
- * carry the CSRF token {@code HMAC-SHA256(binding, id)}, stored only as a digest. A form counts only
- * when its token is the one the posting browser's binding gives for that transaction and matches the
- * stored digest, compared in constant time: a page cannot be posted from another site, and a login
+ * Login transactions: browsers on their way through the login and consent pages. Each has a random id
+ * (in the page URL) and is bound to the browser that opened it: the browser holds one random binding in
+ * a cookie (one cookie however many logins it opens, so abandoned logins never pile cookies up), and a
+ * transaction's forms carry the CSRF token {@code HMAC-SHA256(binding, id)}, stored only as a digest. A
+ * form counts only when its token is the one the posting browser's binding gives for that transaction and
+ * matches the stored digest, compared in constant time: a page cannot be posted from another site, and a login
  * opened in one browser cannot be finished in another. The page never shows the binding itself.
  */
 public final class LoginTransactions {
@@ -56,7 +56,7 @@ public final class LoginTransactions {
      * {@link dev.latchkey.server.identity.IpNetwork}), evicting the network's oldest open transaction
      * when it holds {@link #MAX_OPEN_PER_NETWORK}; returns its id, for the page URLs.
      */
-    public String start(CheckedAuthorization request, Authentication authentication, String network,
+    public String start(Outcome outcome, Authentication authentication, String network,
                         String browserBinding) {
         String id = RandomStrings.base64url(24);
         String csrf = csrfToken(browserBinding, id);
@@ -65,7 +65,7 @@ public final class LoginTransactions {
         if (open >= MAX_OPEN_PER_NETWORK) {
             store.deleteOldest(network, open - MAX_OPEN_PER_NETWORK + 1);
         }
-        LoginTransaction tx = new LoginTransaction(SecretHash.of(id), request, SecretHash.of(csrf), network, null,
+        LoginTransaction tx = new LoginTransaction(SecretHash.of(id), outcome, SecretHash.of(csrf), network, null,
                 null, null, now, now.plus(LIFETIME));
         store.create(tx);
         if (authentication != null) {
@@ -83,7 +83,7 @@ public final class LoginTransactions {
 
     public LoginTransaction authenticated(LoginTransaction tx, Authentication authentication) {
         store.authenticated(tx.idHash(), authentication.userId(), authentication.authTime(), authentication.sid());
-        return new LoginTransaction(tx.idHash(), tx.request(), tx.csrfHash(), tx.network(), authentication.userId(),
+        return new LoginTransaction(tx.idHash(), tx.outcome(), tx.csrfHash(), tx.network(), authentication.userId(),
                 authentication.authTime(), authentication.sid(), tx.createdAt(), tx.expiresAt());
     }
 

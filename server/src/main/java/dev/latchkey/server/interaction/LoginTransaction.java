@@ -1,17 +1,17 @@
-package dev.latchkey.server.oauth.authorize;
+package dev.latchkey.server.interaction;
 
 import java.time.Instant;
 
 /**
- * An authorization waiting for the login or consent page. Its id travels in the page URLs
- * ({@code ?state=}) and is stored only as a digest; {@code csrfHash} is the digest of the token
+ * A browser's way through the login and consent pages to an {@link Outcome}. Its id travels in the
+ * page URLs ({@code ?state=}) and is stored only as a digest; {@code csrfHash} is the digest of the token
  * every form of this transaction must post, which the browser also holds in a cookie.
  * {@code userId}, {@code authTime} and {@code sid} are set once the user has logged in;
  * {@code network} is where the browser that started it came from ({@link dev.latchkey.server.identity.IpNetwork}).
  */
 public record LoginTransaction(
         String idHash,
-        CheckedAuthorization request,
+        Outcome outcome,
         String csrfHash,
         String network,
         String userId,

@@ -1,0 +1,80 @@
+package dev.latchkey.server.ui;
+
+import dev.latchkey.server.http.RequestOrigin;
+import dev.latchkey.server.identity.IpNetwork;
+import dev.latchkey.server.interaction.Authentication;
+import dev.latchkey.server.interaction.LoginTransactions;
+import dev.latchkey.server.interaction.Outcome;
+import dev.latchkey.server.interaction.PendingLogin;
+import dev.latchkey.server.interaction.Step;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+/**
+ * Takes the browser where the {@link dev.latchkey.server.interaction.InteractionEngine}'s step leads: to the
+ * login or consent page of its login transaction (opening one for a browser coming from an endpoint), or out
+ * through the {@link OutcomeResponder}, closing the transaction.
+ */
+public final class StepResponder {
+
+    private final String issuerUrl;
+    private final LoginTransactions transactions;
+    private final BrowserSession browser;
+    private final RequestOrigin origin;
+    private final OutcomeResponder outcomes;
+
+    public StepResponder(String issuerUrl, LoginTransactions transactions, BrowserSession browser,
+                         RequestOrigin origin, OutcomeResponder outcomes) {
+        this.issuerUrl = issuerUrl;
+        this.transactions = transactions;
+        this.browser = browser;
+        this.origin = origin;
+        this.outcomes = outcomes;
+    }
+
+    /** From an endpoint, where no login transaction is open yet: one is opened if a page is needed. */
+    public void begin(Context ctx, Outcome outcome, Step step) {
+        if (step instanceof Step.ShowLogin) {
+            toPage(ctx, "login", open(ctx, outcome, null));
+        } else if (step instanceof Step.ShowConsent consent) {
+            toPage(ctx, "consent", open(ctx, outcome, consent.authentication()));
+        } else {
+            end(ctx, outcome, step);
+        }
+    }
+
+    /** From a page of the transaction {@code pending}. */
+    public void resume(Context ctx, PendingLogin pending, Step step) {
+        if (step instanceof Step.ShowLogin) {
+            toPage(ctx, "login", pending.id());
+        } else if (step instanceof Step.ShowConsent consent) {
+            if (!consent.authentication().userId().equals(pending.transaction().userId())) {
+                transactions.authenticated(pending.transaction(), consent.authentication());
+            }
+            toPage(ctx, "consent", pending.id());
+        } else {
+            transactions.finish(pending.transaction());
+            end(ctx, pending.transaction().outcome(), step);
+        }
+    }
+
+    private void end(Context ctx, Outcome outcome, Step step) {
+        if (step instanceof Step.Complete complete) {
+            outcomes.complete(ctx, complete);
+        } else if (step instanceof Step.Fail failure) {
+            outcomes.fail(ctx, outcome, failure.error(), failure.description());
+        }
+    }
+
+    private String open(Context ctx, Outcome outcome, Authentication authentication) {
+        String binding = browser.binding(ctx);
+        String id = transactions.start(outcome, authentication, IpNetwork.of(origin.clientAddress(ctx)), binding);
+        browser.keepBinding(ctx, binding);
+        return id;
+    }
+
+    private void toPage(Context ctx, String page, String id) {
+        ctx.header("Cache-Control", "no-store");
+        ctx.redirect(issuerUrl + "u/" + page + "?state=" + id, HttpStatus.FOUND);
+    }
+}

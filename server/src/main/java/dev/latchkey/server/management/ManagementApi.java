@@ -1,6 +1,8 @@
 package dev.latchkey.server.management;
 
+import dev.latchkey.server.http.CallerLimit;
 import dev.latchkey.server.identity.SsoSessionStore;
+import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.TenantSettingsStore;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.token.Revocations;
@@ -24,13 +26,15 @@ import java.util.Set;
 
 /**
  * The Management API v2 route table: every operation, the scopes that allow it (any of, as
- * Auth0), and the handler. Each call is authenticated and scope-checked before its handler runs.
+ * Auth0), and the handler. Each call is authenticated, charged to its token's bucket (Auth0 limits the
+ * Management API per token) and scope-checked before its handler runs.
  */
 public final class ManagementApi {
 
     public static final String PREFIX = "/api/v2";
 
     private final ManagementAuthenticator authenticator;
+    private final CallerLimit tokenLimit;
     private final ResourceServersResource resourceServers;
     private final ClientsResource clients;
     private final ClientGrantsResource clientGrants;
@@ -42,8 +46,9 @@ public final class ManagementApi {
     public ManagementApi(String issuer, ManagementAuthenticator authenticator, ResourceServerStore apis, ClientStore clientStore,
                          ClientGrantStore grants, RegistryLookups lookups, SigningKeyRing ring,
                          MasterKey masterKey, Clock clock, UserAccounts accounts, ConnectionStore connectionStore,
-                         LogStore logStore) {
+                         LogStore logStore, CallerLimit tokenLimit) {
         this.authenticator = authenticator;
+        this.tokenLimit = tokenLimit;
         this.resourceServers = new ResourceServersResource(apis, grants, lookups, clock,
                 issuer + "userinfo");
         this.clients = new ClientsResource(clientStore, lookups, masterKey, clock);
@@ -161,7 +166,9 @@ public final class ManagementApi {
         Set<String> required = Set.of(anyOf);
         String expected = String.join(", ", anyOf);
         return ctx -> {
-            ManagementCaller caller = authenticator.authenticate(ctx.header("Authorization"));
+            String authorization = ctx.header("Authorization");
+            ManagementCaller caller = authenticator.authenticate(authorization);
+            tokenLimit.charge(ctx, SecretHash.of(authorization));
             if (!caller.hasAny(required)) {
                 throw ManagementException.insufficientScope(expected);
             }

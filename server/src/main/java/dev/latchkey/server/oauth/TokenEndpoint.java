@@ -64,7 +64,7 @@ public final class TokenEndpoint {
             throw OAuthException.unsupportedGrantType("Unsupported grant type: "
                     + TokenRequest.echo(request.grantType()));
         }
-        AuthenticatedClient client = authenticator.authenticate(request.params(), ctx.header("Authorization"));
+        AuthenticatedClient client = authenticator.authenticate(ctx, request.params());
         // CORS: only the client's own Allowed Web Origins may read its tokens.
         Cors.restrictTo(ctx, client.client().webOrigins());
         Granted granted;

@@ -92,7 +92,7 @@ public final class ServeCommand implements Callable<Integer> {
     String rateLimitClientFailures;
 
     @Option(names = "--rate-limit-management", defaultValue = "${env:LATCHKEY_RATE_LIMIT_MANAGEMENT}",
-            description = "Management API calls per access token, across the cluster (LATCHKEY_RATE_LIMIT_MANAGEMENT, default 50,16/s).")
+            description = "Management API calls per access token, across the cluster (LATCHKEY_RATE_LIMIT_MANAGEMENT, default 100,50/s).")
     String rateLimitManagement;
 
     @Option(names = "--stop-when-ready", hidden = true,

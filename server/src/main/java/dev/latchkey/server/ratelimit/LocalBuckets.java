@@ -2,8 +2,8 @@ package dev.latchkey.server.ratelimit;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.Bucket;
-import io.github.bucket4j.BucketConfiguration;
 
 import java.time.Duration;
 
@@ -17,13 +17,13 @@ public final class LocalBuckets implements Buckets {
     static final long MAX_KEYS = 200_000;
 
     private final RateLimit limit;
-    private final BucketConfiguration configuration;
+    private final Bandwidth bandwidth;
     private final BucketClock clock;
     private final Cache<String, Bucket> buckets;
 
     public LocalBuckets(RateLimit limit, BucketClock clock) {
         this.limit = limit;
-        this.configuration = limit.configuration();
+        this.bandwidth = limit.bandwidth();
         this.clock = clock;
         this.buckets = Caffeine.newBuilder()
                 .expireAfterAccess(Duration.ofNanos(limit.nanosUntilFull(0)).plusSeconds(1))
@@ -42,7 +42,6 @@ public final class LocalBuckets implements Buckets {
     }
 
     private Bucket bucket(String key) {
-        return buckets.get(key, k -> Bucket.builder().withCustomTimePrecision(clock)
-                .addLimit(configuration.getBandwidths()[0]).build());
+        return buckets.get(key, k -> Bucket.builder().withCustomTimePrecision(clock).addLimit(bandwidth).build());
     }
 }

@@ -1,5 +1,6 @@
 package dev.latchkey.server.ratelimit;
 
+import io.github.bucket4j.Bandwidth;
 import io.github.bucket4j.BucketConfiguration;
 
 import java.time.Duration;
@@ -44,10 +45,12 @@ public record RateLimit(long burst, long refill, Duration period) {
     }
 
     /** Greedy refill: tokens come back continuously, not in one lump per period. */
-    public BucketConfiguration configuration() {
-        return BucketConfiguration.builder()
-                .addLimit(limit -> limit.capacity(burst).refillGreedy(refill, period))
-                .build();
+    Bandwidth bandwidth() {
+        return Bandwidth.builder().capacity(burst).refillGreedy(refill, period).build();
+    }
+
+    BucketConfiguration configuration() {
+        return BucketConfiguration.builder().addLimit(bandwidth()).build();
     }
 
     /** Nanoseconds until a bucket holding {@code remaining} tokens is full again. */
@@ -64,6 +67,7 @@ public record RateLimit(long burst, long refill, Duration period) {
     @Override
     public String toString() {
         long seconds = period.toSeconds();
-        return burst + "," + refill + "/" + (seconds == 1 ? "s" : seconds == 60 ? "min" : "h");
+        String unit = seconds == 1 ? "s" : seconds == 60 ? "min" : seconds == 3600 ? "h" : period.toString();
+        return burst + "," + refill + "/" + unit;
     }
 }

@@ -89,10 +89,10 @@ class ServeCommandTest {
     void theRateLimitFlagsReachTheSettings(@TempDir Path dataDir) {
         ServeCommand serve = new ServeCommand();
         new picocli.CommandLine(serve).parseArgs("--data-dir", dataDir.toString(), "--rate-limit-address", "10,5/s",
-                "--rate-limit-management", "100,50/s");
+                "--rate-limit-management", "200,60/s");
         var limits = serve.settings().rateLimits();
         assertThat(limits.address()).hasToString("10,5/s");
-        assertThat(limits.managementToken()).hasToString("100,50/s");
+        assertThat(limits.managementToken()).hasToString("200,60/s");
         assertThat(limits.client()).isEqualTo(dev.latchkey.server.ratelimit.RateLimits.DEFAULTS.client());
 
         ServeCommand bad = new ServeCommand();

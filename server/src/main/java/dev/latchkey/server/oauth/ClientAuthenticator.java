@@ -8,7 +8,6 @@ import dev.latchkey.server.ratelimit.ClientFailureThrottle;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.TokenEndpointAuthMethod;
-
 import io.javalin.http.Context;
 
 import java.util.Map;

@@ -4,7 +4,9 @@ import com.amazon.corretto.crypto.provider.AmazonCorrettoCryptoProvider;
 import dev.latchkey.server.audit.AuditLog;
 import dev.latchkey.server.audit.QueuedAuditLog;
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.http.AddressLimit;
 import dev.latchkey.server.http.AddressRanges;
+import dev.latchkey.server.http.CallerLimit;
 import dev.latchkey.server.http.HttpServer;
 import dev.latchkey.server.http.OperationsEndpoints;
 import dev.latchkey.server.http.RequestOrigin;
@@ -32,8 +34,17 @@ import dev.latchkey.server.oauth.grant.ClientCredentialsGrant;
 import dev.latchkey.server.oauth.grant.PasswordGrant;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.rbac.RbacPolicy;
+import dev.latchkey.server.ratelimit.BucketClock;
+import dev.latchkey.server.ratelimit.Buckets;
+import dev.latchkey.server.ratelimit.ClientFailureThrottle;
+import dev.latchkey.server.ratelimit.LocalBuckets;
+import dev.latchkey.server.ratelimit.RateLimit;
+import dev.latchkey.server.ratelimit.RateLimits;
+import dev.latchkey.server.ratelimit.SharedBuckets;
+import dev.latchkey.server.store.PostgresRateLimitBuckets;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.ExpiredRowSweeper;
+import dev.latchkey.server.store.ExpiringRows;
 import dev.latchkey.server.store.JdbcConnectionStore;
 import dev.latchkey.server.store.JdbcLogStore;
 import dev.latchkey.server.store.JdbcLoginFailureStore;
@@ -96,6 +107,7 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -244,7 +256,24 @@ public final class Latchkey implements AutoCloseable {
             var logout = new LogoutEndpoints(lookups, browser, ownTokens, origin, pages, auditLog);
             var cors = new Cors(new JdbcKnownWebOrigins(jdbi));
 
-            var clientAuthenticator = new ClientAuthenticator(lookups);
+            // Rate limits: the per-address and per-client buckets sit on the hot path and stay in this node's
+            // memory; the ones an attacker could spread over nodes (failed client authentications per client_id,
+            // Management API calls per token) are shared through PostgreSQL when the cluster runs on it.
+            RateLimits limits = settings.rateLimits();
+            var bucketClock = new BucketClock(clock);
+            PostgresRateLimitBuckets sharedBuckets = settings.postgres()
+                    ? new PostgresRateLimitBuckets(database, bucketClock) : null;
+            var addressLimit = new AddressLimit(new LocalBuckets(limits.address(), bucketClock), origin);
+            var clientFailures = new ClientFailureThrottle(
+                    clusterWide(sharedBuckets, "client-failures", limits.clientFailures(), bucketClock),
+                    limits.clientFailures(), bucketClock);
+            var clientLimit = new CallerLimit(new LocalBuckets(limits.client(), bucketClock),
+                    "Too many requests from this client; retry later");
+            var managementLimit = new CallerLimit(
+                    clusterWide(sharedBuckets, "management-token", limits.managementToken(), bucketClock),
+                    "Too many requests with this token; retry later");
+
+            var clientAuthenticator = new ClientAuthenticator(lookups, clientFailures, clientLimit);
             var tokenEndpoint = new TokenEndpoint(clientAuthenticator,
                     List.of(new ClientCredentialsGrant(lookups, tokenIssuer),
                             new AuthorizationCodeGrant(codeStore, lookups, users, tokenIssuer, revocations, clock),
@@ -262,7 +291,8 @@ public final class Latchkey implements AutoCloseable {
             var management = new ManagementApi(settings.issuerString(),
                     new ManagementAuthenticator(ownTokens, settings.managementAudience()),
                     new ManagementAudit(auditLog, origin, lookups), apis, clients, grants, lookups, ring, masterKey,
-                    new BootstrapFile(credentials), clock, accounts, connections, logStore);
+                    new BootstrapFile(credentials), clock, accounts, connections, logStore,
+                    managementLimit);
             var operations = new OperationsEndpoints(database::ping, metrics, settings.metricsToken());
             if (settings.metricsToken() == null && !HttpServer.isLoopback(settings.bind())) {
                 LOG.warn("/metrics answers only callers on this machine though the server listens on {}; set "
@@ -270,6 +300,8 @@ public final class Latchkey implements AutoCloseable {
             }
 
             HttpServer http = HttpServer.start(settings, origin, routes -> {
+                routes.before(addressLimit::before);
+                routes.after(addressLimit::after);
                 routes.get("/.well-known/openid-configuration", discovery::handle);
                 routes.get("/.well-known/oauth-authorization-server", discovery::handle);
                 routes.get("/.well-known/jwks.json", jwks::handle);
@@ -310,11 +342,14 @@ public final class Latchkey implements AutoCloseable {
             });
             background.scheduleWithFixedDelay(() -> reloadQuietly(ring), keyRingReload.toMillis(),
                     keyRingReload.toMillis(), TimeUnit.MILLISECONDS);
-            background.scheduleWithFixedDelay(new ExpiredRowSweeper(
-                    List.of(logStore::deleteExpired, loginFailures::deleteExpired, sessionStore::deleteExpired,
-                            transactionStore::deleteExpired, codeStore::deleteExpired, opaqueStore::deleteExpired,
-                            refreshStore::deleteExpired, authorizationStore::deleteExpired),
-                    clock),
+            List<ExpiringRows> expiring = new ArrayList<>(List.of(logStore::deleteExpired,
+                    loginFailures::deleteExpired, sessionStore::deleteExpired, transactionStore::deleteExpired,
+                    codeStore::deleteExpired, opaqueStore::deleteExpired, refreshStore::deleteExpired,
+                    authorizationStore::deleteExpired));
+            if (sharedBuckets != null) {
+                expiring.add(sharedBuckets);
+            }
+            background.scheduleWithFixedDelay(new ExpiredRowSweeper(expiring, clock),
                     SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
             LOG.info("Signing with {} (crypto provider: {})", ring.current().kid(), cryptoProvider);
             return new Latchkey(settings, database, http, background, credentials, auditLog, users, revocationBus,
@@ -382,6 +417,12 @@ public final class Latchkey implements AutoCloseable {
             LOG.debug("Native crypto provider unavailable", e);
         }
         return "JDK";
+    }
+
+    /** Buckets every node shares when there is a shared store; this node's own otherwise (one node, H2). */
+    private static Buckets clusterWide(PostgresRateLimitBuckets shared, String family, RateLimit limit,
+                                       BucketClock clock) {
+        return shared == null ? new LocalBuckets(limit, clock) : new SharedBuckets(family, limit, shared.proxies(), clock);
     }
 
     private static void reloadQuietly(SigningKeyRing ring) {

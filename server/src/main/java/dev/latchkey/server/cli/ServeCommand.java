@@ -4,6 +4,7 @@ import dev.latchkey.server.Latchkey;
 import dev.latchkey.server.config.Settings;
 import dev.latchkey.server.http.AddressRanges;
 import dev.latchkey.server.http.TrustedProxies;
+import dev.latchkey.server.ratelimit.RateLimits;
 import dev.latchkey.server.management.ManagementBootstrap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -78,6 +79,22 @@ public final class ServeCommand implements Callable<Integer> {
             description = "A secret that /metrics asks for as a Bearer token; without it /metrics answers only callers on this machine (LATCHKEY_METRICS_TOKEN).")
     String metricsToken;
 
+    @Option(names = "--rate-limit-address", defaultValue = "${env:LATCHKEY_RATE_LIMIT_ADDRESS}",
+            description = "Authentication API requests per client IP that no client secret vouches for, as burst,refill/s|min|h (LATCHKEY_RATE_LIMIT_ADDRESS, default 300,100/s).")
+    String rateLimitAddress;
+
+    @Option(names = "--rate-limit-client", defaultValue = "${env:LATCHKEY_RATE_LIMIT_CLIENT}",
+            description = "Token, revocation and introspection calls per authenticated client (LATCHKEY_RATE_LIMIT_CLIENT, default 20000,10000/s).")
+    String rateLimitClient;
+
+    @Option(names = "--rate-limit-client-failures", defaultValue = "${env:LATCHKEY_RATE_LIMIT_CLIENT_FAILURES}",
+            description = "Failed client authentications per client_id, across the cluster (LATCHKEY_RATE_LIMIT_CLIENT_FAILURES, default 20,10/min).")
+    String rateLimitClientFailures;
+
+    @Option(names = "--rate-limit-management", defaultValue = "${env:LATCHKEY_RATE_LIMIT_MANAGEMENT}",
+            description = "Management API calls per access token, across the cluster (LATCHKEY_RATE_LIMIT_MANAGEMENT, default 100,50/s).")
+    String rateLimitManagement;
+
     @Option(names = "--stop-when-ready", hidden = true,
             description = "Start, print the ready lines, then stop: the launcher's class-data archive run.")
     boolean stopWhenReady;
@@ -128,7 +145,8 @@ public final class ServeCommand implements Callable<Integer> {
         return new Settings(port, bind, Settings.normaliseIssuer(issuerValue), data, url,
                 blankToNull(databaseUser), blankToNull(databasePassword), blankToNull(masterKey),
                 blankToNull(bootstrapClientId), blankToNull(bootstrapClientSecret), tlsCertFile, tlsKeyFile, proxies,
-                blankToNull(metricsToken), networks);
+                blankToNull(metricsToken), networks,
+                RateLimits.of(rateLimitAddress, rateLimitClient, rateLimitClientFailures, rateLimitManagement));
     }
 
     private static List<String> commaSeparated(String value) {

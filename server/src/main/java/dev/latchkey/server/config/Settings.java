@@ -1,5 +1,7 @@
 package dev.latchkey.server.config;
 
+import dev.latchkey.server.ratelimit.RateLimits;
+
 import java.net.URI;
 import java.nio.file.Path;
 import java.util.List;
@@ -23,7 +25,8 @@ public record Settings(
         Path tlsKeyFile,
         List<String> trustedProxies,
         String metricsToken,
-        List<String> trustedNetworks) {
+        List<String> trustedNetworks,
+        RateLimits rateLimits) {
 
     public static final String DEFAULT_BIND = "127.0.0.1";
 
@@ -37,6 +40,19 @@ public record Settings(
         }
         trustedProxies = List.copyOf(trustedProxies);
         trustedNetworks = List.copyOf(trustedNetworks);
+        if (rateLimits == null) {
+            rateLimits = RateLimits.DEFAULTS;
+        }
+    }
+
+    /** With the default rate limits. */
+    public Settings(int port, String bind, URI issuer, Path dataDir, String databaseUrl, String databaseUser,
+                    String databasePassword, String masterKey, String bootstrapClientId, String bootstrapClientSecret,
+                    Path tlsCertFile, Path tlsKeyFile, List<String> trustedProxies, String metricsToken,
+                    List<String> trustedNetworks) {
+        this(port, bind, issuer, dataDir, databaseUrl, databaseUser, databasePassword, masterKey, bootstrapClientId,
+                bootstrapClientSecret, tlsCertFile, tlsKeyFile, trustedProxies, metricsToken, trustedNetworks,
+                RateLimits.DEFAULTS);
     }
 
     /** Without trusted networks: every address counts against the per-network login ceiling. */
@@ -54,7 +70,7 @@ public record Settings(
                 + ", databaseUrl=" + dev.latchkey.server.store.Database.redact(databaseUrl)
                 + ", databaseUser=" + databaseUser + ", bootstrapClientId=" + bootstrapClientId
                 + ", tlsCertFile=" + tlsCertFile + ", tlsKeyFile=" + tlsKeyFile + ", trustedProxies=" + trustedProxies
-                + ", trustedNetworks=" + trustedNetworks + ", secrets redacted]";
+                + ", trustedNetworks=" + trustedNetworks + ", rateLimits=" + rateLimits + ", secrets redacted]";
     }
 
     public boolean tls() {

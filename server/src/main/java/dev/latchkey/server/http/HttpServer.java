@@ -7,6 +7,7 @@ import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.management.ManagementException;
 import dev.latchkey.server.oauth.OAuthErrorResponse;
 import dev.latchkey.server.oauth.OAuthException;
+import dev.latchkey.server.ratelimit.RateLimitedException;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.RoutesConfig;
@@ -91,6 +92,7 @@ public final class HttpServer {
             }
             config.routes.before(ctx -> securityHeaders(ctx, origin));
             routes.accept(config.routes);
+            config.routes.exception(RateLimitedException.class, HttpServer::tooManyRequests);
             config.routes.exception(OAuthException.class, (e, ctx) -> OAuthErrorResponse.write(ctx, e));
             config.routes.exception(ManagementException.class, (e, ctx) -> ManagementErrorResponse.write(ctx, e));
             config.routes.exception(HttpResponseException.class, HttpServer::httpError);
@@ -212,6 +214,19 @@ public final class HttpServer {
         } else {
             String code = status == 404 ? "not_found" : status == 405 ? "method_not_allowed" : "invalid_request";
             OAuthErrorResponse.write(ctx, new OAuthException(code, message, status, null));
+        }
+    }
+
+    /**
+     * A spent bucket: 429 (RFC 6585 §4) with the bucket's headers and {@code Retry-After}, in Auth0's shape for the
+     * API called: {@code too_many_requests} as the OAuth error, or as the Management API's {@code errorCode}.
+     */
+    private static void tooManyRequests(RateLimitedException e, Context ctx) {
+        RateLimitHeaders.write(ctx, e.quota());
+        if (management(ctx)) {
+            ManagementErrorResponse.write(ctx, new ManagementException(429, e.getMessage(), "too_many_requests"));
+        } else {
+            OAuthErrorResponse.write(ctx, new OAuthException("too_many_requests", e.getMessage(), 429, null));
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.latchkey.server.management;
 
+import dev.latchkey.server.http.CallerLimit;
 import dev.latchkey.server.identity.SsoSessionStore;
+import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.TenantSettingsStore;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.token.Revocations;
@@ -27,7 +29,8 @@ import java.util.Set;
 
 /**
  * The Management API v2 route table: every operation, the scopes that allow it (any of, as
- * Auth0), and the handler. Each call is authenticated and scope-checked before its handler runs.
+ * Auth0), and the handler. Each call is authenticated, charged to its token's bucket (Auth0 limits the
+ * Management API per token) and scope-checked before its handler runs.
  */
 public final class ManagementApi {
 
@@ -35,6 +38,7 @@ public final class ManagementApi {
 
     private final ManagementAuthenticator authenticator;
     private final ManagementAudit audit;
+    private final CallerLimit tokenLimit;
     private final ResourceServersResource resourceServers;
     private final ClientsResource clients;
     private final ClientGrantsResource clientGrants;
@@ -46,9 +50,11 @@ public final class ManagementApi {
     public ManagementApi(String issuer, ManagementAuthenticator authenticator, ManagementAudit audit,
                          ResourceServerStore apis, ClientStore clientStore, ClientGrantStore grants,
                          RegistryLookups lookups, SigningKeyRing ring, MasterKey masterKey, BootstrapFile bootstrapFile,
-                         Clock clock, UserAccounts accounts, ConnectionStore connectionStore, LogStore logStore) {
+                         Clock clock, UserAccounts accounts, ConnectionStore connectionStore, LogStore logStore,
+                         CallerLimit tokenLimit) {
         this.authenticator = authenticator;
         this.audit = audit;
+        this.tokenLimit = tokenLimit;
         String managementAudience = issuer + "api/v2/";
         SecretAccess secrets = new SecretAccess(grants, managementAudience);
         this.resourceServers = new ResourceServersResource(apis, grants, lookups, clock,
@@ -191,7 +197,9 @@ public final class ManagementApi {
         Set<String> required = Set.of(anyOf);
         String expected = String.join(", ", anyOf);
         return ctx -> {
-            ManagementCaller caller = authenticator.authenticate(ctx.header("Authorization"));
+            String authorization = ctx.header("Authorization");
+            ManagementCaller caller = authenticator.authenticate(authorization);
+            tokenLimit.charge(ctx, SecretHash.of(authorization));
             if (!ManagementAudit.isWrite(ctx)) {
                 run(ctx, caller, handler, required, expected);
                 return;

@@ -2,10 +2,13 @@ package dev.latchkey.server.oauth;
 
 import com.nimbusds.oauth2.sdk.ParseException;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
+import dev.latchkey.server.http.CallerLimit;
 import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.ratelimit.ClientFailureThrottle;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.TokenEndpointAuthMethod;
+import io.javalin.http.Context;
 
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +19,8 @@ import java.util.Optional;
  * ({@code token_endpoint_auth_method}, as Auth0 enforces). Secrets are checked against a
  * SHA-256 digest in constant time; an unknown client costs the same digest so that response time
  * does not tell which client ids exist.
+ * <p>Failed authentications spend the client_id's bucket ({@link ClientFailureThrottle}), so guessing one
+ * client's secret is slowed down; a client that authenticates spends its own bucket ({@link CallerLimit}).
  */
 public final class ClientAuthenticator {
 
@@ -23,12 +28,26 @@ public final class ClientAuthenticator {
     private static final String FAILED = "Unknown client or wrong client secret";
 
     private final RegistryLookups lookups;
+    private final ClientFailureThrottle failures;
+    private final CallerLimit clientLimit;
 
-    public ClientAuthenticator(RegistryLookups lookups) {
+    public ClientAuthenticator(RegistryLookups lookups, ClientFailureThrottle failures, CallerLimit clientLimit) {
         this.lookups = lookups;
+        this.failures = failures;
+        this.clientLimit = clientLimit;
     }
 
-    public AuthenticatedClient authenticate(Map<String, String> params, String authorizationHeader) {
+    /** Authenticates the caller of {@code ctx}; a client that proved its secret is charged its own bucket. */
+    public AuthenticatedClient authenticate(Context ctx, Map<String, String> params) {
+        AuthenticatedClient client = authenticate(params, ctx.header("Authorization"));
+        if (client.authenticated()) {
+            clientLimit.charge(ctx, client.client().clientId());
+        }
+        return client;
+    }
+
+    /** The caller named by the body and the Authorization header, without charging any rate limit. */
+    AuthenticatedClient authenticate(Map<String, String> params, String authorizationHeader) {
         String bodyClientId = params.get("client_id");
         String bodySecret = params.get("client_secret");
         if (authorizationHeader != null && authorizationHeader.regionMatches(true, 0, "Basic ", 0, 6)) {
@@ -57,10 +76,11 @@ public final class ClientAuthenticator {
     }
 
     private AuthenticatedClient verify(String clientId, String secret, boolean usedBasic) {
+        failures.admit(clientId);
         Optional<Client> found = lookups.client(clientId);
         if (found.isEmpty()) {
             SecretHash.matches(secret == null ? "" : secret, UNKNOWN_CLIENT_DIGEST);
-            throw OAuthException.invalidClient(FAILED, usedBasic);
+            throw failed(clientId, OAuthException.invalidClient(FAILED, usedBasic));
         }
         Client client = found.get();
         if (!client.confidential()) {
@@ -68,10 +88,11 @@ public final class ClientAuthenticator {
             return new AuthenticatedClient(client, false, usedBasic);
         }
         if (secret == null || secret.isEmpty()) {
-            throw OAuthException.invalidClient("This client must authenticate with its client secret", usedBasic);
+            throw failed(clientId,
+                    OAuthException.invalidClient("This client must authenticate with its client secret", usedBasic));
         }
         if (client.secret() == null || !client.secret().matches(secret)) {
-            throw OAuthException.invalidClient(FAILED, usedBasic);
+            throw failed(clientId, OAuthException.invalidClient(FAILED, usedBasic));
         }
         // Auth0 enforces the registered method: a client_secret_post client may not use HTTP Basic, nor
         // the other way round (checked after the secret, so it tells nothing to a caller without it).
@@ -82,5 +103,11 @@ public final class ClientAuthenticator {
                     + " (its token_endpoint_auth_method), not " + used, usedBasic);
         }
         return new AuthenticatedClient(client, true, usedBasic);
+    }
+
+    /** Counts a failed authentication of {@code clientId}: the failure to answer, or a 429 once they are spent. */
+    private OAuthException failed(String clientId, OAuthException failure) {
+        failures.failed(clientId);
+        return failure;
     }
 }

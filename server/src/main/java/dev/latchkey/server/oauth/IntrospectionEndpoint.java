@@ -51,7 +51,7 @@ public final class IntrospectionEndpoint {
 
     public void handle(Context ctx) {
         Map<String, String> params = TokenRequestBody.read(ctx);
-        AuthenticatedClient client = authenticator.authenticate(params, ctx.header("Authorization"));
+        AuthenticatedClient client = authenticator.authenticate(ctx, params);
         if (!client.authenticated()) {
             throw OAuthException.invalidClient("Introspection is for confidential clients: authenticate with the "
                     + "client secret", client.usedBasic());

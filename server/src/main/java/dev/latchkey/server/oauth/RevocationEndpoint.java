@@ -51,7 +51,7 @@ public final class RevocationEndpoint {
         if (token == null || token.isEmpty()) {
             throw OAuthException.invalidRequest("Missing required parameter: token");
         }
-        AuthenticatedClient client = authenticator.authenticate(params, ctx.header("Authorization"));
+        AuthenticatedClient client = authenticator.authenticate(ctx, params);
         // CORS: as at the token endpoint, only the client's own Allowed Web Origins may read the answer.
         Cors.restrictTo(ctx, client.client().webOrigins());
         if (token.length() <= OwnTokens.MAX_TOKEN_LENGTH && token.chars().filter(c -> c == '.').count() != 2) {

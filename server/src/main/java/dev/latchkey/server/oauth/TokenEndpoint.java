@@ -65,7 +65,7 @@ public final class TokenEndpoint {
             throw OAuthException.unsupportedGrantType("Unsupported grant type: "
                     + TokenRequest.echo(request.grantType()));
         }
-        AuthenticatedClient client = authenticator.authenticate(request.params(), ctx.header("Authorization"));
+        AuthenticatedClient client = authenticator.authenticate(ctx, request.params());
         request = request.from(EndUserAddress.of(client, request));
         // CORS: only the client's own Allowed Web Origins may read its tokens.
         Cors.restrictTo(ctx, client.client().webOrigins());

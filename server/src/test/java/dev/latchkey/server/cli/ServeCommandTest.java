@@ -84,4 +84,20 @@ class ServeCommandTest {
                 "10.0.0.0/8, 2001:db8::/32");
         assertThat(serve.settings().trustedNetworks()).containsExactly("10.0.0.0/8", " 2001:db8::/32");
     }
+
+    @Test
+    void theRateLimitFlagsReachTheSettings(@TempDir Path dataDir) {
+        ServeCommand serve = new ServeCommand();
+        new picocli.CommandLine(serve).parseArgs("--data-dir", dataDir.toString(), "--rate-limit-address", "10,5/s",
+                "--rate-limit-management", "200,60/s");
+        var limits = serve.settings().rateLimits();
+        assertThat(limits.address()).hasToString("10,5/s");
+        assertThat(limits.managementToken()).hasToString("200,60/s");
+        assertThat(limits.client()).isEqualTo(dev.latchkey.server.ratelimit.RateLimits.DEFAULTS.client());
+
+        ServeCommand bad = new ServeCommand();
+        new picocli.CommandLine(bad).parseArgs("--data-dir", dataDir.toString(), "--rate-limit-client", "lots");
+        org.assertj.core.api.Assertions.assertThatThrownBy(bad::settings)
+                .hasMessageContaining("LATCHKEY_RATE_LIMIT_CLIENT");
+    }
 }

@@ -10,6 +10,11 @@ import dev.latchkey.server.registry.ClientGrantStore;
 import dev.latchkey.server.registry.ClientSecret;
 import dev.latchkey.server.registry.ClientStore;
 import dev.latchkey.server.registry.JwtConfiguration;
+import dev.latchkey.server.http.CallerLimit;
+import dev.latchkey.server.ratelimit.BucketClock;
+import dev.latchkey.server.ratelimit.ClientFailureThrottle;
+import dev.latchkey.server.ratelimit.LocalBuckets;
+import dev.latchkey.server.ratelimit.RateLimit;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServerStore;
 import dev.latchkey.server.registry.TenantSettingsStore;
@@ -17,6 +22,8 @@ import dev.latchkey.server.registry.TokenEndpointAuthMethod;
 
 import java.lang.reflect.Proxy;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
@@ -41,9 +48,14 @@ class TokenRequestFuzzTest {
             "post_app", client("post_app", TokenEndpointAuthMethod.CLIENT_SECRET_POST),
             "basic_app", client("basic_app", TokenEndpointAuthMethod.CLIENT_SECRET_BASIC),
             "public_app", client("public_app", TokenEndpointAuthMethod.NONE));
+    /** Limits no fuzzing run reaches: the invariant is about parsing and authentication, not throttling. */
+    private static final RateLimit UNREACHED = new RateLimit(1_000_000_000L, 1_000_000_000L, Duration.ofSeconds(1));
+    private static final BucketClock CLOCK = new BucketClock(Clock.systemUTC());
     private static final ClientAuthenticator AUTHENTICATOR = new ClientAuthenticator(new RegistryLookups(
             clientStore(), unused(ResourceServerStore.class), unused(ClientGrantStore.class),
-            unused(TenantSettingsStore.class)));
+            unused(TenantSettingsStore.class)),
+            new ClientFailureThrottle(new LocalBuckets(UNREACHED, CLOCK), UNREACHED, CLOCK),
+            new CallerLimit(new LocalBuckets(UNREACHED, CLOCK), "unreached"));
 
     @FuzzTest
     void bodiesParseToARequestOrAnOAuthError(FuzzedDataProvider data) {

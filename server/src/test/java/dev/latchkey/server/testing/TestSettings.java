@@ -1,6 +1,7 @@
 package dev.latchkey.server.testing;
 
 import dev.latchkey.server.config.Settings;
+import dev.latchkey.server.ratelimit.RateLimits;
 
 import java.net.URI;
 import java.nio.file.Path;
@@ -56,5 +57,12 @@ public final class TestSettings {
         return new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(), s.databaseUrl(), s.databaseUser(),
                 s.databasePassword(), s.masterKey(), s.bootstrapClientId(), s.bootstrapClientSecret(),
                 s.tlsCertFile(), s.tlsKeyFile(), s.trustedProxies(), s.metricsToken(), trustedNetworks);
+    }
+
+    /** Other rate limits; apply it last, after the helpers above, which keep the defaults. */
+    public static Settings withRateLimits(Settings s, RateLimits limits) {
+        return new Settings(s.port(), s.bind(), s.issuer(), s.dataDir(), s.databaseUrl(), s.databaseUser(),
+                s.databasePassword(), s.masterKey(), s.bootstrapClientId(), s.bootstrapClientSecret(), s.tlsCertFile(),
+                s.tlsKeyFile(), s.trustedProxies(), s.metricsToken(), s.trustedNetworks(), limits);
     }
 }

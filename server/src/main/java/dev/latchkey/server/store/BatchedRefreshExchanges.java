@@ -24,7 +24,9 @@ import java.util.concurrent.TimeoutException;
  * runs goes into the next one, so under load many exchanges share one round trip and one commit, and a
  * lone exchange waits for nothing. Each row of the statement is decided on its own, exactly as
  * {@link JdbcRefreshTokenStore#exchange} describes; when two exchanges of one token meet in a statement,
- * one wins and the other finds the token exchanged, as if they had come one after the other.
+ * one wins and the other finds the token exchanged, as if they had come one after the other. The rows
+ * are found through the unique index on {@code token_hash} ({@code = ANY} of the batch's digests): joined
+ * to the batch alone, the planner, which guesses 100 rows for any {@code unnest}, would scan the table.
  */
 final class BatchedRefreshExchanges implements AutoCloseable {
 
@@ -48,7 +50,8 @@ final class BatchedRefreshExchanges implements AutoCloseable {
                         ELSE GREATEST(r.expires_at, LEAST(COALESCE(r.absolute_expires_at, i.reuse_memory),
                             i.reuse_memory)) END
                 FROM input i
-                WHERE r.token_hash = i.token_hash AND r.client_id = i.client_id AND r.rotated_at IS NULL
+                WHERE r.token_hash = ANY(CAST(:token_hash AS VARCHAR[]))
+                    AND r.token_hash = i.token_hash AND r.client_id = i.client_id AND r.rotated_at IS NULL
                     AND r.rotating
                     AND (r.idle_expires_at IS NULL OR r.idle_expires_at > i.now)
                     AND (r.absolute_expires_at IS NULL OR r.absolute_expires_at > i.now)

@@ -134,11 +134,10 @@ public final class Latchkey implements AutoCloseable {
     private final UserDirectory users;
     /** Null on an embedded database: one node needs no bus. */
     private final PostgresRevocationBus revocationBus;
-    private final JdbcRefreshTokenStore refreshStore;
 
     private Latchkey(Settings settings, Database database, HttpServer http, ScheduledExecutorService background,
                      ManagementBootstrap.Credentials bootstrap, QueuedAuditLog auditLog, UserDirectory users,
-                     PostgresRevocationBus revocationBus, JdbcRefreshTokenStore refreshStore) {
+                     PostgresRevocationBus revocationBus) {
         this.settings = settings;
         this.database = database;
         this.http = http;
@@ -147,7 +146,6 @@ public final class Latchkey implements AutoCloseable {
         this.auditLog = auditLog;
         this.users = users;
         this.revocationBus = revocationBus;
-        this.refreshStore = refreshStore;
     }
 
     public static Latchkey start(Settings settings) {
@@ -177,7 +175,6 @@ public final class Latchkey implements AutoCloseable {
                 masterKey, keyKeptApart);
         QueuedAuditLog auditLog = null;
         PostgresRevocationBus revocationBus = null;
-        JdbcRefreshTokenStore openedRefreshStore = null;
         try {
             var jdbi = database.jdbi();
             var apis = new JdbcResourceServerStore(jdbi, masterKey);
@@ -224,7 +221,6 @@ public final class Latchkey implements AutoCloseable {
             // The token lifecycle: authorizations, the one issuer, refresh tokens, revocation.
             var authorizationStore = new JdbcAuthorizationStore(jdbi);
             var refreshStore = new JdbcRefreshTokenStore(jdbi);
-            openedRefreshStore = refreshStore;
             var authorizations = new AuthorizationLookup(authorizationStore);
             // Several nodes share PostgreSQL: revocations reach their caches through LISTEN/NOTIFY.
             revocationBus = settings.databaseUrl().startsWith("jdbc:postgresql:")
@@ -352,14 +348,10 @@ public final class Latchkey implements AutoCloseable {
             background.scheduleWithFixedDelay(new ExpiredRowSweeper(expiring, clock),
                     SWEEP_SECONDS, SWEEP_SECONDS, TimeUnit.SECONDS);
             LOG.info("Signing with {} (crypto provider: {})", ring.current().kid(), cryptoProvider);
-            return new Latchkey(settings, database, http, background, credentials, auditLog, users, revocationBus,
-                    refreshStore);
+            return new Latchkey(settings, database, http, background, credentials, auditLog, users, revocationBus);
         } catch (RuntimeException e) {
             if (auditLog != null) {
                 auditLog.close();
-            }
-            if (openedRefreshStore != null) {
-                openedRefreshStore.close();
             }
             if (revocationBus != null) {
                 revocationBus.close();
@@ -398,7 +390,6 @@ public final class Latchkey implements AutoCloseable {
         if (revocationBus != null) {
             revocationBus.close();
         }
-        refreshStore.close();
         auditLog.close();
         database.close();
     }

@@ -10,10 +10,12 @@ import org.jdbi.v3.core.mapper.RowMapper;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
-public final class JdbcRefreshTokenStore implements RefreshTokenStore, AutoCloseable {
+public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
     private static final RowMapper<RefreshToken> MAPPER = (rs, ctx) -> new RefreshToken(
             rs.getString("id"),
@@ -33,7 +35,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore, AutoClose
             Times.nullableInstant(rs.getObject("absolute_expires_at", Long.class)),
             Times.instant(rs.getLong("expires_at")));
 
-    /** The columns a new token is inserted with. */
+    /** The token's columns, for the statements that copy a family's fields into a successor. */
     private static final String COLUMNS = """
             id, token_hash, family_id, authorization_id, client_id, user_id, audience, scope, sid, rotating,
             created_at, idle_expires_at, absolute_expires_at, expires_at""";
@@ -53,12 +55,11 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore, AutoClose
                 ELSE GREATEST(expires_at, LEAST(COALESCE(absolute_expires_at, :reuse_memory), :reuse_memory)) END""";
 
     private final Jdbi jdbi;
-    /** PostgreSQL: exchanges share statements under load. */
-    private final BatchedRefreshExchanges batched;
+    private final boolean postgres;
 
     public JdbcRefreshTokenStore(Jdbi jdbi) {
         this.jdbi = jdbi;
-        this.batched = isPostgres(jdbi) ? new BatchedRefreshExchanges(jdbi, MAPPER) : null;
+        this.postgres = isPostgres(jdbi);
     }
 
     private static boolean isPostgres(Jdbi jdbi) {
@@ -159,22 +160,37 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore, AutoClose
     @Override
     public Optional<RefreshToken> exchange(String tokenHash, String clientId, Instant now, Instant reuseMemoryUntil,
                                            NewRefreshToken successor) {
-        return batched != null
-                ? batched.exchange(tokenHash, clientId, now, reuseMemoryUntil, successor)
+        return postgres
+                ? exchangeInOneStatement(tokenHash, clientId, now, reuseMemoryUntil, successor)
                 : exchangeInOneTransaction(tokenHash, clientId, now, reuseMemoryUntil, successor);
     }
 
     /**
-     * H2 (embedded, no round trips): the conditional UPDATE decides the single winner, then the successor
-     * is stored, in one transaction.
+     * PostgreSQL: one round trip and one commit. The conditional UPDATE decides the single winner
+     * (a concurrent exchange waits for the row lock, then finds it exchanged and matches nothing).
      */
+    private Optional<RefreshToken> exchangeInOneStatement(String tokenHash, String clientId, Instant now,
+                                                          Instant reuseMemoryUntil, NewRefreshToken successor) {
+        return jdbi.withHandle(h -> h.createQuery("WITH exchanged AS (UPDATE refresh_tokens SET " + MARK_EXCHANGED
+                        + " WHERE " + EXCHANGEABLE + " RETURNING *), successor AS (INSERT INTO refresh_tokens ("
+                        + COLUMNS + """
+                        ) SELECT :successor_id, :successor_hash, family_id, authorization_id, client_id, user_id,
+                            audience, scope, sid, :successor_rotating, :now, CAST(:successor_idle AS BIGINT),
+                            absolute_expires_at,
+                            COALESCE(LEAST(CAST(:successor_kept_idle AS BIGINT), absolute_expires_at), :never)
+                        FROM exchanged)
+                        SELECT * FROM exchanged""")
+                .bindMap(exchangeParameters(tokenHash, clientId, now, reuseMemoryUntil, successor))
+                .map(MAPPER).findOne());
+    }
+
+    /** H2 (embedded, no round trips): the same steps in one transaction. */
     private Optional<RefreshToken> exchangeInOneTransaction(String tokenHash, String clientId, Instant now,
                                                             Instant reuseMemoryUntil, NewRefreshToken successor) {
+        Map<String, Object> parameters = exchangeParameters(tokenHash, clientId, now, reuseMemoryUntil, successor);
         return jdbi.inTransaction(h -> {
             int won = h.createUpdate("UPDATE refresh_tokens SET " + MARK_EXCHANGED + " WHERE " + EXCHANGEABLE)
-                    .bind("token_hash", tokenHash).bind("client_id", clientId).bind("now", Times.millis(now))
-                    .bind("reuse_memory", Times.millis(reuseMemoryUntil)).bind("never", Times.millis(RefreshToken.NEVER))
-                    .execute();
+                    .bindMap(parameters).execute();
             if (won == 0) {
                 return Optional.empty();
             }
@@ -185,10 +201,23 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore, AutoClose
         });
     }
 
-    /** {@link RefreshToken#keptUntil}'s idle part in milliseconds, for SQL that takes the absolute one from a row. */
-    static Long keptIdle(NewRefreshToken successor) {
+    private static Map<String, Object> exchangeParameters(String tokenHash, String clientId, Instant now,
+                                                          Instant reuseMemoryUntil, NewRefreshToken successor) {
+        Map<String, Object> parameters = new HashMap<>();
+        parameters.put("token_hash", tokenHash);
+        parameters.put("client_id", clientId);
+        parameters.put("now", Times.millis(now));
+        parameters.put("reuse_memory", Times.millis(reuseMemoryUntil));
+        parameters.put("never", Times.millis(RefreshToken.NEVER));
+        parameters.put("successor_id", successor.id());
+        parameters.put("successor_hash", successor.tokenHash());
+        parameters.put("successor_rotating", successor.rotating());
         Instant idle = successor.idleExpiresAt();
-        return idle == null ? null : Times.millis(successor.rotating() ? idle.plus(RefreshToken.REUSE_MEMORY) : idle);
+        parameters.put("successor_idle", idle == null ? null : Times.millis(idle));
+        // RefreshToken.keptUntil in SQL: a rotating token is kept REUSE_MEMORY beyond its idle lifetime.
+        parameters.put("successor_kept_idle", idle == null ? null
+                : Times.millis(successor.rotating() ? idle.plus(RefreshToken.REUSE_MEMORY) : idle));
+        return parameters;
     }
 
     private static RefreshToken successorOf(RefreshToken exchanged, NewRefreshToken successor, Instant now) {
@@ -254,13 +283,6 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore, AutoClose
     @Override
     public int deleteExpired(Instant now, int batch) {
         return jdbi.withHandle(h -> ExpiredRows.delete(h, "refresh_tokens", List.of("id"), now, batch));
-    }
-
-    @Override
-    public void close() {
-        if (batched != null) {
-            batched.close();
-        }
     }
 
     private static List<String> scopes(String value) {

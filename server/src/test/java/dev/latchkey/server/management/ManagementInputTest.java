@@ -2,7 +2,9 @@ package dev.latchkey.server.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.identity.User;
+import dev.latchkey.server.ratelimit.RateLimits;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestSettings;
 import dev.latchkey.server.testing.TestUsers;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -21,7 +23,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ManagementInputTest {
 
     @AutoClose
-    private static final TestServer server = TestServer.start();
+    /** Hundreds of calls with one token in a second: above the Management API's default rate limit. */
+    private static final TestServer server = TestServer.start(s -> TestSettings.withRateLimits(s,
+            RateLimits.of(null, null, null, "10000,10000/s")));
 
     @Test
     void everyAnswerIsNoStoreErrorsIncluded() {

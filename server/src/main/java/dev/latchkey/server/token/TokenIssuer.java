@@ -30,8 +30,6 @@ public final class TokenIssuer {
     /** A code may be exchanged this long after its authorization was recorded (and more, generously). */
     static final int CODE_EXCHANGE_MARGIN = 300;
     static final Duration EXTENSION_SLACK = Duration.ofDays(1);
-    /** The expiry stored for what never expires. */
-    public static final Instant NEVER = RefreshToken.NEVER;
 
     private final JwtAccessTokenFormat jwt;
     private final OpaqueAccessTokenFormat opaque;
@@ -198,8 +196,9 @@ public final class TokenIssuer {
         Instant accessExpiry = accessToken == null ? now : now.plusSeconds(accessToken.expiresIn());
         Instant needed = refreshExpiry.isAfter(accessExpiry) ? refreshExpiry : accessExpiry;
         if (authorization.expiresAt() == null || authorization.expiresAt().isBefore(needed)) {
-            Instant generous = needed.equals(NEVER) ? NEVER : needed.plus(EXTENSION_SLACK);
-            authorizations.extend(authorization.id(), generous.isAfter(NEVER) ? NEVER : generous);
+            Instant generous = needed.equals(RefreshToken.NEVER) ? RefreshToken.NEVER : needed.plus(EXTENSION_SLACK);
+            authorizations.extend(authorization.id(),
+                    generous.isAfter(RefreshToken.NEVER) ? RefreshToken.NEVER : generous);
         }
     }
 

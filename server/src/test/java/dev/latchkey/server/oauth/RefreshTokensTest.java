@@ -213,6 +213,18 @@ class RefreshTokensTest {
     }
 
     @Test
+    void introspectionGivesARefreshTokensIdleExpiryNotHowLongItsRowIsKept() {
+        String token = logIn("exp@example.com", rotatingId, rotatingSecret, "openid offline_access", API)
+                .path("refresh_token").asText();
+        // RFC 7662 §2.2: exp is when the token stops being usable: here its idle lifetime (3600 s), not the
+        // 30 days its row is kept beyond that for reuse detection.
+        JsonNode answer = json(server.postForm("oauth/introspect", "client_id=" + rotatingId + "&client_secret="
+                + rotatingSecret + "&token=" + enc(token)));
+        assertThat(answer.path("active").asBoolean()).as(answer.toString()).isTrue();
+        assertThat(answer.path("exp").asLong() - answer.path("iat").asLong()).isEqualTo(3_600);
+    }
+
+    @Test
     void rotationGivesASuccessorAndReuseRevokesTheFamily() throws Exception {
         String first = logIn("rotate@example.com", rotatingId, rotatingSecret, "openid offline_access read:things",
                 API).path("refresh_token").asText();

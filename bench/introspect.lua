@@ -2,17 +2,9 @@
 -- INTROSPECT_CLIENT_ID, INTROSPECT_CLIENT_SECRET and INTROSPECT_TOKEN come from the environment
 -- (bench/introspect-load.sh sets them).
 
-local function encode(value)
-  return (value:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
-end
-
-local function required(name)
-  local value = os.getenv(name)
-  if value == nil or value == "" then
-    error(name .. " is not set")
-  end
-  return value
-end
+dofile("bench/form.lua")
+local encode = form_encode
+local required = required_env
 
 wrk.method = "POST"
 wrk.path = "/oauth/introspect"

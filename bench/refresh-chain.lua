@@ -6,17 +6,9 @@
 -- per thread. A request that finds the pool empty sends an empty token, which the server refuses (counted
 -- by wrk as a non-2xx answer).
 
-local function encode(value)
-  return (value:gsub("[^%w%-%._~]", function(c) return string.format("%%%02X", string.byte(c)) end))
-end
-
-local function required(name)
-  local value = os.getenv(name)
-  if value == nil or value == "" then
-    error(name .. " is not set")
-  end
-  return value
-end
+dofile("bench/form.lua")
+local encode = form_encode
+local required = required_env
 
 local tokens_file = required("TOKENS_FILE")
 local prefix = "grant_type=refresh_token"

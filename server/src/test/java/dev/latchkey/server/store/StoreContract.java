@@ -72,7 +72,7 @@ abstract class StoreContract {
     private static final MasterKey MASTER_KEY = new MasterKey(bytes(32, (byte) 7));
     private static final RsaKeyFactory RSA = new RsaKeyFactory("localhost");
 
-    private Database database;
+    protected Database database;
     private JdbcResourceServerStore apis;
     private JdbcClientStore clients;
     private JdbcClientGrantStore grants;

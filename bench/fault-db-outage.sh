@@ -49,8 +49,14 @@ private_pg_stop fast
 down_at=$(now_ms)
 threads_max=$threads_before
 : >"$data/ready.txt"
+dumps=0
 until (( $(now_ms) >= down_at + OUTAGE * 1000 )); do
   echo "$(now_ms) $(ready)" >>"$data/ready.txt"
+  # Thread dumps 10 s and 20 s into the outage: a request still waiting then shows where it waits.
+  if (( dumps < 2 && $(now_ms) >= down_at + (dumps + 1) * 10000 )); then
+    dumps=$(( dumps + 1 ))
+    jcmd "$pid" Thread.print >"$data/threads-$dumps.txt" 2>/dev/null || true
+  fi
   t=$(threads)
   (( t > threads_max )) && threads_max=$t
   sleep 0.2
@@ -93,6 +99,10 @@ last_error = max((r[0] + r[1] for r in after if r[3] != 200), default=None)
 print("after the database came back: %d requests, %d errors; the last error answered %s ms after it was back" % (
     len(after), sum(1 for r in after if r[3] != 200), None if last_error is None else round(last_error - up)))
 EOF
+for dump in "$data"/threads-*.txt; do
+  [[ -s $dump ]] || continue
+  say "$(basename "$dump"): $(grep -c '^"' "$dump") threads; in the PostgreSQL driver: $(awk '/^"/ { t = $0 } /org\.postgresql/ && t != seen { n++; seen = t } END { print n + 0 }' "$dump"); waiting on the pool: $(awk '/^"/ { t = $0 } /com\.zaxxer\.hikari\.pool\.HikariPool\.getConnection/ && t != seen { n++; seen = t } END { print n + 0 }' "$dump")"
+done
 say "$(verify_tokens "$base" "$data/load" || true)"
 say "$(grep -o 'final_[a-z]*_[0-9]* [0-9]*' "$data/load.out" | sed 's/^/final check /' | paste -sd';' -)"
 say "# database: $(single_use_violations)"

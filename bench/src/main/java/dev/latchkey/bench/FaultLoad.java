@@ -64,6 +64,9 @@ public final class FaultLoad {
     enum Op { CLIENT_CREDENTIALS, USERINFO, REFRESH, LOGIN }
 
     /** One answer: when it was asked (epoch ms), how long it took, what and with which status (0: no answer). */
+    /** How long a virtual user waits after a 503 with Retry-After or a 429 (at most the server's Retry-After). */
+    private static final long RETRY_PAUSE_MS = 1_000;
+
     private record Sample(long startMs, int micros, Op op, int status, boolean retryAfter) {
     }
 
@@ -270,6 +273,10 @@ public final class FaultLoad {
                 if (answer.status() == REFUSED) {
                     // Nothing listens (a node stopped): wait a little rather than spin on refusals.
                     pause(REFUSED_PAUSE_MS);
+                } else if (answer.retryAfter() || answer.status() == 429) {
+                    // A client told to come back later does (RFC 9110 §10.2.3), rather than spin on instant
+                    // 503s into the rate limit; the wait is capped so the outage stays densely sampled.
+                    pause(RETRY_PAUSE_MS);
                 }
             }
         }

@@ -8,6 +8,11 @@ import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -60,6 +65,24 @@ class DatabaseOutageOnPostgresTest {
             assertThat(managementError.path("error").asText()).isEqualTo("Service Unavailable");
             assertThat(managementError.path("errorCode").asText()).isEqualTo("temporarily_unavailable");
             assertThat(managementError.path("message").asText()).isNotBlank();
+
+            // Eight requests naming the same client that no cache holds: the cache loads one key at a time, so
+            // without failing fast each would wait the pool's whole timeout after the one before it.
+            String unseen = "grant_type=client_credentials&client_id=never-looked-up&client_secret=x&audience="
+                    + server.managementAudience();
+            List<CompletableFuture<HttpResponse<String>>> queued = new ArrayList<>();
+            ExecutorService callers = Executors.newFixedThreadPool(8);
+            try {
+                for (int i = 0; i < 8; i++) {
+                    queued.add(CompletableFuture.supplyAsync(() -> timed(() -> server.postForm("oauth/token", unseen)),
+                            callers));
+                }
+                for (CompletableFuture<HttpResponse<String>> answer : queued) {
+                    assertThat(answer.join().statusCode()).isEqualTo(503);
+                }
+            } finally {
+                callers.shutdownNow();
+            }
 
             HttpResponse<String> ready = timed(() -> server.get("health/ready"));
             assertThat(ready.statusCode()).isEqualTo(503);

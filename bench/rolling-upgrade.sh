@@ -11,8 +11,8 @@
 #
 # Goal: 0 errors. Build PREVIOUS is built in a temporary git worktree unless PREVIOUS_JAR names its jar.
 #
-#   bench/rolling-upgrade.sh [PREVIOUS]        PREVIOUS defaults to 7ee5a66, the newest commit whose
-#                                              migrations (V1..V5) this build's extend (V6..V8)
+#   bench/rolling-upgrade.sh [PREVIOUS]        PREVIOUS defaults to 96f62b0, the release before this one
+#                                              (migrations V1..V11), whose schema this build's extend
 #
 # Environment: STEP (20 s), VUS (8), SEED_USERS (4), JAVA_OPTS (server JVM; default the launcher's flags),
 # SERVER_JAR, PREVIOUS_JAR, KEEP_DATA (keep the scratch folder).
@@ -23,7 +23,7 @@ source bench/lib.sh
 source bench/flows.sh
 source bench/faults.sh
 
-previous=${1:-7ee5a66}
+previous=${1:-96f62b0}
 STEP=${STEP:-20}
 VUS=${VUS:-8}
 export JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}

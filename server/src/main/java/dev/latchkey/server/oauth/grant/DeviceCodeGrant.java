@@ -84,7 +84,10 @@ public final class DeviceCodeGrant implements Grant {
         DeviceCode code = codes.findByDeviceCode(hash).filter(c -> c.clientId().equals(client.clientId()))
                 .orElseThrow(() -> invalidGrant(INVALID).aboutUnknownCredential());
         Instant now = clock.instant();
-        if (code.status() == DeviceCode.Status.USED || code.status() == DeviceCode.Status.EXPIRED) {
+        if (code.status() == DeviceCode.Status.USED) {
+            throw replayed(code);
+        }
+        if (code.status() == DeviceCode.Status.EXPIRED) {
             throw invalidGrant(INVALID);
         }
         if (code.expired(now)) {
@@ -119,13 +122,17 @@ public final class DeviceCodeGrant implements Grant {
         DeviceCodeStore.Consumed consumed = codes.consume(hash, client.clientId())
                 .orElseThrow(() -> invalidGrant(INVALID));
         if (consumed instanceof DeviceCodeStore.Consumed.Replayed replayed) {
-            // Used twice: refused, and what it gave is revoked (the device code may have leaked).
-            if (replayed.code().approval() != null && replayed.code().approval().authorizationId() != null) {
-                revocations.authorization(replayed.code().approval().authorizationId());
-            }
-            throw invalidGrant(INVALID);
+            throw replayed(replayed.code());
         }
         return consumed.code();
+    }
+
+    /** Used twice: refused, and what it gave is revoked, since the device code may have leaked. */
+    private OAuthException replayed(DeviceCode code) {
+        if (code.approval() != null && code.approval().authorizationId() != null) {
+            revocations.authorization(code.approval().authorizationId());
+        }
+        return invalidGrant(INVALID + " It was already used.");
     }
 
     private Granted issue(Client client, DeviceCode code) {

@@ -36,7 +36,7 @@ import java.util.Optional;
  * application and the scopes for the user to confirm, then a done page.
  * <p>Rules:
  * <ul>
- *   <li>the form is posted from this server's own pages (the {@code Origin} header, when sent, is ours);</li>
+ *   <li>the form is posted from this server's own pages (fetch metadata or {@code Origin}, when sent);</li>
  *   <li>wrong entries are throttled per network ({@link #WRONG_ENTRIES}, shared by the nodes on PostgreSQL):
  *       once spent, every entry is refused (429) before any code is looked at (RFC 8628 §5.1);</li>
  *   <li>a code that is unknown, expired, or already approved or declined reads as wrong: a user code is single
@@ -90,8 +90,7 @@ public final class ActivatePage {
     }
 
     public void submit(Context ctx) {
-        String sentFrom = ctx.header("Origin");
-        if (sentFrom != null && !sentFrom.toLowerCase(Locale.ROOT).equals(ownOrigin)) {
+        if (!fromOwnPage(ctx)) {
             pages.error(ctx, 403, "Request rejected", "The form was not sent from this site.", null);
             return;
         }
@@ -116,6 +115,20 @@ public final class ActivatePage {
             RateLimitHeaders.write(ctx, e.quota());
             render(ctx, 429, shown, TOO_MANY);
         }
+    }
+
+    /**
+     * True unless a browser says the form came from elsewhere: {@code Sec-Fetch-Site} other than
+     * {@code same-origin}, or without it an {@code Origin} that is not ours. Browsers send {@code Origin: null}
+     * under {@code Referrer-Policy: no-referrer}, so the fetch metadata decides when it is there.
+     */
+    private boolean fromOwnPage(Context ctx) {
+        String site = ctx.header("Sec-Fetch-Site");
+        if (site != null) {
+            return site.equals("same-origin") || site.equals("none");
+        }
+        String sentFrom = ctx.header("Origin");
+        return sentFrom == null || sentFrom.toLowerCase(Locale.ROOT).equals(ownOrigin);
     }
 
     /** Counts a wrong entry against the network (a 429 once spent), logs it (Auth0's fdeac) and says so. */

@@ -261,6 +261,12 @@ class DeviceFlowTest {
                 .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "https://evil.example")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString("user_code=BCDF-GHJK")));
         assertThat(response.statusCode()).isEqualTo(403);
+        // A sandboxed frame elsewhere posts with Origin: null; the fetch metadata gives it away.
+        HttpResponse<String> sandboxed = server.send(java.net.http.HttpRequest.newBuilder(server.uri("activate"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Origin", "null")
+                .header("Sec-Fetch-Site", "cross-site")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("user_code=BCDF-GHJK")));
+        assertThat(sandboxed.statusCode()).isEqualTo(403);
     }
 
     /** The page's texts the tests look for. */

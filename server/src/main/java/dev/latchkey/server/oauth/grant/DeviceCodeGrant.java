@@ -16,7 +16,11 @@ import dev.latchkey.server.token.Revocations;
 import dev.latchkey.server.token.TokenIssuer;
 import dev.latchkey.server.token.UserTokenRequest;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 
 /**
@@ -36,6 +40,9 @@ import java.time.Instant;
  *       API allows it. A code exchanged twice revokes what it gave (as RFC 6749 §4.1.2 does for codes).</li>
  * </ol>
  * The 403 and 429 statuses are Auth0's; RFC 8628 §3.5 uses RFC 6749 §5.2's 400.
+ * <p>A device that keeps polling too fast, after its interval already grew in this window, is answered
+ * {@code slow_down} from this node's memory of the window, without reading the database: hammering costs a
+ * lookup in a bounded map. The database stays the judge of every other answer, on every node.
  */
 public final class DeviceCodeGrant implements Grant {
 
@@ -51,6 +58,9 @@ public final class DeviceCodeGrant implements Grant {
     private final TokenIssuer issuer;
     private final Revocations revocations;
     private final Clock clock;
+    /** client_id + device code digest → the window in which more polls are too soon, once its interval grew. */
+    private final Cache<String, Window> windows = Caffeine.newBuilder().maximumSize(100_000)
+            .expireAfterWrite(Duration.ofMinutes(5)).build();
 
     public DeviceCodeGrant(DeviceCodeStore codes, RegistryLookups lookups, UserDirectory users, TokenIssuer issuer,
                            Revocations revocations, Clock clock) {
@@ -80,10 +90,14 @@ public final class DeviceCodeGrant implements Grant {
         }
         String hash = SecretHash.of(request.param("device_code").orElseThrow(() ->
                 OAuthException.invalidRequest("Missing required parameter: device_code")));
+        Instant now = clock.instant();
+        Window window = windows.getIfPresent(client.clientId() + ' ' + hash);
+        if (window != null && now.isBefore(window.notBefore())) {
+            throw slowDown(window.intervalSeconds());
+        }
         // RFC 8628 §3.4: the code must have been issued to this client; another client's looks unknown.
         DeviceCode code = codes.findByDeviceCode(hash).filter(c -> c.clientId().equals(client.clientId()))
                 .orElseThrow(() -> invalidGrant(INVALID).aboutUnknownCredential());
-        Instant now = clock.instant();
         if (code.status() == DeviceCode.Status.USED) {
             throw replayed(code);
         }
@@ -111,11 +125,25 @@ public final class DeviceCodeGrant implements Grant {
             return OAuthException.authorizationPending("User has yet to authorize device code.");
         }
         // Too soon, or another poll of this code was accepted just now: the interval grows once per window.
+        int interval = code.intervalSeconds();
         if (!code.slowed()) {
-            codes.slowDown(code.deviceCodeHash(), previous, code.intervalSeconds() + SLOW_DOWN_SECONDS);
+            codes.slowDown(code.deviceCodeHash(), previous, interval + SLOW_DOWN_SECONDS);
+            interval += SLOW_DOWN_SECONDS;
         }
-        return OAuthException.slowDown("You are polling faster than the specified interval of "
-                + code.intervalSeconds() + " seconds.");
+        if (previous != null) {
+            windows.put(code.clientId() + ' ' + code.deviceCodeHash(),
+                    new Window(previous.plusSeconds(interval), interval));
+        }
+        return slowDown(code.intervalSeconds());
+    }
+
+    private static OAuthException slowDown(int interval) {
+        return OAuthException.slowDown("You are polling faster than the specified interval of " + interval
+                + " seconds.");
+    }
+
+    /** Polls before {@code notBefore} are too soon; the interval has grown to {@code intervalSeconds}. */
+    private record Window(Instant notBefore, int intervalSeconds) {
     }
 
     private DeviceCode consume(String hash, Client client) {

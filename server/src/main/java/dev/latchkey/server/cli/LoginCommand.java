@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
@@ -27,6 +26,7 @@ public final class LoginCommand extends AdminCommand {
 
     @Mixin IssuerOption issuer;
 
+    /** Required: the device flow is the only way this command logs in, for now. */
     @Option(names = "--device", required = true, description = "Use the device flow (the only one for now).")
     boolean device;
 
@@ -43,9 +43,6 @@ public final class LoginCommand extends AdminCommand {
 
     @Override
     int run(Output output) {
-        if (!device) {
-            throw new ParameterException(spec.commandLine(), "Only --device is supported");
-        }
         IssuerConnection connection = new IssuerConnection(issuer.issuer());
         StringBuilder form = new StringBuilder("client_id=").append(encode(clientId)).append("&scope=")
                 .append(encode(scope));

@@ -101,6 +101,15 @@ class DeviceFlowTest {
     }
 
     @Test
+    void discoveryAdvertisesTheDeviceEndpointAndGrant() {
+        // RFC 8628 §4.
+        JsonNode discovery = json(server.get(".well-known/openid-configuration"));
+        assertThat(discovery.path("device_authorization_endpoint").asText())
+                .isEqualTo(server.issuer() + "oauth/device/code");
+        assertThat(discovery.path("grant_types_supported").toString()).contains(GRANT);
+    }
+
+    @Test
     void userApprovesAtActivateAndTheDeviceGetsTokensThenTheCodeIsUsedUp() throws Exception {
         JsonNode device = deviceCode(tvApp, "&scope=" + encode("openid offline_access watch:shows")
                 + "&audience=" + encode(API));

@@ -151,9 +151,7 @@ class DeviceFlowTest {
         assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(403);
 
         // Auth0 log events: sede for the exchange.
-        JsonNode logs = eventually(() -> json(server.management("GET", "api/v2/logs?q="
-                + encode("type:sede AND client_id:\"" + tvApp + "\""), null)), found -> found.size() > 0);
-        assertThat(logs.get(0).path("type").asText()).isEqualTo("sede");
+        assertThat(logged("sede", tvApp).get(0).path("type").asText()).isEqualTo("sede");
     }
 
     @Test
@@ -194,6 +192,14 @@ class DeviceFlowTest {
         assertThat(done.body()).contains("Device not connected");
         // RFC 8628 §3.5 access_denied (Auth0: 403).
         assertError(poll(tvApp, device.path("device_code").asText()), 403, "access_denied");
+        // Auth0's fdecc: the user cancelled the device confirmation.
+        assertThat(logged("fdecc", tvApp).size()).isPositive();
+    }
+
+    static JsonNode logged(String type, String clientId) {
+        String q = "type:" + type + (clientId == null ? "" : " AND client_id:\"" + clientId + "\"");
+        return eventually(() -> json(server.management("GET", "api/v2/logs?q=" + encode(q), null)),
+                found -> found.size() > 0);
     }
 
     @Test
@@ -246,6 +252,8 @@ class DeviceFlowTest {
     void anUnknownAudienceIsRefused() {
         assertError(server.postForm("oauth/device/code", "client_id=" + tvApp + "&audience="
                 + encode("https://nowhere.example.com")), 403, "access_denied");
+        // Auth0's fdeaz: a refused device authorization request.
+        assertThat(logged("fdeaz", tvApp).size()).isPositive();
     }
 
     @Test
@@ -262,6 +270,8 @@ class DeviceFlowTest {
         assertThat(refused.statusCode()).isEqualTo(429);
         assertThat(refused.headers().firstValue("Retry-After")).isPresent();
         assertThat(refused.body()).contains("Too many wrong codes");
+        // Auth0's fdeac: a failed device activation.
+        assertThat(logged("fdeac", null).size()).isPositive();
     }
 
     @Test

@@ -127,6 +127,8 @@ class DeviceFlowTest {
         HttpResponse<String> consent = enterCodeAndLogIn(browser, typed, newUser());
         // The user sees the application and the scopes before confirming.
         assertThat(consent.body()).contains("Living Room TV").contains("Watch shows").contains("Stay signed in");
+        // RFC 8628 §5.4: the user is told to make sure the request is their own device's.
+        assertThat(consent.body()).contains("started this on your own device");
         HttpResponse<String> done = browser.submit("u/consent", Map.of("action", "accept"));
         assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
         assertThat(done.body()).contains("Device connected");

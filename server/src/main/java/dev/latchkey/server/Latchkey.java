@@ -96,6 +96,12 @@ import dev.latchkey.server.ui.ConsentPage;
 import dev.latchkey.server.ui.LoginPage;
 import dev.latchkey.server.ui.Pages;
 import dev.latchkey.server.ui.StepResponder;
+import dev.latchkey.server.ui.ActivatePage;
+import dev.latchkey.server.ui.OutcomeRouter;
+import dev.latchkey.server.oauth.device.DeviceApprovalCompletion;
+import dev.latchkey.server.oauth.device.DeviceAuthorizationEndpoint;
+import dev.latchkey.server.oauth.grant.DeviceCodeGrant;
+import dev.latchkey.server.store.JdbcDeviceCodeStore;
 import dev.latchkey.server.token.JwtAccessTokenFormat;
 import dev.latchkey.server.token.TokenSigner;
 import io.micrometer.core.instrument.FunctionCounter;
@@ -240,8 +246,10 @@ public final class Latchkey implements AutoCloseable {
             var responder = new AuthorizationResponder(pages, issuer);
             var browser = new BrowserSession(sessions, cookies);
             var engine = new InteractionEngine(lookups, users, consent, rbac, clock);
-            var steps = new StepResponder(issuer, transactions, browser, origin, new AuthorizationCompletion(
-                    new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder));
+            var deviceCodes = new JdbcDeviceCodeStore(jdbi);
+            var steps = new StepResponder(issuer, transactions, browser, origin, new OutcomeRouter(
+                    new AuthorizationCompletion(new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder),
+                    new DeviceApprovalCompletion(deviceCodes, tokenIssuer, pages, auditLog, clock)));
             var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,
                     responder, pages);
@@ -276,11 +284,19 @@ public final class Latchkey implements AutoCloseable {
                             new RefreshTokenGrant(refreshStore, authorizations, lookups, users, tokenIssuer,
                                     revocations, clock),
                             PasswordGrant.password(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
-                            PasswordGrant.realm(userinfoAudience, lookups, connections, users, tokenIssuer, clock)),
+                            PasswordGrant.realm(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
+                            new DeviceCodeGrant(deviceCodes, lookups, users, tokenIssuer, revocations, clock)),
                     origin, auditLog, metrics);
             var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, revocations, lookups);
             var introspection = new IntrospectionEndpoint(clientAuthenticator, ownTokens, refreshStore, authorizations,
                     issuer, clock);
+            // Device authorization (RFC 8628): the code endpoint, and /activate on the login and consent pages.
+            var deviceAuthorization = new DeviceAuthorizationEndpoint(issuer, userinfoAudience, clientAuthenticator,
+                    lookups, deviceCodes, auditLog, origin, clock);
+            RateLimit wrongUserCodes = RateLimit.parse("wrong user codes", ActivatePage.WRONG_ENTRIES);
+            var activatePage = new ActivatePage(issuer, lookups, deviceCodes, new ClientFailureThrottle(
+                    clusterWide(sharedBuckets, "user-code-failures", wrongUserCodes, bucketClock), wrongUserCodes,
+                    bucketClock, ActivatePage.TOO_MANY), engine, steps, browser, pages, origin, auditLog, clock);
             var discovery = new DiscoveryEndpoint(settings.issuerString(), tokenEndpoint.grantTypes());
             var jwks = new JwksEndpoint(ring);
             var accounts = new UserAccounts(userStore, connections, passwords, bruteForce, revocations::user, clock);
@@ -304,6 +320,9 @@ public final class Latchkey implements AutoCloseable {
                 routes.before("/oauth/token", cors::allow);
                 routes.options("/oauth/token", ctx -> cors.preflight(ctx, "POST"));
                 routes.post("/oauth/token", tokenEndpoint::handle);
+                routes.post("/oauth/device/code", deviceAuthorization::handle);
+                routes.get("/activate", activatePage::show);
+                routes.post("/activate", activatePage::submit);
                 routes.get("/authorize", authorize::handle);
                 routes.post("/authorize", authorize::handle);
                 routes.get("/u/login", loginPage::show);
@@ -341,7 +360,7 @@ public final class Latchkey implements AutoCloseable {
             List<ExpiringRows> expiring = new ArrayList<>(List.of(logStore::deleteExpired,
                     loginFailures::deleteExpired, sessionStore::deleteExpired, transactionStore::deleteExpired,
                     codeStore::deleteExpired, opaqueStore::deleteExpired, refreshStore::deleteExpired,
-                    authorizationStore::deleteExpired));
+                    authorizationStore::deleteExpired, deviceCodes::deleteExpired));
             if (sharedBuckets != null) {
                 expiring.add(sharedBuckets);
             }

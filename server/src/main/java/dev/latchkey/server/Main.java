@@ -5,6 +5,7 @@ import dev.latchkey.server.cli.ClientsCommand;
 import dev.latchkey.server.cli.DecodeCommand;
 import dev.latchkey.server.cli.GrantsCommand;
 import dev.latchkey.server.cli.KeysCommand;
+import dev.latchkey.server.cli.LoginCommand;
 import dev.latchkey.server.cli.ServeCommand;
 import dev.latchkey.server.cli.TokenCommand;
 import dev.latchkey.server.cli.UsersCommand;
@@ -15,7 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "latchkey", mixinStandardHelpOptions = true, versionProvider = Version.class,
         description = "Latchkey: a self-hostable OAuth 2.0 / OpenID Connect authorization server.",
         subcommands = {ServeCommand.class, ApisCommand.class, ClientsCommand.class, GrantsCommand.class,
-                UsersCommand.class, TokenCommand.class, DecodeCommand.class, KeysCommand.class})
+                UsersCommand.class, TokenCommand.class, LoginCommand.class, DecodeCommand.class,
+                KeysCommand.class})
 public final class Main implements Runnable {
 
     public static void main(String[] args) {

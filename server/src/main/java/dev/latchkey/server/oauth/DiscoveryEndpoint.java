@@ -28,6 +28,8 @@ public final class DiscoveryEndpoint {
         doc.put("end_session_endpoint", issuer + "oidc/logout");
         doc.put("revocation_endpoint", issuer + "oauth/revoke");
         doc.put("introspection_endpoint", issuer + "oauth/introspect");
+        // RFC 8628 §4.
+        doc.put("device_authorization_endpoint", issuer + "oauth/device/code");
         List<String> grants = new java.util.ArrayList<>(grantTypes);
         // The implicit grant has no token-endpoint handler: its tokens come from /authorize.
         if (!grants.contains("implicit")) {

@@ -18,6 +18,8 @@ public final class OAuthException extends RuntimeException {
     private final boolean unknownCredential;
     /** Seconds the client should wait before trying again (RFC 9110 §10.2.3), or null. */
     private final Long retryAfter;
+    /** An answer the protocol expects in its normal course (a device still waiting), not a failure to log. */
+    private final boolean routine;
 
     public OAuthException(String code, String description, int status, String wwwAuthenticate) {
         this(code, description, status, wwwAuthenticate, null, false, null);
@@ -25,6 +27,11 @@ public final class OAuthException extends RuntimeException {
 
     private OAuthException(String code, String description, int status, String wwwAuthenticate, String logType,
                            boolean unknownCredential, Long retryAfter) {
+        this(code, description, status, wwwAuthenticate, logType, unknownCredential, retryAfter, false);
+    }
+
+    private OAuthException(String code, String description, int status, String wwwAuthenticate, String logType,
+                           boolean unknownCredential, Long retryAfter, boolean routine) {
         super(description, null, false, false);
         this.code = code;
         this.status = status;
@@ -32,6 +39,7 @@ public final class OAuthException extends RuntimeException {
         this.logType = logType;
         this.unknownCredential = unknownCredential;
         this.retryAfter = retryAfter;
+        this.routine = routine;
     }
 
     public OAuthException(ErrorObject error, String description, int status) {
@@ -86,14 +94,35 @@ public final class OAuthException extends RuntimeException {
                 seconds);
     }
 
+    /** RFC 8628 §3.5: the user has not answered yet; the device polls again. Auth0 answers 403. */
+    public static OAuthException authorizationPending(String description) {
+        return new OAuthException("authorization_pending", description, 403, null, null, false, null, true);
+    }
+
+    /** RFC 8628 §3.5: polled faster than the interval, which grows by 5 s; Auth0 answers 429. */
+    public static OAuthException slowDown(String description) {
+        return new OAuthException("slow_down", description, 429, null, null, false, null, true);
+    }
+
+    /** RFC 8628 §3.5: the device code lived out its lifetime; Auth0 answers 403. */
+    public static OAuthException expiredToken(String description) {
+        return new OAuthException("expired_token", description, 403, null);
+    }
+
     /** The same error, logged as {@code logType} (e.g. Auth0's {@code ferrt} for a reused refresh token). */
     public OAuthException loggedAs(String type) {
-        return new OAuthException(code, getMessage(), status, wwwAuthenticate, type, unknownCredential, retryAfter);
+        return new OAuthException(code, getMessage(), status, wwwAuthenticate, type, unknownCredential, retryAfter,
+                routine);
     }
 
     /** The same error, marked as being about a credential that was never issued to the caller. */
     public OAuthException aboutUnknownCredential() {
-        return new OAuthException(code, getMessage(), status, wwwAuthenticate, logType, true, retryAfter);
+        return new OAuthException(code, getMessage(), status, wwwAuthenticate, logType, true, retryAfter, routine);
+    }
+
+    /** True for an answer in the protocol's normal course (authorization_pending, slow_down): not logged. */
+    public boolean routine() {
+        return routine;
     }
 
     public Long retryAfter() {

@@ -88,6 +88,9 @@ public final class TokenEndpoint {
      * of this client, and within a budget, so that they cannot flood the log with 30-day rows.
      */
     private void logFailure(Grant.Events events, AuthenticatedClient client, TokenRequest request, OAuthException e) {
+        if (e.routine()) {
+            return; // a device polling while its user decides (RFC 8628 §3.5) is no failure
+        }
         String type = e.logType() != null ? e.logType() : events.failure();
         String clientId = client.client().clientId();
         if (client.authenticated() || (!e.unknownCredential() && unauthenticatedFailures.allow(clientId))) {

@@ -13,6 +13,8 @@ import java.time.Duration;
  * <p>Only failures reach the shared bucket, so a client that authenticates never waits on it. A node learns
  * that a bucket is spent from its own next failure for that client_id, and then refuses locally without asking
  * again: across N nodes an attacker gets at most N more checked guesses per refill than on one.
+ *
+ * <p>The same throttle, keyed by network, slows down guessing device user codes at {@code /activate}.
  */
 public final class ClientFailureThrottle {
 
@@ -20,11 +22,18 @@ public final class ClientFailureThrottle {
 
     private final Buckets failures;
     private final RateLimit limit;
+    private final String refusal;
     private final BucketClock clock;
     /** client_id → the refusal to repeat until its bucket has a token again. */
     private final Cache<String, Refusal> refused;
 
     public ClientFailureThrottle(Buckets failures, RateLimit limit, BucketClock clock) {
+        this(failures, limit, clock, REFUSED);
+    }
+
+    /** A throttle whose refusals say {@code refusal}. */
+    public ClientFailureThrottle(Buckets failures, RateLimit limit, BucketClock clock, String refusal) {
+        this.refusal = refusal;
         this.failures = failures;
         this.limit = limit;
         this.clock = clock;
@@ -47,7 +56,7 @@ public final class ClientFailureThrottle {
         }
         long wait = Math.max(1, (refusal.untilNanos() - now + 999_999_999L) / 1_000_000_000L);
         throw new RateLimitedException(new Quota(false, refusal.quota().limit(), 0, refusal.quota().resetEpochSecond(),
-                wait), REFUSED);
+                wait), this.refusal);
     }
 
     /** Records a failed authentication; refuses it too when the client_id's failures were already spent. */
@@ -56,7 +65,7 @@ public final class ClientFailureThrottle {
         long now = clock.currentTimeNanos();
         if (!quota.allowed()) {
             refused.put(clientId, new Refusal(quota, now + quota.retryAfterSeconds() * 1_000_000_000L));
-            throw new RateLimitedException(quota, REFUSED);
+            throw new RateLimitedException(quota, refusal);
         }
         if (quota.remaining() == 0) {
             refused.put(clientId, new Refusal(quota, now + limit.nanosPerToken()));

@@ -15,9 +15,12 @@ import java.util.Optional;
 
 public final class JdbcLoginTransactionStore implements LoginTransactionStore {
 
+    private static final String DEVICE_APPROVAL = "device_approval";
+
     private static final RowMapper<LoginTransaction> MAPPER = (rs, ctx) -> new LoginTransaction(
             rs.getString("id_hash"),
-            new Outcome.AuthorizationResponse(JsonColumns.read(rs.getString("request"), CheckedAuthorization.class)),
+            outcome(rs.getString("kind"), JsonColumns.read(rs.getString("request"), CheckedAuthorization.class),
+                    rs.getString("device_code_id")),
             rs.getString("csrf_hash"),
             rs.getString("network"),
             rs.getString("user_id"),
@@ -36,8 +39,9 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
     public void create(LoginTransaction tx) {
         jdbi.useHandle(h -> h.createUpdate("""
                 INSERT INTO login_transactions (id_hash, client_id, request, csrf_hash, network, created_at,
-                    expires_at)
-                VALUES (:id_hash, :client_id, :request, :csrf_hash, :network, :created_at, :expires_at)""")
+                    expires_at, kind, device_code_id)
+                VALUES (:id_hash, :client_id, :request, :csrf_hash, :network, :created_at, :expires_at, :kind,
+                    :device_code_id)""")
                 .bind("id_hash", tx.idHash())
                 .bind("network", tx.network())
                 .bind("client_id", tx.outcome().request().clientId())
@@ -45,7 +49,16 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
                 .bind("csrf_hash", tx.csrfHash())
                 .bind("created_at", Times.millis(tx.createdAt()))
                 .bind("expires_at", Times.millis(tx.expiresAt()))
+                .bind("kind", tx.outcome() instanceof Outcome.DeviceApproval ? DEVICE_APPROVAL : null)
+                .bind("device_code_id", tx.outcome() instanceof Outcome.DeviceApproval device
+                        ? device.deviceCodeId() : null)
                 .execute());
+    }
+
+    /** The kind column: null for an authorization response (every row before V12), or a device approval. */
+    private static Outcome outcome(String kind, CheckedAuthorization request, String deviceCodeId) {
+        return DEVICE_APPROVAL.equals(kind) ? new Outcome.DeviceApproval(request, deviceCodeId)
+                : new Outcome.AuthorizationResponse(request);
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.latchkey.server.interaction.ConsentQuestions;
 import dev.latchkey.server.interaction.InteractionEngine;
 import dev.latchkey.server.interaction.LoginTransaction;
 import dev.latchkey.server.interaction.LoginTransactions;
+import dev.latchkey.server.interaction.Outcome;
 import dev.latchkey.server.interaction.PendingLogin;
 import dev.latchkey.server.interaction.SessionState;
 import dev.latchkey.server.registry.Client;
@@ -65,7 +66,8 @@ public final class ConsentPage {
         String label = r.user().email() != null ? r.user().email()
                 : r.user().name() != null ? r.user().name() : r.user().userId();
         pages.render(ctx, 200, "consent.jte", new ConsentView(r.client().name(), api == null ? null : api.name(),
-                label, id, csrf.get(), ScopeWords.of(question.scopes(), api)),
+                label, id, csrf.get(), ScopeWords.of(question.scopes(), api),
+                r.tx().outcome() instanceof Outcome.DeviceApproval),
                 ContentSecurityPolicy.interaction(r.tx().outcome().returnTo()));
     }
 

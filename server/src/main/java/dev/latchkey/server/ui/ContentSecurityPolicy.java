@@ -21,9 +21,10 @@ public final class ContentSecurityPolicy {
     /**
      * The login and consent pages: their forms post to this server, which may answer with a redirect to the
      * client's {@code redirectUri}, and browsers hold that redirect to form-action too (CSP Level 3 §6.4.1).
+     * A null {@code redirectUri} (a device approval) keeps the forms on this server.
      */
     public static String interaction(String redirectUri) {
-        return page("'self' " + source(redirectUri));
+        return redirectUri == null ? PAGE : page("'self' " + source(redirectUri));
     }
 
     /**

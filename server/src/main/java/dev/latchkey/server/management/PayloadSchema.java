@@ -101,6 +101,7 @@ record PayloadSchema(String name, Map<String, Property> properties, Set<String> 
     }
 
     private static void checkEnum(Property property, String value, String field) {
+        CleanText.require(value, field, property.oneOf().isEmpty());
         if (!property.oneOf().isEmpty() && !property.oneOf().contains(value)) {
             throw JsonBody.invalid("No enum match for: \"" + value + "\"", field);
         }

@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
-# Management API GET /api/v2/clients/{id} requests per second with a Management API token, on PostgreSQL, load
+# Management API GET /api/v2/clients/{id} requests per second with a Management API token, on PostgreSQL (or
+# with DATABASE=h2 on the embedded database, one node: Management API rate limits then live in memory), load
 # generator on the same cores, next to the HTTP floor (/health/live on the same server, same run: no token, no
 # database, no JSON body). The issue's figure: the ratio of the two, at least 0.7.
 #
 # Creates a fresh schema in the local PostgreSQL (127.0.0.1:5432, user postgres, database test; dropped at the
-# end), starts `java -jar server/target/latchkey.jar serve` on it with the launcher's JVM flags, gets a Management
+# end; created but unused with DATABASE=h2), starts `java -jar server/target/latchkey.jar serve` on it with the launcher's JVM flags, gets a Management
 # API token for the bootstrap client, creates one client with some of Auth0's properties Latchkey keeps but does
 # not act on (logo_uri, addons, ...: the answer reads them too), then: warm-up, `wrk -t1 -c10 -d20s
 # -H "Authorization: Bearer <token>" /api/v2/clients/<id>`, and the same wrk against /health/live.
 #
 #   bench/mgmt-get-client.sh
 #
-# Environment: LATCHKEY_RATE_LIMIT_MANAGEMENT (lifted to 1000000,1000000/s), WARMUP (15s), DURATION (20s), FLOOR (20s), CONNECTIONS (10), JAVA_OPTS (server JVM; default the
+# Environment: DATABASE (postgres or h2), LATCHKEY_RATE_LIMIT_MANAGEMENT (lifted to 1000000,1000000/s), WARMUP (15s), DURATION (20s), FLOOR (20s), CONNECTIONS (10), JAVA_OPTS (server JVM; default the
 # launcher's flags), SERVER_JAR (another build), PG_URL (jdbc:postgresql://127.0.0.1:5432/test), PG_USER.
 # Results: $RESULTS (default bench/results)/mgmt-get-client-<UTC time>.txt
 set -euo pipefail
@@ -26,6 +27,7 @@ CONNECTIONS=${CONNECTIONS:-10}
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
 PG_URL=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 PG_USER=${PG_USER:-postgres}
+DATABASE=${DATABASE:-postgres}
 
 if ! command -v wrk >/dev/null; then
   echo "Installing wrk ..."
@@ -68,10 +70,16 @@ say() { echo "$*" | tee -a "$out"; }
 wait_quiet
 say "# mgmt-get-client $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
 say "# server JVM options: $JAVA_OPTS"
-say "# database: PostgreSQL $(psql_run 'SHOW server_version' -t 2>/dev/null | head -1 | tr -d ' ' || true) at $pg_host, fresh schema"
+if [[ $DATABASE == postgres ]]; then
+  say "# database: PostgreSQL $(psql_run 'SHOW server_version' -t 2>/dev/null | head -1 | tr -d ' ' || true) at $pg_host, fresh schema"
+else
+  say "# database: H2 (embedded, one node)"
+fi
 say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-export LATCHKEY_DATABASE_URL="$PG_URL?currentSchema=$schema" LATCHKEY_DATABASE_USER=$PG_USER
+if [[ $DATABASE == postgres ]]; then
+  export LATCHKEY_DATABASE_URL="$PG_URL?currentSchema=$schema" LATCHKEY_DATABASE_USER=$PG_USER
+fi
 # The Management API's per-token limit (100,50/s by default) would turn the load into 429s: lifted, so that the
 # figure is the work of a call, not the limit.
 export LATCHKEY_RATE_LIMIT_MANAGEMENT=${LATCHKEY_RATE_LIMIT_MANAGEMENT:-1000000,1000000/s}
@@ -110,5 +118,5 @@ p99=$(awk '$1 == "99%" { print $2 }' <<<"$result")
 floor=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$floor_result")
 floor_p50=$(awk '$1 == "50%" { print $2 }' <<<"$floor_result")
 say "# load after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS $(rss_mb "$SERVER_PID") MB"
-say "GET /api/v2/clients/{id}/s (PostgreSQL): $rate   p50: $p50   p99: $p99   HTTP floor (/health/live): $floor req/s, p50 $floor_p50   ratio to floor: $(awk -v a="$rate" -v b="$floor" 'BEGIN { printf "%.2f", a / b }') (target >= 0.7)"
+say "GET /api/v2/clients/{id}/s ($DATABASE): $rate   p50: $p50   p99: $p99   HTTP floor (/health/live): $floor req/s, p50 $floor_p50   ratio to floor: $(awk -v a="$rate" -v b="$floor" 'BEGIN { printf "%.2f", a / b }') (target >= 0.7)"
 echo "Results: $out"

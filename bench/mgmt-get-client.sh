@@ -4,29 +4,30 @@
 # generator on the same cores, next to the HTTP floor (/health/live on the same server, same run: no token, no
 # database, no JSON body). The issue's figure: the ratio of the two, at least 0.7.
 #
-# Creates a fresh schema in the local PostgreSQL (127.0.0.1:5432, user postgres, database test; dropped at the
-# end; created but unused with DATABASE=h2), starts `java -jar server/target/latchkey.jar serve` on it with the launcher's JVM flags, gets a Management
-# API token for the bootstrap client, creates one client with some of Auth0's properties Latchkey keeps but does
-# not act on (logo_uri, addons, ...: the answer reads them too), then: warm-up, `wrk -t1 -c10 -d20s
-# -H "Authorization: Bearer <token>" /api/v2/clients/<id>`, and the same wrk against /health/live.
+# Creates a fresh schema in the local PostgreSQL (bench/lifecycle.sh; dropped at the end; none with
+# DATABASE=h2), starts `java -jar server/target/latchkey.jar serve` with the launcher's JVM flags, gets a
+# Management API token for the bootstrap client, creates one client with some of Auth0's properties Latchkey
+# keeps but does not act on (logo_uri, addons, ...: the answer reads them too), then: warm-up,
+# `wrk -t1 -c10 -d20s -H "Authorization: Bearer <token>" /api/v2/clients/<id>`, and the same wrk against
+# /health/live.
 #
 #   bench/mgmt-get-client.sh
 #
-# Environment: DATABASE (postgres or h2), LATCHKEY_RATE_LIMIT_MANAGEMENT (lifted to 1000000,1000000/s), WARMUP (15s), DURATION (20s), FLOOR (20s), CONNECTIONS (10), JAVA_OPTS (server JVM; default the
-# launcher's flags), SERVER_JAR (another build), PG_URL (jdbc:postgresql://127.0.0.1:5432/test), PG_USER.
+# Environment: DATABASE (postgres or h2), LATCHKEY_RATE_LIMIT_MANAGEMENT (lifted to 1000000,1000000/s),
+# WARMUP (15s), DURATION (20s), FLOOR (20s), CONNECTIONS (10), JAVA_OPTS (server JVM; default the launcher's
+# flags), SERVER_JAR (another build), PG_URL (jdbc:postgresql://127.0.0.1:5432/test), PG_USER.
 # Results: $RESULTS (default bench/results)/mgmt-get-client-<UTC time>.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source bench/lib.sh
 source bench/flows.sh
+source bench/lifecycle.sh
 
 WARMUP=${WARMUP:-15s}
 DURATION=${DURATION:-20s}
 FLOOR=${FLOOR:-20s}
 CONNECTIONS=${CONNECTIONS:-10}
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
-PG_URL=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}
-PG_USER=${PG_USER:-postgres}
 DATABASE=${DATABASE:-postgres}
 
 if ! command -v wrk >/dev/null; then
@@ -34,20 +35,6 @@ if ! command -v wrk >/dev/null; then
   apt-get update -qq && apt-get install -y -qq wrk >/dev/null
 fi
 ensure_server_jar
-
-pg_host=$(sed -E 's#jdbc:postgresql://([^:/]+).*#\1#' <<<"$PG_URL")
-pg_port=$(sed -nE 's#jdbc:postgresql://[^:/]+:([0-9]+)/.*#\1#p' <<<"$PG_URL")
-pg_db=$(sed -E 's#jdbc:postgresql://[^/]+/([^?]+).*#\1#' <<<"$PG_URL")
-psql_run() {
-  local sql=$1
-  shift
-  psql -q -v ON_ERROR_STOP=1 -h "$pg_host" -p "${pg_port:-5432}" -U "$PG_USER" -d "$pg_db" "$@" -c "$sql"
-}
-if ! psql_run 'SELECT 1' >/dev/null 2>&1; then
-  echo "Starting PostgreSQL ..."
-  pg_ctlcluster --skip-systemctl-redirect "$(ls /etc/postgresql | head -n1)" main start
-  psql_run 'SELECT 1' >/dev/null
-fi
 
 RESULTS=${RESULTS:-bench/results}
 mkdir -p "$RESULTS"
@@ -57,29 +44,25 @@ data=$(mktemp -d)
 log=$data/server.log
 port=$(free_port)
 base=http://127.0.0.1:$port
-schema=lk_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
 cleanup() {
   stop_server
-  psql_run "DROP SCHEMA IF EXISTS $schema CASCADE" >/dev/null 2>&1 || echo "Could not drop schema $schema" >&2
+  drop_schema
   rm -rf "$data"
 }
 trap cleanup EXIT
-psql_run "CREATE SCHEMA $schema"
 
 say() { echo "$*" | tee -a "$out"; }
 wait_quiet
 say "# mgmt-get-client $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
 say "# server JVM options: $JAVA_OPTS"
 if [[ $DATABASE == postgres ]]; then
+  fresh_schema
   say "# database: PostgreSQL $(psql_run 'SHOW server_version' -t 2>/dev/null | head -1 | tr -d ' ' || true) at $pg_host, fresh schema"
 else
   say "# database: H2 (embedded, one node)"
 fi
 say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
-if [[ $DATABASE == postgres ]]; then
-  export LATCHKEY_DATABASE_URL="$PG_URL?currentSchema=$schema" LATCHKEY_DATABASE_USER=$PG_USER
-fi
 # The Management API's per-token limit (100,50/s by default) would turn the load into 429s: lifted, so that the
 # figure is the work of a call, not the limit.
 export LATCHKEY_RATE_LIMIT_MANAGEMENT=${LATCHKEY_RATE_LIMIT_MANAGEMENT:-1000000,1000000/s}

@@ -1,6 +1,7 @@
 package dev.latchkey.server.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.testing.ManagementCalls;
 import dev.latchkey.server.testing.TestServer;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
@@ -137,6 +138,30 @@ class Auth0JsonRoundTripTest {
         assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
         assertHolds(json(patched), TestServer.JSON.readTree(TENANT));
         assertHolds(json(server.management("GET", "api/v2/tenants/settings", null)), TestServer.JSON.readTree(TENANT));
+    }
+
+    @Test
+    void patchingClientSecretSetsTheSecretForThoseWhoMayReadIt() {
+        server.createApi("{\"identifier\":\"https://rt-secret.example.com\",\"scopes\":[{\"value\":\"s\"}]}");
+        JsonNode client = server.createClient("{\"name\":\"rt secret\",\"app_type\":\"non_interactive\"}");
+        String clientId = client.path("client_id").asText();
+        server.grant(clientId, "https://rt-secret.example.com", "s");
+        String path = "api/v2/clients/" + clientId;
+        String chosen = "a-secret-chosen-by-its-owner-0123456789";
+
+        // Setting a secret is knowing it: a caller that could not read it (SecretAccess) may not set it.
+        String keysOnly = ManagementCalls.tokenWithScopes(server, "update:client_keys");
+        assertManagementError(ManagementCalls.call(server, keysOnly, "PATCH", path,
+                "{\"client_secret\":\"" + chosen + "\"}"), 403, "insufficient_scope");
+        assertManagementError(server.management("PATCH", path, "{\"client_secret\":\"short\"}"), 400, "invalid_body");
+
+        HttpResponse<String> set = server.management("PATCH", path, "{\"client_secret\":\"" + chosen + "\"}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(json(set).path("client_secret").asText()).isEqualTo(chosen);
+        String form = "grant_type=client_credentials&audience=https://rt-secret.example.com&client_id=" + clientId;
+        assertThat(server.postForm("oauth/token", form + "&client_secret=" + chosen).statusCode()).isEqualTo(200);
+        assertThat(server.postForm("oauth/token", form + "&client_secret="
+                + client.path("client_secret").asText()).statusCode()).isEqualTo(401);
     }
 
     @Test

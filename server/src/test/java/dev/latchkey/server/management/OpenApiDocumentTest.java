@@ -50,6 +50,9 @@ class OpenApiDocumentTest {
                 .isTrue();
         // Every route the server has is in the document: a route is declared only through the table.
         assertThat(document.path("paths").size()).isGreaterThanOrEqualTo(40);
+        java.util.List<String> ids = new java.util.ArrayList<>();
+        document.path("paths").forEach(path -> path.forEach(operation -> ids.add(operation.path("operationId").asText())));
+        assertThat(ids).doesNotHaveDuplicates().doesNotContain("");
     }
 
     @Test

@@ -56,9 +56,11 @@ import dev.latchkey.server.store.JdbcResourceServerStore;
 import dev.latchkey.server.store.JdbcSigningKeyStore;
 import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.http.Cors;
+import dev.latchkey.server.identity.SessionLifetimes;
 import dev.latchkey.server.identity.SsoSessions;
 import dev.latchkey.server.oauth.IntrospectionEndpoint;
 import dev.latchkey.server.oauth.RevocationEndpoint;
+import dev.latchkey.server.store.JdbcKeptFieldsStore;
 import dev.latchkey.server.store.JdbcTenantSettingsStore;
 import dev.latchkey.server.store.PostgresRevocationBus;
 import dev.latchkey.server.token.OwnTokens;
@@ -220,7 +222,8 @@ public final class Latchkey implements AutoCloseable {
             var codeStore = new JdbcAuthorizationCodeStore(jdbi);
             var opaqueStore = new JdbcOpaqueTokenStore(jdbi);
             var userGrants = new JdbcUserGrantStore(jdbi);
-            var sessions = new SsoSessions(sessionStore, clock);
+            var sessions = new SsoSessions(sessionStore, clock, () -> new SessionLifetimes(
+                    lookups.tenant().sessionLifetime(), lookups.tenant().idleSessionLifetime()));
             var transactions = new LoginTransactions(transactionStore, clock);
             var idTokens = new IdTokenFormat(issuer, signer, masterKey, clock);
             var opaqueLookup = new OpaqueTokenLookup(opaqueStore, clock);
@@ -304,7 +307,7 @@ public final class Latchkey implements AutoCloseable {
                     new ManagementAuthenticator(ownTokens, settings.managementAudience()),
                     new ManagementAudit(auditLog, origin, lookups), apis, clients, grants, lookups, ring, masterKey,
                     new BootstrapFile(credentials), clock, accounts, connections, logStore,
-                    managementLimit);
+                    managementLimit, new JdbcKeptFieldsStore(jdbi));
             var operations = new OperationsEndpoints(database::ping, metrics, settings.metricsToken());
             if (settings.metricsToken() == null && !HttpServer.isLoopback(settings.bind())) {
                 LOG.warn("/metrics answers only callers on this machine though the server listens on {}; set "

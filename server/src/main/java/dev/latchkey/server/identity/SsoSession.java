@@ -5,12 +5,23 @@ import java.time.Instant;
 /**
  * A browser signed in to Latchkey (single sign-on). The cookie carries a random secret whose
  * SHA-256 digest is {@code idHash}; {@code sid} is the separate, public session id that ID tokens
- * carry (OIDC Front-Channel Logout §3), so a token never reveals the cookie.
+ * carry (OIDC Front-Channel Logout §3), so a token never reveals the cookie. The session ends at
+ * {@code expiresAt} (absolute) or at {@code idleExpiresAt}, which each use pushes back ({@link SessionLifetimes});
+ * a null {@code idleExpiresAt} (a session started before idle expiry existed) has only the absolute end.
  */
 public record SsoSession(String idHash, String sid, String userId, Instant authTime, Instant createdAt,
-                         Instant expiresAt) {
+                         Instant expiresAt, Instant idleExpiresAt) {
 
     public boolean expired(Instant now) {
-        return !now.isBefore(expiresAt);
+        return !now.isBefore(expiresAt) || (idleExpiresAt != null && !now.isBefore(idleExpiresAt));
+    }
+
+    /** When the session ends if it is not used again. */
+    public Instant endsAt() {
+        return idleExpiresAt == null || expiresAt.isBefore(idleExpiresAt) ? expiresAt : idleExpiresAt;
+    }
+
+    public SsoSession withIdleExpiresAt(Instant instant) {
+        return new SsoSession(idHash, sid, userId, authTime, createdAt, expiresAt, instant);
     }
 }

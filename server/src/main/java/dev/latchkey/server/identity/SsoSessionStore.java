@@ -9,6 +9,9 @@ public interface SsoSessionStore {
 
     Optional<SsoSession> find(String idHash);
 
+    /** Moves the session's idle expiry (it was used). */
+    void touch(String idHash, java.time.Instant idleExpiresAt);
+
     void delete(String idHash);
 
     void deleteBySid(String sid);

@@ -7,23 +7,28 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Starts, finds and ends SSO sessions from the cookie's secret. A login always starts a new
  * session with a new secret and ends the one the browser had, so a session id planted before
- * login is worthless afterwards (no session fixation, OWASP Session Management).
+ * login is worthless afterwards (no session fixation, OWASP Session Management). Each use of a live
+ * session pushes its idle expiry back (Auth0: the idle timer restarts on every interaction, such as
+ * {@code /authorize}); the lifetimes are the tenant's settings at the time.
  */
 public final class SsoSessions {
 
-    /** Auth0's default absolute session lifetime is 7 days (tenant {@code session_lifetime}: 168 h). */
-    public static final Duration LIFETIME = Duration.ofDays(7);
+    /** A use less than this after the last one does not move the idle expiry (no write per request). */
+    static final Duration TOUCH_GRANULARITY = Duration.ofMinutes(1);
 
     private final SsoSessionStore store;
     private final Clock clock;
+    private final Supplier<SessionLifetimes> lifetimes;
 
-    public SsoSessions(SsoSessionStore store, Clock clock) {
+    public SsoSessions(SsoSessionStore store, Clock clock, Supplier<SessionLifetimes> lifetimes) {
         this.store = store;
         this.clock = clock;
+        this.lifetimes = lifetimes;
     }
 
     /** A new session for {@code userId}, replacing {@code previousCookie} when there was one. */
@@ -33,18 +38,34 @@ public final class SsoSessions {
         }
         Instant now = clock.instant();
         String secret = RandomStrings.base64url(32);
+        Instant expiresAt = now.plus(lifetimes.get().absolute());
         SsoSession session = new SsoSession(SecretHash.of(secret), RandomStrings.base64url(16), userId,
-                now, now, now.plus(LIFETIME));
+                now, now, expiresAt, lifetimes.get().idleExpiry(now, expiresAt));
         store.create(session);
         return new Started(secret, session);
     }
 
-    /** The live session the cookie names, if any. */
+    /** The live session the cookie names, if any, its idle expiry pushed back by this use. */
     public Optional<SsoSession> find(String cookie) {
         if (cookie == null || cookie.isEmpty() || cookie.length() > 100) {
             return Optional.empty();
         }
-        return store.find(SecretHash.of(cookie)).filter(s -> !s.expired(clock.instant()));
+        Instant now = clock.instant();
+        return store.find(SecretHash.of(cookie)).filter(s -> !s.expired(now)).map(s -> touched(s, now));
+    }
+
+    private SsoSession touched(SsoSession session, Instant now) {
+        Instant idle = lifetimes.get().idleExpiry(now, session.expiresAt());
+        if (session.idleExpiresAt() != null
+                && Duration.between(session.idleExpiresAt(), idle).compareTo(TOUCH_GRANULARITY) < 0) {
+            return session;
+        }
+        store.touch(session.idHash(), idle);
+        return session.withIdleExpiresAt(idle);
+    }
+
+    public Instant now() {
+        return clock.instant();
     }
 
     public void end(String cookie) {

@@ -16,6 +16,7 @@ import io.javalin.http.Context;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code /api/v2/client-grants}: which client may get tokens for which API, with which scopes. */
@@ -28,8 +29,13 @@ final class ClientGrantsResource {
     private final String managementAudience;
     private final Clock clock;
 
+    /** The properties Latchkey acts on; Auth0's others are kept ({@link KeptFields}). */
+    private static final Set<String> MODELLED = Set.of("client_id", "audience", "scope");
+    private final KeptFields kept;
+
     ClientGrantsResource(ClientGrantStore store, ClientStore clients, ResourceServerStore apis,
-                         RegistryLookups lookups, String managementAudience, Clock clock) {
+                         RegistryLookups lookups, String managementAudience, Clock clock, KeptFieldsStore keptStore) {
+        this.kept = new KeptFields(keptStore, KeptFieldsStore.CLIENT_GRANT);
         this.store = store;
         this.clients = clients;
         this.apis = apis;
@@ -44,22 +50,27 @@ final class ClientGrantsResource {
         String audience = ctx.queryParam("audience");
         if (Checkpoint.asked(ctx)) {
             Checkpoint checkpoint = Checkpoint.of(ctx);
-            checkpoint.write(ctx, "client_grants",
-                    store.after(checkpoint.from(), clientId, audience, checkpoint.take()), ClientGrant::id,
-                    ClientGrantsResource::view);
+            List<ClientGrant> grants = store.after(checkpoint.from(), clientId, audience, checkpoint.take());
+            var keptOfAll = kept.ofAll(grants, ClientGrant::id);
+            checkpoint.write(ctx, "client_grants", grants, ClientGrant::id,
+                    grant -> KeptFields.with(view(grant), keptOfAll.get(grant.id())));
             return;
         }
         PageRequest page = Paging.request(ctx);
-        Paging.write(ctx, "client_grants", page, store.list(page, clientId, audience), ClientGrantsResource::view);
+        var grants = store.list(page, clientId, audience);
+        var keptOfAll = kept.ofAll(grants.items(), ClientGrant::id);
+        Paging.write(ctx, "client_grants", page, grants,
+                grant -> KeptFields.with(view(grant), keptOfAll.get(grant.id())));
     }
 
     void get(Context ctx, ManagementCaller caller) {
-        Json.write(ctx, 200, view(find(ctx.pathParam("id"))));
+        ClientGrant grant = find(ctx.pathParam("id"));
+        Json.write(ctx, 200, KeptFields.with(view(grant), kept.of(grant.id())));
     }
 
     void create(Context ctx, ManagementCaller caller) {
         JsonBody body = JsonBody.read(ctx);
-        body.allowOnly(Set.of("client_id", "audience", "scope"));
+        Map<String, Object> keptFields = ManagementSchemas.CLIENT_GRANT_CREATE.kept(body, MODELLED);
         String clientId = body.requiredString("client_id", RegistryLookups.MAX_CLIENT_ID_LENGTH);
         String audience = body.requiredString("audience", 600);
         List<String> scope = body.strings("scope", 280)
@@ -78,28 +89,32 @@ final class ClientGrantsResource {
         } catch (DuplicateKeyException e) {
             throw ManagementException.conflict(e.getMessage(), "client_grant_conflict");
         }
+        kept.created(grant.id(), keptFields);
         lookups.invalidateAll();
-        Json.write(ctx, 201, view(grant));
+        Json.write(ctx, 201, KeptFields.with(view(grant), keptFields));
     }
 
     void update(Context ctx, ManagementCaller caller) {
         ClientGrant existing = find(ctx.pathParam("id"));
         JsonBody body = JsonBody.read(ctx);
-        body.allowOnly(Set.of("scope"));
+        Map<String, Object> changes = ManagementSchemas.CLIENT_GRANT_UPDATE.kept(body, MODELLED);
         List<String> scope = body.strings("scope", 280).orElse(existing.scope());
         apis.findByIdentifier(existing.audience()).ifPresent(api -> checkScopes(scope, api));
         checkReach(caller, existing.audience(), scope, existing.scope());
         ClientGrant updated = new ClientGrant(existing.id(), existing.clientId(), existing.audience(), scope,
                 existing.createdAt());
         store.update(updated);
+        Map<String, Object> keptFields = kept.changed(updated.id(), changes);
         lookups.invalidateAll();
-        Json.write(ctx, 200, view(updated));
+        Json.write(ctx, 200, KeptFields.with(view(updated), keptFields));
     }
 
     void delete(Context ctx, ManagementCaller caller) {
-        if (!store.delete(find(ctx.pathParam("id")).id())) {
+        String id = find(ctx.pathParam("id")).id();
+        if (!store.delete(id)) {
             throw ManagementException.notFound("The client grant does not exist", "inexistent_client_grant");
         }
+        kept.deleted(id);
         lookups.invalidateAll();
         ctx.status(204);
     }

@@ -32,11 +32,15 @@ final class ClientsResource {
     static final Set<String> GRANT_TYPES = Set.of("authorization_code", "implicit", "refresh_token",
             "client_credentials", "password", "http://auth0.com/oauth/grant-type/password-realm",
             "urn:ietf:params:oauth:grant-type:device_code");
+    /** The properties Latchkey acts on; Auth0's others are kept ({@link KeptFields}). */
     private static final Set<String> FIELDS = Set.of("name", "description", "app_type", "is_first_party",
             "oidc_conformant", "token_endpoint_auth_method", "grant_types", "callbacks", "allowed_logout_urls",
             "web_origins", "allowed_origins", "jwt_configuration", "client_metadata", "refresh_token",
             "is_token_endpoint_ip_header_trusted");
-    private static final Set<String> KEY_FIELDS = Set.of("token_endpoint_auth_method");
+    private static final Set<String> MODELLED = union(FIELDS, Set.of("client_secret"));
+    private static final Set<String> KEY_FIELDS = Set.of("token_endpoint_auth_method", "client_secret");
+    /** A secret set through PATCH is at least this long (Auth0 documents no minimum; a short one is guessable). */
+    static final int MIN_SECRET_LENGTH = 32;
     private static final int MAX_URL = 2048;
     private static final int MAX_URLS = 100;
 
@@ -46,9 +50,11 @@ final class ClientsResource {
     private final SecretAccess secrets;
     private final BootstrapFile bootstrapFile;
     private final Clock clock;
+    private final KeptFields kept;
 
     ClientsResource(ClientStore store, RegistryLookups lookups, MasterKey masterKey, SecretAccess secrets,
-                    BootstrapFile bootstrapFile, Clock clock) {
+                    BootstrapFile bootstrapFile, Clock clock, KeptFieldsStore keptStore) {
+        this.kept = new KeptFields(keptStore, KeptFieldsStore.CLIENT);
         this.store = store;
         this.lookups = lookups;
         this.masterKey = masterKey;
@@ -62,7 +68,10 @@ final class ClientsResource {
         PageRequest page = Paging.request(ctx);
         SecretAccess.Reader reader = secrets.of(caller);
         boolean keys = caller.scopes().contains(READ_KEYS);
-        Paging.write(ctx, "clients", page, store.list(page), c -> view(c, keys && reader.may(c.clientId())));
+        var clients = store.list(page);
+        var keptOfAll = kept.ofAll(clients.items(), Client::clientId);
+        Paging.write(ctx, "clients", page, clients, c -> KeptFields.with(view(c, keys && reader.may(c.clientId())),
+                keptOfAll.get(c.clientId())));
     }
 
     /**
@@ -81,12 +90,12 @@ final class ClientsResource {
                 throw beyondReach("read", missing);
             }
         }
-        Json.write(ctx, 200, view(client, withSecret));
+        Json.write(ctx, 200, KeptFields.with(view(client, withSecret), kept.of(client.clientId())));
     }
 
     void create(Context ctx, ManagementCaller caller) {
         JsonBody body = JsonBody.read(ctx);
-        body.allowOnly(FIELDS);
+        Map<String, Object> keptFields = ManagementSchemas.CLIENT_CREATE.kept(body, MODELLED);
         String name = body.requiredString("name", 200);
         AppType appType = body.string("app_type", 40).map(ClientsResource::appType).orElse(AppType.REGULAR_WEB);
         Instant now = clock.instant();
@@ -97,9 +106,10 @@ final class ClientsResource {
                 Map.of(), now, now, null, false);
         Client client = apply(body, defaults, now);
         store.create(client);
+        kept.created(client.clientId(), keptFields);
         lookups.invalidateAll();
         // Auth0 shows the new secret in the create response.
-        Json.write(ctx, 201, view(client, true));
+        Json.write(ctx, 201, KeptFields.with(view(client, true), keptFields));
     }
 
     void update(Context ctx, ManagementCaller caller) {
@@ -107,12 +117,19 @@ final class ClientsResource {
         refuseSystemChange(existing);
         JsonBody body = JsonBody.read(ctx);
         // update:client_keys alone may change how the client authenticates, not where tokens go.
-        body.allowOnly(caller.scopes().contains("update:clients") ? FIELDS : KEY_FIELDS);
+        if (!caller.scopes().contains("update:clients")) {
+            body.allowOnly(KEY_FIELDS);
+        }
+        Map<String, Object> changes = ManagementSchemas.CLIENT_UPDATE.kept(body, MODELLED);
         Client updated = apply(body, existing, clock.instant());
+        if (body.has("client_secret")) {
+            updated = withGivenSecret(caller, updated, body);
+        }
         store.update(updated);
+        Map<String, Object> keptFields = kept.changed(updated.clientId(), changes);
         lookups.invalidateAll();
-        Json.write(ctx, 200, view(updated, caller.scopes().contains(READ_KEYS)
-                && secrets.of(caller).may(updated.clientId())));
+        Json.write(ctx, 200, KeptFields.with(view(updated, caller.scopes().contains(READ_KEYS)
+                && secrets.of(caller).may(updated.clientId())), keptFields));
     }
 
     void delete(Context ctx, ManagementCaller caller) {
@@ -122,6 +139,7 @@ final class ClientsResource {
                     "The bootstrap client cannot be deleted; set LATCHKEY_BOOTSTRAP_CLIENT_ID to use another");
         }
         store.delete(existing.clientId());
+        kept.deleted(existing.clientId());
         lookups.invalidateAll();
         ctx.status(204);
     }
@@ -147,7 +165,33 @@ final class ClientsResource {
         Client updated = withSecret(existing, secret, clock.instant());
         store.update(updated);
         lookups.invalidateAll();
-        Json.write(ctx, 200, view(updated, true));
+        Json.write(ctx, 200, KeptFields.with(view(updated, true), kept.of(updated.clientId())));
+    }
+
+    /**
+     * Auth0's PATCH {@code client_secret}: the secret the client authenticates with from now on. Whoever sets a
+     * secret knows it, so the caller must be one that may read it ({@link SecretAccess}), as for rotate-secret.
+     */
+    private Client withGivenSecret(ManagementCaller caller, Client client, JsonBody body) {
+        List<String> missing = secrets.of(caller).missing(client.clientId());
+        if (!missing.isEmpty()) {
+            throw beyondReach("set", missing);
+        }
+        if (!client.confidential()) {
+            throw JsonBody.invalid("A public client (token_endpoint_auth_method none) has no secret", "client_secret");
+        }
+        String secret = body.string("client_secret", 1000).orElseThrow();
+        if (secret.length() < MIN_SECRET_LENGTH) {
+            throw JsonBody.invalid("String is too short (" + secret.length() + " chars), minimum "
+                    + MIN_SECRET_LENGTH, "client_secret");
+        }
+        return withSecret(client, secret, client.updatedAt());
+    }
+
+    private static Set<String> union(Set<String> a, Set<String> b) {
+        Set<String> all = new java.util.HashSet<>(a);
+        all.addAll(b);
+        return Set.copyOf(all);
     }
 
     /**

@@ -172,6 +172,7 @@ final class HeldTokensResource {
                 .put("updated_at", Views.time(session.createdAt()))
                 .put("authenticated_at", Views.time(session.authTime()))
                 .put("expires_at", Views.time(session.expiresAt()));
+        putTime(node, "idle_expires_at", session.idleExpiresAt());
         node.putObject("device");
         node.putArray("clients");
         node.putObject("authentication").putArray("methods").addObject().put("name", "pwd")

@@ -117,6 +117,24 @@ final class JsonBody {
         return root.has(field);
     }
 
+    /** The raw value of {@code field}; null when absent (a JSON null is a NullNode). */
+    JsonNode node(String field) {
+        return root.get(field);
+    }
+
+    /**
+     * The value of {@code field} as a plain Java value (map, list, string, number, boolean, null), its strings
+     * holding no control character but line breaks and tabs at any depth.
+     */
+    Object plain(String field) {
+        JsonNode value = root.get(field);
+        if (value == null || value.isNull()) {
+            return null;
+        }
+        requireClean(value, field);
+        return MAPPER.convertValue(value, Object.class);
+    }
+
     String requiredString(String field, int maxLength) {
         return string(field, maxLength).orElseThrow(() -> invalid("Missing required property: " + field, null));
     }
@@ -299,7 +317,7 @@ final class JsonBody {
                 + (field == null ? "." : " on property " + field + "."));
     }
 
-    private static ManagementException typeError(String field, String expected, JsonNode found) {
+    static ManagementException typeError(String field, String expected, JsonNode found) {
         return invalid("Expected type " + expected + " but found type " + typeName(found), field);
     }
 

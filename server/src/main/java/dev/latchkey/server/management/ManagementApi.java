@@ -20,21 +20,42 @@ import dev.latchkey.server.registry.ClientStore;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServerStore;
 import dev.latchkey.server.http.ControlCharacters;
+import dev.latchkey.server.http.Json;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
+import static dev.latchkey.server.management.ManagementSchemas.CLIENT_CREATE;
+import static dev.latchkey.server.management.ManagementSchemas.CLIENT_GRANT_CREATE;
+import static dev.latchkey.server.management.ManagementSchemas.CLIENT_GRANT_UPDATE;
+import static dev.latchkey.server.management.ManagementSchemas.CLIENT_UPDATE;
+import static dev.latchkey.server.management.ManagementSchemas.RESOURCE_SERVER_CREATE;
+import static dev.latchkey.server.management.ManagementSchemas.RESOURCE_SERVER_UPDATE;
+import static dev.latchkey.server.management.ManagementSchemas.ROLE_CREATE;
+import static dev.latchkey.server.management.ManagementSchemas.ROLE_UPDATE;
+import static dev.latchkey.server.management.ManagementSchemas.TENANT_SETTINGS_UPDATE;
+import static dev.latchkey.server.management.Operation.Answer.created;
+import static dev.latchkey.server.management.Operation.Answer.json;
+import static dev.latchkey.server.management.Operation.Answer.none;
+import static dev.latchkey.server.management.Operation.Answer.one;
+import static dev.latchkey.server.management.Operation.Answer.page;
+
 /**
- * The Management API v2 route table: every operation, the scopes that allow it (any of, as
- * Auth0), and the handler. Each call is authenticated, charged to its token's bucket (Auth0 limits the
- * Management API per token) and scope-checked before its handler runs.
+ * The Management API v2 route table: every operation, declared once ({@link RouteTable}) with the scopes
+ * that allow it (any of, as Auth0), its handler, the body it takes and what it answers; the OpenAPI 3.1
+ * document at {@code /api/v2/openapi.json} is made from the same declarations. Each call is authenticated,
+ * charged to its token's bucket (Auth0 limits the Management API per token) and scope-checked before its
+ * handler runs.
  */
 public final class ManagementApi {
 
     public static final String PREFIX = "/api/v2";
+    public static final String OPENAPI_PATH = "/openapi.json";
 
     private final ManagementAuthenticator authenticator;
     private final ManagementAudit audit;
@@ -46,87 +67,102 @@ public final class ManagementApi {
     private final UsersResource users;
     private final ConnectionsResource connections;
     private final LogsResource logs;
+    private final KeptFieldsStore kept;
+    private final OpenApiDocument openApi;
+    private final List<Operation> operations = new ArrayList<>();
 
     public ManagementApi(String issuer, ManagementAuthenticator authenticator, ManagementAudit audit,
                          ResourceServerStore apis, ClientStore clientStore, ClientGrantStore grants,
                          RegistryLookups lookups, SigningKeyRing ring, MasterKey masterKey, BootstrapFile bootstrapFile,
                          Clock clock, UserAccounts accounts, ConnectionStore connectionStore, LogStore logStore,
-                         CallerLimit tokenLimit) {
+                         CallerLimit tokenLimit, KeptFieldsStore kept) {
+        this.kept = kept;
+        this.openApi = new OpenApiDocument(issuer);
         this.authenticator = authenticator;
         this.audit = audit;
         this.tokenLimit = tokenLimit;
         String managementAudience = issuer + "api/v2/";
         SecretAccess secrets = new SecretAccess(grants, managementAudience);
         this.resourceServers = new ResourceServersResource(apis, grants, lookups, clock,
-                issuer + "userinfo");
-        this.clients = new ClientsResource(clientStore, lookups, masterKey, secrets, bootstrapFile, clock);
+                issuer + "userinfo", kept);
+        this.clients = new ClientsResource(clientStore, lookups, masterKey, secrets, bootstrapFile, clock, kept);
         this.clientGrants = new ClientGrantsResource(grants, clientStore, apis, lookups, managementAudience,
-                clock);
+                clock, kept);
         this.signingKeys = new SigningKeysResource(ring);
         this.users = new UsersResource(accounts);
         this.connections = new ConnectionsResource(connectionStore, clientStore);
         this.logs = new LogsResource(logStore);
     }
 
+    /** The Management API's own routes, and its OpenAPI document at {@link #OPENAPI_PATH}. */
     public void register(RoutesConfig routes) {
         routes.before(PREFIX + "/*", ManagementApi::beforeEveryCall);
-        routes.get(PREFIX + "/resource-servers", guard(resourceServers::list, "read:resource_servers"));
-        routes.post(PREFIX + "/resource-servers", guard(resourceServers::create, "create:resource_servers"));
-        routes.get(PREFIX + "/resource-servers/{id}", guard(resourceServers::get, "read:resource_servers"));
-        routes.patch(PREFIX + "/resource-servers/{id}", guard(resourceServers::update, "update:resource_servers"));
-        routes.delete(PREFIX + "/resource-servers/{id}", guard(resourceServers::delete, "delete:resource_servers"));
+        // Public, as the API's documentation is: it describes the routes, and holds nothing of the tenant.
+        routes.get(PREFIX + OPENAPI_PATH, ctx -> Json.write(ctx, 200, openApi.document(RouteTable.snapshot(operations))));
+        RouteTable table = table(routes);
+        table.get("/resource-servers", resourceServers::list, page("ResourceServer"), "read:resource_servers");
+        table.post("/resource-servers", resourceServers::create, RESOURCE_SERVER_CREATE, created("ResourceServer"),
+                "create:resource_servers");
+        table.get("/resource-servers/{id}", resourceServers::get, one("ResourceServer"), "read:resource_servers");
+        table.patch("/resource-servers/{id}", resourceServers::update, RESOURCE_SERVER_UPDATE, one("ResourceServer"),
+                "update:resource_servers");
+        table.delete("/resource-servers/{id}", resourceServers::delete, "delete:resource_servers");
 
-        routes.get(PREFIX + "/clients", guard(clients::list, "read:clients", "read:client_keys"));
-        routes.post(PREFIX + "/clients", guard(clients::create, "create:clients"));
-        routes.get(PREFIX + "/clients/{id}", guard(clients::get, "read:clients", "read:client_keys"));
-        routes.patch(PREFIX + "/clients/{id}", guard(clients::update, "update:clients", "update:client_keys"));
-        routes.delete(PREFIX + "/clients/{id}", guard(clients::delete, "delete:clients"));
-        routes.post(PREFIX + "/clients/{id}/rotate-secret", guard(clients::rotateSecret, "update:client_keys"));
+        table.get("/clients", clients::list, page("Client"), "read:clients", "read:client_keys");
+        table.post("/clients", clients::create, CLIENT_CREATE, created("Client"), "create:clients");
+        table.get("/clients/{id}", clients::get, one("Client"), "read:clients", "read:client_keys");
+        table.patch("/clients/{id}", clients::update, CLIENT_UPDATE, one("Client"), "update:clients",
+                "update:client_keys");
+        table.delete("/clients/{id}", clients::delete, "delete:clients");
+        table.post("/clients/{id}/rotate-secret", clients::rotateSecret, null, one("Client"), "update:client_keys");
 
-        routes.get(PREFIX + "/client-grants", guard(clientGrants::list, "read:client_grants"));
-        routes.post(PREFIX + "/client-grants", guard(clientGrants::create, "create:client_grants"));
-        routes.get(PREFIX + "/client-grants/{id}", guard(clientGrants::get, "read:client_grants"));
-        routes.patch(PREFIX + "/client-grants/{id}", guard(clientGrants::update, "update:client_grants"));
-        routes.delete(PREFIX + "/client-grants/{id}", guard(clientGrants::delete, "delete:client_grants"));
+        table.get("/client-grants", clientGrants::list, page("ClientGrant"), "read:client_grants");
+        table.post("/client-grants", clientGrants::create, CLIENT_GRANT_CREATE, created("ClientGrant"),
+                "create:client_grants");
+        table.get("/client-grants/{id}", clientGrants::get, one("ClientGrant"), "read:client_grants");
+        table.patch("/client-grants/{id}", clientGrants::update, CLIENT_GRANT_UPDATE, one("ClientGrant"),
+                "update:client_grants");
+        table.delete("/client-grants/{id}", clientGrants::delete, "delete:client_grants");
 
-        routes.get(PREFIX + "/keys/signing", guard(signingKeys::list, "read:signing_keys"));
-        routes.get(PREFIX + "/keys/signing/{kid}", guard(signingKeys::get, "read:signing_keys"));
-        routes.post(PREFIX + "/keys/signing/rotate",
-                guard(signingKeys::rotate, "create:signing_keys", "update:signing_keys"));
-        routes.put(PREFIX + "/keys/signing/{kid}/revoke", guard(signingKeys::revoke, "update:signing_keys"));
+        table.get("/keys/signing", signingKeys::list, json(200), "read:signing_keys");
+        table.get("/keys/signing/{kid}", signingKeys::get, json(200), "read:signing_keys");
+        table.post("/keys/signing/rotate", signingKeys::rotate, null, json(201), "create:signing_keys",
+                "update:signing_keys");
+        table.put("/keys/signing/{kid}/revoke", signingKeys::revoke, json(200), "update:signing_keys");
 
-        routes.get(PREFIX + "/users", guard(users::list, "read:users"));
-        routes.post(PREFIX + "/users", guard(users::create, "create:users"));
-        routes.get(PREFIX + "/users/{id}", guard(users::get, "read:users"));
-        routes.patch(PREFIX + "/users/{id}", guard(users::update, "update:users", "update:users_app_metadata"));
-        routes.delete(PREFIX + "/users/{id}", guard(users::delete, "delete:users"));
-        routes.get(PREFIX + "/users/{id}/logs", guard(logs::forUser, "read:logs", "read:logs_users"));
-        routes.get(PREFIX + "/users-by-email", guard(users::byEmail, "read:users"));
-        routes.get(PREFIX + "/user-blocks", guard(users::blocksByIdentifier, "read:users"));
-        routes.delete(PREFIX + "/user-blocks", guard(users::unblockByIdentifier, "update:users"));
-        routes.get(PREFIX + "/user-blocks/{id}", guard(users::blocks, "read:users"));
-        routes.delete(PREFIX + "/user-blocks/{id}", guard(users::unblock, "update:users"));
+        table.get("/users", users::list, json(200), "read:users");
+        table.post("/users", users::create, null, json(201), "create:users");
+        table.get("/users/{id}", users::get, json(200), "read:users");
+        table.patch("/users/{id}", users::update, null, json(200), "update:users", "update:users_app_metadata");
+        table.delete("/users/{id}", users::delete, "delete:users");
+        table.get("/users/{id}/logs", logs::forUser, json(200), "read:logs", "read:logs_users");
+        table.get("/users-by-email", users::byEmail, json(200), "read:users");
+        table.get("/user-blocks", users::blocksByIdentifier, json(200), "read:users");
+        table.delete("/user-blocks", users::unblockByIdentifier, "update:users");
+        table.get("/user-blocks/{id}", users::blocks, json(200), "read:users");
+        table.delete("/user-blocks/{id}", users::unblock, "update:users");
 
-        routes.get(PREFIX + "/connections", guard(connections::list, "read:connections"));
-        routes.get(PREFIX + "/connections/{id}", guard(connections::get, "read:connections"));
-        routes.get(PREFIX + "/connections/{id}/clients", guard(connections::enabledClients, "read:connections"));
-        routes.patch(PREFIX + "/connections/{id}/clients",
-                guard(connections::updateEnabledClients, "update:connections"));
+        table.get("/connections", connections::list, json(200), "read:connections");
+        table.get("/connections/{id}", connections::get, json(200), "read:connections");
+        table.get("/connections/{id}/clients", connections::enabledClients, json(200), "read:connections");
+        table.patch("/connections/{id}/clients", connections::updateEnabledClients, null, none(204),
+                "update:connections");
 
         ActionsResource actions = new ActionsResource();
-        routes.get(PREFIX + "/actions/actions", guard(actions::list, "read:actions"));
+        table.get("/actions/actions", actions::list, json(200), "read:actions");
 
-        routes.get(PREFIX + "/logs", guard(logs::list, "read:logs", "read:logs_users"));
-        routes.get(PREFIX + "/logs/{id}", guard(logs::get, "read:logs", "read:logs_users"));
+        table.get("/logs", logs::list, json(200), "read:logs", "read:logs_users");
+        table.get("/logs/{id}", logs::get, json(200), "read:logs", "read:logs_users");
     }
 
     /** {@code /api/v2/grants}: the consents users gave applications. */
     public void registerUserGrants(RoutesConfig routes, UserGrantStore store, Revocations revocations,
                                    String userinfoAudience) {
         GrantsResource grants = new GrantsResource(store, revocations, userinfoAudience);
-        routes.get(PREFIX + "/grants", guard(grants::list, "read:grants"));
-        routes.delete(PREFIX + "/grants", guard(grants::deleteByUser, "delete:grants"));
-        routes.delete(PREFIX + "/grants/{id}", guard(grants::delete, "delete:grants"));
+        RouteTable table = table(routes);
+        table.get("/grants", grants::list, json(200), "read:grants");
+        table.delete("/grants", grants::deleteByUser, "delete:grants");
+        table.delete("/grants/{id}", grants::delete, "delete:grants");
     }
 
     /**
@@ -136,46 +172,59 @@ public final class ManagementApi {
     public void registerLifecycle(RoutesConfig routes, RefreshTokenStore refreshTokens, SsoSessionStore sessions,
                                   Revocations revocations, TenantSettingsStore tenant, RegistryLookups lookups) {
         HeldTokensResource held = new HeldTokensResource(refreshTokens, sessions, revocations);
-        routes.get(PREFIX + "/users/{id}/refresh-tokens", guard(held::refreshTokensOfUser, "read:refresh_tokens"));
-        routes.delete(PREFIX + "/users/{id}/refresh-tokens",
-                guard(held::deleteRefreshTokensOfUser, "delete:refresh_tokens"));
-        routes.get(PREFIX + "/refresh-tokens/{id}", guard(held::refreshToken, "read:refresh_tokens"));
-        routes.delete(PREFIX + "/refresh-tokens/{id}", guard(held::deleteRefreshToken, "delete:refresh_tokens"));
-        routes.get(PREFIX + "/device-credentials", guard(held::deviceCredentials, "read:device_credentials"));
-        routes.delete(PREFIX + "/device-credentials/{id}",
-                guard(held::deleteDeviceCredential, "delete:device_credentials"));
-        routes.get(PREFIX + "/sessions/{id}", guard(held::session, "read:sessions"));
-        routes.delete(PREFIX + "/sessions/{id}", guard(held::deleteSession, "delete:sessions"));
-        routes.get(PREFIX + "/users/{id}/sessions", guard(held::sessionsOfUser, "read:sessions"));
-        routes.delete(PREFIX + "/users/{id}/sessions", guard(held::deleteSessionsOfUser, "delete:sessions"));
+        RouteTable table = table(routes);
+        table.get("/users/{id}/refresh-tokens", held::refreshTokensOfUser, json(200), "read:refresh_tokens");
+        table.delete("/users/{id}/refresh-tokens", held::deleteRefreshTokensOfUser, "delete:refresh_tokens");
+        table.get("/refresh-tokens/{id}", held::refreshToken, json(200), "read:refresh_tokens");
+        table.delete("/refresh-tokens/{id}", held::deleteRefreshToken, "delete:refresh_tokens");
+        table.get("/device-credentials", held::deviceCredentials, json(200), "read:device_credentials");
+        table.delete("/device-credentials/{id}", held::deleteDeviceCredential, "delete:device_credentials");
+        table.get("/sessions/{id}", held::session, json(200), "read:sessions");
+        table.delete("/sessions/{id}", held::deleteSession, "delete:sessions");
+        table.get("/users/{id}/sessions", held::sessionsOfUser, json(200), "read:sessions");
+        table.delete("/users/{id}/sessions", held::deleteSessionsOfUser, "delete:sessions");
         TenantSettingsResource settings = new TenantSettingsResource(tenant, lookups);
-        routes.get(PREFIX + "/tenants/settings", guard(settings::get, "read:tenant_settings"));
-        routes.patch(PREFIX + "/tenants/settings", guard(settings::update, "update:tenant_settings"));
+        table.get("/tenants/settings", settings::get, one("TenantSettings"), "read:tenant_settings");
+        table.patch("/tenants/settings", settings::update, TENANT_SETTINGS_UPDATE, one("TenantSettings"),
+                "update:tenant_settings");
     }
 
     /** Roles and permissions (Auth0 RBAC): {@code /api/v2/roles...}, {@code /api/v2/users/{id}/roles|permissions}. */
     public void registerRbac(RoutesConfig routes, RoleStore roleStore, UserPermissionStore userPermissions,
                              ResourceServerStore apis, RegistryLookups lookups, UserAccounts accounts, Clock clock) {
         PermissionList permissions = new PermissionList(apis, lookups);
-        RolesResource roles = new RolesResource(roleStore, accounts, permissions, clock);
+        RolesResource roles = new RolesResource(roleStore, accounts, permissions, clock, kept);
         UserAccessResource access = new UserAccessResource(accounts, roleStore, userPermissions, permissions);
-        routes.get(PREFIX + "/roles", guard(roles::list, "read:roles"));
-        routes.post(PREFIX + "/roles", guard(roles::create, "create:roles"));
-        routes.get(PREFIX + "/roles/{id}", guard(roles::get, "read:roles"));
-        routes.patch(PREFIX + "/roles/{id}", guard(roles::update, "update:roles"));
-        routes.delete(PREFIX + "/roles/{id}", guard(roles::delete, "delete:roles"));
-        routes.get(PREFIX + "/roles/{id}/permissions", guard(roles::listPermissions, "read:roles"));
-        routes.post(PREFIX + "/roles/{id}/permissions", guard(roles::addPermissions, "update:roles"));
-        routes.delete(PREFIX + "/roles/{id}/permissions", guard(roles::removePermissions, "update:roles"));
-        routes.get(PREFIX + "/roles/{id}/users", guard(roles::listUsers, "read:role_members"));
-        routes.post(PREFIX + "/roles/{id}/users", guard(roles::addUsers, "create:role_members"));
+        RouteTable table = table(routes);
+        table.get("/roles", roles::list, page("Role"), "read:roles");
+        table.post("/roles", roles::create, ROLE_CREATE, created("Role"), "create:roles");
+        table.get("/roles/{id}", roles::get, one("Role"), "read:roles");
+        table.patch("/roles/{id}", roles::update, ROLE_UPDATE, one("Role"), "update:roles");
+        table.delete("/roles/{id}", roles::delete, "delete:roles");
+        table.get("/roles/{id}/permissions", roles::listPermissions, json(200), "read:roles");
+        table.post("/roles/{id}/permissions", roles::addPermissions, null, none(201), "update:roles");
+        table.delete("/roles/{id}/permissions", roles::removePermissions, "update:roles");
+        table.get("/roles/{id}/users", roles::listUsers, json(200), "read:role_members");
+        table.post("/roles/{id}/users", roles::addUsers, null, none(200), "create:role_members");
 
-        routes.get(PREFIX + "/users/{id}/roles", guard(access::listRoles, "read:users", "read:roles"));
-        routes.post(PREFIX + "/users/{id}/roles", guard(access::addRoles, "update:users", "create:role_members"));
-        routes.delete(PREFIX + "/users/{id}/roles", guard(access::removeRoles, "update:users", "delete:role_members"));
-        routes.get(PREFIX + "/users/{id}/permissions", guard(access::listPermissions, "read:users"));
-        routes.post(PREFIX + "/users/{id}/permissions", guard(access::addPermissions, "update:users"));
-        routes.delete(PREFIX + "/users/{id}/permissions", guard(access::removePermissions, "update:users"));
+        table.get("/users/{id}/roles", access::listRoles, json(200), "read:users", "read:roles");
+        table.post("/users/{id}/roles", access::addRoles, null, none(204), "update:users", "create:role_members");
+        table.delete("/users/{id}/roles", access::removeRoles, "update:users", "delete:role_members");
+        table.get("/users/{id}/permissions", access::listPermissions, json(200), "read:users");
+        table.post("/users/{id}/permissions", access::addPermissions, null, none(201), "update:users");
+        table.delete("/users/{id}/permissions", access::removePermissions, "update:users");
+    }
+
+    /** {@code /api/v2/stats/active-users} and {@code /api/v2/stats/daily}. */
+    public void registerStats(RoutesConfig routes, UsageStats stats, Clock clock) {
+        StatsResource resource = new StatsResource(stats, clock);
+        RouteTable table = table(routes);
+        table.get("/stats/active-users", resource::activeUsers, json(200), "read:stats");
+        table.get("/stats/daily", resource::daily, json(200), "read:stats");
+    }
+
+    private RouteTable table(RoutesConfig routes) {
+        return new RouteTable(routes, operation -> guard(operation.handler(), operation.scopes()), operations);
     }
 
     /**
@@ -193,8 +242,8 @@ public final class ManagementApi {
     }
 
     /** Authenticates, checks the scope, runs the handler; a write is logged either way once the caller is known. */
-    private Handler guard(ManagementHandler handler, String... anyOf) {
-        Set<String> required = Set.of(anyOf);
+    private Handler guard(ManagementHandler handler, List<String> anyOf) {
+        Set<String> required = Set.copyOf(anyOf);
         String expected = String.join(", ", anyOf);
         return ctx -> {
             String authorization = ctx.header("Authorization");
@@ -223,12 +272,5 @@ public final class ManagementApi {
             throw ManagementException.insufficientScope(expected);
         }
         handler.handle(ctx, caller);
-    }
-
-    /** {@code /api/v2/stats/active-users} and {@code /api/v2/stats/daily}. */
-    public void registerStats(RoutesConfig routes, UsageStats stats, Clock clock) {
-        StatsResource resource = new StatsResource(stats, clock);
-        routes.get(PREFIX + "/stats/active-users", guard(resource::activeUsers, "read:stats"));
-        routes.get(PREFIX + "/stats/daily", guard(resource::daily, "read:stats"));
     }
 }

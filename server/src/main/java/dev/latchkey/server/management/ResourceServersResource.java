@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /** {@code /api/v2/resource-servers}: the APIs tokens are issued for. */
@@ -41,9 +42,11 @@ final class ResourceServersResource {
     private final RegistryLookups lookups;
     private final Clock clock;
     private final String userinfoAudience;
+    private final KeptFields kept;
 
     ResourceServersResource(ResourceServerStore store, ClientGrantStore grants, RegistryLookups lookups, Clock clock,
-                            String userinfoAudience) {
+                            String userinfoAudience, KeptFieldsStore keptStore) {
+        this.kept = new KeptFields(keptStore, KeptFieldsStore.RESOURCE_SERVER);
         this.userinfoAudience = userinfoAudience;
         this.store = store;
         this.grants = grants;
@@ -53,16 +56,19 @@ final class ResourceServersResource {
 
     void list(Context ctx, ManagementCaller caller) {
         PageRequest page = Paging.request(ctx);
-        Paging.write(ctx, "resource_servers", page, store.list(page), ResourceServersResource::view);
+        var apis = store.list(page);
+        var keptOfAll = kept.ofAll(apis.items(), ResourceServer::id);
+        Paging.write(ctx, "resource_servers", page, apis, api -> KeptFields.with(view(api), keptOfAll.get(api.id())));
     }
 
     void get(Context ctx, ManagementCaller caller) {
-        Json.write(ctx, 200, view(find(ctx.pathParam("id"))));
+        ResourceServer api = find(ctx.pathParam("id"));
+        Json.write(ctx, 200, KeptFields.with(view(api), kept.of(api.id())));
     }
 
     void create(Context ctx, ManagementCaller caller) {
         JsonBody body = JsonBody.read(ctx);
-        body.allowOnly(CREATE_FIELDS);
+        Map<String, Object> keptFields = ManagementSchemas.RESOURCE_SERVER_CREATE.kept(body, CREATE_FIELDS);
         String identifier = body.requiredString("identifier", RegistryLookups.MAX_API_IDENTIFIER_LENGTH);
         if (identifier.chars().anyMatch(Character::isWhitespace)) {
             throw JsonBody.invalid("The identifier must not contain whitespace", "identifier");
@@ -81,23 +87,25 @@ final class ResourceServersResource {
         } catch (DuplicateKeyException e) {
             throw ManagementException.conflict(e.getMessage(), "operation_not_supported");
         }
+        kept.created(api.id(), keptFields);
         lookups.invalidateAll();
-        Json.write(ctx, 201, view(api));
+        Json.write(ctx, 201, KeptFields.with(view(api), keptFields));
     }
 
     void update(Context ctx, ManagementCaller caller) {
         ResourceServer existing = find(ctx.pathParam("id"));
         JsonBody body = JsonBody.read(ctx);
         if (existing.system()) {
-            if (!SYSTEM_UPDATE_FIELDS.containsAll(fieldsOf(body, UPDATE_FIELDS))) {
+            if (!SYSTEM_UPDATE_FIELDS.containsAll(fieldsOf(body, ManagementSchemas.RESOURCE_SERVER_UPDATE.names()))) {
                 throw ManagementException.forbidden("Only the token lifetimes of the Management API can be changed");
             }
         }
-        body.allowOnly(UPDATE_FIELDS);
+        Map<String, Object> changes = ManagementSchemas.RESOURCE_SERVER_UPDATE.kept(body, UPDATE_FIELDS);
         ResourceServer updated = apply(body, existing, clock.instant());
         store.update(updated);
+        Map<String, Object> keptFields = kept.changed(updated.id(), changes);
         lookups.invalidateAll();
-        Json.write(ctx, 200, view(updated));
+        Json.write(ctx, 200, KeptFields.with(view(updated), keptFields));
     }
 
     void delete(Context ctx, ManagementCaller caller) {
@@ -106,6 +114,7 @@ final class ResourceServersResource {
             throw ManagementException.forbidden("The Management API cannot be deleted");
         }
         store.delete(existing.id());
+        kept.deleted(existing.id());
         grants.deleteByAudience(existing.identifier());
         lookups.invalidateAll();
         ctx.status(204);

@@ -13,6 +13,7 @@ import io.javalin.http.Context;
 
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -30,8 +31,11 @@ final class RolesResource {
     private final UserAccounts accounts;
     private final PermissionList permissions;
     private final Clock clock;
+    private final KeptFields kept;
 
-    RolesResource(RoleStore roles, UserAccounts accounts, PermissionList permissions, Clock clock) {
+    RolesResource(RoleStore roles, UserAccounts accounts, PermissionList permissions, Clock clock,
+                  KeptFieldsStore keptStore) {
+        this.kept = new KeptFields(keptStore, KeptFieldsStore.ROLE);
         this.roles = roles;
         this.accounts = accounts;
         this.permissions = permissions;
@@ -45,13 +49,14 @@ final class RolesResource {
                     + MAX_NAME_LENGTH + " characters' on property name_filter.");
         }
         PageRequest page = Paging.request(ctx);
-        Paging.write(ctx, "roles", page, roles.list(filter == null || filter.isEmpty() ? null : filter, page),
-                RolesResource::view);
+        var listed = roles.list(filter == null || filter.isEmpty() ? null : filter, page);
+        var keptOfAll = kept.ofAll(listed.items(), Role::id);
+        Paging.write(ctx, "roles", page, listed, role -> KeptFields.with(view(role), keptOfAll.get(role.id())));
     }
 
     void create(Context ctx, ManagementCaller caller) {
         JsonBody body = JsonBody.read(ctx);
-        body.allowOnly(FIELDS);
+        Map<String, Object> keptFields = ManagementSchemas.ROLE_CREATE.kept(body, FIELDS);
         Role role = new Role(Role.newId(), name(body).orElseThrow(() ->
                 JsonBody.invalid("Missing required property: name", null)), description(body), clock.instant());
         try {
@@ -59,17 +64,19 @@ final class RolesResource {
         } catch (DuplicateKeyException e) {
             throw ManagementException.conflict(e.getMessage(), "role_conflict");
         }
-        Json.write(ctx, 201, view(role));
+        kept.created(role.id(), keptFields);
+        Json.write(ctx, 201, KeptFields.with(view(role), keptFields));
     }
 
     void get(Context ctx, ManagementCaller caller) {
-        Json.write(ctx, 200, view(find(ctx)));
+        Role role = find(ctx);
+        Json.write(ctx, 200, KeptFields.with(view(role), kept.of(role.id())));
     }
 
     void update(Context ctx, ManagementCaller caller) {
         Role existing = find(ctx);
         JsonBody body = JsonBody.read(ctx);
-        body.allowOnly(FIELDS);
+        ManagementSchemas.ROLE_UPDATE.kept(body, FIELDS);
         Role changed = existing.withNameAndDescription(name(body).orElse(existing.name()),
                 body.has("description") ? description(body) : existing.description());
         try {
@@ -79,7 +86,7 @@ final class RolesResource {
         } catch (DuplicateKeyException e) {
             throw ManagementException.conflict(e.getMessage(), "role_conflict");
         }
-        Json.write(ctx, 200, view(changed));
+        Json.write(ctx, 200, KeptFields.with(view(changed), kept.of(changed.id())));
     }
 
     void delete(Context ctx, ManagementCaller caller) {
@@ -88,6 +95,7 @@ final class RolesResource {
         if (!CleanText.lookable(id, IdList.MAX_ID_LENGTH) || !roles.delete(id)) {
             throw notFound();
         }
+        kept.deleted(id);
         ctx.status(204);
     }
 

@@ -43,7 +43,10 @@ public final class LogoutEndpoints {
         this.log = log;
     }
 
-    /** {@code GET /v2/logout} (Auth0): returnTo must be in the client's Allowed Logout URLs. */
+    /**
+     * {@code GET /v2/logout} (Auth0): returnTo must be in the client's Allowed Logout URLs, or without a
+     * client_id in the tenant's.
+     */
     public void auth0(Context ctx) {
         String clientId = param(ctx, "client_id");
         String returnTo = param(ctx, "returnTo");
@@ -53,12 +56,18 @@ public final class LogoutEndpoints {
             loggedOut(ctx);
             return;
         }
-        if (client.isEmpty()) {
+        if (clientId == null) {
+            // Auth0: without a client_id, returnTo must be one of the tenant's Allowed Logout URLs.
+            if (!lookups.tenant().allowedLogoutUrls().contains(returnTo)) {
+                pages.error(ctx, 400, "Logout URL not allowed", "You are logged out, but the returnTo address is "
+                        + "not in the tenant's Allowed Logout URLs (or name the application with client_id).", null);
+                return;
+            }
+        } else if (client.isEmpty()) {
             pages.error(ctx, 400, "Logout URL not allowed", "You are logged out, but the application's return "
-                    + "address cannot be used: returnTo needs the client_id of an application listing it.", null);
+                    + "address cannot be used: client_id names no application.", null);
             return;
-        }
-        if (!client.get().allowedLogoutUrls().contains(returnTo)) {
+        } else if (!client.get().allowedLogoutUrls().contains(returnTo)) {
             pages.error(ctx, 400, "Logout URL not allowed", "You are logged out, but the returnTo address is not "
                     + "in the application's Allowed Logout URLs.", null);
             return;

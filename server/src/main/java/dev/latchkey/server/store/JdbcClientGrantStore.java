@@ -109,7 +109,12 @@ public final class JdbcClientGrantStore implements ClientGrantStore {
 
     @Override
     public void deleteByAudience(String audience) {
-        jdbi.useHandle(h -> h.createUpdate("DELETE FROM client_grants WHERE audience = :audience")
-                .bind("audience", audience).execute());
+        jdbi.useTransaction(h -> {
+            // The Auth0 properties kept for these grants go with them (KeptFieldsStore).
+            h.createUpdate("DELETE FROM kept_fields WHERE kind = 'client_grant' AND id IN "
+                    + "(SELECT id FROM client_grants WHERE audience = :audience)").bind("audience", audience).execute();
+            h.createUpdate("DELETE FROM client_grants WHERE audience = :audience")
+                    .bind("audience", audience).execute();
+        });
     }
 }

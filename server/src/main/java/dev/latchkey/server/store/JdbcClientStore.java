@@ -108,6 +108,9 @@ public final class JdbcClientStore implements ClientStore {
     @Override
     public boolean delete(String clientId) {
         return jdbi.inTransaction(h -> {
+            // The Auth0 properties kept for its grants go with them (KeptFieldsStore).
+            h.createUpdate("DELETE FROM kept_fields WHERE kind = 'client_grant' AND id IN "
+                    + "(SELECT id FROM client_grants WHERE client_id = :id)").bind("id", clientId).execute();
             h.createUpdate("DELETE FROM client_grants WHERE client_id = :id").bind("id", clientId).execute();
             return h.createUpdate("DELETE FROM clients WHERE client_id = :id").bind("id", clientId).execute() > 0;
         });

@@ -15,7 +15,8 @@ public final class JdbcSsoSessionStore implements SsoSessionStore {
             rs.getString("user_id"),
             Times.instant(rs.getLong("auth_time")),
             Times.instant(rs.getLong("created_at")),
-            Times.instant(rs.getLong("expires_at")));
+            Times.instant(rs.getLong("expires_at")),
+            rs.getObject("idle_expires_at") == null ? null : Times.instant(rs.getLong("idle_expires_at")));
 
     private final Jdbi jdbi;
 
@@ -26,15 +27,22 @@ public final class JdbcSsoSessionStore implements SsoSessionStore {
     @Override
     public void create(SsoSession session) {
         jdbi.useHandle(h -> h.createUpdate("""
-                INSERT INTO sso_sessions (id_hash, sid, user_id, auth_time, created_at, expires_at)
-                VALUES (:id_hash, :sid, :user_id, :auth_time, :created_at, :expires_at)""")
+                INSERT INTO sso_sessions (id_hash, sid, user_id, auth_time, created_at, expires_at, idle_expires_at)
+                VALUES (:id_hash, :sid, :user_id, :auth_time, :created_at, :expires_at, :idle_expires_at)""")
                 .bind("id_hash", session.idHash())
                 .bind("sid", session.sid())
                 .bind("user_id", session.userId())
                 .bind("auth_time", Times.millis(session.authTime()))
                 .bind("created_at", Times.millis(session.createdAt()))
                 .bind("expires_at", Times.millis(session.expiresAt()))
+                .bind("idle_expires_at", session.idleExpiresAt() == null ? null : Times.millis(session.idleExpiresAt()))
                 .execute());
+    }
+
+    @Override
+    public void touch(String idHash, java.time.Instant idleExpiresAt) {
+        jdbi.useHandle(h -> h.createUpdate("UPDATE sso_sessions SET idle_expires_at = :idle WHERE id_hash = :id_hash")
+                .bind("idle", Times.millis(idleExpiresAt)).bind("id_hash", idHash).execute());
     }
 
     @Override

@@ -8,6 +8,7 @@ import dev.latchkey.server.interaction.LoginTransaction;
 import dev.latchkey.server.interaction.LoginTransactions;
 import io.javalin.http.Context;
 
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -28,9 +29,15 @@ public final class BrowserSession {
         this.cookies = cookies;
     }
 
-    /** The live SSO session this browser is in, if any. */
+    /**
+     * The live SSO session this browser is in, if any. Using it pushes its idle expiry back, and the cookie's with
+     * it: the cookie lives as long as the session would unused (Auth0's persistent session cookie).
+     */
     public Optional<SsoSession> current(Context ctx) {
-        return sessions.find(cookies.read(ctx, SESSION_COOKIE));
+        String cookie = cookies.read(ctx, SESSION_COOKIE);
+        Optional<SsoSession> session = sessions.find(cookie);
+        session.ifPresent(s -> keepCookie(ctx, cookie, s));
+        return session;
     }
 
     /** Who this browser's SSO session says is logged in, if anyone: not a fresh login. */
@@ -44,8 +51,13 @@ public final class BrowserSession {
      */
     public Authentication logIn(Context ctx, String userId) {
         SsoSessions.Started session = sessions.start(userId, cookies.read(ctx, SESSION_COOKIE));
-        cookies.set(ctx, SESSION_COOKIE, session.cookie(), "/", SsoSessions.LIFETIME.toSeconds());
+        keepCookie(ctx, session.cookie(), session.session());
         return new Authentication(userId, session.session().authTime(), session.session().sid(), true);
+    }
+
+    private void keepCookie(Context ctx, String cookie, SsoSession session) {
+        long seconds = Duration.between(sessions.now(), session.endsAt()).toSeconds();
+        cookies.set(ctx, SESSION_COOKIE, cookie, "/", Math.max(1, seconds));
     }
 
     /**

@@ -26,7 +26,7 @@ class BrowserFlowRowsSweepTest {
             for (int i = 0; i < 5; i++) {
                 Instant expires = i < 3 ? now.minusSeconds(1) : now.plusSeconds(60);
                 sessions.create(new SsoSession("s" + i, "sid" + i, "auth0|u", now.minusSeconds(99), now.minusSeconds(99),
-                        expires));
+                        expires, expires));
                 codes.create(new AuthorizationCode("c" + i, "client", "https://app/cb", null, null, null,
                         List.of("openid"), null, "auth0|u", now, null, now, expires, null, expires, null, null, true));
                 tokens.create(new OpaqueToken("t" + i, "client", "auth0|u", List.of("openid"), null, now, expires));

@@ -6,6 +6,8 @@ import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jose.crypto.RSASSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.identity.SsoSession;
+import dev.latchkey.server.management.KeptFieldsStore;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RsaKeyFactory;
@@ -131,7 +133,57 @@ abstract class StoreContract {
             h.execute("DELETE FROM refresh_tokens");
             h.execute("DELETE FROM opaque_tokens");
             h.execute("DELETE FROM authorizations");
+            h.execute("DELETE FROM kept_fields");
+            h.execute("DELETE FROM sso_sessions");
         });
+    }
+
+    // --- Kept Auth0 properties and SSO sessions ---
+
+    @Test
+    void keptPropertiesAreWrittenMergedReadInBulkAndRemoved() {
+        var kept = new JdbcKeptFieldsStore(database.jdbi());
+        Map<String, Object> addons = new java.util.LinkedHashMap<>();
+        addons.put("logo_uri", "https://cdn.example.com/l.png");
+        addons.put("addons", Map.of("samlp", Map.of("audience", "urn:x")));
+        addons.put("compliance_level", null);
+        kept.write(KeptFieldsStore.CLIENT, "c1", addons);
+        kept.write(KeptFieldsStore.CLIENT, "c2", Map.of("sso", true));
+        kept.write(KeptFieldsStore.CLIENT_GRANT, "c1", Map.of("subject_type", "client"));
+        assertThat(kept.read(KeptFieldsStore.CLIENT, "c1")).isEqualTo(addons);
+        assertThat(kept.read(KeptFieldsStore.CLIENT, "c3")).isEmpty();
+        assertThat(kept.readAll(KeptFieldsStore.CLIENT, List.of("c1", "c2", "c3")))
+                .containsOnlyKeys("c1", "c2").containsEntry("c2", Map.of("sso", true));
+        kept.write(KeptFieldsStore.CLIENT, "c2", Map.of("sso", false));
+        assertThat(kept.read(KeptFieldsStore.CLIENT, "c2")).isEqualTo(Map.of("sso", false));
+        kept.write(KeptFieldsStore.CLIENT, "c2", Map.of());
+        kept.delete(KeptFieldsStore.CLIENT, "c1");
+        assertThat(kept.readAll(KeptFieldsStore.CLIENT, List.of("c1", "c2"))).isEmpty();
+        assertThat(kept.read(KeptFieldsStore.CLIENT_GRANT, "c1")).containsEntry("subject_type", "client");
+    }
+
+    @Test
+    void deletingAClientTakesTheKeptPropertiesOfItsGrants() {
+        var kept = new JdbcKeptFieldsStore(database.jdbi());
+        clients.create(client("client-kept", 1));
+        grants.create(new ClientGrant("cgr_kept", "client-kept", "https://kept.example/api", List.of(), T0));
+        kept.write(KeptFieldsStore.CLIENT_GRANT, "cgr_kept", Map.of("organization_usage", "allow"));
+        clients.delete("client-kept");
+        assertThat(kept.read(KeptFieldsStore.CLIENT_GRANT, "cgr_kept")).isEmpty();
+    }
+
+    @Test
+    void anSsoSessionsIdleExpiryMovesWhenTouched() {
+        var sessions = new JdbcSsoSessionStore(database.jdbi());
+        sessions.create(new SsoSession("hash-idle", "sid-idle", "auth0|u", T0, T0, T0.plusSeconds(7_200),
+                T0.plusSeconds(3_600)));
+        sessions.touch("hash-idle", T0.plusSeconds(5_400));
+        assertThat(sessions.find("hash-idle").orElseThrow().idleExpiresAt()).isEqualTo(T0.plusSeconds(5_400));
+        // A session a previous release started has no idle expiry: only its absolute one.
+        sessions.create(new SsoSession("hash-old", "sid-old", "auth0|u", T0, T0, T0.plusSeconds(7_200), null));
+        SsoSession old = sessions.find("hash-old").orElseThrow();
+        assertThat(old.idleExpiresAt()).isNull();
+        assertThat(old.expired(T0.plusSeconds(7_000))).isFalse();
     }
 
     // --- Authorizations and refresh tokens ---

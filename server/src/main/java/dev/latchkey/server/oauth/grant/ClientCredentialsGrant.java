@@ -54,7 +54,9 @@ public final class ClientCredentialsGrant implements Grant {
         if (!client.allowsGrant(type())) {
             throw OAuthException.unauthorizedClient("Grant type 'client_credentials' not allowed for the client.");
         }
-        String audience = request.param("audience").filter(value -> !value.isBlank()).orElseThrow(() ->
+        // Auth0 §1.2: the tenant's default_audience when the request names none.
+        String audience = request.param("audience").filter(value -> !value.isBlank())
+                .or(() -> lookups.tenant().defaultAudience()).orElseThrow(() ->
                 OAuthException.accessDenied(
                         "No audience parameter was provided, and no default audience has been configured"));
         ResourceServer api = lookups.api(audience).orElseThrow(() ->

@@ -162,9 +162,14 @@ public final class PasswordGrant implements Grant {
                         + TokenRequest.echo(name)));
     }
 
-    /** The API named by {@code audience}; none without one or for /userinfo (an opaque token, Auth0 §1.2). */
+    /**
+     * The API named by {@code audience}, else by the tenant's default_audience; none without either or for
+     * /userinfo (an opaque token, Auth0 §1.2).
+     */
     private ResourceServer api(TokenRequest request) {
-        return request.param("audience").filter(audience -> !audience.equals(userinfoAudience))
+        return request.param("audience").filter(audience -> !audience.isBlank())
+                .or(() -> lookups.tenant().defaultAudience())
+                .filter(audience -> !audience.equals(userinfoAudience))
                 .map(audience -> lookups.api(audience).orElseThrow(() -> OAuthException.accessDenied(
                         "Service not enabled within domain: " + TokenRequest.echo(audience))))
                 .orElse(null);

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Management API GET /api/v2/clients/{id} requests per second with a Management API token, on PostgreSQL (or
+# with DATABASE=h2 on the embedded database, one node: Management API rate limits then live in memory), load
+# generator on the same cores, next to the HTTP floor (/health/live on the same server, same run: no token, no
+# database, no JSON body). The issue's figure: the ratio of the two, at least 0.7.
+#
+# Creates a fresh schema in the local PostgreSQL (bench/lifecycle.sh; dropped at the end; none with
+# DATABASE=h2), starts `java -jar server/target/latchkey.jar serve` with the launcher's JVM flags, gets a
+# Management API token for the bootstrap client, creates one client with some of Auth0's properties Latchkey
+# keeps but does not act on (logo_uri, addons, ...: the answer reads them too), then: warm-up,
+# `wrk -t1 -c10 -d20s -H "Authorization: Bearer <token>" /api/v2/clients/<id>`, and the same wrk against
+# /health/live.
+#
+#   bench/mgmt-get-client.sh
+#
+# Environment: DATABASE (postgres or h2), LATCHKEY_RATE_LIMIT_MANAGEMENT (lifted to 1000000,1000000/s),
+# WARMUP (15s), DURATION (20s), FLOOR (20s), CONNECTIONS (10), JAVA_OPTS (server JVM; default the launcher's
+# flags), SERVER_JAR (another build), PG_URL (jdbc:postgresql://127.0.0.1:5432/test), PG_USER.
+# Results: $RESULTS (default bench/results)/mgmt-get-client-<UTC time>.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+source bench/flows.sh
+source bench/lifecycle.sh
+
+WARMUP=${WARMUP:-15s}
+DURATION=${DURATION:-20s}
+FLOOR=${FLOOR:-20s}
+CONNECTIONS=${CONNECTIONS:-10}
+JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
+DATABASE=${DATABASE:-postgres}
+
+if ! command -v wrk >/dev/null; then
+  echo "Installing wrk ..."
+  apt-get update -qq && apt-get install -y -qq wrk >/dev/null
+fi
+ensure_server_jar
+
+RESULTS=${RESULTS:-bench/results}
+mkdir -p "$RESULTS"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out=$RESULTS/mgmt-get-client-$stamp.txt
+data=$(mktemp -d)
+log=$data/server.log
+port=$(free_port)
+base=http://127.0.0.1:$port
+cleanup() {
+  stop_server
+  drop_schema
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+say() { echo "$*" | tee -a "$out"; }
+wait_quiet
+say "# mgmt-get-client $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1)"
+say "# server JVM options: $JAVA_OPTS"
+if [[ $DATABASE == postgres ]]; then
+  fresh_schema
+  say "# database: PostgreSQL $(psql_run 'SHOW server_version' -t 2>/dev/null | head -1 | tr -d ' ' || true) at $pg_host, fresh schema"
+else
+  say "# database: H2 (embedded, one node)"
+fi
+say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The Management API's per-token limit (100,50/s by default) would turn the load into 429s: lifted, so that the
+# figure is the work of a call, not the limit.
+export LATCHKEY_RATE_LIMIT_MANAGEMENT=${LATCHKEY_RATE_LIMIT_MANAGEMENT:-1000000,1000000/s}
+say "# LATCHKEY_RATE_LIMIT_MANAGEMENT=$LATCHKEY_RATE_LIMIT_MANAGEMENT"
+start_server "$port" "$data" "$log"
+wait_ready "$port" 60
+management_login "$base" "$data"
+client_id=$(management POST clients '{"name":"Bench Management Read","app_type":"regular_web",
+  "callbacks":["https://bench.example.com/callback"],"logo_uri":"https://bench.example.com/logo.png",
+  "addons":{"samlp":{"audience":"urn:bench"}},"organization_usage":"deny","client_metadata":{"team":"bench"}}' \
+  | jq -r .client_id)
+url=$base/api/v2/clients/$client_id
+curl -sf "$url" -H "Authorization: Bearer $MGMT" | jq -e '.client_id and .logo_uri and .client_secret' >/dev/null
+say "# Management API token of the bootstrap client (every scope: the answer holds the secret); client $client_id"
+
+say "# warm-up: wrk -t1 -c$CONNECTIONS -d$WARMUP (the client, then health/live)"
+wrk -t1 -c"$CONNECTIONS" -d"$WARMUP" -H "Authorization: Bearer $MGMT" "$url" >/dev/null
+wrk -t1 -c"$CONNECTIONS" -d5s "$base/health/live" >/dev/null
+
+say "# measured: wrk -t1 -c$CONNECTIONS -d$DURATION --latency -H \"Authorization: Bearer <token>\" $url"
+result=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" --latency -H "Authorization: Bearer $MGMT" "$url")
+echo "$result" >>"$out"
+echo "$result"
+if grep -q 'Non-2xx' <<<"$result"; then
+  say "ERROR: some GET /api/v2/clients/{id} requests failed (a Management API rate limit? see LATCHKEY_RATE_LIMITS)"
+  exit 1
+fi
+
+say "# HTTP floor: wrk -t1 -c$CONNECTIONS -d$FLOOR --latency $base/health/live"
+floor_result=$(wrk -t1 -c"$CONNECTIONS" -d"$FLOOR" --latency "$base/health/live")
+echo "$floor_result" >>"$out"
+
+rate=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$result")
+p50=$(awk '$1 == "50%" { print $2 }' <<<"$result")
+p99=$(awk '$1 == "99%" { print $2 }' <<<"$result")
+floor=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$floor_result")
+floor_p50=$(awk '$1 == "50%" { print $2 }' <<<"$floor_result")
+say "# load after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS $(rss_mb "$SERVER_PID") MB"
+say "GET /api/v2/clients/{id}/s ($DATABASE): $rate   p50: $p50   p99: $p99   HTTP floor (/health/live): $floor req/s, p50 $floor_p50   ratio to floor: $(awk -v a="$rate" -v b="$floor" 'BEGIN { printf "%.2f", a / b }') (target >= 0.7)"
+echo "Results: $out"

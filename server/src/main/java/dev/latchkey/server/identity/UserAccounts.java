@@ -81,15 +81,15 @@ public final class UserAccounts {
         return users.findById(userId);
     }
 
-    public Page<User> list(UserFilter filter, UserSort sort, PageRequest page) {
-        return users.list(filter, sort, page);
+    /** @throws UserQuery.Unsupported when the store cannot run the query */
+    public Page<User> list(UserQuery query, UserSort sort, PageRequest page) {
+        return users.list(query, sort, page);
     }
 
     /** Users with this email in any connection (Auth0 {@code users-by-email}). */
     public List<User> findByEmail(String email) {
         String normalised = DatabaseUserDirectory.normaliseEmail(email);
-        return users.list(new UserFilter(List.of(new UserFilter.Condition(UserFilter.Field.EMAIL, normalised,
-                false))), UserSort.DEFAULT, new PageRequest(0, 100)).items();
+        return users.list(UserQuery.emailIs(normalised), UserSort.DEFAULT, new PageRequest(0, 100)).items();
     }
 
     public User update(String userId, UserChanges changes) {

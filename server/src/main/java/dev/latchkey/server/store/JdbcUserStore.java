@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.latchkey.server.identity.Phone;
 import dev.latchkey.server.identity.PostalAddress;
 import dev.latchkey.server.identity.User;
-import dev.latchkey.server.identity.UserFilter;
+import dev.latchkey.server.identity.UserQuery;
 import dev.latchkey.server.identity.UserSort;
 import dev.latchkey.server.identity.UserStore;
 import org.jdbi.v3.core.Jdbi;
@@ -48,9 +48,17 @@ public final class JdbcUserStore implements UserStore {
                     : PostalAddress.of(JsonColumns.stringMap(rs.getString("address"))));
 
     private final Jdbi jdbi;
+    /** PostgreSQL answers metadata searches with its JSON operators; H2 cannot. */
+    private final boolean postgres;
 
     public JdbcUserStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        try {
+            this.postgres = jdbi.withHandle(h -> h.getConnection().getMetaData().getDatabaseProductName())
+                    .equals("PostgreSQL");
+        } catch (java.sql.SQLException e) {
+            throw new StoreUnavailableException("Cannot read which database this is: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -95,22 +103,19 @@ public final class JdbcUserStore implements UserStore {
     }
 
     @Override
-    public Page<User> list(UserFilter filter, UserSort sort, PageRequest page) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        for (int i = 0; i < filter.conditions().size(); i++) {
-            UserFilter.Condition condition = filter.conditions().get(i);
-            // Columns come from an enum, never from the request; values are bound.
-            where.append(" AND ").append(condition.field().column())
-                    .append(condition.prefix() ? " LIKE :c" + i + " ESCAPE '\\'" : " = :c" + i);
-        }
+    public Page<User> list(UserQuery filter, UserSort sort, PageRequest page) {
+        UserQuerySql where = UserQuerySql.of(filter, postgres);
+        // Columns and SQL come from enums and UserQuerySql, never from the request; values are bound.
         String order = " ORDER BY " + sort.field().column() + (sort.ascending() ? " ASC" : " DESC")
                 + " NULLS LAST, user_id";
         return jdbi.withHandle(h -> {
-            var query = h.createQuery("SELECT " + COLUMNS + " FROM users" + where + order
+            var query = h.createQuery("SELECT " + COLUMNS + " FROM users WHERE " + where.condition() + order
                     + " LIMIT :limit OFFSET :offset");
-            var count = h.createQuery("SELECT COUNT(*) FROM users" + where);
-            bindConditions(query, filter);
-            bindConditions(count, filter);
+            var count = h.createQuery("SELECT COUNT(*) FROM users WHERE " + where.condition());
+            where.parameters().forEach((name, value) -> {
+                query.bind(name, value);
+                count.bind(name, value);
+            });
             return new Page<>(query.bind("limit", page.perPage()).bind("offset", page.offset()).map(MAPPER).list(),
                     count.mapTo(Long.class).one());
         });
@@ -199,23 +204,6 @@ public final class JdbcUserStore implements UserStore {
                 .bind("phone_number", user.phone() == null ? null : user.phone().number())
                 .bind("phone_verified", user.phone() != null && user.phone().verified())
                 .bind("address", user.address() == null ? null : JsonColumns.write(user.address().members()));
-    }
-
-    private static <S extends SqlStatement<S>> void bindConditions(S statement, UserFilter filter) {
-        for (int i = 0; i < filter.conditions().size(); i++) {
-            UserFilter.Condition condition = filter.conditions().get(i);
-            if (condition.field().isBoolean()) {
-                statement.bind("c" + i, Boolean.parseBoolean(condition.value()));
-            } else if (condition.prefix()) {
-                statement.bind("c" + i, escapeLike(condition.value()) + "%");
-            } else {
-                statement.bind("c" + i, condition.value());
-            }
-        }
-    }
-
-    private static String escapeLike(String value) {
-        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static RuntimeException duplicateOr(StatementException e) {

@@ -105,12 +105,8 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public Page<User> list(UserQuery filter, UserSort sort, PageRequest page) {
         UserQuerySql where = UserQuerySql.of(filter, postgres);
-        // Columns and SQL come from enums and UserQuerySql, never from the request; values are bound.
-        String order = " ORDER BY " + sort.field().column() + (sort.ascending() ? " ASC" : " DESC")
-                + " NULLS LAST, user_id";
         return jdbi.withHandle(h -> {
-            var query = h.createQuery("SELECT " + COLUMNS + " FROM users WHERE " + where.condition() + order
-                    + " LIMIT :limit OFFSET :offset");
+            var query = h.createQuery(pageSql(where, sort));
             var count = h.createQuery("SELECT COUNT(*) FROM users WHERE " + where.condition());
             where.parameters().forEach((name, value) -> {
                 query.bind(name, value);
@@ -119,6 +115,15 @@ public final class JdbcUserStore implements UserStore {
             return new Page<>(query.bind("limit", page.perPage()).bind("offset", page.offset()).map(MAPPER).list(),
                     count.mapTo(Long.class).one());
         });
+    }
+
+    /**
+     * One page of users matching {@code where}, in {@code sort} order. Columns and SQL come from enums
+     * and {@link UserQuerySql}, never from the request; values are bound.
+     */
+    static String pageSql(UserQuerySql where, UserSort sort) {
+        return "SELECT " + COLUMNS + " FROM users WHERE " + where.condition() + " ORDER BY " + sort.field().column()
+                + (sort.ascending() ? " ASC" : " DESC") + " NULLS LAST, user_id LIMIT :limit OFFSET :offset";
     }
 
     @Override

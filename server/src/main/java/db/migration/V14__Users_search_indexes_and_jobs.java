@@ -46,6 +46,14 @@ public class V14__Users_search_indexes_and_jobs extends BaseJavaMigration {
                 seq     INTEGER     NOT NULL,
                 entry   VARCHAR     NOT NULL,
                 PRIMARY KEY (job_id, seq)
+            )""",
+            // An export's gzip file in chunks of up to 1 MiB: any node can serve the download.
+            """
+            CREATE TABLE user_job_files (
+                job_id  VARCHAR(64) NOT NULL,
+                seq     INTEGER     NOT NULL,
+                bytes   BYTEA       NOT NULL,
+                PRIMARY KEY (job_id, seq)
             )""");
 
     private static final List<String> POSTGRES = List.of(

@@ -56,25 +56,34 @@ public final class UserAccounts {
 
     public User create(NewUser request) {
         Connection connection = databaseConnection(request.connection());
-        String email = email(request.email());
         String passwordHash = passwordHash(request.password(), request.passwordHash());
-        String id = request.id() == null ? RandomStrings.hex(24) : request.id();
-        if (!ID.matcher(id).matches()) {
-            throw invalid("user_id may hold 1 to 50 letters, digits, '_', '.' and '-'");
-        }
-        Instant now = clock.instant();
-        User user = new User(User.ID_PREFIX + id, connection.name(), email, request.emailVerified(),
-                request.name() == null ? email : request.name(), request.givenName(), request.familyName(),
-                request.nickname() == null ? email.substring(0, email.indexOf('@')) : request.nickname(),
-                request.picture() == null ? defaultPicture(email) : request.picture(),
-                withoutNulls(request.userMetadata()), withoutNulls(request.appMetadata()), request.blocked(),
-                now, now, null, 0, phone(request.phone()), address(request.address()));
+        User user = profile(request, connection);
         try {
             users.create(user, passwordHash);
         } catch (DuplicateKeyException e) {
             throw UserAccountException.duplicate();
         }
         return user;
+    }
+
+    /**
+     * The user {@code request} describes in {@code connection}, checked and with Auth0's defaults, not
+     * stored (the password fields of {@code request} are not read): for bulk imports.
+     * @throws UserAccountException INVALID when a field is not acceptable
+     */
+    public User profile(NewUser request, Connection connection) {
+        String email = email(request.email());
+        String id = request.id() == null ? RandomStrings.hex(24) : request.id();
+        if (!ID.matcher(id).matches()) {
+            throw invalid("user_id may hold 1 to 50 letters, digits, '_', '.' and '-'");
+        }
+        Instant now = clock.instant();
+        return new User(User.ID_PREFIX + id, connection.name(), email, request.emailVerified(),
+                request.name() == null ? email : request.name(), request.givenName(), request.familyName(),
+                request.nickname() == null ? email.substring(0, email.indexOf('@')) : request.nickname(),
+                request.picture() == null ? defaultPicture(email) : request.picture(),
+                withoutNulls(request.userMetadata()), withoutNulls(request.appMetadata()), request.blocked(),
+                now, now, null, 0, phone(request.phone()), address(request.address()));
     }
 
     public Optional<User> find(String userId) {

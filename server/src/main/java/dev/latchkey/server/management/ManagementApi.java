@@ -24,6 +24,9 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
+import dev.latchkey.server.jobs.UserJobs;
+
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Set;
 
@@ -223,6 +226,21 @@ public final class ManagementApi {
             throw ManagementException.insufficientScope(expected);
         }
         handler.handle(ctx, caller);
+    }
+
+    /**
+     * {@code /api/v2/jobs}: bulk user imports and exports (scopes as Auth0: create:users to import,
+     * read:users to export and to read jobs). An export's download is reached by its signed link only.
+     */
+    public void registerJobs(RoutesConfig routes, UserJobs jobs, MasterKey masterKey, String issuer, Clock clock,
+                             Path uploads, long maxUploadBytes) {
+        JobsResource resource = new JobsResource(jobs, new JobDownloadLinks(masterKey, issuer, clock), uploads,
+                maxUploadBytes);
+        routes.post(PREFIX + "/jobs/users-imports", guard(resource::importUsers, "create:users"));
+        routes.post(PREFIX + "/jobs/users-exports", guard(resource::exportUsers, "read:users"));
+        routes.get(PREFIX + "/jobs/{id}", guard(resource::get, "create:users", "read:users"));
+        routes.get(PREFIX + "/jobs/{id}/errors", guard(resource::errors, "create:users", "read:users"));
+        routes.get(PREFIX + "/jobs/{id}/download", resource::download);
     }
 
     /** {@code /api/v2/stats/active-users} and {@code /api/v2/stats/daily}. */

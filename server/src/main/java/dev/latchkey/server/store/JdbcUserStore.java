@@ -25,7 +25,7 @@ public final class JdbcUserStore implements UserStore {
             user_id, connection, email, email_verified, name, given_name, family_name, nickname, picture,
             user_metadata, app_metadata, blocked, created_at, updated_at, last_login, logins_count, phone_number,
             phone_verified, address""";
-    private static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
+    static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
             rs.getString("user_id"),
             rs.getString("connection"),
             rs.getString("email"),

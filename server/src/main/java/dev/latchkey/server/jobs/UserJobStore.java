@@ -28,8 +28,8 @@ public interface UserJobStore {
     /** Writes the job's file, chunk by chunk, to {@code out}; false when the job has no file. */
     boolean copyFile(String jobId, OutputStream out) throws IOException;
 
-    /** Marks jobs left pending or processing (by a node that stopped) as failed. */
-    int failUnfinished(Instant at);
+    /** Marks jobs pending or processing whose row was last written before {@code before} as failed. */
+    int failUnfinished(Instant before);
 
     /** Deletes jobs, their errors and files, expired before {@code now}. */
     int deleteExpired(Instant now);

@@ -43,6 +43,8 @@ public final class UserJobs implements AutoCloseable {
     static final Duration KEPT = Duration.ofDays(1);
     /** At most this many error entries are kept per import (the summary still counts them all). */
     static final int MAX_ERRORS = 10_000;
+    /** A job pending or processing for this long was left by a node that stopped. */
+    static final Duration STALE = Duration.ofHours(6);
     private static final Logger LOG = LoggerFactory.getLogger(UserJobs.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
 
@@ -67,7 +69,8 @@ public final class UserJobs implements AutoCloseable {
                     return thread;
                 });
         executor.allowCoreThreadTimeOut(true);
-        jobs.failUnfinished(clock.instant());
+        // Another node may be running its own jobs: only those untouched for STALE are taken as abandoned.
+        jobs.failUnfinished(clock.instant().minus(STALE));
     }
 
     /** No room for another job on this node now. */

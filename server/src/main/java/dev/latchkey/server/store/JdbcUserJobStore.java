@@ -111,11 +111,11 @@ public final class JdbcUserJobStore implements UserJobStore {
     }
 
     @Override
-    public int failUnfinished(Instant at) {
+    public int failUnfinished(Instant before) {
         return jdbi.withHandle(h -> h.createUpdate("""
                         UPDATE user_jobs SET status = 'FAILED', updated_at = :now
-                        WHERE status IN ('PENDING', 'PROCESSING') AND updated_at < :now""")
-                .bind("now", Times.millis(at)).execute());
+                        WHERE status IN ('PENDING', 'PROCESSING') AND updated_at < :before""")
+                .bind("before", Times.millis(before)).bind("now", System.currentTimeMillis()).execute());
     }
 
     @Override

@@ -45,11 +45,11 @@ PORT=$(free_port)
 LOG="$DATA/server.log"
 cleanup() {
   stop_server
-  psql -q "$PG_PSQL" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" || true
+  psql -q "$PG_PSQL" -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null || true
   rm -rf "$DATA"
 }
 trap cleanup EXIT
-LATCHKEY_DATABASE_URL="$PG_URL?currentSchema=$SCHEMA" LATCHKEY_DATABASE_USER=postgres \
+LATCHKEY_DATABASE_URL="$PG_URL$([[ $PG_URL == *\?* ]] && echo \& || echo \?)currentSchema=$SCHEMA" LATCHKEY_DATABASE_USER=postgres \
   LATCHKEY_IMPORT_MAX_BYTES=$((2 << 30)) start_server "$PORT" "$DATA" "$LOG"
 wait_ready "$PORT"
 BASE="http://127.0.0.1:$PORT"
@@ -58,7 +58,7 @@ CONNECTION_ID=$(management GET connections '' | jq -r '.[] | select(.name == "Us
 
 heap_used_mb() {
   jcmd "$SERVER_PID" GC.run >/dev/null
-  jcmd "$SERVER_PID" GC.heap_info | awk '/used/ { for (i = 1; i <= NF; i++) if ($i == "used") { v = $(i + 1); sub("K,?", "", v); print int(v / 1024); exit } }'
+  jcmd "$SERVER_PID" GC.heap_info | awk '/total/ { for (i = 1; i < NF; i++) if ($i == "used") { v = $(i + 1); gsub(/[^0-9]/, "", v); s += v } } END { print int(s / 1024) }'
 }
 
 BEFORE=$(heap_used_mb)

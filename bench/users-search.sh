@@ -36,11 +36,11 @@ DATA=$(mktemp -d)
 PORT=$(free_port)
 cleanup() {
   stop_server
-  psql -q "$PG_PSQL" -c "DROP SCHEMA IF EXISTS $SCHEMA CASCADE" || true
+  psql -q "$PG_PSQL" -c "SET client_min_messages = warning; DROP SCHEMA IF EXISTS $SCHEMA CASCADE" >/dev/null || true
   rm -rf "$DATA"
 }
 trap cleanup EXIT
-LATCHKEY_DATABASE_URL="$PG_URL?currentSchema=$SCHEMA" LATCHKEY_DATABASE_USER=postgres \
+LATCHKEY_DATABASE_URL="$PG_URL$([[ $PG_URL == *\?* ]] && echo \& || echo \?)currentSchema=$SCHEMA" LATCHKEY_DATABASE_USER=postgres \
   start_server "$PORT" "$DATA" "$DATA/server.log"
 wait_ready "$PORT"
 BASE="http://127.0.0.1:$PORT"

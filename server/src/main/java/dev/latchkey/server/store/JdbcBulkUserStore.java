@@ -1,6 +1,5 @@
 package dev.latchkey.server.store;
 
-import com.fasterxml.jackson.core.type.TypeReference;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.jobs.BulkUserStore;
 import org.jdbi.v3.core.Handle;

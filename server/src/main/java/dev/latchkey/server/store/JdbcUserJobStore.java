@@ -8,7 +8,6 @@ import org.jdbi.v3.core.mapper.RowMapper;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -102,11 +101,7 @@ public final class JdbcUserJobStore implements UserJobStore {
             if (chunk.isEmpty()) {
                 return seq > 0;
             }
-            try {
-                out.write(chunk.get());
-            } catch (UncheckedIOException e) {
-                throw e.getCause();
-            }
+            out.write(chunk.get());
         }
     }
 

@@ -22,6 +22,7 @@ import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RsaKeyFactory;
 import dev.latchkey.server.keys.SigningKeyRing;
 import dev.latchkey.server.management.BootstrapFile;
+import dev.latchkey.server.jobs.UserJobs;
 import dev.latchkey.server.management.ManagementApi;
 import dev.latchkey.server.management.ManagementAudit;
 import dev.latchkey.server.management.ManagementAuthenticator;
@@ -43,6 +44,8 @@ import dev.latchkey.server.ratelimit.RateLimits;
 import dev.latchkey.server.ratelimit.SharedBuckets;
 import dev.latchkey.server.store.PostgresRateLimitBuckets;
 import dev.latchkey.server.store.Database;
+import dev.latchkey.server.store.JdbcBulkUserStore;
+import dev.latchkey.server.store.JdbcUserJobStore;
 import dev.latchkey.server.store.ExpiredRowSweeper;
 import dev.latchkey.server.store.ExpiringRows;
 import dev.latchkey.server.store.JdbcConnectionStore;
@@ -303,6 +306,8 @@ public final class Latchkey implements AutoCloseable {
             var discovery = new DiscoveryEndpoint(settings.issuerString(), tokenEndpoint.grantTypes());
             var jwks = new JwksEndpoint(ring);
             var accounts = new UserAccounts(userStore, connections, passwords, bruteForce, revocations::user, clock);
+            var userJobs = new UserJobs(new JdbcUserJobStore(jdbi), new JdbcBulkUserStore(jdbi), connections, accounts,
+                    clock, 4);
             var management = new ManagementApi(settings.issuerString(),
                     new ManagementAuthenticator(ownTokens, settings.managementAudience()),
                     new ManagementAudit(auditLog, origin, lookups), apis, clients, grants, lookups, ring, masterKey,
@@ -351,6 +356,8 @@ public final class Latchkey implements AutoCloseable {
                 management.registerLifecycle(routes, refreshStore, sessionStore, revocations, tenantSettings, lookups);
                 management.registerRbac(routes, roles, userPermissions, apis, lookups, accounts, clock);
                 management.registerStats(routes, new JdbcUsageStats(jdbi), clock);
+                management.registerJobs(routes, userJobs, masterKey, settings.issuerString(), clock,
+                        settings.dataDir().resolve("imports"), importMaxBytes());
             });
 
             ScheduledExecutorService background = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -447,6 +454,22 @@ public final class Latchkey implements AutoCloseable {
     }
 
     /** What Argon2id costs this server: how many, how much CPU, and how many logins it had to refuse. */
+    /**
+     * LATCHKEY_IMPORT_MAX_BYTES (or the system property latchkey.import.max.bytes): the largest users
+     * file an import takes, 100 MiB unless set.
+     */
+    private static long importMaxBytes() {
+        String value = System.getProperty("latchkey.import.max.bytes", System.getenv("LATCHKEY_IMPORT_MAX_BYTES"));
+        if (value == null || value.isBlank()) {
+            return 100L << 20;
+        }
+        try {
+            return Long.parseLong(value.trim());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("LATCHKEY_IMPORT_MAX_BYTES is a number of bytes, not " + value);
+        }
+    }
+
     private static void registerPasswordMeters(PasswordHasher passwords, MeterRegistry metrics) {
         FunctionCounter.builder("latchkey_password_hashes", passwords, PasswordHasher::computations)
                 .description("Argon2id computations: logins, new passwords, checks for unknown users").register(metrics);

@@ -22,7 +22,9 @@ import java.util.regex.Pattern;
 /**
  * Hashes passwords with Argon2id (RFC 9106) into PHC strings
  * ({@code $argon2id$v=19$m=19456,t=2,p=1$<salt>$<hash>}, unpadded standard base64) and verifies them,
- * as well as bcrypt hashes imported from Auth0 or elsewhere ({@code $2a$}, {@code $2b$}, {@code $2y$}).
+ * as well as hashes imported from Auth0 or elsewhere: bcrypt ({@code $2a$}, {@code $2b$}, {@code $2y$}),
+ * Argon2i/d/id PHC strings, and PBKDF2 and salted SHA-2 ({@link ImportedPasswordHash}); all but
+ * Argon2id at the configured cost are replaced on the next successful login ({@link #needsRehash}).
  */
 public final class PasswordHasher {
 
@@ -31,7 +33,7 @@ public final class PasswordHasher {
     private static final int SALT_BYTES = 16;
     private static final int HASH_BYTES = 32;
     private static final Pattern ARGON2ID = Pattern.compile(
-            "\\$argon2id\\$v=19\\$m=(\\d{1,8}),t=(\\d{1,4}),p=(\\d{1,3})\\$([A-Za-z0-9+/]{11,})\\$([A-Za-z0-9+/]{16,})");
+            "\\$argon2(id|i|d)\\$v=19\\$m=(\\d{1,8}),t=(\\d{1,4}),p=(\\d{1,3})\\$([A-Za-z0-9+/]{11,})\\$([A-Za-z0-9+/]{16,})");
     private static final Pattern BCRYPT = Pattern.compile("\\$2[aby]\\$\\d\\d\\$[./A-Za-z0-9]{53}");
     private static final Base64.Encoder B64 = Base64.getEncoder().withoutPadding();
     private static final Base64.Decoder B64_DECODER = Base64.getDecoder();
@@ -115,7 +117,7 @@ public final class PasswordHasher {
     /** @throws Busy when no hashing slot frees up within {@link #WAIT} */
     public String hash(String password) {
         byte[] salt = RandomStrings.bytes(SALT_BYTES);
-        return phc(salt, argon2(password, salt, cost, HASH_BYTES));
+        return phc(salt, argon2(password, salt, cost, HASH_BYTES, Argon2Parameters.ARGON2_id));
     }
 
     private String phc(byte[] salt, byte[] out) {
@@ -137,17 +139,25 @@ public final class PasswordHasher {
             byte[] salt;
             byte[] expected;
             try {
-                storedCost = new Argon2Cost(Integer.parseInt(argon.group(1)), Integer.parseInt(argon.group(2)),
-                        Integer.parseInt(argon.group(3)));
-                salt = B64_DECODER.decode(argon.group(4));
-                expected = B64_DECODER.decode(argon.group(5));
+                storedCost = new Argon2Cost(Integer.parseInt(argon.group(2)), Integer.parseInt(argon.group(3)),
+                        Integer.parseInt(argon.group(4)));
+                salt = B64_DECODER.decode(argon.group(5));
+                expected = B64_DECODER.decode(argon.group(6));
             } catch (IllegalArgumentException e) {
                 return false;
             }
             if (tooCostly(storedCost)) {
                 return false; // not a hash this server wrote: computing it could exhaust the heap or a slot
             }
-            return MessageDigest.isEqual(argon2(password, salt, storedCost, expected.length), expected);
+            int type = switch (argon.group(1)) {
+                case "i" -> Argon2Parameters.ARGON2_i;
+                case "d" -> Argon2Parameters.ARGON2_d;
+                default -> Argon2Parameters.ARGON2_id;
+            };
+            return MessageDigest.isEqual(argon2(password, salt, storedCost, expected.length, type), expected);
+        }
+        if (ImportedPasswordHash.handles(stored)) {
+            return ImportedPasswordHash.verify(password, stored);
         }
         if (isBcrypt(stored)) {
             try {
@@ -173,11 +183,11 @@ public final class PasswordHasher {
     /** True when {@code stored} is not Argon2id at the configured cost (bcrypt, or cheaper Argon2id). */
     public boolean needsRehash(String stored) {
         Matcher argon = ARGON2ID.matcher(stored);
-        if (!argon.matches()) {
+        if (!argon.matches() || !argon.group(1).equals("id")) {
             return true;
         }
-        return cost.weakerThanThis(new Argon2Cost(Integer.parseInt(argon.group(1)),
-                Integer.parseInt(argon.group(2)), Integer.parseInt(argon.group(3))));
+        return cost.weakerThanThis(new Argon2Cost(Integer.parseInt(argon.group(2)),
+                Integer.parseInt(argon.group(3)), Integer.parseInt(argon.group(4))));
     }
 
     /** An imported hash this server can verify: bcrypt {@code $2a$}, {@code $2b$} or {@code $2y$}. */
@@ -185,7 +195,7 @@ public final class PasswordHasher {
         return hash != null && BCRYPT.matcher(hash).matches();
     }
 
-    private byte[] argon2(String password, byte[] salt, Argon2Cost cost, int length) {
+    private byte[] argon2(String password, byte[] salt, Argon2Cost cost, int length, int type) {
         Argon2Memory memory;
         try {
             memory = slots.poll(wait.toMillis(), TimeUnit.MILLISECONDS);
@@ -200,7 +210,7 @@ public final class PasswordHasher {
         }
         long cpuBefore = THREADS.getCurrentThreadCpuTime();
         try {
-            return compute(password, salt, cost, length, memory);
+            return compute(password, salt, cost, length, memory, type);
         } finally {
             slots.add(memory);
             long cpuAfter = THREADS.getCurrentThreadCpuTime();
@@ -211,8 +221,9 @@ public final class PasswordHasher {
         }
     }
 
-    private static byte[] compute(String password, byte[] salt, Argon2Cost cost, int length, Argon2Memory memory) {
-        Argon2Parameters parameters = new Argon2Parameters.Builder(Argon2Parameters.ARGON2_id)
+    private static byte[] compute(String password, byte[] salt, Argon2Cost cost, int length, Argon2Memory memory,
+                                  int type) {
+        Argon2Parameters parameters = new Argon2Parameters.Builder(type)
                 .withVersion(Argon2Parameters.ARGON2_VERSION_13)
                 .withMemoryAsKB(cost.memoryKib())
                 .withIterations(cost.iterations())

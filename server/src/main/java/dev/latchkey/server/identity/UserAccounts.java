@@ -56,19 +56,8 @@ public final class UserAccounts {
 
     public User create(NewUser request) {
         Connection connection = databaseConnection(request.connection());
-        String email = email(request.email());
         String passwordHash = passwordHash(request.password(), request.passwordHash());
-        String id = request.id() == null ? RandomStrings.hex(24) : request.id();
-        if (!ID.matcher(id).matches()) {
-            throw invalid("user_id may hold 1 to 50 letters, digits, '_', '.' and '-'");
-        }
-        Instant now = clock.instant();
-        User user = new User(User.ID_PREFIX + id, connection.name(), email, request.emailVerified(),
-                request.name() == null ? email : request.name(), request.givenName(), request.familyName(),
-                request.nickname() == null ? email.substring(0, email.indexOf('@')) : request.nickname(),
-                request.picture() == null ? defaultPicture(email) : request.picture(),
-                withoutNulls(request.userMetadata()), withoutNulls(request.appMetadata()), request.blocked(),
-                now, now, null, 0, phone(request.phone()), address(request.address()));
+        User user = profile(request, connection);
         try {
             users.create(user, passwordHash);
         } catch (DuplicateKeyException e) {
@@ -77,19 +66,39 @@ public final class UserAccounts {
         return user;
     }
 
+    /**
+     * The user {@code request} describes in {@code connection}, checked and with Auth0's defaults, not
+     * stored (the password fields of {@code request} are not read): for bulk imports.
+     * @throws UserAccountException INVALID when a field is not acceptable
+     */
+    public User profile(NewUser request, Connection connection) {
+        String email = email(request.email());
+        String id = request.id() == null ? RandomStrings.hex(24) : request.id();
+        if (!ID.matcher(id).matches()) {
+            throw invalid("user_id may hold 1 to 50 letters, digits, '_', '.' and '-'");
+        }
+        Instant now = clock.instant();
+        return new User(User.ID_PREFIX + id, connection.name(), email, request.emailVerified(),
+                request.name() == null ? email : request.name(), request.givenName(), request.familyName(),
+                request.nickname() == null ? email.substring(0, email.indexOf('@')) : request.nickname(),
+                request.picture() == null ? defaultPicture(email) : request.picture(),
+                withoutNulls(request.userMetadata()), withoutNulls(request.appMetadata()), request.blocked(),
+                now, now, null, 0, phone(request.phone()), address(request.address()));
+    }
+
     public Optional<User> find(String userId) {
         return users.findById(userId);
     }
 
-    public Page<User> list(UserFilter filter, UserSort sort, PageRequest page) {
-        return users.list(filter, sort, page);
+    /** @throws UserQuery.Unsupported when the store cannot run the query */
+    public Page<User> list(UserQuery query, UserSort sort, PageRequest page) {
+        return users.list(query, sort, page);
     }
 
     /** Users with this email in any connection (Auth0 {@code users-by-email}). */
     public List<User> findByEmail(String email) {
         String normalised = DatabaseUserDirectory.normaliseEmail(email);
-        return users.list(new UserFilter(List.of(new UserFilter.Condition(UserFilter.Field.EMAIL, normalised,
-                false))), UserSort.DEFAULT, new PageRequest(0, 100)).items();
+        return users.list(UserQuery.emailIs(normalised), UserSort.DEFAULT, new PageRequest(0, 100)).items();
     }
 
     public User update(String userId, UserChanges changes) {

@@ -20,7 +20,8 @@ public interface UserStore {
     /** The user and the stored password hash (which may be null: a user without a password). */
     Optional<Credentials> credentials(String connection, String email);
 
-    Page<User> list(UserFilter filter, UserSort sort, PageRequest page);
+    /** @throws UserQuery.Unsupported when this store cannot run the query */
+    Page<User> list(UserQuery query, UserSort sort, PageRequest page);
 
     /**
      * Writes the profile fields of {@code user} (email, names, picture, metadata, flags, updated_at).

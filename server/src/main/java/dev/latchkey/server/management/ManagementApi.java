@@ -21,10 +21,12 @@ import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServerStore;
 import dev.latchkey.server.http.ControlCharacters;
 import dev.latchkey.server.http.Json;
+import dev.latchkey.server.jobs.UserJobs;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -272,5 +274,21 @@ public final class ManagementApi {
             throw ManagementException.insufficientScope(expected);
         }
         handler.handle(ctx, caller);
+    }
+
+    /**
+     * {@code /api/v2/jobs}: bulk user imports and exports (scopes as Auth0: create:users to import,
+     * read:users to export and to read jobs). An export's download is reached by its signed link only.
+     */
+    public void registerJobs(RoutesConfig routes, UserJobs jobs, MasterKey masterKey, String issuer, Clock clock,
+                             Path uploads, long maxUploadBytes) {
+        JobsResource resource = new JobsResource(jobs, new JobDownloadLinks(masterKey, issuer, clock), uploads,
+                maxUploadBytes);
+        RouteTable table = table(routes);
+        table.post("/jobs/users-imports", resource::importUsers, null, json(201), "create:users");
+        table.post("/jobs/users-exports", resource::exportUsers, null, json(201), "read:users");
+        table.get("/jobs/{id}", resource::get, json(200), "create:users", "read:users");
+        table.get("/jobs/{id}/errors", resource::errors, json(200), "create:users", "read:users");
+        routes.get(PREFIX + "/jobs/{id}/download", resource::download);
     }
 }

@@ -9,15 +9,15 @@ import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserAccountException;
 import dev.latchkey.server.identity.UserAccounts;
 import dev.latchkey.server.identity.UserChanges;
-import dev.latchkey.server.identity.UserFilter;
+import dev.latchkey.server.identity.UserQuery;
 import dev.latchkey.server.identity.UserSort;
+import dev.latchkey.server.store.Page;
 import dev.latchkey.server.store.PageRequest;
 import io.javalin.http.Context;
 
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -51,15 +51,21 @@ final class UsersResource {
             throw ManagementException.invalidQuery("Query validation error: 'No enum match for: " + engine
                     + "' on property search_engine (Allowed values: v2, v3).");
         }
-        List<UserFilter.Condition> conditions = new ArrayList<>(filter(ctx.queryParam("q")).conditions());
+        UserQuery query = UserSearchQuery.parse(ctx.queryParam("q"));
         String connection = ctx.queryParam("connection");
         if (connection != null && !connection.isEmpty()) {
-            conditions.add(new UserFilter.Condition(UserFilter.Field.CONNECTION, connection, false));
+            query = new UserQuery.And(List.of(query, new UserQuery.Equals(UserQuery.Column.CONNECTION, connection)));
         }
+        UserSort sort = sort(ctx.queryParam("sort"));
         PageRequest page = Paging.request(ctx);
         Fields fields = Fields.of(ctx);
-        Paging.write(ctx, "users", page, accounts.list(new UserFilter(conditions), sort(ctx.queryParam("sort")), page),
-                user -> fields.apply(view(user)));
+        Page<User> users;
+        try {
+            users = accounts.list(query, sort, page);
+        } catch (UserQuery.Unsupported e) {
+            throw UserSearchQuery.invalid(e.getMessage());
+        }
+        Paging.write(ctx, "users", page, users, user -> fields.apply(view(user)));
     }
 
     void get(Context ctx, ManagementCaller caller) {
@@ -240,35 +246,6 @@ final class UsersResource {
             // Auth0 answers rate limits with 429 too_many_requests.
             case BUSY -> new ManagementException(429, e.getMessage(), "too_many_requests");
         };
-    }
-
-    /** {@code q} in the terms users are searched by: email, user_id, names, connection, flags. */
-    static UserFilter filter(String q) {
-        List<UserFilter.Condition> conditions = new ArrayList<>();
-        for (SearchQuery.Term term : SearchQuery.parse(q).terms()) {
-            UserFilter.Field field = switch (term.field()) {
-                case "user_id" -> UserFilter.Field.USER_ID;
-                case "email" -> UserFilter.Field.EMAIL;
-                case "name" -> UserFilter.Field.NAME;
-                case "nickname" -> UserFilter.Field.NICKNAME;
-                case "given_name" -> UserFilter.Field.GIVEN_NAME;
-                case "family_name" -> UserFilter.Field.FAMILY_NAME;
-                case "email_verified" -> UserFilter.Field.EMAIL_VERIFIED;
-                case "blocked" -> UserFilter.Field.BLOCKED;
-                case "identities.connection", "connection" -> UserFilter.Field.CONNECTION;
-                default -> throw SearchQuery.invalid("the field " + term.field() + " cannot be searched");
-            };
-            String value = term.value();
-            if (field.isBoolean()) {
-                if (term.prefix() || !(value.equals("true") || value.equals("false"))) {
-                    throw SearchQuery.invalid(term.field() + " is true or false");
-                }
-            } else if (field == UserFilter.Field.EMAIL) {
-                value = value.toLowerCase(Locale.ROOT); // stored lowercased
-            }
-            conditions.add(new UserFilter.Condition(field, value, term.prefix()));
-        }
-        return new UserFilter(conditions);
     }
 
     /** Auth0's {@code sort=field:1} (ascending) or {@code field:-1}. */

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.latchkey.server.identity.Phone;
 import dev.latchkey.server.identity.PostalAddress;
 import dev.latchkey.server.identity.User;
-import dev.latchkey.server.identity.UserFilter;
+import dev.latchkey.server.identity.UserQuery;
 import dev.latchkey.server.identity.UserSort;
 import dev.latchkey.server.identity.UserStore;
 import org.jdbi.v3.core.Jdbi;
@@ -25,7 +25,7 @@ public final class JdbcUserStore implements UserStore {
             user_id, connection, email, email_verified, name, given_name, family_name, nickname, picture,
             user_metadata, app_metadata, blocked, created_at, updated_at, last_login, logins_count, phone_number,
             phone_verified, address""";
-    private static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
+    static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
             rs.getString("user_id"),
             rs.getString("connection"),
             rs.getString("email"),
@@ -48,9 +48,17 @@ public final class JdbcUserStore implements UserStore {
                     : PostalAddress.of(JsonColumns.stringMap(rs.getString("address"))));
 
     private final Jdbi jdbi;
+    /** PostgreSQL answers metadata searches with its JSON operators; H2 cannot. */
+    private final boolean postgres;
 
     public JdbcUserStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        try {
+            this.postgres = jdbi.withHandle(h -> h.getConnection().getMetaData().getDatabaseProductName())
+                    .equals("PostgreSQL");
+        } catch (java.sql.SQLException e) {
+            throw new StoreUnavailableException("Cannot read which database this is: " + e.getMessage(), e);
+        }
     }
 
     @Override
@@ -95,25 +103,40 @@ public final class JdbcUserStore implements UserStore {
     }
 
     @Override
-    public Page<User> list(UserFilter filter, UserSort sort, PageRequest page) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        for (int i = 0; i < filter.conditions().size(); i++) {
-            UserFilter.Condition condition = filter.conditions().get(i);
-            // Columns come from an enum, never from the request; values are bound.
-            where.append(" AND ").append(condition.field().column())
-                    .append(condition.prefix() ? " LIKE :c" + i + " ESCAPE '\\'" : " = :c" + i);
-        }
-        String order = " ORDER BY " + sort.field().column() + (sort.ascending() ? " ASC" : " DESC")
-                + " NULLS LAST, user_id";
-        return jdbi.withHandle(h -> {
-            var query = h.createQuery("SELECT " + COLUMNS + " FROM users" + where + order
-                    + " LIMIT :limit OFFSET :offset");
-            var count = h.createQuery("SELECT COUNT(*) FROM users" + where);
-            bindConditions(query, filter);
-            bindConditions(count, filter);
+    public Page<User> list(UserQuery filter, UserSort sort, PageRequest page) {
+        UserQuerySql where = UserQuerySql.of(filter, postgres);
+        return jdbi.inTransaction(h -> {
+            planWithValues(h);
+            var query = h.createQuery(pageSql(where, sort));
+            var count = h.createQuery("SELECT COUNT(*) FROM users WHERE " + where.condition());
+            where.parameters().forEach((name, value) -> {
+                query.bind(name, value);
+                count.bind(name, value);
+            });
             return new Page<>(query.bind("limit", page.perPage()).bind("offset", page.offset()).map(MAPPER).list(),
                     count.mapTo(Long.class).one());
         });
+    }
+
+    /**
+     * PostgreSQL: plan this transaction's statements with their values. After five runs the driver
+     * prepares a statement on the server, which may then keep a generic plan; for a search, a generic
+     * plan cannot tell a containment matching one user from one matching most, and walks the whole
+     * created_at index instead of the GIN index (90 ms instead of 2 ms on 20,000 users).
+     */
+    void planWithValues(org.jdbi.v3.core.Handle h) {
+        if (postgres) {
+            h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
+        }
+    }
+
+    /**
+     * One page of users matching {@code where}, in {@code sort} order. Columns and SQL come from enums
+     * and {@link UserQuerySql}, never from the request; values are bound.
+     */
+    static String pageSql(UserQuerySql where, UserSort sort) {
+        return "SELECT " + COLUMNS + " FROM users WHERE " + where.condition() + " ORDER BY " + sort.field().column()
+                + (sort.ascending() ? " ASC" : " DESC") + " NULLS LAST, user_id LIMIT :limit OFFSET :offset";
     }
 
     @Override
@@ -199,23 +222,6 @@ public final class JdbcUserStore implements UserStore {
                 .bind("phone_number", user.phone() == null ? null : user.phone().number())
                 .bind("phone_verified", user.phone() != null && user.phone().verified())
                 .bind("address", user.address() == null ? null : JsonColumns.write(user.address().members()));
-    }
-
-    private static <S extends SqlStatement<S>> void bindConditions(S statement, UserFilter filter) {
-        for (int i = 0; i < filter.conditions().size(); i++) {
-            UserFilter.Condition condition = filter.conditions().get(i);
-            if (condition.field().isBoolean()) {
-                statement.bind("c" + i, Boolean.parseBoolean(condition.value()));
-            } else if (condition.prefix()) {
-                statement.bind("c" + i, escapeLike(condition.value()) + "%");
-            } else {
-                statement.bind("c" + i, condition.value());
-            }
-        }
-    }
-
-    private static String escapeLike(String value) {
-        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     private static RuntimeException duplicateOr(StatementException e) {

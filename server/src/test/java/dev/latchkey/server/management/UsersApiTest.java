@@ -409,8 +409,8 @@ class UsersApiTest {
 
     @Test
     void refusesQueriesItCannotAnswer() {
-        for (String q : List.of("favourite_color:blue", "email:a OR email:b", "email:a email:b", "(email:a)",
-                "email:\"unterminated", "email:a*b", "blocked:maybe")) {
+        for (String q : List.of("favourite_color:blue", "(email:a", "email:\"unterminated", "email:a*b",
+                "blocked:maybe")) {
             HttpResponse<String> response = server.management("GET", "api/v2/users?q=" + encode(q), null);
             assertThat(response.statusCode()).as(q).isEqualTo(400);
             assertThat(json(response).path("errorCode").asText()).as(q).isEqualTo("invalid_query_string");

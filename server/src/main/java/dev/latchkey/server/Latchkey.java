@@ -187,7 +187,7 @@ public final class Latchkey implements AutoCloseable {
                     .ensure(settings.managementAudience(), settings.bootstrapClientId(),
                             settings.bootstrapClientSecret(), settings.dataDir());
 
-            var connections = new JdbcConnectionStore(jdbi);
+            var connections = new JdbcConnectionStore(jdbi, masterKey);
             DefaultConnection.ensure(connections, clock);
             var logStore = new JdbcLogStore(jdbi);
             auditLog = new QueuedAuditLog(logStore, clock);

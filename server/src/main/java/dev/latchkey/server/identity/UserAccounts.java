@@ -57,7 +57,7 @@ public final class UserAccounts {
     public User create(NewUser request) {
         Connection connection = databaseConnection(request.connection());
         String email = email(request.email());
-        String passwordHash = passwordHash(request.password(), request.passwordHash());
+        String passwordHash = passwordHash(request.password(), request.passwordHash(), PasswordPolicy.of(connection.options()));
         String id = request.id() == null ? RandomStrings.hex(24) : request.id();
         if (!ID.matcher(id).matches()) {
             throw invalid("user_id may hold 1 to 50 letters, digits, '_', '.' and '-'");
@@ -95,10 +95,14 @@ public final class UserAccounts {
     public User update(String userId, UserChanges changes) {
         User existing = users.findById(userId).orElseThrow(UserAccountException::notFound);
         String email = changes.email() == null ? existing.email() : email(changes.email());
-        boolean emailChanged = !email.equals(existing.email());
+        boolean emailChanged = !java.util.Objects.equals(email, existing.email());
         String newHash = null;
         if (changes.password() != null) {
-            newHash = passwordHash(changes.password(), null);
+            // Auth0: the password policy of the user's connection.
+            PasswordPolicy policy = connections.findByName(existing.connection()).filter(c -> !c.upstream())
+                    .map(c -> PasswordPolicy.of(c.options())).orElseThrow(() -> invalid(
+                            "The password of a user of an upstream identity provider cannot be set here"));
+            newHash = passwordHash(changes.password(), null, policy);
         }
         Instant now = clock.instant();
         User updated = new User(existing.userId(), existing.connection(), email,
@@ -193,7 +197,7 @@ public final class UserAccounts {
         return email;
     }
 
-    private String passwordHash(String password, String imported) {
+    private String passwordHash(String password, String imported, PasswordPolicy policy) {
         if (password != null && imported != null) {
             throw invalid("Give either password or password_hash, not both");
         }
@@ -210,7 +214,7 @@ public final class UserAccounts {
         if (password == null) {
             throw invalid("Missing required property: password");
         }
-        PasswordPolicy.violation(password).ifPresent(message -> {
+        policy.check(password).ifPresent(message -> {
             throw new UserAccountException(UserAccountException.Problem.WEAK_PASSWORD, message);
         });
         try {

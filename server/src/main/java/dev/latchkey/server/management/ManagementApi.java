@@ -64,7 +64,7 @@ public final class ManagementApi {
                 clock);
         this.signingKeys = new SigningKeysResource(ring);
         this.users = new UsersResource(accounts);
-        this.connections = new ConnectionsResource(connectionStore, clientStore);
+        this.connections = new ConnectionsResource(connectionStore, clientStore, accounts, lookups, clock);
         this.logs = new LogsResource(logStore);
     }
 
@@ -109,6 +109,9 @@ public final class ManagementApi {
 
         routes.get(PREFIX + "/connections", guard(connections::list, "read:connections"));
         routes.get(PREFIX + "/connections/{id}", guard(connections::get, "read:connections"));
+        routes.post(PREFIX + "/connections", guard(connections::create, "create:connections"));
+        routes.patch(PREFIX + "/connections/{id}", guard(connections::update, "update:connections"));
+        routes.delete(PREFIX + "/connections/{id}", guard(connections::delete, "delete:connections"));
         routes.get(PREFIX + "/connections/{id}/clients", guard(connections::enabledClients, "read:connections"));
         routes.patch(PREFIX + "/connections/{id}/clients",
                 guard(connections::updateEnabledClients, "update:connections"));

@@ -46,6 +46,13 @@ import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.ExpiredRowSweeper;
 import dev.latchkey.server.store.ExpiringRows;
 import dev.latchkey.server.store.JdbcConnectionStore;
+import dev.latchkey.server.store.JdbcIdentityStore;
+import dev.latchkey.server.store.JdbcUpstreamLoginStore;
+import dev.latchkey.server.upstream.OidcProviders;
+import dev.latchkey.server.upstream.OidcUpstream;
+import dev.latchkey.server.upstream.UpstreamHttp;
+import dev.latchkey.server.upstream.UpstreamUsers;
+import dev.latchkey.server.ui.UpstreamLoginPages;
 import dev.latchkey.server.store.JdbcLogStore;
 import dev.latchkey.server.store.JdbcLoginFailureStore;
 import dev.latchkey.server.store.JdbcUsageStats;
@@ -243,9 +250,17 @@ public final class Latchkey implements AutoCloseable {
             var steps = new StepResponder(issuer, transactions, browser, origin, new AuthorizationCompletion(
                     new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder));
             var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
+            // Upstream identity providers (connections of strategy oidc): /authorize?connection=, /login/callback.
+            var identities = new JdbcIdentityStore(jdbi, masterKey);
+            var upstreamLoginStore = new JdbcUpstreamLoginStore(jdbi, masterKey);
+            var upstreamHttp = new UpstreamHttp();
+            var upstreamLogins = new UpstreamLoginPages(issuer, transactions, lookups, connections,
+                    new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp), upstreamLoginStore,
+                    new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,
-                    responder, pages);
-            var loginPage = new LoginPage(transactions, lookups, users, engine, steps, browser, pages, origin, clock);
+                    responder, pages, connections, upstreamLogins);
+            var loginPage = new LoginPage(transactions, lookups, users, engine, steps, browser, pages, origin, clock,
+                    connections);
             var questions = new ConsentQuestions(lookups, rbac, consent);
             var consentPage = new ConsentPage(transactions, lookups, users, questions, engine, steps, browser, pages);
             var userinfo = new UserinfoEndpoint(issuer, ownTokens, users);
@@ -283,7 +298,8 @@ public final class Latchkey implements AutoCloseable {
                     issuer, clock);
             var discovery = new DiscoveryEndpoint(settings.issuerString(), tokenEndpoint.grantTypes());
             var jwks = new JwksEndpoint(ring);
-            var accounts = new UserAccounts(userStore, connections, passwords, bruteForce, revocations::user, clock);
+            var accounts = new UserAccounts(userStore, connections, passwords, bruteForce, revocations::user, clock,
+                    identities);
             var management = new ManagementApi(settings.issuerString(),
                     new ManagementAuthenticator(ownTokens, settings.managementAudience()),
                     new ManagementAudit(auditLog, origin, lookups), apis, clients, grants, lookups, ring, masterKey,
@@ -308,6 +324,8 @@ public final class Latchkey implements AutoCloseable {
                 routes.post("/authorize", authorize::handle);
                 routes.get("/u/login", loginPage::show);
                 routes.post("/u/login", loginPage::submit);
+                routes.get("/u/login/upstream", upstreamLogins::fromLoginPage);
+                routes.get("/login/callback", upstreamLogins::callback);
                 routes.get("/u/consent", consentPage::show);
                 routes.post("/u/consent", consentPage::submit);
                 routes.before("/userinfo", cors::allow);
@@ -341,7 +359,7 @@ public final class Latchkey implements AutoCloseable {
             List<ExpiringRows> expiring = new ArrayList<>(List.of(logStore::deleteExpired,
                     loginFailures::deleteExpired, sessionStore::deleteExpired, transactionStore::deleteExpired,
                     codeStore::deleteExpired, opaqueStore::deleteExpired, refreshStore::deleteExpired,
-                    authorizationStore::deleteExpired));
+                    authorizationStore::deleteExpired, upstreamLoginStore::deleteExpired));
             if (sharedBuckets != null) {
                 expiring.add(sharedBuckets);
             }

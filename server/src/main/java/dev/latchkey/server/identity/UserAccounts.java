@@ -39,19 +39,27 @@ public final class UserAccounts {
     private final BruteForceProtection protection;
     private final Consumer<String> revokeAccess;
     private final Clock clock;
+    private final IdentityStore identities;
 
     /**
      * @param revokeAccess revokes every authorization of a user (with its opaque and refresh tokens)
      *                     when the user is blocked, gets a new password or is deleted
      */
     public UserAccounts(UserStore users, ConnectionStore connections, PasswordHasher hasher,
-                        BruteForceProtection protection, Consumer<String> revokeAccess, Clock clock) {
+                        BruteForceProtection protection, Consumer<String> revokeAccess, Clock clock,
+                        IdentityStore identities) {
         this.users = users;
         this.connections = connections;
         this.hasher = hasher;
         this.protection = protection;
         this.revokeAccess = revokeAccess;
         this.clock = clock;
+        this.identities = identities;
+    }
+
+    /** The user's identities at upstream providers, with their tokens (Auth0 identities[]). */
+    public List<Identity> identities(String userId) {
+        return identities.ofUser(userId);
     }
 
     public User create(NewUser request) {

@@ -1,6 +1,7 @@
 package dev.latchkey.server.ui;
 
 import dev.latchkey.server.http.RequestOrigin;
+import dev.latchkey.server.identity.ConnectionStore;
 import dev.latchkey.server.identity.LoginAttempt;
 import dev.latchkey.server.identity.LoginResult;
 import dev.latchkey.server.identity.UserDirectory;
@@ -14,8 +15,11 @@ import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import io.javalin.http.Context;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,10 +46,11 @@ public final class LoginPage {
     private final Pages pages;
     private final RequestOrigin origin;
     private final Clock clock;
+    private final ConnectionStore connections;
 
     public LoginPage(LoginTransactions transactions, RegistryLookups lookups, UserDirectory users,
                      InteractionEngine engine, StepResponder steps, BrowserSession browser, Pages pages,
-                     RequestOrigin origin, Clock clock) {
+                     RequestOrigin origin, Clock clock, ConnectionStore connections) {
         this.transactions = transactions;
         this.lookups = lookups;
         this.users = users;
@@ -55,6 +60,7 @@ public final class LoginPage {
         this.pages = pages;
         this.origin = origin;
         this.clock = clock;
+        this.connections = connections;
     }
 
     public void show(Context ctx) {
@@ -129,8 +135,17 @@ public final class LoginPage {
 
     private void render(Context ctx, int status, Client client, String redirectUri, String id, String csrf,
                         String email, String error) {
-        pages.render(ctx, status, "login.jte", new LoginView(client.name(), id, csrf, email, error),
-                ContentSecurityPolicy.interaction(redirectUri));
+        pages.render(ctx, status, "login.jte", new LoginView(client.name(), id, csrf, email, error,
+                        buttons(client, id)), ContentSecurityPolicy.interaction(redirectUri));
+    }
+
+    /** One button per upstream connection enabled for the client and shown as a button (Auth0 show_as_button). */
+    private List<LoginView.Button> buttons(Client client, String id) {
+        return connections.list().stream()
+                .filter(c -> c.upstream() && c.showAsButton() && c.enabledFor(client.clientId()))
+                .map(c -> new LoginView.Button(c.label(), "login/upstream?state=" + id + "&connection="
+                        + URLEncoder.encode(c.name(), StandardCharsets.UTF_8)))
+                .toList();
     }
 
     private static String trim(String value) {

@@ -148,7 +148,7 @@ final class ConnectionsResource {
         Connection existing = find(ctx);
         Optional<String> directory = lookups.tenant().defaultDirectory();
         if (existing.name().equals(UserDirectory.DEFAULT_CONNECTION) || directory.equals(Optional.of(existing.name()))) {
-            throw ManagementException.badRequest("The connection " + existing.name() + " is the default directory "
+            throw ManagementException.forbidden("The connection " + existing.name() + " is the default directory "
                     + "the login page and the password grant use; it cannot be deleted");
         }
         // Auth0: deleting a connection deletes its users, with everything issued to them.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.ManagementCalls;
+import dev.latchkey.server.testing.NodePeers;
 import dev.latchkey.server.testing.Pkce;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TestUsers;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -30,6 +32,8 @@ class NodeOidcProviderUpstreamPeerTest {
 
     static final String CALLBACK = "https://app.example.com/callback";
     static final String CONNECTION = "upstream-oidc";
+    /** Where the screenshots of the login page's buttons and the provider's page are kept. */
+    static final Path SCREENSHOTS = Path.of(System.getProperty("basedir", "."), "target", "screenshots");
     private static final Pattern ACTION = Pattern.compile("<form[^>]*action=\"([^\"]+)\"");
     private static final Pattern ABORT = Pattern.compile("href=\"([^\"]*/abort)\"");
 
@@ -206,6 +210,25 @@ class NodeOidcProviderUpstreamPeerTest {
         assertThat(database.path("identities")).hasSize(1);
         assertThat(database.path("identities").path(0).path("provider").asText()).isEqualTo("auth0");
         assertThat(database.path("logins_count").asInt()).isZero();
+    }
+
+    @Test
+    void theWholeUpstreamLoginRunsInChromiumFromTheLoginPagesButton() {
+        NodePeers.require("playwright-core");
+        NodePeers.requireChromium();
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("AUTHORIZE_URL", server.issuer() + "authorize?" + Browser.form(params(Pkce.create(),
+                Map.of())));
+        environment.put("APP_CALLBACK", CALLBACK);
+        environment.put("BUTTON", "Upstream IdP");
+        environment.put("LOGIN", "erin");
+        environment.put("SCREENSHOTS", SCREENSHOTS.toAbsolutePath().toString());
+        NodePeers.Result result = NodePeers.run("upstream-browser.mjs", environment, 120);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("\"callback\":\"" + CALLBACK + "?code=");
+        assertThat(SCREENSHOTS.resolve("upstream-login-buttons.png")).exists();
+        assertThat(server.management("GET", "api/v2/users/" + ManagementCalls.encode("oidc|" + CONNECTION + "|erin"),
+                null).statusCode()).isEqualTo(200);
     }
 
     static Map<String, String> params(Pkce pkce, Map<String, String> extra) {

@@ -13,6 +13,7 @@ import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.http.TrustedProxies;
 import dev.latchkey.server.identity.Argon2Cost;
 import dev.latchkey.server.identity.BruteForceProtection;
+import dev.latchkey.server.identity.ConnectionSettings;
 import dev.latchkey.server.identity.DatabaseUserDirectory;
 import dev.latchkey.server.identity.DefaultConnection;
 import dev.latchkey.server.identity.PasswordHasher;
@@ -203,7 +204,8 @@ public final class Latchkey implements AutoCloseable {
             var passwords = new PasswordHasher(passwordCost);
             var bruteForce = new BruteForceProtection(loginFailures,
                     AddressRanges.parse("LATCHKEY_TRUSTED_NETWORKS", settings.trustedNetworks()));
-            var users = new DatabaseUserDirectory(userStore, passwords, bruteForce, auditLog, clock);
+            var users = new DatabaseUserDirectory(userStore, passwords, bruteForce, auditLog, clock,
+                    new ConnectionSettings(connections)::bruteForceProtection);
 
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registerPasswordMeters(passwords, metrics);

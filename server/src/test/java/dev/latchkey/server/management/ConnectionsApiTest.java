@@ -1,6 +1,8 @@
 package dev.latchkey.server.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.latchkey.server.identity.BruteForceProtection;
+import dev.latchkey.server.identity.LoginResult;
 import dev.latchkey.server.testing.ManagementCalls;
 import dev.latchkey.server.testing.TestServer;
 import dev.latchkey.server.testing.TestUsers;
@@ -104,6 +106,24 @@ class ConnectionsApiTest {
         assertThat(server.management("DELETE", "api/v2/connections/" + id, null).statusCode()).isEqualTo(204);
         assertThat(server.management("GET", "api/v2/users/" + ManagementCalls.encode(userId), null).statusCode())
                 .isEqualTo(404);
+    }
+
+    @Test
+    void bruteForceProtectionOffCountsNoFailuresOnItsConnection() {
+        assertThat(server.management("POST", "api/v2/connections", """
+                {"name":"open-db","strategy":"auth0","options":{"passwordPolicy":"good","brute_force_protection":false}}"""
+        ).statusCode()).isEqualTo(201);
+        assertThat(server.management("POST", "api/v2/users", """
+                {"connection":"open-db","email":"open@example.com","password":"%s"}""".formatted(TestUsers.PASSWORD))
+                .statusCode()).isEqualTo(201);
+        var users = server.latchkey().users();
+        // Auth0 brute_force_protection: false: no block after 10 failures from one IP.
+        for (int i = 0; i < BruteForceProtection.PAIR_THRESHOLD + 2; i++) {
+            assertThat(users.login("open-db", "open@example.com", "wrong", "203.0.113.9"))
+                    .isInstanceOf(LoginResult.WrongCredentials.class);
+        }
+        assertThat(users.login("open-db", "open@example.com", TestUsers.PASSWORD, "203.0.113.9"))
+                .isInstanceOf(LoginResult.Success.class);
     }
 
     @Test

@@ -124,6 +124,26 @@ class ConnectionsApiTest {
         }
         assertThat(users.login("open-db", "open@example.com", TestUsers.PASSWORD, "203.0.113.9"))
                 .isInstanceOf(LoginResult.Success.class);
+
+        // Auth0: a connection other than the default serves only the clients it is enabled for.
+        JsonNode kiosk = server.createClient("""
+                {"name":"kiosk","app_type":"regular_web",
+                 "grant_types":["http://auth0.com/oauth/grant-type/password-realm"]}""");
+        String form = "grant_type=" + ManagementCalls.encode("http://auth0.com/oauth/grant-type/password-realm")
+                + "&realm=open-db&username=open%40example.com&password=" + ManagementCalls.encode(TestUsers.PASSWORD)
+                + "&client_id=" + kiosk.path("client_id").asText() + "&client_secret="
+                + kiosk.path("client_secret").asText();
+        HttpResponse<String> refused = server.postForm("oauth/token", form);
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
+        assertThat(json(refused).path("error").asText()).isEqualTo("invalid_request");
+        String id = json(server.management("GET", "api/v2/connections?name=open-db", null)).get(0).path("id").asText();
+        assertThat(server.management("PATCH", "api/v2/connections/" + id + "/clients",
+                "[{\"client_id\":\"" + kiosk.path("client_id").asText() + "\",\"status\":true}]").statusCode())
+                .isEqualTo(204);
+        assertThat(json(server.management("GET", "api/v2/connections/" + id + "/clients", null)).path("clients")
+                .findValuesAsText("client_id")).containsExactly(kiosk.path("client_id").asText());
+        HttpResponse<String> allowed = server.postForm("oauth/token", form);
+        assertThat(allowed.statusCode()).as(allowed.body()).isEqualTo(200);
     }
 
     @Test

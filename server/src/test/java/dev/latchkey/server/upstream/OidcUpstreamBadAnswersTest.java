@@ -60,6 +60,7 @@ class OidcUpstreamBadAnswersTest {
     static volatile boolean omitNonce;
     static volatile long delayMillis;
     static volatile int bodyBytes;
+    static volatile boolean drip;
     static volatile String expectedNonce;
 
     @BeforeAll
@@ -109,6 +110,7 @@ class OidcUpstreamBadAnswersTest {
         omitNonce = false;
         delayMillis = 0;
         bodyBytes = 0;
+        drip = false;
     }
 
     @Test
@@ -180,6 +182,13 @@ class OidcUpstreamBadAnswersTest {
     }
 
     @Test
+    void aProviderDrippingItsAnswerIsCutOffAtTheDeadline() {
+        // The deadline covers the body too, not only the first byte.
+        drip = true;
+        refused(begin(), "code=good&iss=" + enc(issuer), 502);
+    }
+
+    @Test
     void aTenMegabyteAnswerIsNotReadWhole() {
         bodyBytes = 10 * 1024 * 1024;
         refused(begin(), "code=good&iss=" + enc(issuer), 502);
@@ -240,6 +249,20 @@ class OidcUpstreamBadAnswersTest {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        if (drip) {
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, 0);
+            try (OutputStream out = exchange.getResponseBody()) {
+                for (int i = 0; i < 30; i++) {
+                    out.write(' ');
+                    out.flush();
+                    Thread.sleep(100);
+                }
+            } catch (IOException | InterruptedException e) {
+                // The server hung up: as it should.
+            }
+            return;
         }
         if (bodyBytes > 0) {
             exchange.getResponseHeaders().set("Content-Type", "application/json");

@@ -262,7 +262,7 @@ public final class Latchkey implements AutoCloseable {
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,
                     responder, pages, connections, upstreamLogins);
             var loginPage = new LoginPage(transactions, lookups, users, engine, steps, browser, pages, origin, clock,
-                    connections);
+                    connections, upstreamLogins);
             var questions = new ConsentQuestions(lookups, rbac, consent);
             var consentPage = new ConsentPage(transactions, lookups, users, questions, engine, steps, browser, pages);
             var userinfo = new UserinfoEndpoint(issuer, ownTokens, users);

@@ -35,8 +35,9 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * A login at an upstream provider inside a login transaction: started by {@code /authorize?connection=} or a
- * button of the login page ({@code GET /u/login/upstream}), finished at Auth0's {@code /login/callback}, where
+ * A login at an upstream provider inside a login transaction: started by {@code /authorize?connection=}, a
+ * button of the login page ({@code GET /u/login/upstream}) or an email of a connection's
+ * {@code domain_aliases} typed there (home realm discovery), finished at Auth0's {@code /login/callback}, where
  * the transaction resumes as after a password login (consent and the rest unchanged).
  * <p>Rules:
  * <ul>
@@ -119,7 +120,8 @@ public final class UpstreamLoginPages {
         toProvider(ctx, id, connection.get());
     }
 
-    private void toProvider(Context ctx, String transactionId, Connection connection) {
+    /** Sends the browser of login transaction {@code transactionId} to {@code connection}'s provider. */
+    void toProvider(Context ctx, String transactionId, Connection connection) {
         String state = RandomStrings.base64url(32);
         String nonce = RandomStrings.base64url(32);
         String verifier = new CodeVerifier().getValue();

@@ -145,6 +145,31 @@ class NodeOidcProviderUpstreamPeerTest {
     }
 
     @Test
+    void anEmailOfTheConnectionsDomainGoesToTheProvider() {
+        String id = TestServer.json(server.management("GET", "api/v2/connections?name=" + CONNECTION, null)).get(0)
+                .path("id").asText();
+        // Auth0 home realm discovery: options.domain_aliases. PATCH replaces options; the secret is kept.
+        HttpResponse<String> patched = server.management("PATCH", "api/v2/connections/" + id, """
+                {"options":{"discovery_url":"%s","client_id":"%s","scope":"openid profile email",
+                 "domain_aliases":["corp.example"]}}""".formatted(idp.discoveryUrl(), UpstreamIdp.CLIENT_ID));
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        Browser browser = new Browser(server);
+        browser.authorize(params(Pkce.create(), Map.of()));
+        browser.follow();
+        HttpResponse<String> toProvider = browser.submit("u/login", Map.of("email", "frank@Corp.example",
+                "password", "not looked at"));
+        assertThat(toProvider.statusCode()).as(toProvider.body()).isEqualTo(302);
+        assertThat(toProvider.headers().firstValue("Location").orElseThrow()).startsWith(idp.issuer() + "/auth?");
+        assertThat(Browser.redirectParams(throughProvider(browser, toProvider, "frank"))).containsKey("code");
+        // Another domain stays on the password form.
+        Browser other = new Browser(server);
+        other.authorize(params(Pkce.create(), Map.of()));
+        other.follow();
+        assertThat(other.submit("u/login", Map.of("email", "grace@elsewhere.example", "password", "wrong"))
+                .statusCode()).isEqualTo(401);
+    }
+
+    @Test
     void theProvidersRefusalEndsTheLoginWithAccessDenied() {
         Browser browser = new Browser(server);
         HttpResponse<String> page = followAway(browser,

@@ -258,7 +258,8 @@ public final class Latchkey implements AutoCloseable {
             var upstreamHttp = new UpstreamHttp();
             var upstreamLogins = new UpstreamLoginPages(issuer, transactions, lookups, connections,
                     new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp), upstreamLoginStore,
-                    new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock);
+                    new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock,
+                    auditLog);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,
                     responder, pages, connections, upstreamLogins);
             var loginPage = new LoginPage(transactions, lookups, users, engine, steps, browser, pages, origin, clock,

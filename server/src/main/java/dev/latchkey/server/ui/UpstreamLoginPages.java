@@ -1,6 +1,8 @@
 package dev.latchkey.server.ui;
 
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import dev.latchkey.server.audit.AuditLog;
+import dev.latchkey.server.audit.LogEvent;
 import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.identity.Connection;
 import dev.latchkey.server.identity.ConnectionStore;
@@ -70,11 +72,14 @@ public final class UpstreamLoginPages {
     private final Pages pages;
     private final RequestOrigin origin;
     private final Clock clock;
+    private final AuditLog log;
 
     public UpstreamLoginPages(String issuer, LoginTransactions transactions, RegistryLookups lookups,
                               ConnectionStore connections, OidcUpstream oidc, UpstreamLoginStore logins,
                               UpstreamUsers users, InteractionEngine engine, StepResponder steps,
-                              BrowserSession browser, Pages pages, RequestOrigin origin, Clock clock) {
+                              BrowserSession browser, Pages pages, RequestOrigin origin, Clock clock,
+                              AuditLog log) {
+        this.log = log;
         this.callback = URI.create(issuer + "login/callback");
         this.transactions = transactions;
         this.lookups = lookups;
@@ -178,6 +183,8 @@ public final class UpstreamLoginPages {
         } catch (UpstreamException e) {
             LOG.warn("Upstream login through connection {} failed ({}): {}", connection.get().name(), e.reason(),
                     e.getMessage());
+            // Auth0: f = failed login; the message names the check, never a token or code.
+            record("f", e.getMessage(), client.get(), null, null, connection.get(), ctx);
             switch (e.reason()) {
                 case PROVIDER_ERROR -> steps.resume(ctx, pending, new Step.Fail("access_denied", e.getMessage()));
                 case UNREACHABLE, TOO_LARGE -> pages.error(ctx, 502, "Identity provider unavailable",
@@ -189,12 +196,25 @@ public final class UpstreamLoginPages {
             return;
         }
         if (user.blocked()) {
+            record("f", "user is blocked", client.get(), user.userId(), user.email(), connection.get(), ctx);
             steps.resume(ctx, pending, new Step.Fail("access_denied", "user is blocked"));
             return;
         }
+        record("s", "Successful login", client.get(), user.userId(), user.email(), connection.get(), ctx);
         Authentication authentication = browser.logIn(ctx, user.userId());
         LoginTransaction authenticated = transactions.authenticated(tx.get(), authentication);
         steps.resume(ctx, new PendingLogin(id, authenticated), engine.resume(tx.get().outcome(), client.get(),
                 SessionState.loggedIn(authentication, user)));
+    }
+
+    private void record(String type, String description, Client client, String userId, String userName,
+                        Connection connection, Context ctx) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("strategy", connection.strategy());
+        if (ctx.userAgent() != null) {
+            details.put("user_agent", ctx.userAgent());
+        }
+        log.record(new LogEvent(type, description, client.clientId(), client.name(), userId,
+                userName == null ? userId : userName, origin.clientAddress(ctx), connection.name(), details));
     }
 }

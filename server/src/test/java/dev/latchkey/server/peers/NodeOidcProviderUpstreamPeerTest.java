@@ -124,6 +124,19 @@ class NodeOidcProviderUpstreamPeerTest {
         JsonNode after = TestServer.json(server.management("GET", "api/v2/users/" + ManagementCalls.encode(userId),
                 null));
         assertThat(after.path("logins_count").asInt()).isEqualTo(2);
+        // Auth0 log events: s, with the connection and its strategy.
+        JsonNode logs = ManagementCalls.eventually(() -> TestServer.json(server.management("GET", "api/v2/users/"
+                + ManagementCalls.encode(userId) + "/logs", null)),
+                found -> found.findValuesAsText("type").stream().filter("s"::equals).count() >= 2);
+        JsonNode login = null;
+        for (JsonNode entry : logs) {
+            if (entry.path("type").asText().equals("s")) {
+                login = entry;
+            }
+        }
+        assertThat(login.path("type").asText()).isEqualTo("s");
+        assertThat(login.path("connection").asText()).isEqualTo(CONNECTION);
+        assertThat(login.path("details").path("strategy").asText()).isEqualTo("oidc");
     }
 
     @Test

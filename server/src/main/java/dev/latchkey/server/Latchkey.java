@@ -13,6 +13,7 @@ import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.http.TrustedProxies;
 import dev.latchkey.server.identity.Argon2Cost;
 import dev.latchkey.server.identity.BruteForceProtection;
+import dev.latchkey.server.identity.ConnectionSettings;
 import dev.latchkey.server.identity.DatabaseUserDirectory;
 import dev.latchkey.server.identity.DefaultConnection;
 import dev.latchkey.server.identity.PasswordHasher;
@@ -49,6 +50,13 @@ import dev.latchkey.server.store.JdbcUserJobStore;
 import dev.latchkey.server.store.ExpiredRowSweeper;
 import dev.latchkey.server.store.ExpiringRows;
 import dev.latchkey.server.store.JdbcConnectionStore;
+import dev.latchkey.server.store.JdbcIdentityStore;
+import dev.latchkey.server.store.JdbcUpstreamLoginStore;
+import dev.latchkey.server.upstream.OidcProviders;
+import dev.latchkey.server.upstream.OidcUpstream;
+import dev.latchkey.server.upstream.UpstreamHttp;
+import dev.latchkey.server.upstream.UpstreamUsers;
+import dev.latchkey.server.ui.UpstreamLoginPages;
 import dev.latchkey.server.store.JdbcLogStore;
 import dev.latchkey.server.store.JdbcLoginFailureStore;
 import dev.latchkey.server.store.JdbcUsageStats;
@@ -198,7 +206,7 @@ public final class Latchkey implements AutoCloseable {
                     .ensure(settings.managementAudience(), settings.bootstrapClientId(),
                             settings.bootstrapClientSecret(), settings.dataDir());
 
-            var connections = new JdbcConnectionStore(jdbi);
+            var connections = new JdbcConnectionStore(jdbi, masterKey);
             DefaultConnection.ensure(connections, clock);
             var logStore = new JdbcLogStore(jdbi);
             auditLog = new QueuedAuditLog(logStore, clock);
@@ -207,7 +215,8 @@ public final class Latchkey implements AutoCloseable {
             var passwords = new PasswordHasher(passwordCost);
             var bruteForce = new BruteForceProtection(loginFailures,
                     AddressRanges.parse("LATCHKEY_TRUSTED_NETWORKS", settings.trustedNetworks()));
-            var users = new DatabaseUserDirectory(userStore, passwords, bruteForce, auditLog, clock);
+            var users = new DatabaseUserDirectory(userStore, passwords, bruteForce, auditLog, clock,
+                    new ConnectionSettings(connections)::bruteForceProtection);
 
             var metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
             registerPasswordMeters(passwords, metrics);
@@ -257,9 +266,18 @@ public final class Latchkey implements AutoCloseable {
                     new AuthorizationCompletion(new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder),
                     new DeviceApprovalCompletion(deviceCodes, tokenIssuer, pages, auditLog, clock)));
             var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
+            // Upstream identity providers (connections of strategy oidc): /authorize?connection=, /login/callback.
+            var identities = new JdbcIdentityStore(jdbi, masterKey);
+            var upstreamLoginStore = new JdbcUpstreamLoginStore(jdbi, masterKey);
+            var upstreamHttp = new UpstreamHttp();
+            var upstreamLogins = new UpstreamLoginPages(issuer, transactions, lookups, connections,
+                    new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp), upstreamLoginStore,
+                    new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock,
+                    auditLog);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,
-                    responder, pages);
-            var loginPage = new LoginPage(transactions, lookups, users, engine, steps, browser, pages, origin, clock);
+                    responder, pages, connections, upstreamLogins);
+            var loginPage = new LoginPage(transactions, lookups, users, engine, steps, browser, pages, origin, clock,
+                    connections, upstreamLogins);
             var questions = new ConsentQuestions(lookups, rbac, consent);
             var consentPage = new ConsentPage(transactions, lookups, users, questions, engine, steps, browser, pages);
             var userinfo = new UserinfoEndpoint(issuer, ownTokens, users);
@@ -305,7 +323,8 @@ public final class Latchkey implements AutoCloseable {
                     bucketClock, ActivatePage.TOO_MANY), engine, steps, browser, pages, origin, auditLog, clock);
             var discovery = new DiscoveryEndpoint(settings.issuerString(), tokenEndpoint.grantTypes());
             var jwks = new JwksEndpoint(ring);
-            var accounts = new UserAccounts(userStore, connections, passwords, bruteForce, revocations::user, clock);
+            var accounts = new UserAccounts(userStore, connections, passwords, bruteForce, revocations::user, clock,
+                    identities);
             var userJobs = new UserJobs(new JdbcUserJobStore(jdbi), new JdbcBulkUserStore(jdbi), connections, accounts,
                     clock, 4);
             var management = new ManagementApi(settings.issuerString(),
@@ -335,6 +354,8 @@ public final class Latchkey implements AutoCloseable {
                 routes.post("/authorize", authorize::handle);
                 routes.get("/u/login", loginPage::show);
                 routes.post("/u/login", loginPage::submit);
+                routes.get("/u/login/upstream", upstreamLogins::fromLoginPage);
+                routes.get("/login/callback", upstreamLogins::callback);
                 routes.get("/u/consent", consentPage::show);
                 routes.post("/u/consent", consentPage::submit);
                 routes.before("/userinfo", cors::allow);
@@ -370,7 +391,7 @@ public final class Latchkey implements AutoCloseable {
             List<ExpiringRows> expiring = new ArrayList<>(List.of(logStore::deleteExpired,
                     loginFailures::deleteExpired, sessionStore::deleteExpired, transactionStore::deleteExpired,
                     codeStore::deleteExpired, opaqueStore::deleteExpired, refreshStore::deleteExpired,
-                    authorizationStore::deleteExpired, deviceCodes::deleteExpired));
+                    authorizationStore::deleteExpired, deviceCodes::deleteExpired, upstreamLoginStore::deleteExpired));
             if (sharedBuckets != null) {
                 expiring.add(sharedBuckets);
             }

@@ -25,6 +25,16 @@ public final class DatabaseUserDirectory implements UserDirectory {
 
     public DatabaseUserDirectory(UserStore users, PasswordHasher hasher, BruteForceProtection protection,
                                  AuditLog log, Clock clock) {
+        this(users, hasher, protection, log, clock, connection -> true);
+    }
+
+    /**
+     * @param protects whether a connection has brute-force protection on (Auth0 {@code brute_force_protection});
+     *                 when off, its failures are logged but neither counted nor blocked
+     */
+    public DatabaseUserDirectory(UserStore users, PasswordHasher hasher, BruteForceProtection protection,
+                                 AuditLog log, Clock clock, java.util.function.Predicate<String> protects) {
+        this.protects = protects;
         this.users = users;
         this.hasher = hasher;
         this.protection = protection;
@@ -45,6 +55,8 @@ public final class DatabaseUserDirectory implements UserDirectory {
         return users.findByEmail(connection, normaliseEmail(email));
     }
 
+    private final java.util.function.Predicate<String> protects;
+
     @Override
     public LoginResult login(LoginAttempt attempt) {
         String connection = attempt.connection() == null ? DEFAULT_CONNECTION : attempt.connection();
@@ -53,8 +65,9 @@ public final class DatabaseUserDirectory implements UserDirectory {
         String subject = BruteForceProtection.subject(connection, email);
         Instant now = clock.instant();
 
-        BruteForceProtection.Standing standing = protection.standing(subject, ip, now);
-        if (standing.blocked()) {
+        boolean counted = protects.test(connection);
+        BruteForceProtection.Standing standing = counted ? protection.standing(subject, ip, now) : null;
+        if (counted && standing.blocked()) {
             // Not logged per attempt: the block itself was logged (limit_wc / limit_mu) when it tripped.
             return new LoginResult.TooManyAttempts(standing.blockedUntil());
         }
@@ -75,6 +88,9 @@ public final class DatabaseUserDirectory implements UserDirectory {
             // Auth0: fu = invalid email or username, fp = incorrect password.
             record(attempt, found.isPresent() ? "fp" : "fu", "Wrong email or password.", userId, email,
                     connection, ip);
+            if (!counted) {
+                return new LoginResult.WrongCredentials();
+            }
             BruteForceProtection.Failure failure = protection.recordFailure(subject, ip, now);
             if (failure.pairTripped()) {
                 record(attempt, "limit_wc", "Blocked account: " + BruteForceProtection.PAIR_THRESHOLD
@@ -92,7 +108,9 @@ public final class DatabaseUserDirectory implements UserDirectory {
         }
 
         User user = found.get().user();
-        protection.recordSuccess(subject, ip, standing);
+        if (counted) {
+            protection.recordSuccess(subject, ip, standing);
+        }
         if (user.blocked()) {
             record(attempt, "f", "user is blocked", user.userId(), email, connection, ip);
             return new LoginResult.UserBlocked();

@@ -20,7 +20,7 @@ public final class DefaultConnection {
     public static Connection ensure(ConnectionStore connections, Clock clock) {
         return connections.findByName(UserDirectory.DEFAULT_CONNECTION).orElseGet(() -> {
             Instant now = clock.instant();
-            Connection connection = new Connection("con_" + RandomStrings.alphanumeric(16),
+            Connection connection = Connection.of("con_" + RandomStrings.alphanumeric(16),
                     UserDirectory.DEFAULT_CONNECTION, Connection.DATABASE_STRATEGY, null, List.of(),
                     // What this connection enforces, in Auth0's option names.
                     Map.of("passwordPolicy", "good", "brute_force_protection", true,

@@ -39,24 +39,33 @@ public final class UserAccounts {
     private final BruteForceProtection protection;
     private final Consumer<String> revokeAccess;
     private final Clock clock;
+    private final IdentityStore identities;
 
     /**
      * @param revokeAccess revokes every authorization of a user (with its opaque and refresh tokens)
      *                     when the user is blocked, gets a new password or is deleted
      */
     public UserAccounts(UserStore users, ConnectionStore connections, PasswordHasher hasher,
-                        BruteForceProtection protection, Consumer<String> revokeAccess, Clock clock) {
+                        BruteForceProtection protection, Consumer<String> revokeAccess, Clock clock,
+                        IdentityStore identities) {
         this.users = users;
         this.connections = connections;
         this.hasher = hasher;
         this.protection = protection;
         this.revokeAccess = revokeAccess;
         this.clock = clock;
+        this.identities = identities;
+    }
+
+    /** The user's identities at upstream providers, with their tokens (Auth0 identities[]). */
+    public List<Identity> identities(String userId) {
+        return identities.ofUser(userId);
     }
 
     public User create(NewUser request) {
         Connection connection = databaseConnection(request.connection());
-        String passwordHash = passwordHash(request.password(), request.passwordHash());
+        String passwordHash = passwordHash(request.password(), request.passwordHash(),
+                PasswordPolicy.of(connection.options()));
         User user = profile(request, connection);
         try {
             users.create(user, passwordHash);
@@ -104,10 +113,14 @@ public final class UserAccounts {
     public User update(String userId, UserChanges changes) {
         User existing = users.findById(userId).orElseThrow(UserAccountException::notFound);
         String email = changes.email() == null ? existing.email() : email(changes.email());
-        boolean emailChanged = !email.equals(existing.email());
+        boolean emailChanged = !java.util.Objects.equals(email, existing.email());
         String newHash = null;
         if (changes.password() != null) {
-            newHash = passwordHash(changes.password(), null);
+            // Auth0: the password policy of the user's connection.
+            PasswordPolicy policy = connections.findByName(existing.connection()).filter(c -> !c.upstream())
+                    .map(c -> PasswordPolicy.of(c.options())).orElseThrow(() -> invalid(
+                            "The password of a user of an upstream identity provider cannot be set here"));
+            newHash = passwordHash(changes.password(), null, policy);
         }
         Instant now = clock.instant();
         User updated = new User(existing.userId(), existing.connection(), email,
@@ -202,7 +215,7 @@ public final class UserAccounts {
         return email;
     }
 
-    private String passwordHash(String password, String imported) {
+    private String passwordHash(String password, String imported, PasswordPolicy policy) {
         if (password != null && imported != null) {
             throw invalid("Give either password or password_hash, not both");
         }
@@ -219,7 +232,7 @@ public final class UserAccounts {
         if (password == null) {
             throw invalid("Missing required property: password");
         }
-        PasswordPolicy.violation(password).ifPresent(message -> {
+        policy.check(password).ifPresent(message -> {
             throw new UserAccountException(UserAccountException.Problem.WEAK_PASSWORD, message);
         });
         try {

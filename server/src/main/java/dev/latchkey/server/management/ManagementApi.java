@@ -92,7 +92,7 @@ public final class ManagementApi {
                 clock, kept);
         this.signingKeys = new SigningKeysResource(ring);
         this.users = new UsersResource(accounts);
-        this.connections = new ConnectionsResource(connectionStore, clientStore);
+        this.connections = new ConnectionsResource(connectionStore, clientStore, accounts, lookups, clock);
         this.logs = new LogsResource(logStore);
     }
 
@@ -145,7 +145,10 @@ public final class ManagementApi {
         table.delete("/user-blocks/{id}", users::unblock, "update:users");
 
         table.get("/connections", connections::list, json(200), "read:connections");
+        table.post("/connections", connections::create, null, json(201), "create:connections");
         table.get("/connections/{id}", connections::get, json(200), "read:connections");
+        table.patch("/connections/{id}", connections::update, null, json(200), "update:connections");
+        table.delete("/connections/{id}", connections::delete, "delete:connections");
         table.get("/connections/{id}/clients", connections::enabledClients, json(200), "read:connections");
         table.patch("/connections/{id}/clients", connections::updateEnabledClients, null, none(204),
                 "update:connections");

@@ -14,7 +14,7 @@ public final class ManagementScopes {
             "read:resource_servers", "create:resource_servers", "update:resource_servers", "delete:resource_servers",
             "read:client_grants", "create:client_grants", "update:client_grants", "delete:client_grants",
             "read:signing_keys", "create:signing_keys", "update:signing_keys",
-            "read:users", "create:users", "update:users", "delete:users", "read:users_app_metadata",
+            "read:users", "create:users", "update:users", "delete:users", "read:users_app_metadata", "read:user_idp_tokens",
             "update:users_app_metadata", "read:connections", "create:connections", "update:connections",
             "delete:connections", "read:grants", "delete:grants", "read:logs", "read:tenant_settings",
             "update:tenant_settings", "read:refresh_tokens", "delete:refresh_tokens", "read:sessions",

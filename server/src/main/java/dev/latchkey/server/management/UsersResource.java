@@ -5,6 +5,7 @@ import dev.latchkey.server.http.Json;
 import dev.latchkey.server.identity.NewUser;
 import dev.latchkey.server.identity.Phone;
 import dev.latchkey.server.identity.PostalAddress;
+import dev.latchkey.server.identity.Identity;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserAccountException;
 import dev.latchkey.server.identity.UserAccounts;
@@ -25,6 +26,9 @@ import java.util.Set;
  * database connections, in Auth0's JSON.
  */
 final class UsersResource {
+
+    /** Auth0 §6: the scope that shows upstream providers' tokens in identities[]. */
+    static final String IDP_TOKENS_SCOPE = "read:user_idp_tokens";
 
     private static final Set<String> CREATE_FIELDS = Set.of("connection", "email", "password", "password_hash",
             "email_verified", "verify_email", "user_id", "name", "given_name", "family_name", "nickname", "picture",
@@ -65,11 +69,11 @@ final class UsersResource {
         } catch (UserQuery.Unsupported e) {
             throw UserSearchQuery.invalid(e.getMessage());
         }
-        Paging.write(ctx, "users", page, users, user -> fields.apply(view(user)));
+        Paging.write(ctx, "users", page, users, user -> fields.apply(view(user, caller)));
     }
 
     void get(Context ctx, ManagementCaller caller) {
-        Json.write(ctx, 200, Fields.of(ctx).apply(view(find(ctx.pathParam("id")))));
+        Json.write(ctx, 200, Fields.of(ctx).apply(view(find(ctx.pathParam("id")), caller)));
     }
 
     void byEmail(Context ctx, ManagementCaller caller) {
@@ -78,7 +82,7 @@ final class UsersResource {
             throw ManagementException.invalidQuery("Query validation error: 'Missing required property: email'.");
         }
         Fields fields = Fields.of(ctx);
-        Json.write(ctx, 200, accounts.findByEmail(email).stream().map(user -> fields.apply(view(user))).toList());
+        Json.write(ctx, 200, accounts.findByEmail(email).stream().map(user -> fields.apply(view(user, caller))).toList());
     }
 
     void create(Context ctx, ManagementCaller caller) {
@@ -149,7 +153,7 @@ final class UsersResource {
                 body.bool("phone_verified").orElse(null),
                 address(body));
         try {
-            Json.write(ctx, 200, view(accounts.update(existing.userId(), changes)));
+            Json.write(ctx, 200, view(accounts.update(existing.userId(), changes), caller));
         } catch (UserAccountException e) {
             throw translate(e);
         }
@@ -263,6 +267,40 @@ final class UsersResource {
                 .orElseThrow(() -> ManagementException.invalidQuery("Query validation error: 'Cannot sort by "
                         + parts[0] + "' on property sort."));
         return new UserSort(field, parts[1].equals("1"));
+    }
+
+    /**
+     * The user with their upstream identities when they have some. Auth0 §6: the provider's tokens appear only
+     * for a caller holding {@code read:user_idp_tokens}, and only for a client calling for itself (a
+     * confidential client's credentials), never for a token issued to a user.
+     */
+    private ObjectNode view(User user, ManagementCaller caller) {
+        ObjectNode node = view(user);
+        if (user.userId().startsWith(User.ID_PREFIX)) {
+            return node;
+        }
+        List<Identity> identities = accounts.identities(user.userId());
+        if (identities.isEmpty()) {
+            return node;
+        }
+        boolean tokens = caller.isClient() && caller.scopes().contains(IDP_TOKENS_SCOPE);
+        var array = node.putArray("identities");
+        for (Identity identity : identities) {
+            ObjectNode element = array.addObject()
+                    .put("provider", identity.provider())
+                    .put("user_id", identity.idWithinProvider())
+                    .put("connection", identity.connection())
+                    .put("isSocial", false);
+            if (tokens) {
+                Views.putIfPresent(element, "access_token", identity.accessToken());
+                Views.putIfPresent(element, "refresh_token", identity.refreshToken());
+                if (identity.expiresIn() != null) {
+                    element.put("expires_in", identity.expiresIn());
+                }
+            }
+            element.set("profileData", Json.MAPPER.valueToTree(identity.profileData()));
+        }
+        return node;
     }
 
     static ObjectNode view(User user) {

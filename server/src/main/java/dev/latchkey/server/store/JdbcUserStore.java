@@ -182,7 +182,7 @@ public final class JdbcUserStore implements UserStore {
 
     /** Tables holding what a user was issued, each with an index on user_id. */
     private static final List<String> ISSUED_TO_USER = List.of("sso_sessions", "opaque_tokens", "refresh_tokens",
-            "authorizations", "user_grants", "authorization_codes", "login_transactions");
+            "authorizations", "user_grants", "authorization_codes", "login_transactions", "user_identities");
 
     @Override
     public boolean delete(String userId) {

@@ -1,6 +1,8 @@
 package dev.latchkey.server.ui;
 
 import dev.latchkey.server.http.RequestOrigin;
+import dev.latchkey.server.identity.Connection;
+import dev.latchkey.server.identity.ConnectionStore;
 import dev.latchkey.server.identity.LoginAttempt;
 import dev.latchkey.server.identity.LoginResult;
 import dev.latchkey.server.identity.UserDirectory;
@@ -14,8 +16,11 @@ import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import io.javalin.http.Context;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -42,10 +47,12 @@ public final class LoginPage {
     private final Pages pages;
     private final RequestOrigin origin;
     private final Clock clock;
+    private final ConnectionStore connections;
+    private final UpstreamLoginPages upstream;
 
     public LoginPage(LoginTransactions transactions, RegistryLookups lookups, UserDirectory users,
                      InteractionEngine engine, StepResponder steps, BrowserSession browser, Pages pages,
-                     RequestOrigin origin, Clock clock) {
+                     RequestOrigin origin, Clock clock, ConnectionStore connections, UpstreamLoginPages upstream) {
         this.transactions = transactions;
         this.lookups = lookups;
         this.users = users;
@@ -55,6 +62,8 @@ public final class LoginPage {
         this.pages = pages;
         this.origin = origin;
         this.clock = clock;
+        this.connections = connections;
+        this.upstream = upstream;
     }
 
     public void show(Context ctx) {
@@ -91,6 +100,13 @@ public final class LoginPage {
         String redirectUri = tx.outcome().returnTo();
         String email = trim(ctx.formParam("email"));
         String password = ctx.formParam("password");
+        Optional<Connection> realm = homeRealm(email, client.get());
+        if (realm.isPresent()) {
+            // Auth0 home realm discovery: the email's domain belongs to an enterprise connection; the password
+            // typed here is not looked at, the provider asks for its own.
+            upstream.toProvider(ctx, id, realm.get());
+            return;
+        }
         if (email.isEmpty() || password == null || password.isEmpty()) {
             render(ctx, 400, client.get(), redirectUri, id, csrf, email, "Enter your email address and password.");
             return;
@@ -129,8 +145,31 @@ public final class LoginPage {
 
     private void render(Context ctx, int status, Client client, String redirectUri, String id, String csrf,
                         String email, String error) {
-        pages.render(ctx, status, "login.jte", new LoginView(client.name(), id, csrf, email, error),
-                ContentSecurityPolicy.interaction(redirectUri));
+        pages.render(ctx, status, "login.jte", new LoginView(client.name(), id, csrf, email, error,
+                        buttons(client, id)), ContentSecurityPolicy.interaction(redirectUri));
+    }
+
+    /** The upstream connection enabled for the client whose {@code domain_aliases} hold the email's domain. */
+    private Optional<Connection> homeRealm(String email, Client client) {
+        int at = email.lastIndexOf('@');
+        if (at < 0 || email.length() > LoginAttempt.MAX_EMAIL_LENGTH) {
+            return Optional.empty();
+        }
+        String domain = email.substring(at + 1).toLowerCase(java.util.Locale.ROOT);
+        return connections.list().stream()
+                .filter(c -> c.upstream() && c.enabledFor(client.clientId()))
+                .filter(c -> c.options().get("domain_aliases") instanceof List<?> aliases && aliases.stream()
+                        .anyMatch(alias -> alias instanceof String text && text.equalsIgnoreCase(domain)))
+                .findFirst();
+    }
+
+    /** One button per upstream connection enabled for the client and shown as a button (Auth0 show_as_button). */
+    private List<LoginView.Button> buttons(Client client, String id) {
+        return connections.list().stream()
+                .filter(c -> c.upstream() && c.showAsButton() && c.enabledFor(client.clientId()))
+                .map(c -> new LoginView.Button(c.label(), "login/upstream?state=" + id + "&connection="
+                        + URLEncoder.encode(c.name(), StandardCharsets.UTF_8)))
+                .toList();
     }
 
     private static String trim(String value) {

@@ -66,7 +66,7 @@ public final class StepResponder {
         }
     }
 
-    private String open(Context ctx, Outcome outcome, Authentication authentication) {
+    String open(Context ctx, Outcome outcome, Authentication authentication) {
         String binding = browser.binding(ctx);
         String id = transactions.start(outcome, authentication, IpNetwork.of(origin.clientAddress(ctx)), binding);
         browser.keepBinding(ctx, binding);

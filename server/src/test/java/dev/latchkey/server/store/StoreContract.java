@@ -1095,4 +1095,56 @@ abstract class StoreContract {
         java.util.Arrays.fill(bytes, value);
         return bytes;
     }
+
+    // Connections, upstream identities and upstream logins (V15).
+
+    @Test
+    void anUpstreamsClientSecretIsSealedAtRestAndReadBack() {
+        var connections = new JdbcConnectionStore(database.jdbi(), MASTER_KEY);
+        var connection = new dev.latchkey.server.identity.Connection("con_sealed", "sealed-oidc", "oidc", "Sealed",
+                List.of("app"), java.util.Map.of("client_id", "rp", "issuer", "https://idp.example.com"),
+                "upstream-secret-value", List.of(), java.util.Map.of("team", "a"), false, true, T0, T0);
+        connections.create(connection);
+        String raw = database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT options || sealed_secret FROM connections WHERE id = 'con_sealed'").mapTo(String.class).one());
+        assertThat(raw).doesNotContain("upstream-secret-value");
+        assertThat(connections.findByName("sealed-oidc").orElseThrow().clientSecret()).isEqualTo("upstream-secret-value");
+        assertThat(connections.findById("con_sealed").orElseThrow().metadata()).containsEntry("team", "a");
+        assertThat(connections.delete("con_sealed")).isTrue();
+        assertThat(connections.findById("con_sealed")).isEmpty();
+    }
+
+    @Test
+    void idpTokensAreSealedAtRestAndReadBack() {
+        var identities = new JdbcIdentityStore(database.jdbi(), MASTER_KEY);
+        identities.save(new dev.latchkey.server.identity.Identity("idp", "sub-1", "oidc|idp|sub-1", "oidc",
+                java.util.Map.of("email", "a@idp.example"), "idp-access-token", "idp-refresh-token", 3599L, T0));
+        String raw = database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT access_token || refresh_token FROM user_identities WHERE subject = 'sub-1'")
+                .mapTo(String.class).one());
+        assertThat(raw).doesNotContain("idp-access-token").doesNotContain("idp-refresh-token");
+        var read = identities.ofUser("oidc|idp|sub-1");
+        assertThat(read).hasSize(1);
+        assertThat(read.get(0).accessToken()).isEqualTo("idp-access-token");
+        assertThat(read.get(0).refreshToken()).isEqualTo("idp-refresh-token");
+        assertThat(read.get(0).expiresIn()).isEqualTo(3599L);
+        assertThat(read.get(0).profileData()).containsEntry("email", "a@idp.example");
+    }
+
+    @Test
+    void anUpstreamLoginIsConsumedOnceAndNotAfterItExpires() {
+        var logins = new JdbcUpstreamLoginStore(database.jdbi(), MASTER_KEY);
+        logins.create(new dev.latchkey.server.upstream.UpstreamLogin("hash-1", "idp", "tx-1", "verifier-1",
+                "nonce-1", T0.plusSeconds(600)));
+        var first = logins.consume("hash-1", T0);
+        assertThat(first).isPresent();
+        assertThat(first.get().transactionId()).isEqualTo("tx-1");
+        assertThat(first.get().codeVerifier()).isEqualTo("verifier-1");
+        assertThat(first.get().nonce()).isEqualTo("nonce-1");
+        // RFC 9700 §4.7: a state is good once.
+        assertThat(logins.consume("hash-1", T0)).isEmpty();
+        logins.create(new dev.latchkey.server.upstream.UpstreamLogin("hash-2", "idp", "tx-2", "v", "n",
+                T0.plusSeconds(600)));
+        assertThat(logins.consume("hash-2", T0.plusSeconds(600))).isEmpty();
+    }
 }

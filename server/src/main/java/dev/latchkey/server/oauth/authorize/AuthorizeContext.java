@@ -35,6 +35,8 @@ public final class AuthorizeContext {
     /** The subject of a verified id_token_hint; null without one. */
     String hintedSubject;
     List<String> acrValues = List.of();
+    /** The connection named by {@code connection}; null without one. */
+    dev.latchkey.server.identity.Connection connection;
 
     public AuthorizeContext(Map<String, String> params, Set<String> repeated) {
         this.params = Map.copyOf(params);
@@ -60,6 +62,11 @@ public final class AuthorizeContext {
 
     public String hintedSubject() {
         return hintedSubject;
+    }
+
+    /** The connection the request names ({@code connection=}), checked; null without one. */
+    public dev.latchkey.server.identity.Connection connection() {
+        return connection;
     }
 
     public Client client() {

@@ -1,14 +1,17 @@
 package dev.latchkey.server.oauth.authorize;
 
+import dev.latchkey.server.identity.ConnectionStore;
 import dev.latchkey.server.interaction.Authentication;
 import dev.latchkey.server.interaction.InteractionEngine;
 import dev.latchkey.server.interaction.Outcome;
 import dev.latchkey.server.interaction.SessionState;
+import dev.latchkey.server.interaction.Step;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.ui.BrowserSession;
 import dev.latchkey.server.ui.Pages;
 import dev.latchkey.server.ui.StepResponder;
+import dev.latchkey.server.ui.UpstreamLoginPages;
 import io.javalin.http.Context;
 
 import java.util.HashSet;
@@ -36,20 +39,24 @@ public final class AuthorizeEndpoint {
     private final StepResponder steps;
     private final AuthorizationResponder responder;
     private final Pages pages;
+    private final UpstreamLoginPages upstream;
 
     public AuthorizeEndpoint(RegistryLookups lookups, String userinfoAudience, OwnTokens tokens,
                              InteractionEngine engine, BrowserSession browser, StepResponder steps,
-                             AuthorizationResponder responder, Pages pages) {
-        this.checks = checks(lookups, userinfoAudience, tokens);
+                             AuthorizationResponder responder, Pages pages, ConnectionStore connections,
+                             UpstreamLoginPages upstream) {
+        this.checks = checks(lookups, userinfoAudience, tokens, connections);
         this.engine = engine;
         this.browser = browser;
         this.steps = steps;
         this.responder = responder;
         this.pages = pages;
+        this.upstream = upstream;
     }
 
     /** The rules of /authorize, in the order they run. */
-    static List<AuthorizeCheck> checks(RegistryLookups lookups, String userinfoAudience, OwnTokens tokens) {
+    static List<AuthorizeCheck> checks(RegistryLookups lookups, String userinfoAudience, OwnTokens tokens,
+                                       ConnectionStore connections) {
         return List.of(
                 new ClientCheck(lookups),          // client_id names an application       (page on error)
                 new RedirectUriCheck(),            // redirect_uri is one of its callbacks (page on error)
@@ -64,7 +71,8 @@ public final class AuthorizeEndpoint {
                 new ScopeCheck(),                  // OIDC scopes + scopes the API defines
                 new PromptCheck(),                 // prompt, max_age, login_hint
                 new IdTokenHintCheck(tokens),      // id_token_hint: our ID token for this client
-                new AcrValuesCheck());             // acr_values, voluntary
+                new AcrValuesCheck(),              // acr_values, voluntary
+                new ConnectionCheck(connections::findByName)); // connection: known, enabled for the client
     }
 
     public void handle(Context ctx) {
@@ -105,6 +113,12 @@ public final class AuthorizeEndpoint {
         Optional<Authentication> authentication = browser.authentication(ctx)
                 .filter(a -> context.hintedSubject() == null || context.hintedSubject().equals(a.userId()));
         Outcome outcome = new Outcome.AuthorizationResponse(context.checked());
-        steps.begin(ctx, outcome, engine.resume(outcome, context.client(), SessionState.of(authentication)));
+        Step step = engine.resume(outcome, context.client(), SessionState.of(authentication));
+        if (step instanceof Step.ShowLogin && context.connection() != null && context.connection().upstream()) {
+            // Auth0: connection= goes straight to the upstream provider instead of the login page.
+            upstream.begin(ctx, outcome, context.connection());
+            return;
+        }
+        steps.begin(ctx, outcome, step);
     }
 }

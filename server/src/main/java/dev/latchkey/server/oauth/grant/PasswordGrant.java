@@ -112,6 +112,11 @@ public final class PasswordGrant implements Grant {
                     + " characters");
         }
         Connection connection = connection(request);
+        if (!connection.enabledFor(client.clientId())) {
+            // Auth0: a connection serves only the applications it is enabled for.
+            throw OAuthException.invalidRequest("the connection is not enabled for this client: "
+                    + TokenRequest.echo(connection.name()));
+        }
         ResourceServer api = api(request);
         LoginResult result = users.login(new LoginAttempt(connection.name(), username, password, request.clientIp(),
                 client.clientId(), client.name(), request.header("user-agent").orElse(null)));

@@ -94,7 +94,8 @@ class AuthorizeChecksFuzzTest {
         ring.ensureReady();
         var tokens = new OwnTokens(ISSUER, ring, new OpaqueTokenLookup(new JdbcOpaqueTokenStore(jdbi), clock),
                 new AuthorizationLookup(new JdbcAuthorizationStore(jdbi)), lookups, masterKey, clock);
-        checks = AuthorizeEndpoint.checks(lookups, ISSUER + "userinfo", tokens);
+        checks = AuthorizeEndpoint.checks(lookups, ISSUER + "userinfo", tokens,
+                new dev.latchkey.server.store.JdbcConnectionStore(jdbi, masterKey));
     }
 
     @AfterAll

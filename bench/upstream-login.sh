@@ -1,0 +1,70 @@
+#!/usr/bin/env bash
+# Full upstream-login round trips per second through node-oidc-provider, against node-oidc-provider's own
+# logins per second in the same run (the ratio is the figure: what Latchkey adds around the provider's login).
+#
+#  1. Starts `java -jar server/target/latchkey.jar serve` (embedded H2, fresh data dir) and node-oidc-provider
+#     (server/src/test/node/upstream-idp.mjs, as in the tests) on free ports; through the Management API, a
+#     first-party regular_web application and an oidc connection to the provider enabled for it.
+#  2. bench/upstream-login-driver.mjs (Node, no packages): VUS virtual browsers, a fresh cookie jar every round
+#     trip. Mode provider: the provider's /auth, its login and consent pages, the code exchanged at its /token.
+#     Mode upstream: Latchkey's /authorize?connection=, the same provider pages, /login/callback, the code
+#     exchanged at Latchkey's /oauth/token. After WARMUP seconds of each, LOAD-second windows alternate
+#     provider, upstream, provider, ... (CYCLES upstream windows); each upstream window is divided by the mean
+#     of the provider windows beside it; the median is the figure.
+#
+#   bench/upstream-login.sh
+#   VUS=4 LOAD=20 CYCLES=5 WARMUP=30 bench/upstream-login.sh     (a quiet machine)
+#
+# Needs node and server/src/test/node/node_modules (npm ci there). Environment: VUS (4), LOAD (10 s), CYCLES (3),
+# WARMUP (10 s), JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR.
+# Results: $RESULTS (default bench/results)/upstream-login-<UTC time>.txt
+set -euo pipefail
+cd "$(dirname "$0")/.."
+source bench/lib.sh
+source bench/flows.sh
+
+export VUS=${VUS:-4} LOAD=${LOAD:-10} CYCLES=${CYCLES:-3} WARMUP=${WARMUP:-10}
+JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
+UPSTREAM_CLIENT_ID=bench-latchkey
+UPSTREAM_CLIENT_SECRET=bench-upstream-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+
+ensure_server_jar
+RESULTS=${RESULTS:-bench/results}
+mkdir -p "$RESULTS"
+stamp=$(date -u +%Y%m%dT%H%M%SZ)
+out=$RESULTS/upstream-login-$stamp.txt
+data=$(mktemp -d)
+log=$data/server.log
+port=$(free_port)
+idp_port=$(free_port)
+base=http://127.0.0.1:$port
+IDP_PID=
+trap 'stop_server; [[ -n $IDP_PID ]] && kill "$IDP_PID" 2>/dev/null; rm -rf "$data"' EXIT
+
+say() { echo "$*" | tee -a "$out"; }
+say "# upstream-login $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1), node $(node --version)"
+say "# server JVM options: $JAVA_OPTS; VUS=$VUS LOAD=$LOAD CYCLES=$CYCLES WARMUP=$WARMUP"
+say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
+
+start_server "$port" "$data" "$log"
+(cd server/src/test/node && PORT=$idp_port CLIENT_ID=$UPSTREAM_CLIENT_ID CLIENT_SECRET=$UPSTREAM_CLIENT_SECRET \
+  REDIRECT_URI=$base/login/callback exec node upstream-idp.mjs >"$data/idp.log" 2>&1) &
+IDP_PID=$!
+wait_ready "$port" 60
+until grep -q READY "$data/idp.log"; do
+  kill -0 "$IDP_PID" 2>/dev/null || { cat "$data/idp.log" >&2; exit 1; }
+  sleep 0.1
+done
+management_login "$base" "$data"
+create_web_app
+management POST connections "{\"name\":\"bench-upstream\",\"strategy\":\"oidc\",\"enabled_clients\":[\"$APP_ID\"],
+  \"options\":{\"issuer\":\"http://127.0.0.1:$idp_port\",\"client_id\":\"$UPSTREAM_CLIENT_ID\",
+  \"client_secret\":\"$UPSTREAM_CLIENT_SECRET\",\"scope\":\"openid profile email\"}}" >/dev/null
+
+export LATCHKEY=$base/ PROVIDER=http://127.0.0.1:$idp_port APP_ID APP_SECRET APP_CALLBACK=$BENCH_CALLBACK \
+  CONNECTION=bench-upstream UPSTREAM_CLIENT_ID UPSTREAM_CLIENT_SECRET
+# One round trip of each by hand, so a broken setup fails here rather than as a run full of errors.
+ONCE=1 node bench/upstream-login-driver.mjs >/dev/null
+node bench/upstream-login-driver.mjs | tee -a "$out"
+say "# load after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS $(rss_mb "$SERVER_PID") MB"
+echo "Results: $out"

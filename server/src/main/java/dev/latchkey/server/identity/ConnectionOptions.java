@@ -1,0 +1,141 @@
+package dev.latchkey.server.identity;
+
+import java.net.URI;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Checks a connection's {@code options} in Auth0's names for its strategy, and takes the client secret out of
+ * them (it is sealed apart). Options not named here are kept as given and have no effect.
+ * <p>Rules:
+ * <ul>
+ *   <li>{@code auth0}: {@code passwordPolicy} one of none, low, fair, good, excellent (or null: none);
+ *       {@code password_complexity_options.min_length} 1 to 128; {@code brute_force_protection} and
+ *       {@code disable_signup} booleans. A new database connection without options gets the default
+ *       connection's: good, 8 characters, brute-force protection on.</li>
+ *   <li>{@code oidc}: {@code client_id} and {@code client_secret} (back channel: the code is exchanged
+ *       at the token endpoint, OIDC Core §3.1.3); {@code discovery_url} or {@code issuer}, https, or http on a
+ *       loopback host for development; {@code scope} holds {@code openid} (added when missing; default
+ *       {@value #DEFAULT_OIDC_SCOPE}); {@code type} {@code back_channel} (front channel is not supported);
+ *       {@code token_endpoint_auth_method} {@code client_secret_post} (default) or
+ *       {@code client_secret_basic}; {@code domain_aliases} email domains for home realm discovery.</li>
+ * </ul>
+ */
+public final class ConnectionOptions {
+
+    public static final String DEFAULT_OIDC_SCOPE = "openid profile email";
+    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
+
+    private ConnectionOptions() {
+    }
+
+    /** Checked options, without the client secret, and the secret they carried (or null). */
+    public record Checked(Map<String, Object> options, String clientSecret) {
+
+        @Override
+        public String toString() {
+            return "Checked[" + options.keySet() + "]";
+        }
+    }
+
+    /** @throws IllegalArgumentException naming what is wrong */
+    public static Checked check(String strategy, Map<String, Object> given) {
+        Map<String, Object> options = new LinkedHashMap<>(given);
+        options.values().removeIf(java.util.Objects::isNull);
+        return switch (strategy) {
+            case Connection.DATABASE_STRATEGY -> new Checked(database(options, given), null);
+            case Connection.OIDC_STRATEGY -> oidc(options);
+            default -> throw new IllegalArgumentException("Strategy " + strategy + " is not supported");
+        };
+    }
+
+    private static Map<String, Object> database(Map<String, Object> options, Map<String, Object> given) {
+        if (given.isEmpty()) {
+            return Map.of("passwordPolicy", "good", "brute_force_protection", true,
+                    "password_complexity_options", Map.of("min_length", PasswordPolicy.MIN_LENGTH));
+        }
+        if (given.containsKey("passwordPolicy")) {
+            Object policy = given.get("passwordPolicy");
+            if (policy != null && !(policy instanceof String name && PasswordPolicy.Level.of(name).isPresent())) {
+                throw new IllegalArgumentException("passwordPolicy must be one of none, low, fair, good, excellent");
+            }
+            options.put("passwordPolicy", policy);
+        }
+        Object complexity = options.get("password_complexity_options");
+        if (complexity != null) {
+            if (!(complexity instanceof Map<?, ?> map) || (map.containsKey("min_length")
+                    && !(map.get("min_length") instanceof Integer min && min >= 1 && min <= PasswordPolicy.MAX_LENGTH))) {
+                throw new IllegalArgumentException("password_complexity_options.min_length must be an integer from 1 "
+                        + "to " + PasswordPolicy.MAX_LENGTH);
+            }
+        }
+        for (String flag : List.of("brute_force_protection", "disable_signup")) {
+            if (options.containsKey(flag) && !(options.get(flag) instanceof Boolean)) {
+                throw new IllegalArgumentException(flag + " must be a boolean");
+            }
+        }
+        return options;
+    }
+
+    private static Checked oidc(Map<String, Object> options) {
+        Object secret = options.remove("client_secret");
+        if (secret != null && !(secret instanceof String text && !text.isEmpty() && text.length() <= 1000)) {
+            throw new IllegalArgumentException("client_secret must be a string of 1 to 1000 characters");
+        }
+        requiredString(options, "client_id");
+        if (!options.containsKey("discovery_url") && !options.containsKey("issuer")) {
+            throw new IllegalArgumentException("Missing required property: discovery_url or issuer");
+        }
+        for (String url : List.of("discovery_url", "issuer")) {
+            if (options.containsKey(url)) {
+                url(requiredString(options, url), url);
+            }
+        }
+        Object type = options.getOrDefault("type", "back_channel");
+        if (!"back_channel".equals(type)) {
+            throw new IllegalArgumentException("type must be back_channel: front channel logins are not supported");
+        }
+        options.put("type", type);
+        String scope = options.containsKey("scope") ? requiredString(options, "scope") : DEFAULT_OIDC_SCOPE;
+        if (!List.of(scope.split(" ")).contains("openid")) {
+            scope = "openid " + scope;
+        }
+        options.put("scope", scope);
+        Object method = options.getOrDefault("token_endpoint_auth_method", "client_secret_post");
+        if (!"client_secret_post".equals(method) && !"client_secret_basic".equals(method)) {
+            throw new IllegalArgumentException("token_endpoint_auth_method must be client_secret_post or "
+                    + "client_secret_basic");
+        }
+        options.put("token_endpoint_auth_method", method);
+        if (options.containsKey("domain_aliases") && !(options.get("domain_aliases") instanceof List<?> list
+                && list.stream().allMatch(String.class::isInstance))) {
+            throw new IllegalArgumentException("domain_aliases must be an array of strings");
+        }
+        return new Checked(options, (String) secret);
+    }
+
+    private static String requiredString(Map<String, Object> options, String name) {
+        if (!(options.get(name) instanceof String value) || value.isBlank() || value.length() > 2000) {
+            throw new IllegalArgumentException("Missing required property: " + name + " (a string)");
+        }
+        return value;
+    }
+
+    /** An upstream's URL: https, or http on a loopback host (development). */
+    public static URI url(String value, String name) {
+        URI uri;
+        try {
+            uri = URI.create(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(name + " is not a URL");
+        }
+        String scheme = uri.getScheme();
+        boolean ok = "https".equals(scheme) || ("http".equals(scheme) && LOOPBACK.contains(uri.getHost()));
+        if (!ok || uri.getHost() == null || uri.getRawFragment() != null) {
+            throw new IllegalArgumentException(name + " must be an https URL (http only on localhost)");
+        }
+        return uri;
+    }
+}

@@ -1,0 +1,220 @@
+package dev.latchkey.server.ui;
+
+import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
+import dev.latchkey.server.audit.AuditLog;
+import dev.latchkey.server.audit.LogEvent;
+import dev.latchkey.server.http.RequestOrigin;
+import dev.latchkey.server.identity.Connection;
+import dev.latchkey.server.identity.ConnectionStore;
+import dev.latchkey.server.identity.User;
+import dev.latchkey.server.interaction.Authentication;
+import dev.latchkey.server.interaction.InteractionEngine;
+import dev.latchkey.server.interaction.LoginTransaction;
+import dev.latchkey.server.interaction.LoginTransactions;
+import dev.latchkey.server.interaction.Outcome;
+import dev.latchkey.server.interaction.PendingLogin;
+import dev.latchkey.server.interaction.SessionState;
+import dev.latchkey.server.interaction.Step;
+import dev.latchkey.server.keys.RandomStrings;
+import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.registry.Client;
+import dev.latchkey.server.registry.RegistryLookups;
+import dev.latchkey.server.upstream.OidcUpstream;
+import dev.latchkey.server.upstream.UpstreamException;
+import dev.latchkey.server.upstream.UpstreamLogin;
+import dev.latchkey.server.upstream.UpstreamLoginStore;
+import dev.latchkey.server.upstream.UpstreamUsers;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * A login at an upstream provider inside a login transaction: started by {@code /authorize?connection=}, a
+ * button of the login page ({@code GET /u/login/upstream}) or an email of a connection's
+ * {@code domain_aliases} typed there (home realm discovery), finished at Auth0's {@code /login/callback}, where
+ * the transaction resumes as after a password login (consent and the rest unchanged).
+ * <p>Rules:
+ * <ul>
+ *   <li>RFC 9700 §4.7.1, §2.1.1: a fresh {@code state} (256 bits), {@code nonce} and PKCE S256 verifier per
+ *       login; the state is kept as a digest and consumed once: a replayed callback finds nothing.</li>
+ *   <li>RFC 6749 §10.12: the callback counts only in the browser that opened the login transaction (its
+ *       binding cookie, {@link LoginTransactions}); a state carried to another browser is refused.</li>
+ *   <li>The connection must still exist and be enabled for the client when the provider answers.</li>
+ *   <li>The provider saying no ({@code error}) ends the transaction with {@code access_denied} for the client
+ *       (RFC 6749 §4.1.2.1); an answer that fails a check shows an error page and logs nobody in.</li>
+ * </ul>
+ */
+public final class UpstreamLoginPages {
+
+    /** Time a user has at the provider. */
+    static final Duration LIFETIME = Duration.ofMinutes(10);
+    private static final Logger LOG = LoggerFactory.getLogger(UpstreamLoginPages.class);
+    private static final int MAX_STATE = 200;
+
+    private final URI callback;
+    private final LoginTransactions transactions;
+    private final RegistryLookups lookups;
+    private final ConnectionStore connections;
+    private final OidcUpstream oidc;
+    private final UpstreamLoginStore logins;
+    private final UpstreamUsers users;
+    private final InteractionEngine engine;
+    private final StepResponder steps;
+    private final BrowserSession browser;
+    private final Pages pages;
+    private final RequestOrigin origin;
+    private final Clock clock;
+    private final AuditLog log;
+
+    public UpstreamLoginPages(String issuer, LoginTransactions transactions, RegistryLookups lookups,
+                              ConnectionStore connections, OidcUpstream oidc, UpstreamLoginStore logins,
+                              UpstreamUsers users, InteractionEngine engine, StepResponder steps,
+                              BrowserSession browser, Pages pages, RequestOrigin origin, Clock clock,
+                              AuditLog log) {
+        this.log = log;
+        this.callback = URI.create(issuer + "login/callback");
+        this.transactions = transactions;
+        this.lookups = lookups;
+        this.connections = connections;
+        this.oidc = oidc;
+        this.logins = logins;
+        this.users = users;
+        this.engine = engine;
+        this.steps = steps;
+        this.browser = browser;
+        this.pages = pages;
+        this.origin = origin;
+        this.clock = clock;
+    }
+
+    /** From {@code /authorize?connection=}: opens the login transaction and goes to the provider. */
+    public void begin(Context ctx, Outcome outcome, Connection connection) {
+        toProvider(ctx, steps.open(ctx, outcome, null), connection);
+    }
+
+    /** {@code GET /u/login/upstream?state=&connection=}: a button of the login page. */
+    public void fromLoginPage(Context ctx) {
+        String id = ctx.queryParam("state");
+        Optional<LoginTransaction> tx = transactions.find(id);
+        Optional<Client> client = tx.flatMap(t -> lookups.client(t.outcome().request().clientId()));
+        if (tx.isEmpty() || client.isEmpty()) {
+            pages.error(ctx, 400, "Login expired", LoginPage.EXPIRED, null);
+            return;
+        }
+        if (browser.csrfFor(ctx, tx.get(), id).isEmpty()) {
+            pages.error(ctx, 403, "Request rejected", LoginPage.FORM_REJECTED, null);
+            return;
+        }
+        String name = ctx.queryParam("connection");
+        Optional<Connection> connection = name == null || name.length() > 128 ? Optional.empty()
+                : connections.findByName(name).filter(Connection::upstream)
+                .filter(c -> c.enabledFor(client.get().clientId()));
+        if (connection.isEmpty()) {
+            pages.error(ctx, 400, "Unknown connection", "This way of logging in is not available for "
+                    + client.get().name() + ".", "error: invalid_request");
+            return;
+        }
+        toProvider(ctx, id, connection.get());
+    }
+
+    /** Sends the browser of login transaction {@code transactionId} to {@code connection}'s provider. */
+    void toProvider(Context ctx, String transactionId, Connection connection) {
+        String state = RandomStrings.base64url(32);
+        String nonce = RandomStrings.base64url(32);
+        String verifier = new CodeVerifier().getValue();
+        URI location;
+        try {
+            location = oidc.authorizationRequest(connection, callback, state, nonce, verifier);
+        } catch (UpstreamException e) {
+            LOG.warn("Upstream login through connection {} cannot start: {}", connection.name(), e.getMessage());
+            pages.error(ctx, 502, "Identity provider unavailable", "The identity provider of " + connection.label()
+                    + " cannot be reached right now. Try again in a moment.", null);
+            return;
+        }
+        logins.create(new UpstreamLogin(SecretHash.of(state), connection.name(), transactionId, verifier, nonce,
+                clock.instant().plus(LIFETIME)));
+        ctx.header("Cache-Control", "no-store");
+        ctx.redirect(location.toString(), HttpStatus.FOUND);
+    }
+
+    /** {@code GET /login/callback}: the provider's answer. */
+    public void callback(Context ctx) {
+        String state = ctx.queryParam("state");
+        Optional<UpstreamLogin> login = state == null || state.length() > MAX_STATE ? Optional.empty()
+                : logins.consume(SecretHash.of(state), clock.instant());
+        Optional<LoginTransaction> tx = login.flatMap(l -> transactions.find(l.transactionId()));
+        Optional<Client> client = tx.flatMap(t -> lookups.client(t.outcome().request().clientId()));
+        if (login.isEmpty() || tx.isEmpty() || client.isEmpty()) {
+            pages.error(ctx, 400, "Login expired", LoginPage.EXPIRED, null);
+            return;
+        }
+        String id = login.get().transactionId();
+        if (browser.csrfFor(ctx, tx.get(), id).isEmpty()) {
+            pages.error(ctx, 403, "Request rejected", LoginPage.FORM_REJECTED, null);
+            return;
+        }
+        Optional<Connection> connection = connections.findByName(login.get().connection())
+                .filter(Connection::upstream).filter(c -> c.enabledFor(client.get().clientId()));
+        if (connection.isEmpty()) {
+            pages.error(ctx, 400, "Unknown connection", "This way of logging in is no longer available.",
+                    "error: invalid_request");
+            return;
+        }
+        Map<String, String> params = new LinkedHashMap<>();
+        ctx.queryParamMap().forEach((name, values) -> {
+            if (values.size() == 1) {
+                params.put(name, values.get(0));
+            }
+        });
+        PendingLogin pending = new PendingLogin(id, tx.get());
+        User user;
+        try {
+            OidcUpstream.Login result = oidc.finish(connection.get(), params, callback, login.get().nonce(),
+                    login.get().codeVerifier());
+            user = users.logIn(connection.get(), result, origin.clientAddress(ctx));
+        } catch (UpstreamException e) {
+            LOG.warn("Upstream login through connection {} failed ({}): {}", connection.get().name(), e.reason(),
+                    e.getMessage());
+            // Auth0: f = failed login; the message names the check, never a token or code.
+            record("f", e.getMessage(), client.get(), null, null, connection.get(), ctx);
+            switch (e.reason()) {
+                case PROVIDER_ERROR -> steps.resume(ctx, pending, new Step.Fail("access_denied", e.getMessage()));
+                case UNREACHABLE, TOO_LARGE -> pages.error(ctx, 502, "Identity provider unavailable",
+                        "The identity provider of " + connection.get().label() + " did not answer properly. Go "
+                                + "back to the application and try again.", null);
+                case INVALID_RESPONSE -> pages.error(ctx, 400, "Login failed", "The identity provider's answer "
+                        + "could not be verified. Go back to the application and try again.", null);
+            }
+            return;
+        }
+        if (user.blocked()) {
+            record("f", "user is blocked", client.get(), user.userId(), user.email(), connection.get(), ctx);
+            steps.resume(ctx, pending, new Step.Fail("access_denied", "user is blocked"));
+            return;
+        }
+        record("s", "Successful login", client.get(), user.userId(), user.email(), connection.get(), ctx);
+        Authentication authentication = browser.logIn(ctx, user.userId());
+        LoginTransaction authenticated = transactions.authenticated(tx.get(), authentication);
+        steps.resume(ctx, new PendingLogin(id, authenticated), engine.resume(tx.get().outcome(), client.get(),
+                SessionState.loggedIn(authentication, user)));
+    }
+
+    private void record(String type, String description, Client client, String userId, String userName,
+                        Connection connection, Context ctx) {
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("strategy", connection.strategy());
+        if (ctx.userAgent() != null) {
+            details.put("user_agent", ctx.userAgent());
+        }
+        log.record(new LogEvent(type, description, client.clientId(), client.name(), userId,
+                userName == null ? userId : userName, origin.clientAddress(ctx), connection.name(), details));
+    }
+}

@@ -1,0 +1,36 @@
+package dev.latchkey.server.upstream;
+
+/**
+ * A login at an upstream provider that cannot go on, with why. {@link Reason#PROVIDER_ERROR} is the provider
+ * saying no (its {@code error}); the others are answers that cannot be trusted or did not come.
+ * The message never holds a token, code or secret.
+ */
+public final class UpstreamException extends RuntimeException {
+
+    public enum Reason {
+        /** The provider answered the login with an {@code error} (RFC 6749 §4.1.2.1). */
+        PROVIDER_ERROR,
+        /** The provider did not answer in time, or could not be reached. */
+        UNREACHABLE,
+        /** The provider's answer was larger than we read. */
+        TOO_LARGE,
+        /** The provider's answer broke a rule (issuer, signature, algorithm, nonce, audience, expiry, shape). */
+        INVALID_RESPONSE
+    }
+
+    private final Reason reason;
+
+    public UpstreamException(Reason reason, String message) {
+        super(message);
+        this.reason = reason;
+    }
+
+    public UpstreamException(Reason reason, String message, Throwable cause) {
+        super(message, cause);
+        this.reason = reason;
+    }
+
+    public Reason reason() {
+        return reason;
+    }
+}

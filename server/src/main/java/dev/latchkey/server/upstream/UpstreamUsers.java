@@ -1,0 +1,101 @@
+package dev.latchkey.server.upstream;
+
+import dev.latchkey.server.identity.Connection;
+import dev.latchkey.server.identity.Identity;
+import dev.latchkey.server.identity.IdentityStore;
+import dev.latchkey.server.identity.User;
+import dev.latchkey.server.identity.UserStore;
+import dev.latchkey.server.store.DuplicateKeyException;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Makes or updates the user an upstream login names, and keeps the provider's tokens in their identity.
+ * <p>Rules:
+ * <ul>
+ *   <li>Auth0: the user id of an enterprise connection's user is {@code <strategy>|<connection>|<subject>}, and
+ *       its identity's {@code user_id} {@code <connection>|<subject>}.</li>
+ *   <li>Auth0: standard claims take the provider's latest value at every login (name, email, picture...);
+ *       {@code user_metadata}, {@code app_metadata} and {@code blocked} are ours and kept.</li>
+ *   <li>An upstream login never joins an account it did not create: not by email, verified or not. Linking is
+ *       explicit (and never on an unverified email).</li>
+ *   <li>OIDC Core §5.7: {@code sub} is at most 255 ASCII characters.</li>
+ * </ul>
+ */
+public final class UpstreamUsers {
+
+    private static final int MAX_SUBJECT = 255;
+
+    private final UserStore users;
+    private final IdentityStore identities;
+    private final Clock clock;
+
+    public UpstreamUsers(UserStore users, IdentityStore identities, Clock clock) {
+        this.users = users;
+        this.identities = identities;
+        this.clock = clock;
+    }
+
+    /** The user as just logged in through {@code connection}, from {@code ip}. */
+    public User logIn(Connection connection, OidcUpstream.Login login, String ip) {
+        String subject = login.subject();
+        if (subject.isEmpty() || subject.length() > MAX_SUBJECT || !subject.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
+            throw new UpstreamException(UpstreamException.Reason.INVALID_RESPONSE,
+                    "The identity provider's subject is not 1 to 255 printable ASCII characters");
+        }
+        Map<String, Object> claims = login.claims();
+        Instant now = clock.instant();
+        String userId = connection.strategy() + "|" + connection.name() + "|" + subject;
+        String email = text(claims, "email").map(e -> e.toLowerCase(Locale.ROOT)).filter(e -> e.length() <= 320)
+                .orElse(null);
+        boolean emailVerified = email != null && Boolean.TRUE.equals(claims.get("email_verified"));
+        String name = text(claims, "name").orElse(email != null ? email : subject);
+        String nickname = text(claims, "nickname").or(() -> text(claims, "preferred_username"))
+                .orElse(email != null ? email.substring(0, email.indexOf('@') < 0 ? email.length() : email.indexOf('@'))
+                        : subject);
+        Optional<User> existing = users.findById(userId);
+        User user;
+        try {
+            if (existing.isEmpty()) {
+                user = new User(userId, connection.name(), email, emailVerified, limit(name, 300),
+                        text(claims, "given_name").map(v -> limit(v, 150)).orElse(null),
+                        text(claims, "family_name").map(v -> limit(v, 150)).orElse(null), limit(nickname, 300),
+                        text(claims, "picture").filter(p -> p.length() <= 2000).orElse(null), Map.of(), Map.of(),
+                        false, now, now, null, 0, null, null);
+                users.create(user, null);
+            } else {
+                User old = existing.get();
+                user = new User(userId, old.connection(), email, emailVerified, limit(name, 300),
+                        text(claims, "given_name").map(v -> limit(v, 150)).orElse(null),
+                        text(claims, "family_name").map(v -> limit(v, 150)).orElse(null), limit(nickname, 300),
+                        text(claims, "picture").filter(p -> p.length() <= 2000).orElse(null), old.userMetadata(),
+                        old.appMetadata(), old.blocked(), old.createdAt(), now, old.lastLogin(), old.loginsCount(),
+                        old.phone(), old.address());
+                users.update(user);
+            }
+        } catch (DuplicateKeyException e) {
+            throw new UpstreamException(UpstreamException.Reason.INVALID_RESPONSE,
+                    "Another user of this connection already has the email the identity provider gives");
+        }
+        identities.save(new Identity(connection.name(), subject, userId, connection.strategy(), claims,
+                login.accessToken(), login.refreshToken(), login.expiresIn(), now));
+        if (!user.blocked()) {
+            users.recordLogin(userId, now, ip);
+            return user.withLogin(now);
+        }
+        return user;
+    }
+
+    private static Optional<String> text(Map<String, Object> claims, String name) {
+        return claims.get(name) instanceof String value && !value.isBlank() ? Optional.of(value.strip())
+                : Optional.empty();
+    }
+
+    private static String limit(String value, int max) {
+        return value.length() <= max ? value : value.substring(0, max);
+    }
+}

@@ -1,0 +1,40 @@
+// The whole upstream login in Debian's Chromium (playwright-core, no browser download): Latchkey's login
+// page, its button for the upstream connection, node-oidc-provider's login and consent pages, and back through
+// /login/callback to the app's callback, which is answered here. Screenshots go to $SCREENSHOTS. Prints
+// {"callback": <the app's callback URL>} as JSON.
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { env } from './peer-support.mjs';
+const screenshots = env('SCREENSHOTS');
+mkdirSync(screenshots, { recursive: true });
+const appCallback = env('APP_CALLBACK');
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });
+  page.setDefaultTimeout(30000);
+  await page.route(`${appCallback}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'app' }));
+  await page.goto(env('AUTHORIZE_URL'));
+  await page.waitForURL(/\/u\/login\?/);
+  await page.screenshot({ path: join(screenshots, 'upstream-login-buttons.png'), fullPage: true });
+  await page.getByRole('link', { name: `Continue with ${env('BUTTON')}` }).click();
+
+  await page.waitForURL(/\/interaction\//);
+  await page.screenshot({ path: join(screenshots, 'upstream-provider-login.png') });
+  await page.fill('input[name=login]', env('LOGIN'));
+  await page.fill('input[name=password]', 'anything');
+  await page.click('button[type=submit]');
+  await page.waitForURL(/\/interaction\//);
+  await page.click('button[type=submit]');
+
+  await page.waitForURL((url) => url.toString().startsWith(appCallback));
+  console.log(JSON.stringify({ callback: page.url() }));
+} finally {
+  await browser.close();
+}

@@ -163,7 +163,7 @@ public final class HttpServer {
 
     private static ServerConnector plainConnector(org.eclipse.jetty.server.Server server, HttpConfiguration http,
                                                   int port, String host) {
-        ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));
+        ServerConnector connector = new DrainingConnector(server, new HttpConnectionFactory(http));
         connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
         connector.setHost(host);
         connector.setPort(port);
@@ -180,7 +180,7 @@ public final class HttpServer {
         // The issuer's host may differ from the certificate's SNI name in development.
         customizer.setSniHostCheck(false);
         https.addCustomizer(customizer);
-        ServerConnector connector = new ServerConnector(server,
+        ServerConnector connector = new DrainingConnector(server,
                 new SslConnectionFactory(ssl, "http/1.1"), new HttpConnectionFactory(https));
         connector.setShutdownIdleTimeout(SHUTDOWN_IDLE_MILLIS);
         connector.setHost(host);

@@ -25,6 +25,15 @@ import java.util.Set;
  */
 public final class ConnectionOptions {
 
+    /**
+     * A new database connection's options, in Auth0's names: what Latchkey enforces (password policy,
+     * brute-force protection) and Auth0's default for self-service password change, which tools such as
+     * auth0-deploy-cli send back on every import.
+     */
+    static final Map<String, Object> DATABASE_DEFAULTS = Map.of("passwordPolicy", "good",
+            "brute_force_protection", true, "disable_self_service_change_password", false,
+            "password_complexity_options", Map.of("min_length", PasswordPolicy.MIN_LENGTH));
+
     public static final String DEFAULT_OIDC_SCOPE = "openid profile email";
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
@@ -53,8 +62,7 @@ public final class ConnectionOptions {
 
     private static Map<String, Object> database(Map<String, Object> options, Map<String, Object> given) {
         if (given.isEmpty()) {
-            return Map.of("passwordPolicy", "good", "brute_force_protection", true,
-                    "password_complexity_options", Map.of("min_length", PasswordPolicy.MIN_LENGTH));
+            return DATABASE_DEFAULTS;
         }
         if (given.containsKey("passwordPolicy")) {
             Object policy = given.get("passwordPolicy");

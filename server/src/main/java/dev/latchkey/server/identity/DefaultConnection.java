@@ -6,7 +6,6 @@ import dev.latchkey.server.store.DuplicateKeyException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * Ensures, at every start and idempotently, that Auth0's default database connection
@@ -23,8 +22,7 @@ public final class DefaultConnection {
             Connection connection = Connection.of("con_" + RandomStrings.alphanumeric(16),
                     UserDirectory.DEFAULT_CONNECTION, Connection.DATABASE_STRATEGY, null, List.of(),
                     // What this connection enforces, in Auth0's option names.
-                    Map.of("passwordPolicy", "good", "brute_force_protection", true,
-                            "password_complexity_options", Map.of("min_length", PasswordPolicy.MIN_LENGTH)),
+                    ConnectionOptions.DATABASE_DEFAULTS,
                     now, now);
             try {
                 connections.create(connection);

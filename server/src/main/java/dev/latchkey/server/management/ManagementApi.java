@@ -77,14 +77,14 @@ public final class ManagementApi {
                          ResourceServerStore apis, ClientStore clientStore, ClientGrantStore grants,
                          RegistryLookups lookups, SigningKeyRing ring, MasterKey masterKey, BootstrapFile bootstrapFile,
                          Clock clock, UserAccounts accounts, ConnectionStore connectionStore, LogStore logStore,
-                         CallerLimit tokenLimit, KeptFieldsStore kept) {
-        this.kept = kept;
+                         CallerLimit tokenLimit, KeptFieldsStore keptStore) {
+        this.kept = new KeptFieldsCache(keptStore);
         this.openApi = new OpenApiDocument(issuer);
         this.authenticator = authenticator;
         this.audit = audit;
         this.tokenLimit = tokenLimit;
         String managementAudience = issuer + "api/v2/";
-        SecretAccess secrets = new SecretAccess(grants, managementAudience);
+        SecretAccess secrets = new SecretAccess(lookups, managementAudience);
         this.resourceServers = new ResourceServersResource(apis, grants, lookups, clock,
                 issuer + "userinfo", kept);
         this.clients = new ClientsResource(clientStore, lookups, masterKey, secrets, bootstrapFile, clock, kept);

@@ -69,6 +69,9 @@ public final class SyncedBuckets implements Buckets {
     }
 
     private BucketProxy copy(String id) {
+        if (unsynchronized == 0) {
+            return proxies.builder().build(id, () -> configuration);
+        }
         Optimization delaying = Optimizations.delaying(new DelayParameters(unsynchronized, SYNC_EVERY));
         return proxies.builder().withOptimization(delaying).build(id, () -> configuration);
     }

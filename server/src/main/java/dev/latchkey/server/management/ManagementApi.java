@@ -2,7 +2,6 @@ package dev.latchkey.server.management;
 
 import dev.latchkey.server.http.CallerLimit;
 import dev.latchkey.server.identity.SsoSessionStore;
-import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.TenantSettingsStore;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.token.Revocations;
@@ -250,7 +249,7 @@ public final class ManagementApi {
         return ctx -> {
             String authorization = ctx.header("Authorization");
             ManagementCaller caller = authenticator.authenticate(authorization);
-            tokenLimit.charge(ctx, SecretHash.of(authorization));
+            tokenLimit.charge(ctx, caller.tokenDigest());
             if (!ManagementAudit.isWrite(ctx)) {
                 run(ctx, caller, handler, required, expected);
                 return;

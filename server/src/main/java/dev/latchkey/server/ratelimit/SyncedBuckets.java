@@ -60,11 +60,10 @@ public final class SyncedBuckets implements Buckets {
         return (long) Math.floor(limit.burst() * UNSYNCHRONIZED_SHARE);
     }
 
-    /** The key is stored as its SHA-256: a fixed length whatever the key. */
+    /** The key is stored as its SHA-256 (a fixed length whatever the key), hashed once per copy. */
     @Override
     public Quota take(String key) {
-        String id = family + ":" + SecretHash.of(key);
-        BucketProxy bucket = copies.get(id, this::copy);
+        BucketProxy bucket = copies.get(key, k -> copy(family + ":" + SecretHash.of(k)));
         return Quotas.of(limit, bucket.tryConsumeAndReturnRemaining(1), clock.currentTimeNanos());
     }
 

@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.keys.SigningKeyRing;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.ClientGrant;
@@ -76,11 +77,16 @@ public final class OwnTokens {
      * /userinfo audience only), or an {@link InvalidTokenException} saying why not.
      */
     public ValidToken accessToken(String value, Set<String> audiences) {
+        return accessToken(value, null, audiences);
+    }
+
+    /** The same, given the value's {@link #digestOf digest} already taken (null: taken here if needed). */
+    public ValidToken accessToken(String value, String digest, Set<String> audiences) {
         if (value == null || value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
         }
         if (value.chars().filter(c -> c == '.').count() == 2) {
-            return jwt(value, audiences);
+            return jwt(value, digest == null ? digestOf(value) : digest, audiences);
         }
         OpaqueToken token = opaqueTokens.find(value).orElseThrow(() ->
                 new InvalidTokenException(InvalidTokenException.Reason.UNKNOWN));
@@ -92,8 +98,12 @@ public final class OwnTokens {
                 token.issuedAt(), token.expiresAt(), null);
     }
 
-    private ValidToken jwt(String value, Set<String> audiences) {
-        String digest = VerifiedJwts.digestOf(value);
+    /** The SHA-256 a token value is known by in memory (never the value itself). */
+    public static String digestOf(String value) {
+        return SecretHash.of(value);
+    }
+
+    private ValidToken jwt(String value, String digest, Set<String> audiences) {
         CheckedJwt jwt = verified.find(digest);
         if (jwt != null && !stillSigned(jwt)) {
             verified.forget(digest);

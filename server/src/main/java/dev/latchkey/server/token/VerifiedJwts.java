@@ -3,14 +3,13 @@ package dev.latchkey.server.token;
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
-import dev.latchkey.server.keys.SecretHash;
 
 import java.time.Clock;
 import java.time.Duration;
 
 /**
  * The JWT access tokens {@link OwnTokens} has parsed and whose signature it checked, remembered by the SHA-256 of
- * their value, so that a client calling again and again with one token (the Management API's callers do) pays the
+ * their value ({@link OwnTokens#digestOf}: no token is kept in memory), so that a client calling again and again with one token (the Management API's callers do) pays the
  * parse and the signature check once rather than on every call.
  * <p>
  * What is remembered is only what cannot change for a given value: its claims, and which key signed it. Everything
@@ -35,11 +34,6 @@ final class VerifiedJwts {
                 .maximumSize(MAX_ENTRIES)
                 .expireAfter(Expiry.<String, CheckedJwt>creating((digest, jwt) -> untilExpiry(clock, jwt)))
                 .build();
-    }
-
-    /** The key a token value is remembered by: its SHA-256, so that no token is kept in memory. */
-    static String digestOf(String value) {
-        return SecretHash.of(value);
     }
 
     /** The token checked earlier whose value has this digest, or null. */

@@ -43,6 +43,7 @@ import dev.latchkey.server.ratelimit.LocalBuckets;
 import dev.latchkey.server.ratelimit.RateLimit;
 import dev.latchkey.server.ratelimit.RateLimits;
 import dev.latchkey.server.ratelimit.SharedBuckets;
+import dev.latchkey.server.ratelimit.SyncedBuckets;
 import dev.latchkey.server.store.PostgresRateLimitBuckets;
 import dev.latchkey.server.store.Database;
 import dev.latchkey.server.store.JdbcBulkUserStore;
@@ -297,8 +298,11 @@ public final class Latchkey implements AutoCloseable {
                     limits.clientFailures(), bucketClock);
             var clientLimit = new CallerLimit(new LocalBuckets(limits.client(), bucketClock),
                     "Too many requests from this client; retry later");
-            var managementLimit = new CallerLimit(
-                    clusterWide(sharedBuckets, "management-token", limits.managementToken(), bucketClock),
+            // The Management API's per token: spent in memory, synced in batches (approximate by 2% per node).
+            var managementLimit = new CallerLimit(sharedBuckets == null
+                    ? new LocalBuckets(limits.managementToken(), bucketClock)
+                    : new SyncedBuckets("management-token", limits.managementToken(), sharedBuckets.proxies(),
+                            bucketClock),
                     "Too many requests with this token; retry later");
 
             var clientAuthenticator = new ClientAuthenticator(lookups, clientFailures, clientLimit);

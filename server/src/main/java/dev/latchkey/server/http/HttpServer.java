@@ -44,6 +44,7 @@ public final class HttpServer {
     /** Handlers are CPU-bound (signatures, hashes): a few threads mean fewer hand-offs and wake-ups. */
     private static final int MAX_THREADS = 16;
     private static final int MIN_THREADS = 2;
+    private static final int RESPONSE_COPY_BUFFER = 4096;
     /**
      * How long a stop waits for requests in flight. A stop must end within 10 s (what an orchestrator
      * usually grants between SIGTERM and SIGKILL); this leaves room to close the audit log and the pool.
@@ -70,6 +71,10 @@ public final class HttpServer {
             config.http.generateEtags = false;
             // Responses are small JSON; Javalin's per-response compression check cost 4-9% of worker CPU.
             config.http.compressionStrategy = CompressionStrategy.NONE;
+            // Javalin copies every answer into Jetty through a buffer of this size, allocated per response (by
+            // default Jetty's 32 KiB output buffer size: most of the server's allocation). Answers are mostly under
+            // 4 KiB; longer ones are copied in pieces into Jetty's own (pooled) buffer.
+            config.http.responseBufferSize = RESPONSE_COPY_BUFFER;
             QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, MIN_THREADS);
             pool.setName("latchkey-http");
             config.jetty.threadPool = pool;

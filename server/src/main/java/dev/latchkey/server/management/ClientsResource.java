@@ -80,7 +80,7 @@ final class ClientsResource {
      * {@code read:client_keys} a 403: that scope alone gives nothing else to read.
      */
     void get(Context ctx, ManagementCaller caller) {
-        Client client = find(ctx.pathParam("id"));
+        Client client = lookups.client(ctx.pathParam("id")).orElseThrow(ClientsResource::inexistent);
         boolean withSecret = false;
         if (caller.scopes().contains(READ_KEYS)) {
             List<String> missing = secrets.of(caller).missing(client.clientId());
@@ -205,9 +205,13 @@ final class ClientsResource {
         }
     }
 
+    /** The client as stored now: what a write starts from. */
     private Client find(String id) {
-        return store.findById(id).orElseThrow(() ->
-                ManagementException.notFound("The client does not exist", "inexistent_client"));
+        return store.findById(id).orElseThrow(ClientsResource::inexistent);
+    }
+
+    private static ManagementException inexistent() {
+        return ManagementException.notFound("The client does not exist", "inexistent_client");
     }
 
     private Client apply(JsonBody body, Client base, Instant now) {

@@ -2,7 +2,6 @@ package dev.latchkey.server.management;
 
 import dev.latchkey.server.http.CallerLimit;
 import dev.latchkey.server.identity.SsoSessionStore;
-import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.TenantSettingsStore;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.token.Revocations;
@@ -77,14 +76,14 @@ public final class ManagementApi {
                          ResourceServerStore apis, ClientStore clientStore, ClientGrantStore grants,
                          RegistryLookups lookups, SigningKeyRing ring, MasterKey masterKey, BootstrapFile bootstrapFile,
                          Clock clock, UserAccounts accounts, ConnectionStore connectionStore, LogStore logStore,
-                         CallerLimit tokenLimit, KeptFieldsStore kept) {
-        this.kept = kept;
+                         CallerLimit tokenLimit, KeptFieldsStore keptStore) {
+        this.kept = new KeptFieldsCache(keptStore);
         this.openApi = new OpenApiDocument(issuer);
         this.authenticator = authenticator;
         this.audit = audit;
         this.tokenLimit = tokenLimit;
         String managementAudience = issuer + "api/v2/";
-        SecretAccess secrets = new SecretAccess(grants, managementAudience);
+        SecretAccess secrets = new SecretAccess(lookups, managementAudience);
         this.resourceServers = new ResourceServersResource(apis, grants, lookups, clock,
                 issuer + "userinfo", kept);
         this.clients = new ClientsResource(clientStore, lookups, masterKey, secrets, bootstrapFile, clock, kept);
@@ -253,7 +252,7 @@ public final class ManagementApi {
         return ctx -> {
             String authorization = ctx.header("Authorization");
             ManagementCaller caller = authenticator.authenticate(authorization);
-            tokenLimit.charge(ctx, SecretHash.of(authorization));
+            tokenLimit.charge(ctx, caller.tokenDigest());
             if (!ManagementAudit.isWrite(ctx)) {
                 run(ctx, caller, handler, required, expected);
                 return;

@@ -17,10 +17,12 @@ public final class ManagementAuthenticator {
 
     private final OwnTokens tokens;
     private final String audience;
+    private final Set<String> audiences;
 
     public ManagementAuthenticator(OwnTokens tokens, String audience) {
         this.tokens = tokens;
         this.audience = audience;
+        this.audiences = Set.of(audience);
     }
 
     public ManagementCaller authenticate(String authorizationHeader) {
@@ -29,16 +31,18 @@ public final class ManagementAuthenticator {
         }
         String value = BearerToken.of(authorizationHeader).orElseThrow(() ->
                 ManagementException.unauthorized("Bad HTTP authentication header format"));
+        String digest = OwnTokens.digestOf(value);
         ValidToken token;
         try {
-            token = tokens.accessToken(value, Set.of(audience));
+            token = tokens.accessToken(value, digest, audiences);
         } catch (InvalidTokenException e) {
             throw ManagementException.unauthorized(problem(e.reason()));
         }
         if (token.opaque() || token.issuedAt() == null) {
             throw ManagementException.unauthorized("Invalid token");
         }
-        return new ManagementCaller(token.subject(), token.clientId(), new LinkedHashSet<>(token.scopes()));
+        return new ManagementCaller(token.subject(), token.clientId(), new LinkedHashSet<>(token.scopes()),
+                digest);
     }
 
     private String problem(InvalidTokenException.Reason reason) {

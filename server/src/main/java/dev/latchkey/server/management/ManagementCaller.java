@@ -2,8 +2,11 @@ package dev.latchkey.server.management;
 
 import java.util.Set;
 
-/** Who is calling the Management API, from its verified access token. */
-public record ManagementCaller(String subject, String clientId, Set<String> scopes) {
+/**
+ * Who is calling the Management API, from its verified access token; {@code tokenDigest} is that token's SHA-256
+ * ({@link dev.latchkey.server.token.OwnTokens#digestOf}), the key of its rate-limit bucket.
+ */
+public record ManagementCaller(String subject, String clientId, Set<String> scopes, String tokenDigest) {
 
     public boolean hasAny(Set<String> required) {
         return required.stream().anyMatch(scopes::contains);

@@ -1,9 +1,7 @@
 package dev.latchkey.server.management;
 
 import dev.latchkey.server.registry.ClientGrant;
-import dev.latchkey.server.registry.ClientGrantStore;
-import dev.latchkey.server.store.Page;
-import dev.latchkey.server.store.PageRequest;
+import dev.latchkey.server.registry.RegistryLookups;
 
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -22,18 +20,19 @@ import java.util.Set;
  *       both {@code create:client_grants} and {@code update:client_grants} (so it could give itself that
  *       grant anyway).</li>
  * </ul>
- * A client with no client grant, and the caller's own client, are always readable.
+ * A client with no client grant, and the caller's own client, are always readable. The grants are read through
+ * {@link RegistryLookups} (as the token endpoint reads them when it issues tokens): a grant changed through this
+ * node counts at once, one changed through another node within {@link RegistryLookups#TTL}.
  */
 final class SecretAccess {
 
     private static final Set<String> GRANTS_ANY_API = Set.of("create:client_grants", "update:client_grants");
-    private static final int PAGE = 100;
 
-    private final ClientGrantStore grants;
+    private final RegistryLookups lookups;
     private final String managementAudience;
 
-    SecretAccess(ClientGrantStore grants, String managementAudience) {
-        this.grants = grants;
+    SecretAccess(RegistryLookups lookups, String managementAudience) {
+        this.lookups = lookups;
         this.managementAudience = managementAudience;
     }
 
@@ -61,7 +60,7 @@ final class SecretAccess {
                 return List.of();
             }
             List<String> missing = new ArrayList<>();
-            for (ClientGrant grant : allOf(clientId)) {
+            for (ClientGrant grant : lookups.clientGrants(clientId)) {
                 Set<String> reach = reach(grant.audience());
                 for (String scope : grant.scope()) {
                     if (reach != null && !reach.contains(scope)) {
@@ -81,21 +80,10 @@ final class SecretAccess {
                 return null;
             }
             if (own == null) {
-                own = caller.isClient() ? allOf(caller.clientId()) : List.of();
+                own = caller.isClient() ? lookups.clientGrants(caller.clientId()) : List.of();
             }
             Optional<ClientGrant> mine = own.stream().filter(g -> g.audience().equals(audience)).findFirst();
             return mine.<Set<String>>map(g -> new LinkedHashSet<>(g.scope())).orElse(Set.of());
-        }
-    }
-
-    private List<ClientGrant> allOf(String clientId) {
-        List<ClientGrant> all = new ArrayList<>();
-        for (int page = 0; ; page++) {
-            Page<ClientGrant> batch = grants.list(new PageRequest(page, PAGE), clientId, null);
-            all.addAll(batch.items());
-            if (batch.items().size() < PAGE) {
-                return all;
-            }
         }
     }
 }

@@ -7,7 +7,8 @@ import io.github.bucket4j.distributed.proxy.ProxyManager;
 /**
  * Buckets every node of a cluster shares, kept in the database by a Bucket4j proxy manager: each
  * {@link #take} is one round trip (a locked read and a write). Used only where a request is already slow or
- * rare: failed client authentications and Management API calls, never the success path of a token.
+ * rare: failed client authentications, never the success path of a token (the Management API's per-token
+ * limit uses {@link SyncedBuckets}, which batches these round trips).
  */
 public final class SharedBuckets implements Buckets {
 

@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.keys.SigningKeyRing;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.ClientGrant;
@@ -19,6 +20,7 @@ import dev.latchkey.server.registry.ResourceServer;
 import dev.latchkey.server.registry.SigningAlgorithm;
 
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.text.ParseException;
 import java.time.Clock;
 import java.time.Instant;
@@ -39,7 +41,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>anything else is an opaque token, found by its digest and not expired;</li>
  *   <li>its authorization (or, for a machine token, its client grant) still stands (RFC 7009 §2.1).</li>
  * </ol>
- * Time is the server's clock, so tests move it instead of forging expired tokens.
+ * Time is the server's clock, so tests move it instead of forging expired tokens. The parse and the signature
+ * check of a JWT are done once per token value ({@link VerifiedJwts}); the checks after them run on every call.
  */
 public final class OwnTokens {
 
@@ -55,6 +58,7 @@ public final class OwnTokens {
     private final MasterKey masterKey;
     private final Clock clock;
     private final Map<String, JWSVerifier> verifiers = new ConcurrentHashMap<>();
+    private final VerifiedJwts verified;
 
     public OwnTokens(String issuer, SigningKeyRing ring, OpaqueTokenLookup opaqueTokens,
                      AuthorizationLookup authorizations, RegistryLookups lookups, MasterKey masterKey, Clock clock) {
@@ -65,6 +69,7 @@ public final class OwnTokens {
         this.lookups = lookups;
         this.masterKey = masterKey;
         this.clock = clock;
+        this.verified = new VerifiedJwts(clock);
     }
 
     /**
@@ -72,11 +77,16 @@ public final class OwnTokens {
      * /userinfo audience only), or an {@link InvalidTokenException} saying why not.
      */
     public ValidToken accessToken(String value, Set<String> audiences) {
+        return accessToken(value, null, audiences);
+    }
+
+    /** The same, given the value's {@link #digestOf digest} already taken (null: taken here if needed). */
+    public ValidToken accessToken(String value, String digest, Set<String> audiences) {
         if (value == null || value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
         }
         if (value.chars().filter(c -> c == '.').count() == 2) {
-            return jwt(value, audiences);
+            return jwt(value, digest == null ? digestOf(value) : digest, audiences);
         }
         OpaqueToken token = opaqueTokens.find(value).orElseThrow(() ->
                 new InvalidTokenException(InvalidTokenException.Reason.UNKNOWN));
@@ -88,7 +98,36 @@ public final class OwnTokens {
                 token.issuedAt(), token.expiresAt(), null);
     }
 
-    private ValidToken jwt(String value, Set<String> audiences) {
+    /** The SHA-256 a token value is known by in memory (never the value itself). */
+    public static String digestOf(String value) {
+        return SecretHash.of(value);
+    }
+
+    private ValidToken jwt(String value, String digest, Set<String> audiences) {
+        CheckedJwt jwt = verified.find(digest);
+        if (jwt != null && !stillSigned(jwt)) {
+            verified.forget(digest);
+            jwt = null;
+        }
+        if (jwt == null) {
+            jwt = check(value);
+            verified.remember(digest, jwt);
+        }
+        if (audiences != null && jwt.audience().stream().noneMatch(audiences::contains)) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_AUDIENCE);
+        }
+        if (!clock.instant().isBefore(jwt.expiresAt())) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.EXPIRED);
+        }
+        if (!standing(jwt.jti(), jwt.clientId(), jwt.audience().get(0), jwt.machine())) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.REVOKED);
+        }
+        return new ValidToken(false, jwt.subject(), jwt.machine() ? null : jwt.subject(), jwt.clientId(),
+                jwt.audience(), jwt.scopes(), jwt.issuedAt(), jwt.expiresAt(), jwt.jti());
+    }
+
+    /** Steps 1 to 4 of a JWT: parsed, typed, issued here, signed by our key (or its API's secret). */
+    private CheckedJwt check(String value) {
         SignedJWT jwt;
         JWTClaimsSet claims;
         try {
@@ -107,39 +146,31 @@ public final class OwnTokens {
         if (audience.isEmpty()) {
             throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_AUDIENCE);
         }
-        if (!verified(jwt, audience.get(0))) {
+        String hmacSecret = hmacSecret(jwt, audience.get(0));
+        if (!verified(jwt, hmacSecret)) {
             throw new InvalidTokenException(InvalidTokenException.Reason.BAD_SIGNATURE);
-        }
-        if (audiences != null && audience.stream().noneMatch(audiences::contains)) {
-            throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_AUDIENCE);
-        }
-        Instant now = clock.instant();
-        Instant expiresAt = claims.getExpirationTime().toInstant();
-        if (!now.isBefore(expiresAt)) {
-            throw new InvalidTokenException(InvalidTokenException.Reason.EXPIRED);
         }
         String clientId = stringClaim(claims, "azp") != null ? stringClaim(claims, "azp")
                 : stringClaim(claims, "client_id");
-        String subject = claims.getSubject();
-        boolean machine = clientId != null && subject.equals(clientId + "@clients");
-        if (!standing(stringClaim(claims, "jti"), clientId, audience.get(0), machine)) {
-            throw new InvalidTokenException(InvalidTokenException.Reason.REVOKED);
-        }
         String scope = stringClaim(claims, "scope");
         List<String> scopes = scope == null || scope.isBlank() ? List.of() : Arrays.asList(scope.trim().split("\\s+"));
         Instant issuedAt = claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
-        return new ValidToken(false, subject, machine ? null : subject, clientId, audience, scopes, issuedAt,
-                expiresAt, stringClaim(claims, "jti"));
+        return new CheckedJwt(jwt.getHeader().getAlgorithm(), jwt.getHeader().getKeyID(), hmacSecret,
+                claims.getSubject(), clientId, audience, scopes, issuedAt, claims.getExpirationTime().toInstant(),
+                stringClaim(claims, "jti"));
+    }
+
+    /** The HS256 secret of the API a token names first, when the token is HS256 and that API signs so; else null. */
+    private String hmacSecret(SignedJWT jwt, String audience) {
+        return JWSAlgorithm.HS256.equals(jwt.getHeader().getAlgorithm()) ? hmacSecret(audience) : null;
     }
 
     /** RS256/PS256 by the ring's key named in {@code kid}, or HS256 with the API's own secret. */
-    private boolean verified(SignedJWT jwt, String audience) {
+    private boolean verified(SignedJWT jwt, String hmacSecret) {
         JWSAlgorithm alg = jwt.getHeader().getAlgorithm();
         try {
             if (JWSAlgorithm.HS256.equals(alg)) {
-                Optional<ResourceServer> api = lookups.api(audience);
-                return api.isPresent() && api.get().signingAlg() == SigningAlgorithm.HS256
-                        && jwt.verify(new MACVerifier(api.get().signingSecret().getBytes(StandardCharsets.UTF_8)));
+                return hmacSecret != null && jwt.verify(new MACVerifier(hmacSecret.getBytes(StandardCharsets.UTF_8)));
             }
             if (!JWSAlgorithm.RS256.equals(alg) && !JWSAlgorithm.PS256.equals(alg)) {
                 return false;
@@ -149,6 +180,28 @@ public final class OwnTokens {
         } catch (JOSEException | IllegalStateException e) {
             return false;
         }
+    }
+
+    /**
+     * Whether what signed a remembered token ({@link VerifiedJwts}) would still verify it: the ring still publishes
+     * its key, or its API still signs with HS256 and the same secret.
+     */
+    private boolean stillSigned(CheckedJwt jwt) {
+        if (JWSAlgorithm.HS256.equals(jwt.algorithm())) {
+            String now = hmacSecret(jwt.audience().get(0));
+            return now != null && MessageDigest.isEqual(now.getBytes(StandardCharsets.UTF_8),
+                    jwt.hmacSecret().getBytes(StandardCharsets.UTF_8));
+        }
+        try {
+            return ringVerifier(jwt.kid()) != null;
+        } catch (JOSEException e) {
+            return false;
+        }
+    }
+
+    private String hmacSecret(String audience) {
+        Optional<ResourceServer> api = lookups.api(audience);
+        return api.isPresent() && api.get().signingAlg() == SigningAlgorithm.HS256 ? api.get().signingSecret() : null;
     }
 
     /**

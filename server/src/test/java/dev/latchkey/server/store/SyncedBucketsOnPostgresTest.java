@@ -1,0 +1,73 @@
+package dev.latchkey.server.store;
+
+import dev.latchkey.server.ratelimit.BucketClock;
+import dev.latchkey.server.ratelimit.RateLimit;
+import dev.latchkey.server.ratelimit.SyncedBuckets;
+import org.junit.jupiter.api.Test;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The Management API's per-token limit (Auth0: per token) spent in each node's memory and synced in batches:
+ * two nodes together let through the burst and at most 2% of it more per node, then refuse on both.
+ */
+class SyncedBucketsOnPostgresTest {
+
+    /** No refill while the test runs: the clock stands still. */
+    private static final BucketClock CLOCK = new BucketClock(Clock.fixed(Instant.parse("2026-12-07T08:00:00Z"),
+            ZoneOffset.UTC));
+
+    @Test
+    void twoNodesSpendOneBucketWithinTwoPercentOfTheBurstEach() {
+        PostgresSchema.requireReachable();
+        try (PostgresSchema schema = PostgresSchema.create();
+             Database first = Database.open(schema.url(), PostgresSchema.USER, null);
+             Database second = Database.open(schema.url(), PostgresSchema.USER, null)) {
+            RateLimit limit = RateLimit.parse("test", "500,1/h");
+            SyncedBuckets a = new SyncedBuckets("management-token", limit,
+                    new PostgresRateLimitBuckets(first, CLOCK).proxies(), CLOCK);
+            SyncedBuckets b = new SyncedBuckets("management-token", limit,
+                    new PostgresRateLimitBuckets(second, CLOCK).proxies(), CLOCK);
+
+            int allowed = 0;
+            for (int i = 0; i < 1000; i++) {
+                if ((i % 2 == 0 ? a : b).take("token").allowed()) {
+                    allowed++;
+                }
+            }
+
+            assertThat(allowed).isBetween(500, 500 + 2 * 10);
+            assertThat(a.take("token").allowed()).isFalse();
+            assertThat(b.take("token").allowed()).isFalse();
+            // Another key has its own bucket.
+            assertThat(b.take("another token").allowed()).isTrue();
+        }
+    }
+
+    @Test
+    void underABurstOfFiftyEveryTakeIsSyncedAndTheLimitExact() {
+        PostgresSchema.requireReachable();
+        try (PostgresSchema schema = PostgresSchema.create();
+             Database first = Database.open(schema.url(), PostgresSchema.USER, null);
+             Database second = Database.open(schema.url(), PostgresSchema.USER, null)) {
+            RateLimit limit = RateLimit.parse("test", "5,1/h");
+            SyncedBuckets a = new SyncedBuckets("management-token", limit,
+                    new PostgresRateLimitBuckets(first, CLOCK).proxies(), CLOCK);
+            SyncedBuckets b = new SyncedBuckets("management-token", limit,
+                    new PostgresRateLimitBuckets(second, CLOCK).proxies(), CLOCK);
+
+            int allowed = 0;
+            for (int i = 0; i < 20; i++) {
+                if ((i % 2 == 0 ? a : b).take("token").allowed()) {
+                    allowed++;
+                }
+            }
+
+            assertThat(allowed).isEqualTo(5);
+        }
+    }
+}

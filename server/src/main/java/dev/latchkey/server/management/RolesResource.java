@@ -116,8 +116,20 @@ final class RolesResource {
         permissions.apply(ctx, list -> roles.removePermissions(id, list), 204);
     }
 
+    /**
+     * Rules: Auth0's {@code GET /roles/{id}/users} pages by offset ({@code page}, {@code per_page},
+     * {@code include_totals}) or by checkpoint ({@code from}, {@code take}: {@code {users, next}}), the way
+     * Auth0's SDKs ask for it.
+     */
     void listUsers(Context ctx, ManagementCaller caller) {
         Role role = find(ctx);
+        if (Checkpoint.asked(ctx)) {
+            Checkpoint checkpoint = Checkpoint.of(ctx);
+            List<User> users = roles.membersAfter(role.id(), checkpoint.from(), checkpoint.take()).stream()
+                    .map(accounts::find).flatMap(Optional::stream).toList();
+            checkpoint.write(ctx, "users", users, User::userId, RolesResource::memberView);
+            return;
+        }
         PageRequest page = Paging.request(ctx);
         Page<String> members = roles.members(role.id(), page);
         // A member deleted between the two reads is left out of the page.

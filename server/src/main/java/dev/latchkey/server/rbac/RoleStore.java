@@ -37,6 +37,9 @@ public interface RoleStore {
     /** The ids of the role's users, in the order they were given it. */
     Page<String> members(String roleId, PageRequest page);
 
+    /** At most {@code take} ids of the role's users after {@code fromUserId} (from the first when null), by id. */
+    List<String> membersAfter(String roleId, String fromUserId, int take);
+
     /** Gives each user each role, skipping what is held already. */
     void assign(Collection<String> userIds, Collection<String> roleIds);
 

@@ -136,6 +136,14 @@ public final class JdbcRoleStore implements RoleStore {
     }
 
     @Override
+    public List<String> membersAfter(String roleId, String fromUserId, int take) {
+        String after = fromUserId == null ? "" : " AND user_id > :from";
+        return jdbi.withHandle(h -> h.createQuery("SELECT user_id FROM user_roles WHERE role_id = :id" + after
+                        + " ORDER BY user_id LIMIT :take")
+                .bind("id", roleId).bind("from", fromUserId).bind("take", take).mapTo(String.class).list());
+    }
+
+    @Override
     public void assign(Collection<String> userIds, Collection<String> roleIds) {
         long now = Times.millis(clock.instant());
         jdbi.useHandle(h -> {

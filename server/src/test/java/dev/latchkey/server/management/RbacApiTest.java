@@ -162,6 +162,37 @@ class RbacApiTest {
         assertThat(json(call("GET", users(bob, "roles"), null))).hasSize(1);
     }
 
+    /** Auth0's checkpoint paging on a role's users, as its SDKs ask: {@code from}, {@code take}, {@code next}. */
+    @Test
+    void roleUsersPageByCheckpoint() {
+        String id = role("Checkpointed");
+        List<String> members = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            members.add(TestUsers.create(server, "checkpoint" + i + "@example.com").userId());
+        }
+        String body = "{\"users\":[\"" + String.join("\",\"", members) + "\"]}";
+        assertThat(call("POST", "api/v2/roles/" + id + "/users", body).statusCode()).isEqualTo(200);
+
+        JsonNode first = json(call("GET", "api/v2/roles/" + id + "/users?take=2", null));
+        JsonNode last = json(call("GET", "api/v2/roles/" + id + "/users?take=2&from="
+                + ManagementCalls.encode(first.path("next").asText()), null));
+
+        assertThat(first.path("users")).hasSize(2);
+        assertThat(first.path("users").get(1).path("user_id").asText()).isEqualTo(first.path("next").asText());
+        // The last page, not full, has no next.
+        assertThat(last.has("next")).isFalse();
+        List<String> seen = new ArrayList<>();
+        first.path("users").forEach(u -> seen.add(u.path("user_id").asText()));
+        last.path("users").forEach(u -> seen.add(u.path("user_id").asText()));
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(members);
+        assertThat(last.path("users").get(0).path("email").asText()).startsWith("checkpoint");
+
+        assertManagementError(call("GET", "api/v2/roles/" + id + "/users?take=0", null), 400, "invalid_query_string");
+        assertManagementError(call("GET", "api/v2/roles/" + id + "/users?take=x", null), 400, "invalid_query_string");
+        assertManagementError(call("GET", "api/v2/roles/" + id + "/users?from=" + "x".repeat(201), null), 400,
+                "invalid_query_string");
+    }
+
     @Test
     void userPermissionsListTheirSources() {
         String id = role("Source role");

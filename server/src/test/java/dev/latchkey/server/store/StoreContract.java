@@ -901,6 +901,24 @@ abstract class StoreContract {
     }
 
     @Test
+    void roleMembersAreReadAfterACheckpointById() {
+        for (String id : List.of("auth0|u3", "auth0|u1", "auth0|u2")) {
+            user(id);
+        }
+        roles.create(new Role("rol_1", "Reader", null, T0));
+        roles.create(new Role("rol_2", "Writer", null, T0));
+        roles.assign(List.of("auth0|u3", "auth0|u1", "auth0|u2"), List.of("rol_1"));
+        roles.assign(List.of("auth0|u2"), List.of("rol_2"));
+
+        assertThat(roles.membersAfter("rol_1", null, 2)).containsExactly("auth0|u1", "auth0|u2");
+        assertThat(roles.membersAfter("rol_1", "auth0|u2", 2)).containsExactly("auth0|u3");
+        assertThat(roles.membersAfter("rol_1", "auth0|u3", 2)).isEmpty();
+        // A checkpoint that is no member (since removed) still places the next page.
+        assertThat(roles.membersAfter("rol_1", "auth0|u15", 5)).containsExactly("auth0|u2", "auth0|u3");
+        assertThat(roles.membersAfter("rol_2", null, 5)).containsExactly("auth0|u2");
+    }
+
+    @Test
     void deletingARoleAUserOrAnApiRemovesWhatHungOnIt() {
         apis.create(api("rs1", "https://records.example/api", 1));
         user("auth0|u1");

@@ -46,6 +46,8 @@ say "# upstream-login $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java
 say "# server JVM options: $JAVA_OPTS; VUS=$VUS LOAD=$LOAD CYCLES=$CYCLES WARMUP=$WARMUP"
 say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
+# Every login comes from 127.0.0.1: the per-address limit (300 at once, 100/s) would measure itself.
+export LATCHKEY_RATE_LIMIT_ADDRESS="${LATCHKEY_RATE_LIMIT_ADDRESS:-1000000,1000000/s}"
 start_server "$port" "$data" "$log"
 (cd server/src/test/node && PORT=$idp_port CLIENT_ID=$UPSTREAM_CLIENT_ID CLIENT_SECRET=$UPSTREAM_CLIENT_SECRET \
   REDIRECT_URI=$base/login/callback exec node upstream-idp.mjs >"$data/idp.log" 2>&1) &

@@ -40,6 +40,8 @@ cleanup() {
   rm -rf "$DATA"
 }
 trap cleanup EXIT
+# One token asks one search after another: the Management API's per-token limit would answer 429s.
+export LATCHKEY_RATE_LIMIT_MANAGEMENT="${LATCHKEY_RATE_LIMIT_MANAGEMENT:-1000000,1000000/s}"
 LATCHKEY_DATABASE_URL="$PG_URL$([[ $PG_URL == *\?* ]] && echo \& || echo \?)currentSchema=$SCHEMA" LATCHKEY_DATABASE_USER=postgres \
   start_server "$PORT" "$DATA" "$DATA/server.log"
 wait_ready "$PORT"

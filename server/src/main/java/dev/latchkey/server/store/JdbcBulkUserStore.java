@@ -35,15 +35,17 @@ public final class JdbcBulkUserStore implements BulkUserStore {
             WHERE connection = :connection AND email = :email""";
 
     private final Jdbi jdbi;
+    private final boolean postgres;
 
     public JdbcBulkUserStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.postgres = DatabaseKind.postgres(jdbi);
     }
 
     @Override
     public List<Outcome> importBatch(List<ImportedUser> users, boolean upsert) {
         try {
-            return jdbi.inTransaction(h -> write(h, users, upsert));
+            return jdbi.inTransaction(h -> write(DatabaseKind.planWithValues(h, postgres), users, upsert));
         } catch (StatementException e) {
             if (!UniqueViolations.is(e)) {
                 throw e;
@@ -51,7 +53,8 @@ public final class JdbcBulkUserStore implements BulkUserStore {
             List<Outcome> outcomes = new ArrayList<>();
             for (ImportedUser user : users) {
                 try {
-                    outcomes.add(jdbi.inTransaction(h -> write(h, List.of(user), upsert)).get(0));
+                    outcomes.add(jdbi.inTransaction(h -> write(DatabaseKind.planWithValues(h, postgres), List.of(user),
+                            upsert)).get(0));
                 } catch (StatementException one) {
                     if (!UniqueViolations.is(one)) {
                         throw one;

@@ -7,7 +7,6 @@ import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -59,16 +58,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
     public JdbcRefreshTokenStore(Jdbi jdbi) {
         this.jdbi = jdbi;
-        this.postgres = isPostgres(jdbi);
-    }
-
-    private static boolean isPostgres(Jdbi jdbi) {
-        try {
-            return jdbi.withHandle(h -> h.getConnection().getMetaData().getDatabaseProductName())
-                    .equals("PostgreSQL");
-        } catch (SQLException e) {
-            throw new StoreUnavailableException("Cannot read which database this is: " + e.getMessage(), e);
-        }
+        this.postgres = DatabaseKind.postgres(jdbi);
     }
 
     @Override

@@ -53,12 +53,7 @@ public final class JdbcUserStore implements UserStore {
 
     public JdbcUserStore(Jdbi jdbi) {
         this.jdbi = jdbi;
-        try {
-            this.postgres = jdbi.withHandle(h -> h.getConnection().getMetaData().getDatabaseProductName())
-                    .equals("PostgreSQL");
-        } catch (java.sql.SQLException e) {
-            throw new StoreUnavailableException("Cannot read which database this is: " + e.getMessage(), e);
-        }
+        this.postgres = DatabaseKind.postgres(jdbi);
     }
 
     @Override
@@ -106,7 +101,7 @@ public final class JdbcUserStore implements UserStore {
     public Page<User> list(UserQuery filter, UserSort sort, PageRequest page) {
         UserQuerySql where = UserQuerySql.of(filter, postgres);
         return jdbi.inTransaction(h -> {
-            planWithValues(h);
+            DatabaseKind.planWithValues(h, postgres);
             var query = h.createQuery(pageSql(where, sort));
             var count = h.createQuery("SELECT COUNT(*) FROM users WHERE " + where.condition());
             where.parameters().forEach((name, value) -> {
@@ -116,18 +111,6 @@ public final class JdbcUserStore implements UserStore {
             return new Page<>(query.bind("limit", page.perPage()).bind("offset", page.offset()).map(MAPPER).list(),
                     count.mapTo(Long.class).one());
         });
-    }
-
-    /**
-     * PostgreSQL: plan this transaction's statements with their values. After five runs the driver
-     * prepares a statement on the server, which may then keep a generic plan; for a search, a generic
-     * plan cannot tell a containment matching one user from one matching most, and walks the whole
-     * created_at index instead of the GIN index (90 ms instead of 2 ms on 20,000 users).
-     */
-    void planWithValues(org.jdbi.v3.core.Handle h) {
-        if (postgres) {
-            h.execute("SET LOCAL plan_cache_mode = force_custom_plan");
-        }
     }
 
     /**

@@ -83,7 +83,7 @@ class UserSearchPlansOnPostgresTest {
         UserQuerySql where = UserQuerySql.of(query, true);
         JdbcUserStore store = new JdbcUserStore(jdbi);
         return jdbi.inTransaction(h -> {
-            store.planWithValues(h);
+            DatabaseKind.planWithValues(h, true);
             String plan = "";
             for (int run = 0; run < 6; run++) {
                 var explain = h.createQuery("EXPLAIN " + JdbcUserStore.pageSql(where, UserSort.DEFAULT));

@@ -53,7 +53,8 @@ declare -A NODE_PIDS=()
 # and the schema of fresh_schema, answering as ISSUER when set (nodes behind the proxy); waits until ready.
 start_node() {
   local port=$1 jar=${2:-$SERVER_JAR}
-  SERVER_JAR=$jar start_server "$port" "$data" "$data/node-$port.log"
+  # Every virtual user comes from 127.0.0.1: the per-address limit (100/s) would throttle the load itself.
+  LATCHKEY_RATE_LIMIT_ADDRESS=${LATCHKEY_RATE_LIMIT_ADDRESS:-1000000,1000000/s} SERVER_JAR=$jar start_server "$port" "$data" "$data/node-$port.log"
   NODE_PIDS[$port]=$SERVER_PID
   wait_ready "$port" "${READY_WAIT:-300}"
 }

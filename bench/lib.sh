@@ -165,3 +165,9 @@ with open("/tmp/jmh.lock", "a") as f:
     waited=$((waited + 5))
   done
 }
+
+# wrk_rate WRK_OUTPUT: requests/s, rounded.
+wrk_rate() { awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$1"; }
+
+# wrk_latency WRK_OUTPUT PERCENT: the latency wrk --latency printed for that percentile (50, 99, ...).
+wrk_latency() { awk -v p="$2%" '$1 == p { print $2 }' <<<"$1"; }

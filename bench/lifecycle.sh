@@ -92,8 +92,6 @@ top_up_tokens() {
   fi
 }
 
-# wrk_rate WRK_OUTPUT: requests/s, rounded.
-wrk_rate() { awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$1"; }
 
 # wrk_percentile_ms WRK_OUTPUT PERCENT: a latency percentile of wrk --latency in milliseconds (wrk prints
 # us, ms or s).

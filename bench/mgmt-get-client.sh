@@ -95,11 +95,11 @@ say "# HTTP floor: wrk -t1 -c$CONNECTIONS -d$FLOOR --latency $base/health/live"
 floor_result=$(wrk -t1 -c"$CONNECTIONS" -d"$FLOOR" --latency "$base/health/live")
 echo "$floor_result" >>"$out"
 
-rate=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$result")
-p50=$(awk '$1 == "50%" { print $2 }' <<<"$result")
-p99=$(awk '$1 == "99%" { print $2 }' <<<"$result")
-floor=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$floor_result")
-floor_p50=$(awk '$1 == "50%" { print $2 }' <<<"$floor_result")
+rate=$(wrk_rate "$result")
+p50=$(wrk_latency "$result" 50)
+p99=$(wrk_latency "$result" 99)
+floor=$(wrk_rate "$floor_result")
+floor_p50=$(wrk_latency "$floor_result" 50)
 say "# load after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS $(rss_mb "$SERVER_PID") MB"
 say "GET /api/v2/clients/{id}/s ($DATABASE): $rate   p50: $p50   p99: $p99   HTTP floor (/health/live): $floor req/s, p50 $floor_p50   ratio to floor: $(awk -v a="$rate" -v b="$floor" 'BEGIN { printf "%.2f", a / b }') (target >= 0.7)"
 echo "Results: $out"

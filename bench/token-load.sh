@@ -119,9 +119,9 @@ if [[ $SOAK != 0 && $SOAK != 0s ]]; then
   wrk -t1 -c"$CONNECTIONS" -d"$SOAK" -s bench/client-credentials.lua "$base" | grep 'Requests/sec' | tee -a "$out"
 fi
 rss=$(rss_mb "$SERVER_PID")
-tokens=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$result")
-p50=$(awk '$1 == "50%" { print $2 }' <<<"$result")
-p99=$(awk '$1 == "99%" { print $2 }' <<<"$result")
+tokens=$(wrk_rate "$result")
+p50=$(wrk_latency "$result" 50)
+p99=$(wrk_latency "$result" 99)
 say "# load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 say "tokens/s: $tokens   latency p50: $p50   p99: $p99   HTTP floor: $floor req/s   RSS after load: ${rss} MB
 server CPU per token: $server_ms_per_token ms   CPU: $cpu_split"

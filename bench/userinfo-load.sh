@@ -114,11 +114,11 @@ say "# HTTP floor: wrk -t1 -c$CONNECTIONS -d$FLOOR --latency $base/health/live"
 floor_result=$(wrk -t1 -c"$CONNECTIONS" -d"$FLOOR" --latency "$base/health/live")
 echo "$floor_result" >>"$out"
 
-rate=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$result")
-p50=$(awk '$1 == "50%" { print $2 }' <<<"$result")
-p99=$(awk '$1 == "99%" { print $2 }' <<<"$result")
-floor=$(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$floor_result")
-floor_p50=$(awk '$1 == "50%" { print $2 }' <<<"$floor_result")
+rate=$(wrk_rate "$result")
+p50=$(wrk_latency "$result" 50)
+p99=$(wrk_latency "$result" 99)
+floor=$(wrk_rate "$floor_result")
+floor_p50=$(wrk_latency "$floor_result" 50)
 say "# PostgreSQL transactions in database $pg_db during the measured run: $commits_during (approximate: statistics can lag by seconds)"
 say "# load after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS $(rss_mb "$SERVER_PID") MB"
 say "userinfo/s (opaque, PostgreSQL): $rate   p50: $p50   p99: $p99   HTTP floor (/health/live): $floor req/s, p50 $floor_p50   ratio to floor: $(awk -v a="$rate" -v b="$floor" 'BEGIN { printf "%.2f", a / b }')"
@@ -138,7 +138,7 @@ if [[ -n $JFR ]]; then
     rec=$(wrk -t1 -c"$CONNECTIONS" -d"$DURATION" "${headers[@]}" "$base/$target")
     until_ms=$(now_ms)
     jcmd "$SERVER_PID" JFR.stop name="$name" filename="$jfr_file" >/dev/null
-    say "# under JFR: /$target $(awk '/^Requests\/sec/ { printf "%.0f", $2 }' <<<"$rec") req/s; $jfr_file"
+    say "# under JFR: /$target $(wrk_rate "$rec") req/s; $jfr_file"
     python3 bench/jfr-hotspots.py "$jfr_file" --window "$from_ms" "$until_ms" >"${jfr_file%.jfr}-hotspots.txt"
     say "#   summary: ${jfr_file%.jfr}-hotspots.txt"
   done

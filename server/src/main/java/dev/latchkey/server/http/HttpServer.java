@@ -54,7 +54,7 @@ public final class HttpServer {
      * Once a stop begins Jetty cuts any connection silent for this long, 1 s by default: too short for a
      * client still uploading the body of a request already in flight (a user creation) on a slow link.
      */
-    private static final long SHUTDOWN_IDLE_MILLIS = 5_000;
+    static final long SHUTDOWN_IDLE_MILLIS = 5_000;
 
     private final Javalin app;
 

@@ -55,6 +55,8 @@ import dev.latchkey.server.store.JdbcIdentityStore;
 import dev.latchkey.server.store.JdbcUpstreamLoginStore;
 import dev.latchkey.server.upstream.OidcProviders;
 import dev.latchkey.server.upstream.OidcUpstream;
+import dev.latchkey.server.upstream.IdpTokenVault;
+import dev.latchkey.server.identity.Connection;
 import dev.latchkey.server.upstream.UpstreamHttp;
 import dev.latchkey.server.upstream.UpstreamUsers;
 import dev.latchkey.server.ui.UpstreamLoginPages;
@@ -115,6 +117,7 @@ import dev.latchkey.server.ui.OutcomeRouter;
 import dev.latchkey.server.oauth.device.DeviceApprovalCompletion;
 import dev.latchkey.server.oauth.device.DeviceAuthorizationEndpoint;
 import dev.latchkey.server.oauth.grant.DeviceCodeGrant;
+import dev.latchkey.server.oauth.grant.FederatedConnectionTokenGrant;
 import dev.latchkey.server.store.JdbcDeviceCodeStore;
 import dev.latchkey.server.token.JwtAccessTokenFormat;
 import dev.latchkey.server.token.TokenSigner;
@@ -129,6 +132,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -271,8 +275,12 @@ public final class Latchkey implements AutoCloseable {
             var identities = new JdbcIdentityStore(jdbi, masterKey);
             var upstreamLoginStore = new JdbcUpstreamLoginStore(jdbi, masterKey);
             var upstreamHttp = new UpstreamHttp();
+            var oidcUpstream = new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp);
+            // Providers' tokens refreshed for applications (Token Vault), per strategy that can.
+            var idpTokenVault = new IdpTokenVault(identities, Map.of(Connection.OIDC_STRATEGY, oidcUpstream::refresh),
+                    clock);
             var upstreamLogins = new UpstreamLoginPages(issuer, transactions, lookups, connections,
-                    new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp), upstreamLoginStore,
+                    oidcUpstream, upstreamLoginStore,
                     new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock,
                     auditLog);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,
@@ -313,7 +321,9 @@ public final class Latchkey implements AutoCloseable {
                                     revocations, clock),
                             PasswordGrant.password(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
                             PasswordGrant.realm(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
-                            new DeviceCodeGrant(deviceCodes, lookups, users, tokenIssuer, revocations, clock)),
+                            new DeviceCodeGrant(deviceCodes, lookups, users, tokenIssuer, revocations, clock),
+                            new FederatedConnectionTokenGrant(refreshStore, authorizations, users, connections,
+                                    idpTokenVault, clock)),
                     origin, auditLog, metrics);
             var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, revocations, lookups);
             var introspection = new IntrospectionEndpoint(clientAuthenticator, ownTokens, refreshStore, authorizations,

@@ -56,6 +56,7 @@ import dev.latchkey.server.store.JdbcUpstreamLoginStore;
 import dev.latchkey.server.upstream.OidcProviders;
 import dev.latchkey.server.upstream.OidcUpstream;
 import dev.latchkey.server.upstream.IdpTokenVault;
+import dev.latchkey.server.upstream.FederatedLogout;
 import dev.latchkey.server.identity.Connection;
 import dev.latchkey.server.upstream.UpstreamHttp;
 import dev.latchkey.server.upstream.UpstreamUsers;
@@ -234,7 +235,7 @@ public final class Latchkey implements AutoCloseable {
             // Browser flows: /authorize, login and consent pages, codes, ID tokens, /userinfo, logout.
             String issuer = settings.issuerString();
             String userinfoAudience = issuer + "userinfo";
-            var sessionStore = new JdbcSsoSessionStore(jdbi);
+            var sessionStore = new JdbcSsoSessionStore(jdbi, masterKey);
             var transactionStore = new JdbcLoginTransactionStore(jdbi);
             var codeStore = new JdbcAuthorizationCodeStore(jdbi);
             var opaqueStore = new JdbcOpaqueTokenStore(jdbi);
@@ -290,7 +291,8 @@ public final class Latchkey implements AutoCloseable {
             var questions = new ConsentQuestions(lookups, rbac, consent);
             var consentPage = new ConsentPage(transactions, lookups, users, questions, engine, steps, browser, pages);
             var userinfo = new UserinfoEndpoint(issuer, ownTokens, users);
-            var logout = new LogoutEndpoints(lookups, browser, ownTokens, origin, pages, auditLog);
+            var logout = new LogoutEndpoints(lookups, browser, ownTokens, origin, pages, auditLog,
+                    new FederatedLogout(connections, oidcUpstream));
             var cors = new Cors(new JdbcKnownWebOrigins(jdbi));
 
             // Rate limits: the per-address and per-client buckets sit on the hot path and stay in this node's

@@ -174,7 +174,7 @@ abstract class StoreContract {
 
     @Test
     void anSsoSessionsIdleExpiryMovesWhenTouched() {
-        var sessions = new JdbcSsoSessionStore(database.jdbi());
+        var sessions = new JdbcSsoSessionStore(database.jdbi(), MASTER_KEY);
         sessions.create(new SsoSession("hash-idle", "sid-idle", "auth0|u", T0, T0, T0.plusSeconds(7_200),
                 T0.plusSeconds(3_600)));
         sessions.touch("hash-idle", T0.plusSeconds(5_400));

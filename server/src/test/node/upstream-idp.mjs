@@ -1,7 +1,8 @@
 // node-oidc-provider as an upstream OpenID Provider for Latchkey's `oidc` connections: one static
-// confidential client whose redirect URI is Latchkey's <issuer>login/callback, development interactions
-// (any login, any password), refresh tokens for every code, and an account per login name with a verified
-// email. Listens on 127.0.0.1:PORT and prints READY <issuer> once it does; the test stops it.
+// confidential client whose redirect URI is Latchkey's <issuer>login/callback (and, given
+// POST_LOGOUT_REDIRECT_URI, where its RP-initiated logout may send the browser back), development interactions
+// (any login, any password), refresh tokens for every code, rotated at every use, and an account per login
+// name with a verified email. Listens on 127.0.0.1:PORT and prints READY <issuer> once it does; the test stops it.
 import Provider from 'oidc-provider';
 import { env } from './peer-support.mjs';
 
@@ -16,6 +17,7 @@ const provider = new Provider(issuer, {
     grant_types: ['authorization_code', 'refresh_token'],
     response_types: ['code'],
     token_endpoint_auth_method: process.env.AUTH_METHOD || 'client_secret_post',
+    post_logout_redirect_uris: process.env.POST_LOGOUT_REDIRECT_URI ? [process.env.POST_LOGOUT_REDIRECT_URI] : [],
   }],
   pkce: { required: () => true },
   features: { devInteractions: { enabled: true } },
@@ -41,6 +43,8 @@ const provider = new Provider(issuer, {
     };
   },
   issueRefreshToken: async () => true,
+  // Every refresh spends its refresh token and issues the next: a second use of a spent one is refused.
+  rotateRefreshToken: () => true,
   cookies: { keys: ['upstream-test-cookie-key'] },
 });
 

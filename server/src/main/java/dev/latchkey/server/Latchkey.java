@@ -55,6 +55,9 @@ import dev.latchkey.server.store.JdbcIdentityStore;
 import dev.latchkey.server.store.JdbcUpstreamLoginStore;
 import dev.latchkey.server.upstream.OidcProviders;
 import dev.latchkey.server.upstream.OidcUpstream;
+import dev.latchkey.server.upstream.IdpTokenVault;
+import dev.latchkey.server.upstream.FederatedLogout;
+import dev.latchkey.server.identity.Connection;
 import dev.latchkey.server.upstream.UpstreamHttp;
 import dev.latchkey.server.upstream.UpstreamUsers;
 import dev.latchkey.server.ui.UpstreamLoginPages;
@@ -115,6 +118,7 @@ import dev.latchkey.server.ui.OutcomeRouter;
 import dev.latchkey.server.oauth.device.DeviceApprovalCompletion;
 import dev.latchkey.server.oauth.device.DeviceAuthorizationEndpoint;
 import dev.latchkey.server.oauth.grant.DeviceCodeGrant;
+import dev.latchkey.server.oauth.grant.FederatedConnectionTokenGrant;
 import dev.latchkey.server.store.JdbcDeviceCodeStore;
 import dev.latchkey.server.token.JwtAccessTokenFormat;
 import dev.latchkey.server.token.TokenSigner;
@@ -129,6 +133,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -230,7 +235,7 @@ public final class Latchkey implements AutoCloseable {
             // Browser flows: /authorize, login and consent pages, codes, ID tokens, /userinfo, logout.
             String issuer = settings.issuerString();
             String userinfoAudience = issuer + "userinfo";
-            var sessionStore = new JdbcSsoSessionStore(jdbi);
+            var sessionStore = new JdbcSsoSessionStore(jdbi, masterKey);
             var transactionStore = new JdbcLoginTransactionStore(jdbi);
             var codeStore = new JdbcAuthorizationCodeStore(jdbi);
             var opaqueStore = new JdbcOpaqueTokenStore(jdbi);
@@ -271,8 +276,12 @@ public final class Latchkey implements AutoCloseable {
             var identities = new JdbcIdentityStore(jdbi, masterKey);
             var upstreamLoginStore = new JdbcUpstreamLoginStore(jdbi, masterKey);
             var upstreamHttp = new UpstreamHttp();
+            var oidcUpstream = new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp);
+            // Providers' tokens refreshed for applications (Token Vault), per strategy that can.
+            var idpTokenVault = new IdpTokenVault(identities, Map.of(Connection.OIDC_STRATEGY, oidcUpstream::refresh),
+                    clock);
             var upstreamLogins = new UpstreamLoginPages(issuer, transactions, lookups, connections,
-                    new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp), upstreamLoginStore,
+                    oidcUpstream, upstreamLoginStore,
                     new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock,
                     auditLog);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,
@@ -282,7 +291,8 @@ public final class Latchkey implements AutoCloseable {
             var questions = new ConsentQuestions(lookups, rbac, consent);
             var consentPage = new ConsentPage(transactions, lookups, users, questions, engine, steps, browser, pages);
             var userinfo = new UserinfoEndpoint(issuer, ownTokens, users);
-            var logout = new LogoutEndpoints(lookups, browser, ownTokens, origin, pages, auditLog);
+            var logout = new LogoutEndpoints(lookups, browser, ownTokens, origin, pages, auditLog,
+                    new FederatedLogout(connections, oidcUpstream));
             var cors = new Cors(new JdbcKnownWebOrigins(jdbi));
 
             // Rate limits: the per-address and per-client buckets sit on the hot path and stay in this node's
@@ -313,7 +323,9 @@ public final class Latchkey implements AutoCloseable {
                                     revocations, clock),
                             PasswordGrant.password(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
                             PasswordGrant.realm(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
-                            new DeviceCodeGrant(deviceCodes, lookups, users, tokenIssuer, revocations, clock)),
+                            new DeviceCodeGrant(deviceCodes, lookups, users, tokenIssuer, revocations, clock),
+                            new FederatedConnectionTokenGrant(refreshStore, authorizations, users, connections,
+                                    idpTokenVault, clock)),
                     origin, auditLog, metrics);
             var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, revocations, lookups);
             var introspection = new IntrospectionEndpoint(clientAuthenticator, ownTokens, refreshStore, authorizations,

@@ -8,9 +8,15 @@ import java.time.Instant;
  * carry (OIDC Front-Channel Logout §3), so a token never reveals the cookie. The session ends at
  * {@code expiresAt} (absolute) or at {@code idleExpiresAt}, which each use pushes back ({@link SessionLifetimes});
  * a null {@code idleExpiresAt} (a session started before idle expiry existed) has only the absolute end.
+ * {@code upstream} is the login at an upstream provider the session started with, null for any other login.
  */
 public record SsoSession(String idHash, String sid, String userId, Instant authTime, Instant createdAt,
-                         Instant expiresAt, Instant idleExpiresAt) {
+                         Instant expiresAt, Instant idleExpiresAt, UpstreamSignIn upstream) {
+
+    public SsoSession(String idHash, String sid, String userId, Instant authTime, Instant createdAt,
+                      Instant expiresAt, Instant idleExpiresAt) {
+        this(idHash, sid, userId, authTime, createdAt, expiresAt, idleExpiresAt, null);
+    }
 
     public boolean expired(Instant now) {
         return !now.isBefore(expiresAt) || (idleExpiresAt != null && !now.isBefore(idleExpiresAt));
@@ -22,6 +28,6 @@ public record SsoSession(String idHash, String sid, String userId, Instant authT
     }
 
     public SsoSession withIdleExpiresAt(Instant instant) {
-        return new SsoSession(idHash, sid, userId, authTime, createdAt, expiresAt, instant);
+        return new SsoSession(idHash, sid, userId, authTime, createdAt, expiresAt, instant, upstream);
     }
 }

@@ -33,6 +33,11 @@ public final class SsoSessions {
 
     /** A new session for {@code userId}, replacing {@code previousCookie} when there was one. */
     public Started start(String userId, String previousCookie) {
+        return start(userId, previousCookie, null);
+    }
+
+    /** As {@link #start(String, String)}, for a login at an upstream provider ({@code upstream}, may be null). */
+    public Started start(String userId, String previousCookie, UpstreamSignIn upstream) {
         if (previousCookie != null) {
             end(previousCookie);
         }
@@ -40,7 +45,7 @@ public final class SsoSessions {
         String secret = RandomStrings.base64url(32);
         Instant expiresAt = now.plus(lifetimes.get().absolute());
         SsoSession session = new SsoSession(SecretHash.of(secret), RandomStrings.base64url(16), userId,
-                now, now, expiresAt, lifetimes.get().idleExpiry(now, expiresAt));
+                now, now, expiresAt, lifetimes.get().idleExpiry(now, expiresAt), upstream);
         store.create(session);
         return new Started(secret, session);
     }

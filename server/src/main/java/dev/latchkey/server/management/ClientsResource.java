@@ -31,7 +31,8 @@ final class ClientsResource {
     private static final String READ_KEYS = "read:client_keys";
     static final Set<String> GRANT_TYPES = Set.of("authorization_code", "implicit", "refresh_token",
             "client_credentials", "password", "http://auth0.com/oauth/grant-type/password-realm",
-            "urn:ietf:params:oauth:grant-type:device_code");
+            "urn:ietf:params:oauth:grant-type:device_code",
+            "urn:auth0:params:oauth:grant-type:token-exchange:federated-connection-access-token");
     /** The properties Latchkey acts on; Auth0's others are kept ({@link KeptFields}). */
     private static final Set<String> FIELDS = Set.of("name", "description", "app_type", "is_first_party",
             "oidc_conformant", "token_endpoint_auth_method", "grant_types", "callbacks", "allowed_logout_urls",

@@ -10,9 +10,12 @@ import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.ui.BrowserSession;
 import dev.latchkey.server.ui.Pages;
+import dev.latchkey.server.upstream.FederatedLogout;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -22,7 +25,9 @@ import java.util.Optional;
  * Ends the SSO session: Auth0's {@code GET /v2/logout?client_id=&returnTo=} and OpenID Connect
  * RP-Initiated Logout 1.0 at {@code /oidc/logout}. A browser is sent back only to a URL the
  * application lists, exactly, in its {@code allowed_logout_urls}: anything else is an error page,
- * never a redirect (no open redirector, RFC 9700 §4.11).
+ * never a redirect (no open redirector, RFC 9700 §4.11). With Auth0's {@code federated} (any value), a
+ * session that came from an upstream login goes on to the provider's logout, which returns the browser to
+ * that same checked address ({@link FederatedLogout}).
  */
 public final class LogoutEndpoints {
 
@@ -32,9 +37,11 @@ public final class LogoutEndpoints {
     private final RequestOrigin origin;
     private final Pages pages;
     private final AuditLog log;
+    private final FederatedLogout federatedLogout;
 
     public LogoutEndpoints(RegistryLookups lookups, BrowserSession browser, OwnTokens hints, RequestOrigin origin,
-                           Pages pages, AuditLog log) {
+                           Pages pages, AuditLog log, FederatedLogout federatedLogout) {
+        this.federatedLogout = federatedLogout;
         this.lookups = lookups;
         this.browser = browser;
         this.hints = hints;
@@ -51,9 +58,11 @@ public final class LogoutEndpoints {
         String clientId = param(ctx, "client_id");
         String returnTo = param(ctx, "returnTo");
         Optional<Client> client = clientId == null ? Optional.empty() : lookups.client(clientId);
-        endSession(ctx, client.orElse(null), null);
+        Optional<SsoSession> session = endSession(ctx, client.orElse(null), null);
         if (returnTo == null) {
-            loggedOut(ctx);
+            if (!toProvider(ctx, session, null, null)) {
+                loggedOut(ctx);
+            }
             return;
         }
         if (clientId == null) {
@@ -70,6 +79,9 @@ public final class LogoutEndpoints {
         } else if (!client.get().allowedLogoutUrls().contains(returnTo)) {
             pages.error(ctx, 400, "Logout URL not allowed", "You are logged out, but the returnTo address is not "
                     + "in the application's Allowed Logout URLs.", null);
+            return;
+        }
+        if (toProvider(ctx, session, returnTo, null)) {
             return;
         }
         ctx.header("Cache-Control", "no-store");
@@ -108,7 +120,11 @@ public final class LogoutEndpoints {
                     + ".", null);
             return;
         }
-        endSession(ctx, client.orElse(null), claims == null ? null : OwnTokens.stringClaim(claims, "sid"));
+        Optional<SsoSession> session = endSession(ctx, client.orElse(null),
+                claims == null ? null : OwnTokens.stringClaim(claims, "sid"));
+        if (toProvider(ctx, session, redirect, state)) {
+            return;
+        }
         if (redirect == null) {
             loggedOut(ctx);
             return;
@@ -119,13 +135,44 @@ public final class LogoutEndpoints {
         ctx.redirect(target, HttpStatus.FOUND);
     }
 
-    private void endSession(Context ctx, Client client, String sid) {
+    private Optional<SsoSession> endSession(Context ctx, Client client, String sid) {
         Optional<SsoSession> session = browser.logOut(ctx, sid);
         if (session.isPresent()) {
             log.record(new LogEvent("slo", "User successfully logged out", client == null ? null : client.clientId(),
                     client == null ? null : client.name(), session.get().userId(), null, origin.clientAddress(ctx),
                     null, Map.of()));
         }
+        return session;
+    }
+
+    /**
+     * Auth0's {@code federated}: sends the browser on to the upstream provider's logout when the ended session came
+     * from one, with {@code returnTo} (already checked) and {@code state} for the provider to send it back; false
+     * when there is nothing to do there.
+     */
+    private boolean toProvider(Context ctx, Optional<SsoSession> session, String returnTo, String state) {
+        if (session.isEmpty() || !flag(ctx, "federated")) {
+            return false;
+        }
+        URI back;
+        try {
+            back = returnTo == null ? null : new URI(returnTo);
+        } catch (URISyntaxException e) {
+            return false;
+        }
+        Optional<URI> provider = federatedLogout.at(session.get().upstream(), back, state);
+        if (provider.isEmpty()) {
+            return false;
+        }
+        ctx.header("Cache-Control", "no-store");
+        ctx.redirect(provider.get().toString(), HttpStatus.FOUND);
+        return true;
+    }
+
+    /** A parameter that counts by being there, with or without a value ({@code ?federated}). */
+    private static boolean flag(Context ctx, String name) {
+        return ctx.queryParamMap().containsKey(name)
+                || ctx.method().name().equals("POST") && ctx.formParamMap().containsKey(name);
     }
 
     private void loggedOut(Context ctx) {

@@ -113,9 +113,14 @@ public final class TokenEndpoint {
     /** RFC 6749 §5.1: JSON, {@code Cache-Control: no-store}. */
     private static void write(Context ctx, IssuedTokens tokens) {
         ObjectNode body = Json.object()
-                .put("access_token", tokens.accessToken().value())
-                .put("token_type", "Bearer")
-                .put("expires_in", tokens.accessToken().expiresIn());
+                .put("access_token", tokens.accessToken().value());
+        if (tokens.issuedTokenType() != null) {
+            body.put("issued_token_type", tokens.issuedTokenType()); // RFC 8693 §2.2.1
+        }
+        body.put("token_type", "Bearer");
+        if (tokens.accessToken().expiresIn() > 0) {
+            body.put("expires_in", tokens.accessToken().expiresIn());
+        }
         if (!tokens.accessToken().scope().isEmpty()) {
             body.put("scope", tokens.accessToken().scope());
         }

@@ -3,6 +3,7 @@ package dev.latchkey.server.ui;
 import dev.latchkey.server.http.Cookies;
 import dev.latchkey.server.identity.SsoSession;
 import dev.latchkey.server.identity.SsoSessions;
+import dev.latchkey.server.identity.UpstreamSignIn;
 import dev.latchkey.server.interaction.Authentication;
 import dev.latchkey.server.interaction.LoginTransaction;
 import dev.latchkey.server.interaction.LoginTransactions;
@@ -50,7 +51,12 @@ public final class BrowserSession {
      * answers the fresh login it records.
      */
     public Authentication logIn(Context ctx, String userId) {
-        SsoSessions.Started session = sessions.start(userId, cookies.read(ctx, SESSION_COOKIE));
+        return logIn(ctx, userId, null);
+    }
+
+    /** As {@link #logIn(Context, String)}, for a login at an upstream provider ({@code upstream}, may be null). */
+    public Authentication logIn(Context ctx, String userId, UpstreamSignIn upstream) {
+        SsoSessions.Started session = sessions.start(userId, cookies.read(ctx, SESSION_COOKIE), upstream);
         keepCookie(ctx, session.cookie(), session.session());
         return new Authentication(userId, session.session().authTime(), session.session().sid(), true);
     }

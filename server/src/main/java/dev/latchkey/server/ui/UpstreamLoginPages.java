@@ -6,6 +6,7 @@ import dev.latchkey.server.audit.LogEvent;
 import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.identity.Connection;
 import dev.latchkey.server.identity.ConnectionStore;
+import dev.latchkey.server.identity.UpstreamSignIn;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.interaction.Authentication;
 import dev.latchkey.server.interaction.InteractionEngine;
@@ -176,8 +177,9 @@ public final class UpstreamLoginPages {
         });
         PendingLogin pending = new PendingLogin(id, tx.get());
         User user;
+        OidcUpstream.Login result;
         try {
-            OidcUpstream.Login result = oidc.finish(connection.get(), params, callback, login.get().nonce(),
+            result = oidc.finish(connection.get(), params, callback, login.get().nonce(),
                     login.get().codeVerifier());
             user = users.logIn(connection.get(), result, origin.clientAddress(ctx));
         } catch (UpstreamException e) {
@@ -201,7 +203,9 @@ public final class UpstreamLoginPages {
             return;
         }
         record("s", "Successful login", client.get(), user.userId(), user.email(), connection.get(), ctx);
-        Authentication authentication = browser.logIn(ctx, user.userId());
+        // The provider's ID token stays with the session, for a federated logout.
+        Authentication authentication = browser.logIn(ctx, user.userId(),
+                new UpstreamSignIn(connection.get().name(), result.idToken()));
         LoginTransaction authenticated = transactions.authenticated(tx.get(), authentication);
         steps.resume(ctx, new PendingLogin(id, authenticated), engine.resume(tx.get().outcome(), client.get(),
                 SessionState.loggedIn(authentication, user)));

@@ -131,10 +131,18 @@ public final class OidcProviders {
         }
     }
 
-    private static void endpointUrl(URI endpoint) {
+    /** True for an endpoint that is https, or http on a loopback host. */
+    static boolean usable(URI endpoint) {
         try {
             ConnectionOptions.url(endpoint.toString(), "endpoint");
+            return true;
         } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    private static void endpointUrl(URI endpoint) {
+        if (!usable(endpoint)) {
             throw invalid("The identity provider names an endpoint that is neither https nor on this machine: "
                     + endpoint);
         }

@@ -7,6 +7,7 @@ import com.nimbusds.jose.jwk.JWKMatcher;
 import com.nimbusds.jose.jwk.JWKSelector;
 import com.nimbusds.jose.proc.BadJOSEException;
 import com.nimbusds.jwt.JWT;
+import com.nimbusds.jwt.JWTParser;
 import com.nimbusds.jwt.SignedJWT;
 import com.nimbusds.oauth2.sdk.AuthorizationCode;
 import com.nimbusds.oauth2.sdk.AuthorizationCodeGrant;
@@ -28,6 +29,7 @@ import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
 import com.nimbusds.openid.connect.sdk.AuthenticationRequest;
+import com.nimbusds.openid.connect.sdk.LogoutRequest;
 import com.nimbusds.openid.connect.sdk.Nonce;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponse;
 import com.nimbusds.openid.connect.sdk.OIDCTokenResponseParser;
@@ -42,6 +44,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -72,15 +75,25 @@ public final class OidcUpstream {
 
     private final OidcProviders providers;
     private final UpstreamHttp http;
+    private final UpstreamTokenRefresh refresher;
 
     public OidcUpstream(OidcProviders providers, UpstreamHttp http) {
         this.providers = providers;
         this.http = http;
+        this.refresher = new UpstreamTokenRefresh(http);
     }
 
-    /** Who logged in at the provider, with the provider's tokens for {@code identities[]}. */
+    /**
+     * Who logged in at the provider, with the provider's tokens for {@code identities[]}, and its ID token as
+     * received ({@code idToken}, the {@code id_token_hint} of a federated logout; null when there was none).
+     */
     public record Login(String subject, Map<String, Object> claims, String accessToken, String refreshToken,
-                        Long expiresIn) {
+                        Long expiresIn, String idToken) {
+
+        public Login(String subject, Map<String, Object> claims, String accessToken, String refreshToken,
+                     Long expiresIn) {
+            this(subject, claims, accessToken, refreshToken, expiresIn, null);
+        }
 
         @Override
         public String toString() {
@@ -153,7 +166,39 @@ public final class OidcUpstream {
         long lifetime = accessToken == null ? 0 : accessToken.getLifetime();
         return new Login(idClaims.getSubject().getValue(), claims,
                 accessToken == null ? null : accessToken.getValue(),
-                refreshToken == null ? null : refreshToken.getValue(), lifetime > 0 ? lifetime : null);
+                refreshToken == null ? null : refreshToken.getValue(), lifetime > 0 ? lifetime : null,
+                idToken.serialize());
+    }
+
+    /**
+     * Spends the provider's {@code refreshToken} at its token endpoint, authenticated as at login, within the
+     * connection's timeout (RFC 6749 §6; {@link UpstreamTokenRefresh} has the rules).
+     */
+    public UpstreamTokenRefresh.Refreshed refresh(Connection connection, String refreshToken) {
+        OidcProvider provider = providers.of(connection);
+        return refresher.refresh(provider.metadata().getTokenEndpointURI(), authentication(connection), refreshToken,
+                OidcProviders.timeout(connection));
+    }
+
+    /**
+     * Where to send the browser to end its session at the provider too (OIDC RP-Initiated Logout 1.0 §2): the
+     * provider's {@code end_session_endpoint} with the login's ID token as {@code id_token_hint}, our
+     * {@code client_id}, and {@code postLogoutRedirect} with {@code state} when given (§3: the provider sends
+     * the browser there only if it is registered with it). Empty when the provider advertises no such endpoint.
+     */
+    public Optional<URI> endSession(Connection connection, String idToken, URI postLogoutRedirect, String state) {
+        URI endpoint = providers.of(connection).metadata().getEndSessionEndpointURI();
+        if (endpoint == null || !OidcProviders.usable(endpoint)) {
+            return Optional.empty();
+        }
+        JWT hint;
+        try {
+            hint = idToken == null ? null : JWTParser.parse(idToken);
+        } catch (java.text.ParseException e) {
+            hint = null;
+        }
+        return Optional.of(new LogoutRequest(endpoint, hint, null, clientId(connection), postLogoutRedirect,
+                state == null || postLogoutRedirect == null ? null : new State(state), null).toURI());
     }
 
     private IDTokenClaimsSet validate(Connection connection, OidcProvider provider, JWT idToken, String nonce) {
@@ -214,7 +259,10 @@ public final class OidcUpstream {
     }
 
     /** What a provider says is shown on a page: printable, and short. */
-    private static String clean(String text) {
+    static String clean(String text) {
+        if (text == null) {
+            return "";
+        }
         String printable = text.replaceAll("[^\\x20-\\x7E]", "?");
         return printable.length() > 200 ? printable.substring(0, 200) : printable;
     }

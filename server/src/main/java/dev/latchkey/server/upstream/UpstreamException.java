@@ -19,15 +19,35 @@ public final class UpstreamException extends RuntimeException {
     }
 
     private final Reason reason;
+    /** The provider's {@code error} code when it said no (RFC 6749 §5.2), else null. */
+    private final String providerError;
 
     public UpstreamException(Reason reason, String message) {
         super(message);
         this.reason = reason;
+        this.providerError = null;
     }
 
     public UpstreamException(Reason reason, String message, Throwable cause) {
         super(message, cause);
         this.reason = reason;
+        this.providerError = null;
+    }
+
+    private UpstreamException(String providerError, String message) {
+        super(message);
+        this.reason = Reason.PROVIDER_ERROR;
+        this.providerError = providerError;
+    }
+
+    /** The provider's token endpoint answered with {@code error} (RFC 6749 §5.2). */
+    public static UpstreamException refused(String providerError, String message) {
+        return new UpstreamException(providerError, message);
+    }
+
+    /** True when the provider refused a grant it no longer honours ({@code invalid_grant}, RFC 6749 §5.2). */
+    public boolean grantRefused() {
+        return "invalid_grant".equals(providerError);
     }
 
     public Reason reason() {

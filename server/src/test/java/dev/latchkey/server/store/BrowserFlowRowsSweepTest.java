@@ -20,7 +20,7 @@ class BrowserFlowRowsSweepTest {
     void sweeperDeletesOnlyExpiredRows() {
         try (Database database = Database.open("jdbc:h2:mem:" + UUID.randomUUID() + ";DB_CLOSE_DELAY=-1", null, null)) {
             Instant now = Instant.parse("2026-11-22T10:00:00Z");
-            var sessions = new JdbcSsoSessionStore(database.jdbi());
+            var sessions = new JdbcSsoSessionStore(database.jdbi(), new dev.latchkey.server.keys.MasterKey(new byte[32]));
             var codes = new JdbcAuthorizationCodeStore(database.jdbi());
             var tokens = new JdbcOpaqueTokenStore(database.jdbi());
             for (int i = 0; i < 5; i++) {

@@ -174,7 +174,7 @@ abstract class StoreContract {
 
     @Test
     void anSsoSessionsIdleExpiryMovesWhenTouched() {
-        var sessions = new JdbcSsoSessionStore(database.jdbi());
+        var sessions = new JdbcSsoSessionStore(database.jdbi(), MASTER_KEY);
         sessions.create(new SsoSession("hash-idle", "sid-idle", "auth0|u", T0, T0, T0.plusSeconds(7_200),
                 T0.plusSeconds(3_600)));
         sessions.touch("hash-idle", T0.plusSeconds(5_400));
@@ -1147,6 +1147,48 @@ abstract class StoreContract {
         assertThat(read.get(0).refreshToken()).isEqualTo("idp-refresh-token");
         assertThat(read.get(0).expiresIn()).isEqualTo(3599L);
         assertThat(read.get(0).profileData()).containsEntry("email", "a@idp.example");
+    }
+
+    @Test
+    void oneCallerAtATimeRefreshesAnIdentitysTokensAndALoginInBetweenWins() {
+        var identities = new JdbcIdentityStore(database.jdbi(), MASTER_KEY);
+        identities.save(new dev.latchkey.server.identity.Identity("idp", "sub-2", "oidc|idp|sub-2", "oidc",
+                java.util.Map.of(), "access-1", "refresh-1", 60L, T0));
+        var stored = identities.tokens("idp", "sub-2").orElseThrow();
+        assertThat(stored.expiresAt()).isEqualTo(T0.plusSeconds(60));
+        Instant until = T0.plusSeconds(15);
+        assertThat(identities.claimRefresh("idp", "sub-2", T0, until)).isTrue();
+        assertThat(identities.claimRefresh("idp", "sub-2", T0.plusSeconds(1), T0.plusSeconds(16))).isFalse();
+        // A null refresh token keeps the stored one (the provider did not rotate it).
+        assertThat(identities.saveRefreshed("idp", "sub-2", until, new dev.latchkey.server.upstream.IdpTokenStore
+                .Refreshed("access-2", null, 3600L, T0.plusSeconds(3602), T0.plusSeconds(2)))).isTrue();
+        var refreshed = identities.tokensOf("oidc|idp|sub-2", "idp").get(0);
+        assertThat(refreshed.accessToken()).isEqualTo("access-2");
+        assertThat(refreshed.refreshToken()).isEqualTo("refresh-1");
+        assertThat(refreshed.expiresAt()).isEqualTo(T0.plusSeconds(3602));
+        assertThat(refreshed.refreshClaimedUntil()).isNull();
+        // A claim that outlived its deadline can be taken over; a login in between replaces the row and wins.
+        assertThat(identities.claimRefresh("idp", "sub-2", T0, T0.plusSeconds(20))).isTrue();
+        assertThat(identities.claimRefresh("idp", "sub-2", T0.plusSeconds(20), T0.plusSeconds(40))).isTrue();
+        identities.save(new dev.latchkey.server.identity.Identity("idp", "sub-2", "oidc|idp|sub-2", "oidc",
+                java.util.Map.of(), "access-login", "refresh-login", 60L, T0.plusSeconds(21)));
+        assertThat(identities.saveRefreshed("idp", "sub-2", T0.plusSeconds(40), new dev.latchkey.server.upstream
+                .IdpTokenStore.Refreshed("access-3", "refresh-3", 60L, T0.plusSeconds(82), T0.plusSeconds(22))))
+                .isFalse();
+        assertThat(identities.tokens("idp", "sub-2").orElseThrow().refreshToken()).isEqualTo("refresh-login");
+    }
+
+    @Test
+    void aSessionsUpstreamIdTokenIsSealedAtRestAndReadBack() {
+        var sessions = new JdbcSsoSessionStore(database.jdbi(), MASTER_KEY);
+        sessions.create(new SsoSession("hash-up", "sid-up", "oidc|idp|u", T0, T0, T0.plusSeconds(7_200), null,
+                new dev.latchkey.server.identity.UpstreamSignIn("idp", "upstream.id.token")));
+        String raw = database.jdbi().withHandle(h -> h.createQuery(
+                "SELECT upstream_id_token FROM sso_sessions WHERE id_hash = 'hash-up'").mapTo(String.class).one());
+        assertThat(raw).doesNotContain("upstream.id.token");
+        assertThat(sessions.find("hash-up").orElseThrow().upstream())
+                .isEqualTo(new dev.latchkey.server.identity.UpstreamSignIn("idp", "upstream.id.token"));
+        assertThat(sessions.findBySid("sid-up").orElseThrow().upstream().connection()).isEqualTo("idp");
     }
 
     @Test

@@ -34,7 +34,7 @@ public final class Browser {
 
     public Browser(TestServer server) {
         this.server = server;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
+        this.http = server.clientBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
     public HttpResponse<String> get(String pathOrUrl) {

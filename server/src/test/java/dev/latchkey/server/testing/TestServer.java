@@ -50,8 +50,14 @@ public final class TestServer implements AutoCloseable {
         this.latchkey = latchkey;
         this.dataDir = dataDir;
         Path certificate = latchkey.settings().tlsCertFile();
-        this.http = certificate == null ? HTTP
-                : HttpClient.newBuilder().sslContext(trusting(readCertificate(certificate))).build();
+        this.http = certificate == null ? HTTP : clientBuilder().build();
+    }
+
+    /** A client builder that trusts this server's certificate when it serves HTTPS. */
+    public HttpClient.Builder clientBuilder() {
+        Path certificate = latchkey.settings().tlsCertFile();
+        HttpClient.Builder builder = HttpClient.newBuilder();
+        return certificate == null ? builder : builder.sslContext(trusting(readCertificate(certificate)));
     }
 
     public static TestServer start() {

@@ -9,8 +9,11 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.nimbusds.oauth2.sdk.util.URLUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.latchkey.server.oauth.grant.FederatedConnectionTokenGrant;
 import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.ManagementCalls;
 import dev.latchkey.server.testing.Pkce;
@@ -43,6 +46,7 @@ class OidcUpstreamBadAnswersTest {
     static final String CALLBACK = "https://app.example.com/callback";
     static final String CONNECTION = "fake-idp";
     static final String UPSTREAM_CLIENT = "latchkey-at-fake";
+    static final String VAULT_GRANT = FederatedConnectionTokenGrant.TYPE;
 
     static TestServer server;
     static HttpServer provider;
@@ -50,6 +54,7 @@ class OidcUpstreamBadAnswersTest {
     static RSAKey key;
     static RSAKey otherKey;
     static String clientId;
+    static String clientSecret;
     static final AtomicInteger SUBJECTS = new AtomicInteger();
 
     /** How the provider's token endpoint answers the next code; reset before each test. */
@@ -62,6 +67,15 @@ class OidcUpstreamBadAnswersTest {
     static volatile int bodyBytes;
     static volatile boolean drip;
     static volatile String expectedNonce;
+    /** The code exchange's access token lifetime and refresh token (none when null). */
+    static volatile long loginExpiresIn;
+    static volatile String loginRefreshToken;
+    /** How the token endpoint answers a refresh (null: honestly, with a new access and refresh token). */
+    static volatile String refreshAnswer;
+    static volatile int refreshStatus;
+    /** The refresh tokens the provider was sent, in order. */
+    static final java.util.List<String> REFRESHES = new java.util.concurrent.CopyOnWriteArrayList<>();
+    static final AtomicInteger ISSUED = new AtomicInteger();
 
     @BeforeAll
     static void startProviderAndServer() throws Exception {
@@ -81,9 +95,11 @@ class OidcUpstreamBadAnswersTest {
         provider.start();
 
         server = TestServer.start();
-        clientId = server.createClient("""
-                {"name":"Fake IdP app","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK))
-                .path("client_id").asText();
+        JsonNode client = server.createClient("""
+                {"name":"Fake IdP app","app_type":"regular_web","callbacks":["%s"],
+                 "grant_types":["authorization_code","refresh_token","%s"]}""".formatted(CALLBACK, VAULT_GRANT));
+        clientId = client.path("client_id").asText();
+        clientSecret = client.path("client_secret").asText();
         HttpResponse<String> created = server.management("POST", "api/v2/connections", """
                 {"name":"%s","strategy":"oidc","enabled_clients":["%s"],
                  "options":{"issuer":"%s","client_id":"%s","client_secret":"fake-secret","upstream_timeout_seconds":1}}"""
@@ -111,6 +127,10 @@ class OidcUpstreamBadAnswersTest {
         delayMillis = 0;
         bodyBytes = 0;
         drip = false;
+        loginExpiresIn = 3600;
+        loginRefreshToken = null;
+        refreshAnswer = null;
+        refreshStatus = 200;
     }
 
     @Test
@@ -201,6 +221,154 @@ class OidcUpstreamBadAnswersTest {
         assertThat(browser.get("login/callback?code=x").statusCode()).isEqualTo(400);
     }
 
+    // Token Vault's refresh token exchange against this provider: its refresh answers, and the requests
+    // Latchkey refuses before asking it anything.
+
+    @Test
+    void anExpiredIdpTokenIsRefreshedAtTheProviderAndItsRotatedRefreshTokenReplacesTheOld() {
+        String refreshToken = vaultLogin("fake-refresh-login");
+        JsonNode first = TestServer.json(vault(refreshToken, CONNECTION, clientId, clientSecret));
+        // The login's token had 1 s left: refreshed with the login's refresh token.
+        assertThat(first.path("access_token").asText()).startsWith("fake-access-");
+        assertThat(first.path("issued_token_type").asText()).isEqualTo(FederatedConnectionTokenGrant.REQUESTED_TOKEN_TYPE);
+        assertThat(first.path("token_type").asText()).isEqualTo("Bearer");
+        assertThat(first.path("expires_in").asLong()).isBetween(3500L, 3600L);
+        assertThat(first.path("scope").asText()).isEqualTo("openid offline_access");
+        assertThat(first.has("refresh_token")).isFalse();
+        assertThat(REFRESHES.get(REFRESHES.size() - 1)).isEqualTo("fake-refresh-login");
+        // Fresh now: answered from the vault without a call to the provider.
+        int calls = REFRESHES.size();
+        JsonNode again = TestServer.json(vault(refreshToken, CONNECTION, clientId, clientSecret));
+        assertThat(again.path("access_token").asText()).isEqualTo(first.path("access_token").asText());
+        assertThat(REFRESHES).hasSize(calls);
+        // The Latchkey refresh token was only looked at: it still works for its own grant.
+        assertThat(server.postForm("oauth/token", "grant_type=refresh_token&client_id=" + clientId
+                + "&client_secret=" + clientSecret + "&refresh_token=" + refreshToken).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aRefreshTheProviderRefusesTellsTheAppToLogInThroughTheConnectionAgain() {
+        String refreshToken = vaultLogin("fake-refresh-revoked");
+        refreshStatus = 400;
+        refreshAnswer = """
+                {"error":"invalid_grant","error_description":"grant revoked"}""";
+        HttpResponse<String> answer = vault(refreshToken, CONNECTION, clientId, clientSecret);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);
+        JsonNode error = TestServer.json(answer);
+        assertThat(error.path("error").asText()).isEqualTo("federated_connection_refresh_token_not_found");
+        assertThat(error.path("error_description").asText()).contains("log in again through connection " + CONNECTION);
+    }
+
+    @Test
+    void aProviderThatCannotRefreshNowIsA503NeverA500() {
+        String refreshToken = vaultLogin("fake-refresh-down");
+        delayMillis = 3000;
+        unavailable(vault(refreshToken, CONNECTION, clientId, clientSecret));
+        delayMillis = 0;
+        bodyBytes = 10 * 1024 * 1024;
+        unavailable(vault(refreshToken, CONNECTION, clientId, clientSecret));
+        bodyBytes = 0;
+        refreshAnswer = "<html>not a token</html>";
+        unavailable(vault(refreshToken, CONNECTION, clientId, clientSecret));
+        refreshAnswer = "{\"token_type\":\"Bearer\"}";
+        unavailable(vault(refreshToken, CONNECTION, clientId, clientSecret));
+        // The refresh token was not lost on the way: once the provider is back, it refreshes.
+        refreshAnswer = null;
+        assertThat(vault(refreshToken, CONNECTION, clientId, clientSecret).statusCode()).isEqualTo(200);
+        assertThat(REFRESHES.get(REFRESHES.size() - 1)).isEqualTo("fake-refresh-down");
+    }
+
+    @Test
+    void anExpiredTokenWithoutARefreshTokenCannotBeHad() throws InterruptedException {
+        String refreshToken = vaultLogin(null);
+        Thread.sleep(1_100); // the provider's token had 1 s
+        HttpResponse<String> answer = vault(refreshToken, CONNECTION, clientId, clientSecret);
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(401);
+        assertThat(TestServer.json(answer).path("error").asText())
+                .isEqualTo("federated_connection_refresh_token_not_found");
+    }
+
+    @Test
+    void theExchangeRefusesWhatItMustNotAnswer() {
+        String refreshToken = vaultLogin("fake-refresh-guarded");
+        int calls = REFRESHES.size();
+        // Another client's refresh token (RFC 6749 §10.4) and one never issued: Auth0's 403 invalid_grant.
+        JsonNode other = server.createClient("""
+                {"name":"Other vault app","app_type":"regular_web","callbacks":["%s"],
+                 "grant_types":["authorization_code","refresh_token","%s"]}""".formatted(CALLBACK, VAULT_GRANT));
+        error(vault(refreshToken, CONNECTION, other.path("client_id").asText(),
+                other.path("client_secret").asText()), 403, "invalid_grant");
+        error(vault("not-a-refresh-token", CONNECTION, clientId, clientSecret), 403, "invalid_grant");
+        // A client that did not enable the grant, and a public client (IdP tokens never go to one, Auth0 §6).
+        JsonNode plain = server.createClient("""
+                {"name":"Plain app","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK));
+        error(vault(refreshToken, CONNECTION, plain.path("client_id").asText(), plain.path("client_secret").asText()),
+                403, "unauthorized_client");
+        JsonNode spa = server.createClient("""
+                {"name":"Vault SPA","app_type":"spa","token_endpoint_auth_method":"none","callbacks":["%s"],
+                 "grant_types":["authorization_code","refresh_token","%s"]}""".formatted(CALLBACK, VAULT_GRANT));
+        error(vault(refreshToken, CONNECTION, spa.path("client_id").asText(), null), 403, "unauthorized_client");
+        // RFC 8693 §2.1: the token types this exchange takes, and a connection that keeps IdP tokens.
+        error(server.postForm("oauth/token", vaultForm(refreshToken, CONNECTION, clientId, clientSecret)
+                .replace("refresh_token&", "access_token&")), 400, "invalid_request");
+        error(vault(refreshToken, "no-such-connection", clientId, clientSecret), 400, "invalid_request");
+        error(vault(refreshToken, "Username-Password-Authentication", clientId, clientSecret), 400,
+                "invalid_request");
+        error(server.postForm("oauth/token", "grant_type=" + enc(VAULT_GRANT) + "&client_id=" + clientId
+                + "&client_secret=" + clientSecret + "&connection=" + CONNECTION), 400, "invalid_request");
+        // A user with no identity at the connection (the login_hint names none).
+        HttpResponse<String> hinted = server.postForm("oauth/token",
+                vaultForm(refreshToken, CONNECTION, clientId, clientSecret) + "&login_hint=someone-else");
+        error(hinted, 401, "federated_connection_refresh_token_not_found");
+        // A revoked refresh token.
+        assertThat(server.postForm("oauth/revoke", "client_id=" + clientId + "&client_secret=" + clientSecret
+                + "&token=" + refreshToken).statusCode()).isEqualTo(200);
+        error(vault(refreshToken, CONNECTION, clientId, clientSecret), 403, "invalid_grant");
+        // None of this reached the provider.
+        assertThat(REFRESHES).hasSize(calls);
+    }
+
+    /**
+     * Logs a new user in through the provider, whose access token has 1 s left (so it is refreshed at once) and
+     * whose refresh token is {@code providerRefreshToken}; answers the app's Latchkey refresh token.
+     */
+    private String vaultLogin(String providerRefreshToken) {
+        loginExpiresIn = 1;
+        loginRefreshToken = providerRefreshToken;
+        Pkce pkce = Pkce.create();
+        Attempt attempt = begin(pkce, "openid offline_access");
+        HttpResponse<String> atApp = attempt.callback("code=good&iss=" + enc(issuer));
+        assertThat(atApp.statusCode()).as(atApp.body()).isEqualTo(302);
+        JsonNode tokens = TestServer.json(server.postForm("oauth/token", "grant_type=authorization_code&client_id="
+                + clientId + "&client_secret=" + clientSecret + "&code=" + Browser.redirectParams(atApp).get("code")
+                + "&redirect_uri=" + enc(CALLBACK) + "&code_verifier=" + pkce.verifier()));
+        assertThat(tokens.path("refresh_token").asText()).as(tokens.toString()).isNotEmpty();
+        return tokens.path("refresh_token").asText();
+    }
+
+    private static HttpResponse<String> vault(String refreshToken, String connection, String client, String secret) {
+        return server.postForm("oauth/token", vaultForm(refreshToken, connection, client, secret));
+    }
+
+    private static String vaultForm(String refreshToken, String connection, String client, String secret) {
+        return "grant_type=" + enc(VAULT_GRANT) + "&client_id=" + client
+                + (secret == null ? "" : "&client_secret=" + secret) + "&subject_token=" + enc(refreshToken)
+                + "&subject_token_type=" + enc("urn:ietf:params:oauth:token-type:refresh_token")
+                + "&requested_token_type=" + enc(FederatedConnectionTokenGrant.REQUESTED_TOKEN_TYPE)
+                + "&connection=" + enc(connection);
+    }
+
+    private static void unavailable(HttpResponse<String> answer) {
+        error(answer, 503, "temporarily_unavailable");
+        assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+    }
+
+    private static void error(HttpResponse<String> answer, int status, String code) {
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
+        assertThat(TestServer.json(answer).path("error").asText()).as(answer.body()).isEqualTo(code);
+        assertThat(answer.body()).doesNotContain("fake-refresh").doesNotContain("fake-secret");
+    }
+
     private void refused(Attempt attempt, String query, int status) {
         HttpResponse<String> answer = attempt.callback(query);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(status);
@@ -223,9 +391,12 @@ class OidcUpstreamBadAnswersTest {
     }
 
     private Attempt begin() {
+        return begin(Pkce.create(), "openid");
+    }
+
+    private Attempt begin(Pkce pkce, String scope) {
         Browser browser = new Browser(server);
-        Pkce pkce = Pkce.create();
-        Map<String, String> params = Browser.authorizeParams("code", clientId, CALLBACK, "openid", "s");
+        Map<String, String> params = Browser.authorizeParams("code", clientId, CALLBACK, scope, "s");
         params.put("code_challenge", pkce.challenge());
         params.put("code_challenge_method", "S256");
         params.put("connection", CONNECTION);
@@ -242,7 +413,12 @@ class OidcUpstreamBadAnswersTest {
     static volatile String subject;
 
     private static void token(HttpExchange exchange) throws IOException {
-        exchange.getRequestBody().readAllBytes();
+        Map<String, java.util.List<String>> form = URLUtils.parseParameters(
+                new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+        boolean refresh = form.getOrDefault("grant_type", java.util.List.of()).contains("refresh_token");
+        if (refresh) {
+            REFRESHES.add(form.get("refresh_token").get(0));
+        }
         try {
             if (delayMillis > 0) {
                 Thread.sleep(delayMillis);
@@ -278,6 +454,13 @@ class OidcUpstreamBadAnswersTest {
             }
             return;
         }
+        if (refresh) {
+            int n = ISSUED.incrementAndGet();
+            json(exchange, refreshStatus, refreshAnswer != null ? refreshAnswer : """
+                    {"access_token":"fake-access-%1$d","token_type":"Bearer","expires_in":3600,
+                     "refresh_token":"fake-refresh-%1$d","scope":"openid offline_access"}""".formatted(n));
+            return;
+        }
         Instant now = Instant.now();
         JWTClaimsSet.Builder claims = new JWTClaimsSet.Builder().issuer(tokenIssuer).subject(subject)
                 .audience(UPSTREAM_CLIENT).issueTime(Date.from(now)).expirationTime(Date.from(now.plusSeconds(300)))
@@ -293,8 +476,9 @@ class OidcUpstreamBadAnswersTest {
             throw new IOException(e);
         }
         json(exchange, 200, """
-                {"access_token":"fake-access","token_type":"Bearer","expires_in":3600,"id_token":"%s"}"""
-                .formatted(idToken.serialize()));
+                {"access_token":"fake-access","token_type":"Bearer","expires_in":%d,"id_token":"%s"%s}"""
+                .formatted(loginExpiresIn, idToken.serialize(), loginRefreshToken == null ? ""
+                        : ",\"refresh_token\":\"" + loginRefreshToken + "\""));
     }
 
     private static void json(HttpExchange exchange, int status, String body) throws IOException {

@@ -389,11 +389,11 @@ public final class Latchkey implements AutoCloseable {
                 routes.options("/oauth/revoke", ctx -> cors.preflight(ctx, "POST"));
                 routes.post("/oauth/revoke", revocation::handle);
                 routes.post("/oauth/introspect", introspection::handle);
-                management.registerUserGrants(routes, userGrants, revocations, userinfoAudience);
-                management.registerLifecycle(routes, refreshStore, sessionStore, revocations, tenantSettings, lookups);
-                management.registerRbac(routes, roles, userPermissions, apis, lookups, accounts, clock);
-                management.registerStats(routes, new JdbcUsageStats(jdbi), clock);
-                management.registerJobs(routes, userJobs, masterKey, settings.issuerString(), clock,
+                management.registerUserGrants(userGrants, revocations, userinfoAudience);
+                management.registerLifecycle(refreshStore, sessionStore, revocations, tenantSettings, lookups);
+                management.registerRbac(roles, userPermissions, apis, lookups, accounts, clock);
+                management.registerStats(new JdbcUsageStats(jdbi), clock);
+                management.registerJobs(userJobs, masterKey, settings.issuerString(), clock,
                         settings.dataDir().resolve("imports"), importMaxBytes());
             });
 

@@ -27,6 +27,18 @@ public final class MasterKey {
     private static final int IV_BYTES = 12;
     private static final int TAG_BITS = 128;
 
+    /**
+     * One AES-GCM cipher per thread, initialised afresh (new IV) for every use: looking the transformation up in
+     * the providers on every call cost more than the decryption of a short secret.
+     */
+    private static final ThreadLocal<Cipher> CIPHERS = ThreadLocal.withInitial(() -> {
+        try {
+            return Cipher.getInstance("AES/GCM/NoPadding");
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM is not available", e);
+        }
+    });
+
     private final SecretKeySpec key;
 
     public MasterKey(byte[] key) {
@@ -95,7 +107,7 @@ public final class MasterKey {
     public String seal(byte[] plaintext, String purpose) {
         try {
             byte[] iv = RandomStrings.bytes(IV_BYTES);
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
             cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
             byte[] sealed = cipher.doFinal(plaintext);
@@ -116,7 +128,7 @@ public final class MasterKey {
         }
         try {
             byte[] data = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
+            Cipher cipher = CIPHERS.get();
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, 0, IV_BYTES));
             cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
             return cipher.doFinal(data, IV_BYTES, data.length - IV_BYTES);

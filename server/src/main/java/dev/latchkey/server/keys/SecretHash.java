@@ -13,6 +13,14 @@ import java.util.HexFormat;
 public final class SecretHash {
 
     private static final HexFormat HEX = HexFormat.of();
+    /** One digest per thread: the provider look-up of {@code getInstance} cost more than hashing a token. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    });
 
     private SecretHash() {
     }
@@ -36,10 +44,6 @@ public final class SecretHash {
     }
 
     private static byte[] digest(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
-        }
+        return SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8));
     }
 }

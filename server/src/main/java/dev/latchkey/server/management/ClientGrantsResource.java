@@ -64,7 +64,7 @@ final class ClientGrantsResource {
     }
 
     void get(Context ctx, ManagementCaller caller) {
-        ClientGrant grant = find(ctx.pathParam("id"));
+        ClientGrant grant = find(ManagementRouter.pathParam(ctx, "id"));
         Json.write(ctx, 200, KeptFields.with(view(grant), kept.of(grant.id())));
     }
 
@@ -95,7 +95,7 @@ final class ClientGrantsResource {
     }
 
     void update(Context ctx, ManagementCaller caller) {
-        ClientGrant existing = find(ctx.pathParam("id"));
+        ClientGrant existing = find(ManagementRouter.pathParam(ctx, "id"));
         JsonBody body = JsonBody.read(ctx);
         Map<String, Object> changes = ManagementSchemas.CLIENT_GRANT_UPDATE.kept(body, MODELLED);
         List<String> scope = body.strings("scope", 280).orElse(existing.scope());
@@ -110,7 +110,7 @@ final class ClientGrantsResource {
     }
 
     void delete(Context ctx, ManagementCaller caller) {
-        String id = find(ctx.pathParam("id")).id();
+        String id = find(ManagementRouter.pathParam(ctx, "id")).id();
         if (!store.delete(id)) {
             throw ManagementException.notFound("The client grant does not exist", "inexistent_client_grant");
         }

@@ -81,7 +81,7 @@ final class ClientsResource {
      * {@code read:client_keys} a 403: that scope alone gives nothing else to read.
      */
     void get(Context ctx, ManagementCaller caller) {
-        Client client = lookups.client(ctx.pathParam("id")).orElseThrow(ClientsResource::inexistent);
+        Client client = lookups.client(ManagementRouter.pathParam(ctx, "id")).orElseThrow(ClientsResource::inexistent);
         boolean withSecret = false;
         if (caller.scopes().contains(READ_KEYS)) {
             List<String> missing = secrets.of(caller).missing(client.clientId());
@@ -114,7 +114,7 @@ final class ClientsResource {
     }
 
     void update(Context ctx, ManagementCaller caller) {
-        Client existing = find(ctx.pathParam("id"));
+        Client existing = find(ManagementRouter.pathParam(ctx, "id"));
         refuseSystemChange(existing);
         JsonBody body = JsonBody.read(ctx);
         // update:client_keys alone may change how the client authenticates, not where tokens go.
@@ -134,7 +134,7 @@ final class ClientsResource {
     }
 
     void delete(Context ctx, ManagementCaller caller) {
-        Client existing = find(ctx.pathParam("id"));
+        Client existing = find(ManagementRouter.pathParam(ctx, "id"));
         if (existing.system()) {
             throw ManagementException.forbidden(
                     "The bootstrap client cannot be deleted; set LATCHKEY_BOOTSTRAP_CLIENT_ID to use another");
@@ -151,7 +151,7 @@ final class ClientsResource {
      * holds it. The bootstrap client's new secret is written where the server reads it at start first.
      */
     void rotateSecret(Context ctx, ManagementCaller caller) {
-        Client existing = find(ctx.pathParam("id"));
+        Client existing = find(ManagementRouter.pathParam(ctx, "id"));
         List<String> missing = secrets.of(caller).missing(existing.clientId());
         if (!missing.isEmpty()) {
             throw beyondReach("rotate", missing);

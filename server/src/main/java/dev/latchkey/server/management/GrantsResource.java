@@ -35,7 +35,7 @@ final class GrantsResource {
 
     /** Deleting a grant also revokes every token issued under it (Auth0 §8.2). */
     void delete(Context ctx, ManagementCaller caller) {
-        UserGrant grant = store.findById(ctx.pathParam("id")).orElseThrow(() ->
+        UserGrant grant = store.findById(ManagementRouter.pathParam(ctx, "id")).orElseThrow(() ->
                 ManagementException.notFound("The grant does not exist", "inexistent_grant"));
         store.delete(grant.id());
         revocations.grant(grant.userId(), grant.clientId(),

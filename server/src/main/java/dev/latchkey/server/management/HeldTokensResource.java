@@ -43,21 +43,21 @@ final class HeldTokensResource {
     void refreshTokensOfUser(Context ctx, ManagementCaller caller) {
         Checkpoint checkpoint = Checkpoint.of(ctx);
         checkpoint.write(ctx, "tokens",
-                refreshTokens.activeOfUser(ctx.pathParam("id"), checkpoint.from(), checkpoint.take()),
+                refreshTokens.activeOfUser(ManagementRouter.pathParam(ctx, "id"), checkpoint.from(), checkpoint.take()),
                 RefreshToken::id, HeldTokensResource::view);
     }
 
     void deleteRefreshTokensOfUser(Context ctx, ManagementCaller caller) {
-        revokeAll(refreshTokens.activeOfUser(ctx.pathParam("id"), Integer.MAX_VALUE));
+        revokeAll(refreshTokens.activeOfUser(ManagementRouter.pathParam(ctx, "id"), Integer.MAX_VALUE));
         ctx.status(204);
     }
 
     void refreshToken(Context ctx, ManagementCaller caller) {
-        Json.write(ctx, 200, view(activeRefreshToken(ctx.pathParam("id"))));
+        Json.write(ctx, 200, view(activeRefreshToken(ManagementRouter.pathParam(ctx, "id"))));
     }
 
     void deleteRefreshToken(Context ctx, ManagementCaller caller) {
-        revocations.authorization(activeRefreshToken(ctx.pathParam("id")).authorizationId());
+        revocations.authorization(activeRefreshToken(ManagementRouter.pathParam(ctx, "id")).authorizationId());
         ctx.status(204);
     }
 
@@ -92,12 +92,12 @@ final class HeldTokensResource {
     }
 
     void session(Context ctx, ManagementCaller caller) {
-        Json.write(ctx, 200, view(session(ctx.pathParam("id"))));
+        Json.write(ctx, 200, view(session(ManagementRouter.pathParam(ctx, "id"))));
     }
 
     /** Ends the session and revokes what was authorized in it. */
     void deleteSession(Context ctx, ManagementCaller caller) {
-        SsoSession session = session(ctx.pathParam("id"));
+        SsoSession session = session(ManagementRouter.pathParam(ctx, "id"));
         sessions.deleteBySid(session.sid());
         revocations.session(session.sid());
         ctx.status(204);
@@ -106,12 +106,12 @@ final class HeldTokensResource {
     void sessionsOfUser(Context ctx, ManagementCaller caller) {
         ObjectNode body = Json.object();
         ArrayNode list = body.putArray("sessions");
-        sessions.ofUser(ctx.pathParam("id"), take(ctx)).forEach(s -> list.add(view(s)));
+        sessions.ofUser(ManagementRouter.pathParam(ctx, "id"), take(ctx)).forEach(s -> list.add(view(s)));
         Json.write(ctx, 200, body);
     }
 
     void deleteSessionsOfUser(Context ctx, ManagementCaller caller) {
-        for (SsoSession session : sessions.ofUser(ctx.pathParam("id"), Integer.MAX_VALUE)) {
+        for (SsoSession session : sessions.ofUser(ManagementRouter.pathParam(ctx, "id"), Integer.MAX_VALUE)) {
             sessions.deleteBySid(session.sid());
             revocations.session(session.sid());
         }

@@ -172,7 +172,7 @@ final class JobsResource {
 
     /** Not behind the token guard: the signed link is the credential. */
     void download(Context ctx) throws IOException {
-        String id = ctx.pathParam("id");
+        String id = ManagementRouter.pathParam(ctx, "id");
         if (!JOB_ID.matcher(id).matches() || !links.valid(id, ctx.queryParam("expires"), ctx.queryParam("signature"))) {
             throw ManagementException.unauthorized("The download link is invalid or has expired");
         }
@@ -189,7 +189,7 @@ final class JobsResource {
     }
 
     private UserJob find(Context ctx) {
-        String id = ctx.pathParam("id");
+        String id = ManagementRouter.pathParam(ctx, "id");
         if (!JOB_ID.matcher(id).matches()) {
             throw ManagementException.notFound("The job does not exist.", "inexistent_job");
         }

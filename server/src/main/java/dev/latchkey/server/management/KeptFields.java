@@ -57,7 +57,8 @@ final class KeptFields {
         if (fields != null) {
             fields.forEach((name, value) -> {
                 if (!view.has(name)) {
-                    view.set(name, Json.MAPPER.valueToTree(value));
+                    // Serialised with the answer, not turned into a tree first (a copy per field per call).
+                    view.putPOJO(name, value);
                 }
             });
         }

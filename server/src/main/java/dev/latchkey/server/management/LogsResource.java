@@ -28,11 +28,11 @@ final class LogsResource {
     }
 
     void forUser(Context ctx, ManagementCaller caller) {
-        write(ctx, filter(null, ctx.pathParam("id")));
+        write(ctx, filter(null, ManagementRouter.pathParam(ctx, "id")));
     }
 
     void get(Context ctx, ManagementCaller caller) {
-        LogEntry entry = store.findById(ctx.pathParam("id")).orElseThrow(() ->
+        LogEntry entry = store.findById(ManagementRouter.pathParam(ctx, "id")).orElseThrow(() ->
                 ManagementException.notFound("log not found", "inexistent_log"));
         Json.write(ctx, 200, view(entry));
     }

@@ -24,6 +24,7 @@ import dev.latchkey.server.jobs.UserJobs;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.Handler;
+import io.javalin.http.HandlerType;
 
 import java.nio.file.Path;
 import java.time.Clock;
@@ -71,6 +72,7 @@ public final class ManagementApi {
     private final KeptFieldsStore kept;
     private final OpenApiDocument openApi;
     private final List<Operation> operations = new ArrayList<>();
+    private final ManagementRouter router = new ManagementRouter(PREFIX);
 
     public ManagementApi(String issuer, ManagementAuthenticator authenticator, ManagementAudit audit,
                          ResourceServerStore apis, ClientStore clientStore, ClientGrantStore grants,
@@ -99,8 +101,13 @@ public final class ManagementApi {
     public void register(RoutesConfig routes) {
         routes.before(PREFIX + "/*", ManagementApi::beforeEveryCall);
         // Public, as the API's documentation is: it describes the routes, and holds nothing of the tenant.
-        routes.get(PREFIX + OPENAPI_PATH, ctx -> Json.write(ctx, 200, openApi.document(RouteTable.snapshot(operations))));
-        RouteTable table = table(routes);
+        router.add(HandlerType.GET, OPENAPI_PATH,
+                ctx -> Json.write(ctx, 200, openApi.document(RouteTable.snapshot(operations))));
+        for (HandlerType method : List.of(HandlerType.GET, HandlerType.POST, HandlerType.PATCH, HandlerType.PUT,
+                HandlerType.DELETE)) {
+            routes.addHttpHandler(method, PREFIX + "/<path>", router::dispatch);
+        }
+        RouteTable table = table();
         table.get("/resource-servers", resourceServers::list, page("ResourceServer"), "read:resource_servers");
         table.post("/resource-servers", resourceServers::create, RESOURCE_SERVER_CREATE, created("ResourceServer"),
                 "create:resource_servers");
@@ -160,10 +167,10 @@ public final class ManagementApi {
     }
 
     /** {@code /api/v2/grants}: the consents users gave applications. */
-    public void registerUserGrants(RoutesConfig routes, UserGrantStore store, Revocations revocations,
+    public void registerUserGrants(UserGrantStore store, Revocations revocations,
                                    String userinfoAudience) {
         GrantsResource grants = new GrantsResource(store, revocations, userinfoAudience);
-        RouteTable table = table(routes);
+        RouteTable table = table();
         table.get("/grants", grants::list, json(200), "read:grants");
         table.delete("/grants", grants::deleteByUser, "delete:grants");
         table.delete("/grants/{id}", grants::delete, "delete:grants");
@@ -173,10 +180,10 @@ public final class ManagementApi {
      * What users hold: refresh tokens (also as Auth0's device credentials) and SSO sessions; deleting
      * any of them revokes the authorizations behind it. And the tenant's settings.
      */
-    public void registerLifecycle(RoutesConfig routes, RefreshTokenStore refreshTokens, SsoSessionStore sessions,
+    public void registerLifecycle(RefreshTokenStore refreshTokens, SsoSessionStore sessions,
                                   Revocations revocations, TenantSettingsStore tenant, RegistryLookups lookups) {
         HeldTokensResource held = new HeldTokensResource(refreshTokens, sessions, revocations);
-        RouteTable table = table(routes);
+        RouteTable table = table();
         table.get("/users/{id}/refresh-tokens", held::refreshTokensOfUser, json(200), "read:refresh_tokens");
         table.delete("/users/{id}/refresh-tokens", held::deleteRefreshTokensOfUser, "delete:refresh_tokens");
         table.get("/refresh-tokens/{id}", held::refreshToken, json(200), "read:refresh_tokens");
@@ -194,12 +201,12 @@ public final class ManagementApi {
     }
 
     /** Roles and permissions (Auth0 RBAC): {@code /api/v2/roles...}, {@code /api/v2/users/{id}/roles|permissions}. */
-    public void registerRbac(RoutesConfig routes, RoleStore roleStore, UserPermissionStore userPermissions,
+    public void registerRbac(RoleStore roleStore, UserPermissionStore userPermissions,
                              ResourceServerStore apis, RegistryLookups lookups, UserAccounts accounts, Clock clock) {
         PermissionList permissions = new PermissionList(apis, lookups);
         RolesResource roles = new RolesResource(roleStore, accounts, permissions, clock, kept);
         UserAccessResource access = new UserAccessResource(accounts, roleStore, userPermissions, permissions);
-        RouteTable table = table(routes);
+        RouteTable table = table();
         table.get("/roles", roles::list, page("Role"), "read:roles");
         table.post("/roles", roles::create, ROLE_CREATE, created("Role"), "create:roles");
         table.get("/roles/{id}", roles::get, one("Role"), "read:roles");
@@ -220,15 +227,15 @@ public final class ManagementApi {
     }
 
     /** {@code /api/v2/stats/active-users} and {@code /api/v2/stats/daily}. */
-    public void registerStats(RoutesConfig routes, UsageStats stats, Clock clock) {
+    public void registerStats(UsageStats stats, Clock clock) {
         StatsResource resource = new StatsResource(stats, clock);
-        RouteTable table = table(routes);
+        RouteTable table = table();
         table.get("/stats/active-users", resource::activeUsers, json(200), "read:stats");
         table.get("/stats/daily", resource::daily, json(200), "read:stats");
     }
 
-    private RouteTable table(RoutesConfig routes) {
-        return new RouteTable(routes, operation -> guard(operation.handler(), operation.scopes()), operations);
+    private RouteTable table() {
+        return new RouteTable(router, operation -> guard(operation.handler(), operation.scopes()), operations);
     }
 
     /**
@@ -282,15 +289,15 @@ public final class ManagementApi {
      * {@code /api/v2/jobs}: bulk user imports and exports (scopes as Auth0: create:users to import,
      * read:users to export and to read jobs). An export's download is reached by its signed link only.
      */
-    public void registerJobs(RoutesConfig routes, UserJobs jobs, MasterKey masterKey, String issuer, Clock clock,
+    public void registerJobs(UserJobs jobs, MasterKey masterKey, String issuer, Clock clock,
                              Path uploads, long maxUploadBytes) {
         JobsResource resource = new JobsResource(jobs, new JobDownloadLinks(masterKey, issuer, clock), uploads,
                 maxUploadBytes);
-        RouteTable table = table(routes);
+        RouteTable table = table();
         table.post("/jobs/users-imports", resource::importUsers, null, json(201), "create:users");
         table.post("/jobs/users-exports", resource::exportUsers, null, json(201), "read:users");
         table.get("/jobs/{id}", resource::get, json(200), "create:users", "read:users");
         table.get("/jobs/{id}/errors", resource::errors, json(200), "create:users", "read:users");
-        routes.get(PREFIX + "/jobs/{id}/download", resource::download);
+        router.add(HandlerType.GET, "/jobs/{id}/download", resource::download);
     }
 }

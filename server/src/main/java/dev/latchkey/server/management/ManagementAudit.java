@@ -47,7 +47,7 @@ public final class ManagementAudit {
 
     /** Described as the route ({@code PATCH /api/v2/clients/{id}}); the path with its ids goes in the details. */
     private void record(Context ctx, ManagementCaller caller, String type, int status, String errorCode) {
-        String route = ctx.endpoint().path;
+        String route = ManagementRouter.template(ctx);
         Map<String, Object> request = new LinkedHashMap<>();
         request.put("method", ctx.method().name().toLowerCase(Locale.ROOT));
         request.put("path", ctx.path());

@@ -41,7 +41,7 @@ public final class ManagementAuthenticator {
         if (token.opaque() || token.issuedAt() == null) {
             throw ManagementException.unauthorized("Invalid token");
         }
-        return new ManagementCaller(token.subject(), token.clientId(), new LinkedHashSet<>(token.scopes()),
+        return new ManagementCaller(token.subject(), token.clientId(), Set.copyOf(token.scopes()),
                 digest);
     }
 

@@ -13,7 +13,7 @@ final class PathIds {
     }
 
     static <T> T find(Context ctx, Function<String, Optional<T>> lookup, Supplier<ManagementException> notFound) {
-        String id = ctx.pathParam("id");
+        String id = ManagementRouter.pathParam(ctx, "id");
         if (!CleanText.lookable(id, IdList.MAX_ID_LENGTH)) {
             throw notFound.get();
         }

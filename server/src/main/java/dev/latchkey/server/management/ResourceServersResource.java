@@ -62,7 +62,7 @@ final class ResourceServersResource {
     }
 
     void get(Context ctx, ManagementCaller caller) {
-        ResourceServer api = find(ctx.pathParam("id"));
+        ResourceServer api = find(ManagementRouter.pathParam(ctx, "id"));
         Json.write(ctx, 200, KeptFields.with(view(api), kept.of(api.id())));
     }
 
@@ -93,7 +93,7 @@ final class ResourceServersResource {
     }
 
     void update(Context ctx, ManagementCaller caller) {
-        ResourceServer existing = find(ctx.pathParam("id"));
+        ResourceServer existing = find(ManagementRouter.pathParam(ctx, "id"));
         JsonBody body = JsonBody.read(ctx);
         if (existing.system()) {
             if (!SYSTEM_UPDATE_FIELDS.containsAll(fieldsOf(body, ManagementSchemas.RESOURCE_SERVER_UPDATE.names()))) {
@@ -109,7 +109,7 @@ final class ResourceServersResource {
     }
 
     void delete(Context ctx, ManagementCaller caller) {
-        ResourceServer existing = find(ctx.pathParam("id"));
+        ResourceServer existing = find(ManagementRouter.pathParam(ctx, "id"));
         if (existing.system()) {
             throw ManagementException.forbidden("The Management API cannot be deleted");
         }

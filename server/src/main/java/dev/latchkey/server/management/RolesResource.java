@@ -90,7 +90,7 @@ final class RolesResource {
     }
 
     void delete(Context ctx, ManagementCaller caller) {
-        String id = ctx.pathParam("id");
+        String id = ManagementRouter.pathParam(ctx, "id");
         // Tokens being issued meanwhile read the user's permissions in one statement: with or without the role.
         if (!CleanText.lookable(id, IdList.MAX_ID_LENGTH) || !roles.delete(id)) {
             throw notFound();

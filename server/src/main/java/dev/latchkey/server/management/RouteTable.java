@@ -1,6 +1,5 @@
 package dev.latchkey.server.management;
 
-import io.javalin.config.RoutesConfig;
 import io.javalin.http.Handler;
 import io.javalin.http.HandlerType;
 
@@ -15,12 +14,12 @@ import java.util.function.Function;
  */
 final class RouteTable {
 
-    private final RoutesConfig routes;
+    private final ManagementRouter router;
     private final Function<Operation, Handler> guard;
     private final List<Operation> operations;
 
-    RouteTable(RoutesConfig routes, Function<Operation, Handler> guard, List<Operation> operations) {
-        this.routes = routes;
+    RouteTable(ManagementRouter router, Function<Operation, Handler> guard, List<Operation> operations) {
+        this.router = router;
         this.guard = guard;
         this.operations = operations;
     }
@@ -51,7 +50,7 @@ final class RouteTable {
         synchronized (operations) {
             operations.add(operation);
         }
-        routes.addHttpHandler(method, ManagementApi.PREFIX + path, guard.apply(operation));
+        router.add(method, path, guard.apply(operation));
     }
 
     static List<Operation> snapshot(List<Operation> operations) {

@@ -29,7 +29,7 @@ final class SigningKeysResource {
     }
 
     void get(Context ctx, ManagementCaller caller) {
-        Json.write(ctx, 200, view(find(ctx.pathParam("kid"))));
+        Json.write(ctx, 200, view(find(ManagementRouter.pathParam(ctx, "kid"))));
     }
 
     /** Auth0 answers a rotation with the new current key's {@code cert} and {@code kid}. */
@@ -40,7 +40,7 @@ final class SigningKeysResource {
 
     /** Only a previous key can be revoked (Auth0's rule). */
     void revoke(Context ctx, ManagementCaller caller) {
-        SigningKey key = find(ctx.pathParam("kid"));
+        SigningKey key = find(ManagementRouter.pathParam(ctx, "kid"));
         if (key.state() != KeyState.PREVIOUS) {
             throw ManagementException.badRequest("Only a previously used key can be revoked; this key is "
                     + key.state().column());

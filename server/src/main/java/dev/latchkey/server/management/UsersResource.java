@@ -73,7 +73,7 @@ final class UsersResource {
     }
 
     void get(Context ctx, ManagementCaller caller) {
-        Json.write(ctx, 200, Fields.of(ctx).apply(view(find(ctx.pathParam("id")), caller)));
+        Json.write(ctx, 200, Fields.of(ctx).apply(view(find(ManagementRouter.pathParam(ctx, "id")), caller)));
     }
 
     void byEmail(Context ctx, ManagementCaller caller) {
@@ -120,7 +120,7 @@ final class UsersResource {
     }
 
     void update(Context ctx, ManagementCaller caller) {
-        User existing = find(ctx.pathParam("id"));
+        User existing = find(ManagementRouter.pathParam(ctx, "id"));
         JsonBody body = JsonBody.read(ctx);
         body.allowOnly(UPDATE_FIELDS);
         if (!caller.hasAny(Set.of("update:users"))) {
@@ -161,13 +161,13 @@ final class UsersResource {
 
     void delete(Context ctx, ManagementCaller caller) {
         // Auth0 answers 204 whether or not the user existed.
-        accounts.delete(ctx.pathParam("id"));
+        accounts.delete(ManagementRouter.pathParam(ctx, "id"));
         ctx.status(204);
     }
 
     /** {@code GET /api/v2/user-blocks/{id}}: the IPs brute-force protection blocks for the user. */
     void blocks(Context ctx, ManagementCaller caller) {
-        User user = find(ctx.pathParam("id"));
+        User user = find(ManagementRouter.pathParam(ctx, "id"));
         ObjectNode body = Json.object();
         var blockedFor = body.putArray("blocked_for");
         accounts.blockedIps(user).forEach(ip -> blockedFor.addObject()
@@ -177,7 +177,7 @@ final class UsersResource {
 
     /** {@code DELETE /api/v2/user-blocks/{id}}: lifts them. */
     void unblock(Context ctx, ManagementCaller caller) {
-        accounts.unblock(find(ctx.pathParam("id")));
+        accounts.unblock(find(ManagementRouter.pathParam(ctx, "id")));
         ctx.status(204);
     }
 

@@ -85,7 +85,7 @@ public final class OwnTokens {
         if (value == null || value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
             throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
         }
-        if (value.chars().filter(c -> c == '.').count() == 2) {
+        if (dots(value) == 2) {
             return jwt(value, digest == null ? digestOf(value) : digest, audiences);
         }
         OpaqueToken token = opaqueTokens.find(value).orElseThrow(() ->
@@ -96,6 +96,14 @@ public final class OwnTokens {
         }
         return new ValidToken(true, token.userId(), token.userId(), token.clientId(), audience, token.scopes(),
                 token.issuedAt(), token.expiresAt(), null);
+    }
+
+    private static int dots(String value) {
+        int dots = 0;
+        for (int i = value.indexOf('.'); i >= 0; i = value.indexOf('.', i + 1)) {
+            dots++;
+        }
+        return dots;
     }
 
     /** The SHA-256 a token value is known by in memory (never the value itself). */

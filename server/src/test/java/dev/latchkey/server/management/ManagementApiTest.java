@@ -213,6 +213,39 @@ class ManagementApiTest {
         assertManagementError(server.management("GET", "api/v2/nothing-here", null), 404, "not_found");
     }
 
+    // ---- routing ----
+
+    @Test
+    void aKnownPathWithAnotherMethodIs405AndAnUnknownOneIs404() {
+        // RFC 9110 §15.5.6: the path exists, the method does not.
+        HttpResponse<String> put = server.management("PUT", "api/v2/clients", "{}");
+        assertThat(put.statusCode()).as(put.body()).isEqualTo(405);
+        assertThat(json(put).get("statusCode").asInt()).isEqualTo(405);
+        assertManagementError(server.management("GET", "api/v2/clients/a/b/c/d", null), 404, "not_found");
+        assertManagementError(server.management("GET", "api/v2", null), 404, "not_found");
+    }
+
+    @Test
+    void pathIdsArePercentDecodedAndATrailingSlashIsIgnored() {
+        JsonNode client = server.createClient("{\"name\":\"Routed\",\"app_type\":\"non_interactive\"}");
+        String id = client.get("client_id").asText();
+        HttpResponse<String> slash = server.management("GET", "api/v2/clients/" + id + "/", null);
+        assertThat(slash.statusCode()).as(slash.body()).isEqualTo(200);
+        assertThat(json(slash).get("client_id").asText()).isEqualTo(id);
+        String encoded = id.substring(0, 3) + "%" + Integer.toHexString(id.charAt(3)).toUpperCase() + id.substring(4);
+        assertThat(json(server.management("GET", "api/v2/clients/" + encoded, null)).get("client_id").asText())
+                .isEqualTo(id);
+    }
+
+    @Test
+    void aLiteralSegmentWinsOverAPathParameter() {
+        HttpResponse<String> rotate = server.management("POST", "api/v2/keys/signing/rotate", null);
+        assertThat(rotate.statusCode()).as(rotate.body()).isEqualTo(201);
+        // GET has only /keys/signing/{kid}: "rotate" is a kid there, and names no key.
+        HttpResponse<String> read = server.management("GET", "api/v2/keys/signing/rotate", null);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(404);
+    }
+
     // ---- clients and grants ----
 
     @Test

@@ -57,9 +57,21 @@ public final class UserAccounts {
         this.identities = identities;
     }
 
-    /** The user's identities at upstream providers, with their tokens (Auth0 identities[]). */
-    public List<Identity> identities(String userId) {
-        return identities.ofUser(userId);
+    /**
+     * The user's identities (Auth0 {@code identities[]}), their own first, then those linked into them; an upstream
+     * provider's with its tokens.
+     */
+    public List<Identity> identities(User user) {
+        return Identity.ofUser(user, identities.ofUser(user.userId()));
+    }
+
+    /** The identities of each of {@code users} (a page of them), read at once. */
+    public Map<String, List<Identity>> identities(java.util.Collection<User> users) {
+        Map<String, List<Identity>> rows = identities.ofUsers(users.stream().map(User::userId).toList());
+        Map<String, List<Identity>> byUser = new java.util.HashMap<>();
+        users.forEach(user -> byUser.put(user.userId(), Identity.ofUser(user, rows.getOrDefault(user.userId(),
+                List.of()))));
+        return byUser;
     }
 
     public User create(NewUser request) {

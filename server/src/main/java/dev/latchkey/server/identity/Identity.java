@@ -1,6 +1,8 @@
 package dev.latchkey.server.identity;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,6 +10,8 @@ import java.util.Map;
  * the provider's id for them, {@code profileData} the claims it gave at the last login, and
  * {@code accessToken}, {@code refreshToken} (either may be null) and {@code expiresIn} the provider's tokens
  * (Auth0 §6), sealed at rest and shown only to Management API callers holding {@code read:user_idp_tokens}.
+ * An identity whose {@link #ownUserId()} is not its {@code userId} was linked into that user (account linking),
+ * a database user's among them (provider {@code auth0}).
  */
 public record Identity(String connection, String subject, String userId, String provider,
                        Map<String, Object> profileData, String accessToken, String refreshToken, Long expiresIn,
@@ -46,8 +50,8 @@ public record Identity(String connection, String subject, String userId, String 
     }
 
     /** {@code user}'s identities from their {@code rows}, their own first (Auth0: {@code identities[0]}). */
-    public static java.util.List<Identity> ofUser(User user, java.util.List<Identity> rows) {
-        java.util.List<Identity> ordered = new java.util.ArrayList<>(rows.size() + 1);
+    public static List<Identity> ofUser(User user, List<Identity> rows) {
+        List<Identity> ordered = new ArrayList<>(rows.size() + 1);
         rows.stream().filter(row -> row.isMainOf(user.userId())).forEach(ordered::add);
         if (ordered.isEmpty() && user.userId().startsWith(User.ID_PREFIX)) {
             ordered.add(databaseIdentityOf(user));

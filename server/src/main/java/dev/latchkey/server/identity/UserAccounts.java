@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -66,9 +68,9 @@ public final class UserAccounts {
     }
 
     /** The identities of each of {@code users} (a page of them), read at once. */
-    public Map<String, List<Identity>> identities(java.util.Collection<User> users) {
+    public Map<String, List<Identity>> identities(Collection<User> users) {
         Map<String, List<Identity>> rows = identities.ofUsers(users.stream().map(User::userId).toList());
-        Map<String, List<Identity>> byUser = new java.util.HashMap<>();
+        Map<String, List<Identity>> byUser = new HashMap<>();
         users.forEach(user -> byUser.put(user.userId(), Identity.ofUser(user, rows.getOrDefault(user.userId(),
                 List.of()))));
         return byUser;

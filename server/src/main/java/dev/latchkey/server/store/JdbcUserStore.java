@@ -14,9 +14,11 @@ import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementException;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 public final class JdbcUserStore implements UserStore {
 
@@ -26,8 +28,8 @@ public final class JdbcUserStore implements UserStore {
             user_id, connection, email, email_verified, name, given_name, family_name, nickname, picture,
             user_metadata, app_metadata, blocked, created_at, updated_at, last_login, logins_count, phone_number,
             phone_verified, address""";
-    private static final String LINKED_COLUMNS = java.util.Arrays.stream(COLUMNS.split(","))
-            .map(column -> "u." + column.strip()).collect(java.util.stream.Collectors.joining(", "));
+    private static final String LINKED_COLUMNS = Arrays.stream(COLUMNS.split(","))
+            .map(column -> "u." + column.strip()).collect(Collectors.joining(", "));
     static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
             rs.getString("user_id"),
             rs.getString("connection"),

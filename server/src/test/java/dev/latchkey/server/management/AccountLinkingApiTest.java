@@ -164,6 +164,12 @@ class AccountLinkingApiTest {
                 .isEqualTo(secondary.userId());
         assertThat(json(server.management("GET", "api/v2/users/" + encode(primary.userId()), null))
                 .path("identities")).hasSize(1);
+
+        // Auth0 logs both as Management API operations (sapi), described by their route.
+        JsonNode logs = ManagementCalls.eventually(() -> json(server.management("GET", "api/v2/logs?per_page=100&q="
+                + encode("type:sapi"), null)), found -> found.toString().contains("/identities/{provider}"));
+        assertThat(logs.findValuesAsText("description")).contains("POST /api/v2/users/{id}/identities",
+                "DELETE /api/v2/users/{id}/identities/{provider}/{user_id}");
     }
 
     @Test

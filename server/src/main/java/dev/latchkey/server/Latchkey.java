@@ -11,6 +11,7 @@ import dev.latchkey.server.http.HttpServer;
 import dev.latchkey.server.http.OperationsEndpoints;
 import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.http.TrustedProxies;
+import dev.latchkey.server.identity.AccountLinking;
 import dev.latchkey.server.identity.Argon2Cost;
 import dev.latchkey.server.identity.BruteForceProtection;
 import dev.latchkey.server.identity.ConnectionSettings;
@@ -51,6 +52,7 @@ import dev.latchkey.server.store.JdbcUserJobStore;
 import dev.latchkey.server.store.ExpiredRowSweeper;
 import dev.latchkey.server.store.ExpiringRows;
 import dev.latchkey.server.store.JdbcConnectionStore;
+import dev.latchkey.server.store.JdbcAccountLinkStore;
 import dev.latchkey.server.store.JdbcIdentityStore;
 import dev.latchkey.server.store.JdbcUpstreamLoginStore;
 import dev.latchkey.server.upstream.OidcProviders;
@@ -393,6 +395,8 @@ public final class Latchkey implements AutoCloseable {
                 management.registerLifecycle(refreshStore, sessionStore, revocations, tenantSettings, lookups);
                 management.registerRbac(roles, userPermissions, apis, lookups, accounts, clock);
                 management.registerStats(new JdbcUsageStats(jdbi), clock);
+                management.registerIdentities(new AccountLinking(accounts, userStore, identities,
+                        new JdbcAccountLinkStore(jdbi), connections, revocations::user, clock), ownTokens);
                 management.registerJobs(userJobs, masterKey, settings.issuerString(), clock,
                         settings.dataDir().resolve("imports"), importMaxBytes());
             });

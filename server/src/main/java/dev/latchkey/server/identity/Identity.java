@@ -1,6 +1,8 @@
 package dev.latchkey.server.identity;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -8,19 +10,54 @@ import java.util.Map;
  * the provider's id for them, {@code profileData} the claims it gave at the last login, and
  * {@code accessToken}, {@code refreshToken} (either may be null) and {@code expiresIn} the provider's tokens
  * (Auth0 §6), sealed at rest and shown only to Management API callers holding {@code read:user_idp_tokens}.
+ * An identity whose {@link #ownUserId()} is not its {@code userId} was linked into that user (account linking),
+ * a database user's among them (provider {@code auth0}).
  */
 public record Identity(String connection, String subject, String userId, String provider,
                        Map<String, Object> profileData, String accessToken, String refreshToken, Long expiresIn,
                        Instant updatedAt) {
+
+    /** Auth0's provider of a database connection's identities. */
+    public static final String DATABASE_PROVIDER = "auth0";
 
     public Identity {
         profileData = profileData == null ? Map.of()
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(profileData));
     }
 
-    /** Auth0's {@code identities[].user_id} of an enterprise connection: {@code <connection>|<subject>}. */
+    /**
+     * Auth0's {@code identities[].user_id}: {@code <connection>|<subject>} for an enterprise connection, the
+     * subject alone for a database connection's (provider {@code auth0}) identity.
+     */
     public String idWithinProvider() {
-        return connection + "|" + subject;
+        return DATABASE_PROVIDER.equals(provider) ? subject : connection + "|" + subject;
+    }
+
+    /** The user id this identity has as a user of its own: {@code <provider>|<id within the provider>}. */
+    public String ownUserId() {
+        return provider + "|" + idWithinProvider();
+    }
+
+    /** Whether this identity is its user's own (main) identity rather than one linked into it. */
+    public boolean isMainOf(String user) {
+        return ownUserId().equals(user);
+    }
+
+    /** A database user's own identity: it has no row of its own, the user's row holds it. */
+    public static Identity databaseIdentityOf(User user) {
+        return new Identity(user.connection(), user.idWithinConnection(), user.userId(), DATABASE_PROVIDER, Map.of(),
+                null, null, null, user.updatedAt());
+    }
+
+    /** {@code user}'s identities from their {@code rows}, their own first (Auth0: {@code identities[0]}). */
+    public static List<Identity> ofUser(User user, List<Identity> rows) {
+        List<Identity> ordered = new ArrayList<>(rows.size() + 1);
+        rows.stream().filter(row -> row.isMainOf(user.userId())).forEach(ordered::add);
+        if (ordered.isEmpty() && user.userId().startsWith(User.ID_PREFIX)) {
+            ordered.add(databaseIdentityOf(user));
+        }
+        rows.stream().filter(row -> !row.isMainOf(user.userId())).forEach(ordered::add);
+        return ordered;
     }
 
     @Override

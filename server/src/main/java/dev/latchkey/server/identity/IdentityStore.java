@@ -1,6 +1,8 @@
 package dev.latchkey.server.identity;
 
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Where users' upstream identities are kept, tokens sealed. */
@@ -12,4 +14,7 @@ public interface IdentityStore {
     void save(Identity identity);
 
     List<Identity> ofUser(String userId);
+
+    /** The identities of each of {@code userIds} that has some, in one read (a page of users). */
+    Map<String, List<Identity>> ofUsers(Collection<String> userIds);
 }

@@ -10,6 +10,8 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -57,9 +59,21 @@ public final class UserAccounts {
         this.identities = identities;
     }
 
-    /** The user's identities at upstream providers, with their tokens (Auth0 identities[]). */
-    public List<Identity> identities(String userId) {
-        return identities.ofUser(userId);
+    /**
+     * The user's identities (Auth0 {@code identities[]}), their own first, then those linked into them; an upstream
+     * provider's with its tokens.
+     */
+    public List<Identity> identities(User user) {
+        return Identity.ofUser(user, identities.ofUser(user.userId()));
+    }
+
+    /** The identities of each of {@code users} (a page of them), read at once. */
+    public Map<String, List<Identity>> identities(Collection<User> users) {
+        Map<String, List<Identity>> rows = identities.ofUsers(users.stream().map(User::userId).toList());
+        Map<String, List<Identity>> byUser = new HashMap<>();
+        users.forEach(user -> byUser.put(user.userId(), Identity.ofUser(user, rows.getOrDefault(user.userId(),
+                List.of()))));
+        return byUser;
     }
 
     public User create(NewUser request) {

@@ -3,11 +3,13 @@ package dev.latchkey.server.management;
 import dev.latchkey.server.http.CallerLimit;
 import dev.latchkey.server.identity.SsoSessionStore;
 import dev.latchkey.server.registry.TenantSettingsStore;
+import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.token.Revocations;
 import dev.latchkey.server.audit.LogStore;
 import dev.latchkey.server.audit.UsageStats;
 import dev.latchkey.server.identity.ConnectionStore;
+import dev.latchkey.server.identity.AccountLinking;
 import dev.latchkey.server.identity.UserAccounts;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.SigningKeyRing;
@@ -224,6 +226,19 @@ public final class ManagementApi {
         table.get("/users/{id}/permissions", access::listPermissions, json(200), "read:users");
         table.post("/users/{id}/permissions", access::addPermissions, null, none(201), "update:users");
         table.delete("/users/{id}/permissions", access::removePermissions, "update:users");
+    }
+
+    /**
+     * Account linking (Auth0 "Link a user account", "Unlink a user identity"): {@code update:users}, or
+     * {@code update:current_user_identities} for the user the token was issued to.
+     */
+    public void registerIdentities(AccountLinking linking, OwnTokens tokens) {
+        UserIdentitiesResource identities = new UserIdentitiesResource(linking, tokens);
+        RouteTable table = table();
+        table.post("/users/{id}/identities", identities::link, null, json(201), UserIdentitiesResource.ADMIN_SCOPE,
+                UserIdentitiesResource.CURRENT_USER_SCOPE);
+        table.delete("/users/{id}/identities/{provider}/{user_id}", identities::unlink, json(200),
+                UserIdentitiesResource.ADMIN_SCOPE, UserIdentitiesResource.CURRENT_USER_SCOPE);
     }
 
     /** {@code /api/v2/stats/active-users} and {@code /api/v2/stats/daily}. */

@@ -41,7 +41,12 @@ final class RouteTable {
     }
 
     void delete(String path, ManagementHandler handler, String... scopes) {
-        add(HandlerType.DELETE, path, handler, null, Operation.Answer.none(204), scopes);
+        delete(path, handler, Operation.Answer.none(204), scopes);
+    }
+
+    /** A delete that answers something other than Auth0's usual 204 (an unlink answers the identities left). */
+    void delete(String path, ManagementHandler handler, Operation.Answer answer, String... scopes) {
+        add(HandlerType.DELETE, path, handler, null, answer, scopes);
     }
 
     private void add(HandlerType method, String path, ManagementHandler handler, PayloadSchema body,

@@ -1,5 +1,6 @@
 package dev.latchkey.server.management;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.server.http.Json;
 import dev.latchkey.server.identity.NewUser;
@@ -19,6 +20,7 @@ import io.javalin.http.Context;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -69,11 +71,14 @@ final class UsersResource {
         } catch (UserQuery.Unsupported e) {
             throw UserSearchQuery.invalid(e.getMessage());
         }
-        Paging.write(ctx, "users", page, users, user -> fields.apply(view(user, caller)));
+        Map<String, List<Identity>> identities = accounts.identities(users.items());
+        Paging.write(ctx, "users", page, users, user -> fields.apply(view(user, caller,
+                identities.get(user.userId()))));
     }
 
     void get(Context ctx, ManagementCaller caller) {
-        Json.write(ctx, 200, Fields.of(ctx).apply(view(find(ManagementRouter.pathParam(ctx, "id")), caller)));
+        User user = find(ManagementRouter.pathParam(ctx, "id"));
+        Json.write(ctx, 200, Fields.of(ctx).apply(view(user, caller, accounts.identities(user))));
     }
 
     void byEmail(Context ctx, ManagementCaller caller) {
@@ -82,7 +87,10 @@ final class UsersResource {
             throw ManagementException.invalidQuery("Query validation error: 'Missing required property: email'.");
         }
         Fields fields = Fields.of(ctx);
-        Json.write(ctx, 200, accounts.findByEmail(email).stream().map(user -> fields.apply(view(user, caller))).toList());
+        List<User> users = accounts.findByEmail(email);
+        Map<String, List<Identity>> identities = accounts.identities(users);
+        Json.write(ctx, 200, users.stream().map(user -> fields.apply(view(user, caller,
+                identities.get(user.userId())))).toList());
     }
 
     void create(Context ctx, ManagementCaller caller) {
@@ -153,7 +161,8 @@ final class UsersResource {
                 body.bool("phone_verified").orElse(null),
                 address(body));
         try {
-            Json.write(ctx, 200, view(accounts.update(existing.userId(), changes), caller));
+            User updated = accounts.update(existing.userId(), changes);
+            Json.write(ctx, 200, view(updated, caller, accounts.identities(updated)));
         } catch (UserAccountException e) {
             throw translate(e);
         }
@@ -270,37 +279,40 @@ final class UsersResource {
     }
 
     /**
-     * The user with their upstream identities when they have some. Auth0 §6: the provider's tokens appear only
-     * for a caller holding {@code read:user_idp_tokens}, and only for a client calling for itself (a
-     * confidential client's credentials), never for a token issued to a user.
+     * The user with all their identities, their own first, then those linked into them (Auth0 {@code identities[]}).
+     * Auth0 §6: an upstream provider's tokens appear only for a caller holding {@code read:user_idp_tokens}, and
+     * only for a client calling for itself (a confidential client's credentials), never for a token issued to a
+     * user.
      */
-    private ObjectNode view(User user, ManagementCaller caller) {
+    private ObjectNode view(User user, ManagementCaller caller, List<Identity> identities) {
         ObjectNode node = view(user);
-        if (user.userId().startsWith(User.ID_PREFIX)) {
-            return node;
-        }
-        List<Identity> identities = accounts.identities(user.userId());
-        if (identities.isEmpty()) {
-            return node;
-        }
         boolean tokens = caller.isClient() && caller.scopes().contains(IDP_TOKENS_SCOPE);
-        var array = node.putArray("identities");
-        for (Identity identity : identities) {
-            ObjectNode element = array.addObject()
-                    .put("provider", identity.provider())
-                    .put("user_id", identity.idWithinProvider())
-                    .put("connection", identity.connection())
-                    .put("isSocial", false);
-            if (tokens) {
-                Views.putIfPresent(element, "access_token", identity.accessToken());
-                Views.putIfPresent(element, "refresh_token", identity.refreshToken());
-                if (identity.expiresIn() != null) {
-                    element.put("expires_in", identity.expiresIn());
-                }
+        ArrayNode array = node.putArray("identities");
+        identities.forEach(identity -> array.add(identityView(identity, tokens)));
+        return node;
+    }
+
+    /**
+     * One element of Auth0's {@code identities[]}. A database user's own identity has no {@code profileData} (the
+     * user holds it); every other carries the attributes its provider (or the linked user) gave.
+     */
+    static ObjectNode identityView(Identity identity, boolean tokens) {
+        ObjectNode element = Json.object()
+                .put("provider", identity.provider())
+                .put("user_id", identity.idWithinProvider())
+                .put("connection", identity.connection())
+                .put("isSocial", false);
+        if (tokens) {
+            Views.putIfPresent(element, "access_token", identity.accessToken());
+            Views.putIfPresent(element, "refresh_token", identity.refreshToken());
+            if (identity.expiresIn() != null) {
+                element.put("expires_in", identity.expiresIn());
             }
+        }
+        if (!identity.isMainOf(identity.userId()) || !Identity.DATABASE_PROVIDER.equals(identity.provider())) {
             element.set("profileData", Json.MAPPER.valueToTree(identity.profileData()));
         }
-        return node;
+        return element;
     }
 
     static ObjectNode view(User user) {
@@ -322,11 +334,7 @@ final class UsersResource {
         }
         node.set("user_metadata", Json.MAPPER.valueToTree(user.userMetadata()));
         node.set("app_metadata", Json.MAPPER.valueToTree(user.appMetadata()));
-        node.putArray("identities").addObject()
-                .put("connection", user.connection())
-                .put("provider", "auth0")
-                .put("user_id", user.idWithinConnection())
-                .put("isSocial", false);
+        node.putArray("identities").add(identityView(Identity.databaseIdentityOf(user), false));
         node.put("created_at", Views.time(user.createdAt()));
         node.put("updated_at", Views.time(user.updatedAt()));
         Views.putIfPresent(node, "last_login", Views.time(user.lastLogin()));

@@ -11,14 +11,16 @@ import java.util.Set;
  * Which requested scopes a user's tokens may carry, for /authorize and the password grants alike: the
  * OpenID Connect scopes (OIDC Core §5.4), the scopes the API defines, and {@code offline_access} when
  * there is no API or it allows offline access (Auth0 §1.4); anything else is dropped, not refused
- * (Auth0). The Management API grants user tokens none of its own scopes (Auth0 §7.1 allows only
- * {@code *:current_user*}, not served here).
+ * (Auth0). The Management API grants user tokens only {@code update:current_user_identities}, the one of
+ * Auth0's {@code *:current_user*} scopes (§7.1) served here: linking accounts to the user's own.
  */
 public final class UserTokenScopes {
 
     /** In the order OIDC Core §5.4 lists them. */
     public static final List<String> OIDC_SCOPES = List.of("openid", "profile", "email", "address", "phone");
     public static final String OFFLINE_ACCESS = "offline_access";
+    /** Auth0 §7.1: the Management API scopes a user's own token may carry (those served here). */
+    public static final Set<String> CURRENT_USER_SCOPES = Set.of("update:current_user_identities");
 
     private UserTokenScopes() {
     }
@@ -36,8 +38,11 @@ public final class UserTokenScopes {
         return kept;
     }
 
-    /** The API's own scopes a user token may be given: none for no API or the Management API. */
+    /** The API's own scopes a user token may be given: none for no API, the current user's for the Management API. */
     private static Set<String> definedBy(ResourceServer api) {
-        return api == null || api.system() ? Set.of() : api.scopeValues();
+        if (api == null) {
+            return Set.of();
+        }
+        return api.system() ? CURRENT_USER_SCOPES : api.scopeValues();
     }
 }

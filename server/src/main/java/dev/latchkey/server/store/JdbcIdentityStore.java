@@ -10,6 +10,9 @@ import org.jdbi.v3.core.Jdbi;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -44,6 +47,19 @@ public final class JdbcIdentityStore implements IdentityStore, IdpTokenStore {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM user_identities WHERE user_id = :user_id ORDER BY updated_at, connection")
                 .bind("user_id", userId).map((rs, ctx) -> map(rs)).list());
+    }
+
+    @Override
+    public Map<String, List<Identity>> ofUsers(Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, List<Identity>> byUser = new HashMap<>();
+        jdbi.useHandle(h -> h.createQuery(
+                        "SELECT * FROM user_identities WHERE user_id IN (<user_ids>) ORDER BY updated_at, connection")
+                .bindList("user_ids", List.copyOf(userIds)).map((rs, ctx) -> map(rs))
+                .forEach(identity -> byUser.computeIfAbsent(identity.userId(), id -> new ArrayList<>()).add(identity)));
+        return byUser;
     }
 
     @Override

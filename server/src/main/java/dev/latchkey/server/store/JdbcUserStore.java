@@ -7,15 +7,18 @@ import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserQuery;
 import dev.latchkey.server.identity.UserSort;
 import dev.latchkey.server.identity.UserStore;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementException;
 
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 public final class JdbcUserStore implements UserStore {
 
@@ -25,6 +28,8 @@ public final class JdbcUserStore implements UserStore {
             user_id, connection, email, email_verified, name, given_name, family_name, nickname, picture,
             user_metadata, app_metadata, blocked, created_at, updated_at, last_login, logins_count, phone_number,
             phone_verified, address""";
+    private static final String LINKED_COLUMNS = Arrays.stream(COLUMNS.split(","))
+            .map(column -> "u." + column.strip()).collect(Collectors.joining(", "));
     static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
             rs.getString("user_id"),
             rs.getString("connection"),
@@ -59,19 +64,43 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public void create(User user, String passwordHash) {
         try {
-            jdbi.useHandle(h -> bindProfile(h.createUpdate("""
-                    INSERT INTO users (user_id, connection, email, email_verified, password_hash, name, given_name,
-                        family_name, nickname, picture, user_metadata, app_metadata, blocked, created_at, updated_at,
-                        last_login, logins_count, phone_number, phone_verified, address)
-                    VALUES (:user_id, :connection, :email, :email_verified, :password_hash, :name, :given_name,
-                        :family_name, :nickname, :picture, :user_metadata, :app_metadata, :blocked, :created_at,
-                        :updated_at, NULL, 0, :phone_number, :phone_verified, :address)"""), user)
-                    .bind("connection", user.connection())
-                    .bind("password_hash", passwordHash)
-                    .bind("created_at", Times.millis(user.createdAt()))
-                    .execute());
+            jdbi.useTransaction(h -> {
+                requireEmailFree(h, user);
+                insert(h, user, passwordHash);
+            });
         } catch (StatementException e) {
             throw duplicateOr(e);
+        }
+    }
+
+    /** Inserts {@code user} with {@code passwordHash} (null for none), in the caller's transaction. */
+    static void insert(Handle h, User user, String passwordHash) {
+        bindProfile(h.createUpdate("""
+                INSERT INTO users (user_id, connection, email, email_verified, password_hash, name, given_name,
+                    family_name, nickname, picture, user_metadata, app_metadata, blocked, created_at, updated_at,
+                    last_login, logins_count, phone_number, phone_verified, address)
+                VALUES (:user_id, :connection, :email, :email_verified, :password_hash, :name, :given_name,
+                    :family_name, :nickname, :picture, :user_metadata, :app_metadata, :blocked, :created_at,
+                    :updated_at, NULL, 0, :phone_number, :phone_verified, :address)"""), user)
+                .bind("connection", user.connection())
+                .bind("password_hash", passwordHash)
+                .bind("created_at", Times.millis(user.createdAt()))
+                .execute();
+    }
+
+    /**
+     * A database user's email is held once in its connection: by a user (the unique key) or by a database
+     * identity linked into another user (V18), whose password logs that other user in.
+     */
+    private static void requireEmailFree(Handle h, User user) {
+        if (user.email() == null || !user.userId().startsWith(User.ID_PREFIX)) {
+            return;
+        }
+        boolean linked = h.createQuery("""
+                        SELECT COUNT(*) FROM user_identities WHERE connection = :connection AND email = :email""")
+                .bind("connection", user.connection()).bind("email", user.email()).mapTo(Integer.class).one() > 0;
+        if (linked) {
+            throw new DuplicateKeyException("The user already exists.");
         }
     }
 
@@ -88,13 +117,19 @@ public final class JdbcUserStore implements UserStore {
                 .bind("connection", connection).bind("email", email).map(MAPPER).findOne());
     }
 
+    /**
+     * The user of the connection with this email and their password hash; else, for a database identity linked into
+     * another user (V18), that other user with the identity's own password hash: its password logs the primary in.
+     */
     @Override
     public Optional<Credentials> credentials(String connection, String email) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
-                        + ", password_hash FROM users WHERE connection = :connection AND email = :email")
+                        + ", password_hash FROM users WHERE connection = :connection AND email = :email"
+                        + " UNION ALL SELECT " + LINKED_COLUMNS + ", i.password_hash FROM user_identities i"
+                        + " JOIN users u ON u.user_id = i.user_id WHERE i.connection = :connection AND i.email = :email")
                 .bind("connection", connection).bind("email", email)
                 .map((rs, ctx) -> new Credentials(MAPPER.map(rs, ctx), rs.getString("password_hash")))
-                .findOne());
+                .findFirst());
     }
 
     @Override
@@ -125,13 +160,16 @@ public final class JdbcUserStore implements UserStore {
     @Override
     public void update(User user) {
         try {
-            jdbi.useHandle(h -> bindProfile(h.createUpdate("""
+            jdbi.useTransaction(h -> {
+                requireEmailFree(h, user);
+                bindProfile(h.createUpdate("""
                     UPDATE users SET email = :email, email_verified = :email_verified, name = :name,
                         given_name = :given_name, family_name = :family_name, nickname = :nickname,
                         picture = :picture, user_metadata = :user_metadata, app_metadata = :app_metadata,
                         blocked = :blocked, updated_at = :updated_at, phone_number = :phone_number,
                         phone_verified = :phone_verified, address = :address
-                    WHERE user_id = :user_id"""), user).execute());
+                    WHERE user_id = :user_id"""), user).execute();
+            });
         } catch (StatementException e) {
             throw duplicateOr(e);
         }
@@ -169,12 +207,15 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public boolean delete(String userId) {
-        return jdbi.inTransaction(h -> {
-            for (String table : ISSUED_TO_USER) {
-                h.createUpdate("DELETE FROM " + table + " WHERE user_id = :user_id").bind("user_id", userId).execute();
-            }
-            return h.createUpdate("DELETE FROM users WHERE user_id = :user_id").bind("user_id", userId).execute() > 0;
-        });
+        return jdbi.inTransaction(h -> delete(h, userId));
+    }
+
+    /** Deletes the user and everything issued to them, in the caller's transaction. */
+    static boolean delete(Handle h, String userId) {
+        for (String table : ISSUED_TO_USER) {
+            h.createUpdate("DELETE FROM " + table + " WHERE user_id = :user_id").bind("user_id", userId).execute();
+        }
+        return h.createUpdate("DELETE FROM users WHERE user_id = :user_id").bind("user_id", userId).execute() > 0;
     }
 
     @Override

@@ -255,6 +255,53 @@ public final class OwnTokens {
         }
     }
 
+    /**
+     * An ID token this server issued, still valid, as Auth0 takes one in {@code link_with}, in this order: a JWT
+     * (not {@code at+jwt}) signed RS256 (Auth0: the ID token must be RS256) by a key the ring still publishes;
+     * issued here; for one existing client alone ({@code aud}); an ID token, not an access token (no {@code scope},
+     * {@code client_id} or {@code gty}); with a subject; not expired.
+     */
+    public JWTClaimsSet idToken(String value) {
+        if (value == null || value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
+        }
+        SignedJWT jwt;
+        JWTClaimsSet claims;
+        try {
+            jwt = SignedJWT.parse(value);
+            claims = jwt.getJWTClaimsSet();
+        } catch (ParseException e) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
+        }
+        JOSEObjectType type = jwt.getHeader().getType();
+        if ((type != null && !JOSEObjectType.JWT.equals(type))
+                || !JWSAlgorithm.RS256.equals(jwt.getHeader().getAlgorithm())) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
+        }
+        try {
+            JWSVerifier verifier = ringVerifier(jwt.getHeader().getKeyID());
+            if (verifier == null || !jwt.verify(verifier)) {
+                throw new InvalidTokenException(InvalidTokenException.Reason.BAD_SIGNATURE);
+            }
+        } catch (JOSEException | IllegalStateException e) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.BAD_SIGNATURE);
+        }
+        if (!issuer.equals(claims.getIssuer())) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_ISSUER);
+        }
+        if (claims.getAudience().size() != 1 || lookups.client(claims.getAudience().get(0)).isEmpty()) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_AUDIENCE);
+        }
+        if (claims.getClaim("scope") != null || claims.getClaim("client_id") != null || claims.getClaim("gty") != null
+                || claims.getSubject() == null || claims.getExpirationTime() == null) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
+        }
+        if (!clock.instant().isBefore(claims.getExpirationTime().toInstant())) {
+            throw new InvalidTokenException(InvalidTokenException.Reason.EXPIRED);
+        }
+        return claims;
+    }
+
     private JWSVerifier idTokenVerifier(SignedJWT jwt, Client client) throws JOSEException {
         if (jwt.getHeader().getAlgorithm().equals(JWSAlgorithm.HS256)) {
             if (client.secret() == null) {

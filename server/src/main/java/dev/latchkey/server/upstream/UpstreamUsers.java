@@ -19,6 +19,7 @@ import java.util.Optional;
  * <ul>
  *   <li>Auth0: the user id of an enterprise connection's user is {@code <strategy>|<connection>|<subject>}, and
  *       its identity's {@code user_id} {@code <connection>|<subject>}.</li>
+ *   <li>Auth0: the identity is looked up first: one linked into another user logs that (primary) user in.</li>
  *   <li>Auth0: standard claims take the provider's latest value at every login (name, email, picture...);
  *       {@code user_metadata}, {@code app_metadata} and {@code blocked} are ours and kept.</li>
  *   <li>An upstream login never joins an account it did not create: not by email, verified or not. Linking is
@@ -50,6 +51,11 @@ public final class UpstreamUsers {
         Map<String, Object> claims = login.claims();
         Instant now = clock.instant();
         String userId = connection.strategy() + "|" + connection.name() + "|" + subject;
+        Optional<User> linkedInto = identities.find(connection.name(), subject).map(Identity::userId)
+                .filter(owner -> !owner.equals(userId)).flatMap(users::findById);
+        if (linkedInto.isPresent()) {
+            return logInLinked(linkedInto.get(), connection, login, now, ip);
+        }
         String email = text(claims, "email").map(e -> e.toLowerCase(Locale.ROOT)).filter(e -> e.length() <= 320)
                 .orElse(null);
         boolean emailVerified = email != null && Boolean.TRUE.equals(claims.get("email_verified"));
@@ -88,6 +94,20 @@ public final class UpstreamUsers {
             return user.withLogin(now);
         }
         return user;
+    }
+
+    /**
+     * Auth0: a login through an identity linked into another user logs that user in; the provider's claims and
+     * tokens go to the identity ({@code profileData}), the primary's profile stays its own.
+     */
+    private User logInLinked(User primary, Connection connection, OidcUpstream.Login login, Instant now, String ip) {
+        identities.save(new Identity(connection.name(), login.subject(), primary.userId(), connection.strategy(),
+                login.claims(), login.accessToken(), login.refreshToken(), login.expiresIn(), now));
+        if (primary.blocked()) {
+            return primary;
+        }
+        users.recordLogin(primary.userId(), now, ip);
+        return primary.withLogin(now);
     }
 
     private static Optional<String> text(Map<String, Object> claims, String name) {

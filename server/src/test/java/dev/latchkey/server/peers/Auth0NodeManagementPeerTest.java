@@ -103,4 +103,36 @@ class Auth0NodeManagementPeerTest {
                     + "\"refused\":{\"statusCode\":404,\"errorCode\":\"inexistent_role\"}}");
         }
     }
+
+    /**
+     * Auth0 account linking through the SDK: {@code users.link} with the secondary's provider and user_id answers
+     * the primary's identities in Auth0's shape, the secondary is gone, {@code users.unlink} answers what is left
+     * and makes the secondary a user again; a user linked to itself is refused.
+     */
+    @Test
+    void managementClientLinksAndUnlinksAccounts() throws Exception {
+        NodePeers.require("auth0");
+        SelfSignedCertificate certificate = SelfSignedCertificate.generate();
+        Path cert = certificate.writeCertificate(dir);
+        Path key = certificate.writeKey(dir, KeyFormat.PKCS8);
+        try (TestServer server = TestServer.start(s -> TestSettings.withTls(s, cert, key))) {
+            String primary = TestUsers.create(server, "node-primary@example.com").userId();
+            String secondary = TestUsers.create(server, "node-secondary@example.com").userId();
+            Map<String, String> environment = new HashMap<>();
+            environment.put("DOMAIN", "localhost:" + server.latchkey().port());
+            environment.put("NODE_EXTRA_CA_CERTS", cert.toString());
+            environment.put("TOKEN", server.managementToken());
+            environment.put("PRIMARY", primary);
+            environment.put("SECONDARY", secondary);
+            NodePeers.Result result = NodePeers.run("auth0-node-linking.mjs", environment, 60);
+
+            assertThat(result.exitCode()).as(result.output()).isZero();
+            String primaryId = primary.substring("auth0|".length());
+            String secondaryId = secondary.substring("auth0|".length());
+            assertThat(result.output()).contains("{\"linked\":[\"auth0|" + primaryId + "\",\"auth0|" + secondaryId
+                    + "\"],\"identityShape\":[\"connection\",\"isSocial\",\"profileData\",\"provider\",\"user_id\"],"
+                    + "\"primaryIdentities\":2,\"gone\":404,\"left\":[\"" + primaryId + "\"],\"back\":\"" + secondary
+                    + "\",\"refused\":{\"statusCode\":400,\"errorCode\":\"invalid_body\"}}");
+        }
+    }
 }

@@ -251,6 +251,56 @@ class NodeOidcProviderUpstreamPeerTest {
         assertThat(database.path("logins_count").asInt()).isZero();
     }
 
+    /**
+     * Auth0 account linking: once the provider's identity is linked into a database user, logging in through the
+     * provider logs that user in (the identity is found before the user id it would make); unlinked, it is a
+     * user of its own again.
+     */
+    @Test
+    void anIdentityLinkedIntoAnotherUserLogsThatUserInUntilUnlinked() {
+        String primaryId = TestUsers.create(server, "henry-primary@example.com").userId();
+        String upstreamId = "oidc|" + CONNECTION + "|henry";
+        Browser first = new Browser(server);
+        assertThat(Browser.redirectParams(throughProvider(first,
+                first.authorize(params(Pkce.create(), Map.of("connection", CONNECTION))), "henry"))).containsKey("code");
+        assertThat(server.management("GET", "api/v2/users/" + ManagementCalls.encode(upstreamId), null).statusCode())
+                .isEqualTo(200);
+
+        HttpResponse<String> linked = server.management("POST", "api/v2/users/" + ManagementCalls.encode(primaryId)
+                + "/identities", "{\"provider\":\"oidc\",\"user_id\":\"" + CONNECTION + "|henry\"}");
+        assertThat(linked.statusCode()).as(linked.body()).isEqualTo(201);
+        assertThat(TestServer.json(linked).get(1).path("user_id").asText()).isEqualTo(CONNECTION + "|henry");
+
+        assertThat(loginSubject("henry")).isEqualTo(primaryId);
+        JsonNode primary = TestServer.json(server.management("GET", "api/v2/users/"
+                + ManagementCalls.encode(primaryId), null));
+        // The primary's profile stays its own; the provider's claims and tokens go to the linked identity.
+        assertThat(primary.path("email").asText()).isEqualTo("henry-primary@example.com");
+        assertThat(primary.path("logins_count").asInt()).isEqualTo(1);
+        assertThat(primary.path("identities").get(1).path("profileData").path("email").asText())
+                .isEqualTo("henry@upstream.example");
+        assertThat(primary.path("identities").get(1).path("access_token").asText()).isNotEmpty();
+        assertThat(server.management("GET", "api/v2/users/" + ManagementCalls.encode(upstreamId), null).statusCode())
+                .isEqualTo(404);
+
+        HttpResponse<String> unlinked = server.management("DELETE", "api/v2/users/" + ManagementCalls.encode(primaryId)
+                + "/identities/oidc/" + ManagementCalls.encode(CONNECTION + "|henry"), null);
+        assertThat(unlinked.statusCode()).as(unlinked.body()).isEqualTo(200);
+        assertThat(loginSubject("henry")).isEqualTo(upstreamId);
+    }
+
+    /** Logs in through the provider as {@code login} and answers the subject of the ID token the app gets. */
+    private static String loginSubject(String login) {
+        Browser browser = new Browser(server);
+        Pkce pkce = Pkce.create();
+        Map<String, String> answer = Browser.redirectParams(throughProvider(browser,
+                browser.authorize(params(pkce, Map.of("connection", CONNECTION))), login));
+        JsonNode tokens = TestServer.json(server.postForm("oauth/token", "grant_type=authorization_code&client_id="
+                + clientId + "&client_secret=" + clientSecret + "&code=" + answer.get("code") + "&redirect_uri="
+                + CALLBACK + "&code_verifier=" + pkce.verifier()));
+        return subject(tokens.path("id_token").asText());
+    }
+
     @Test
     void theWholeUpstreamLoginRunsInChromiumFromTheLoginPagesButton() {
         NodePeers.require("playwright-core");

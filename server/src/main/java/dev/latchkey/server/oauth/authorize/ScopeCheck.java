@@ -6,7 +6,7 @@ import java.util.List;
 
 // Rules: scope keeps the OpenID Connect scopes (OIDC Core §5.4) and, with an audience, the scopes the
 //        API defines; anything else is dropped, not refused (Auth0). The Management API grants user
-//        tokens none of its own scopes (Auth0 §7.1 allows only *:current_user*, not served here).
+//        tokens only update:current_user_identities (Auth0 §7.1's *:current_user* scopes served here).
 //        offline_access is kept when there is no audience or the API allows offline access
 //        (Auth0 §1.4); the token endpoint then adds a refresh token. (UserTokenScopes applies them.)
 final class ScopeCheck implements AuthorizeCheck {

@@ -53,9 +53,11 @@ import dev.latchkey.server.store.ExpiringRows;
 import dev.latchkey.server.store.JdbcConnectionStore;
 import dev.latchkey.server.store.JdbcIdentityStore;
 import dev.latchkey.server.store.JdbcUpstreamLoginStore;
+import dev.latchkey.server.upstream.OAuth2Upstream;
 import dev.latchkey.server.upstream.OidcProviders;
 import dev.latchkey.server.upstream.OidcUpstream;
 import dev.latchkey.server.upstream.UpstreamHttp;
+import dev.latchkey.server.upstream.UpstreamStrategies;
 import dev.latchkey.server.upstream.UpstreamUsers;
 import dev.latchkey.server.ui.UpstreamLoginPages;
 import dev.latchkey.server.store.JdbcLogStore;
@@ -267,12 +269,14 @@ public final class Latchkey implements AutoCloseable {
                     new AuthorizationCompletion(new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder),
                     new DeviceApprovalCompletion(deviceCodes, tokenIssuer, pages, auditLog, clock)));
             var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
-            // Upstream identity providers (connections of strategy oidc): /authorize?connection=, /login/callback.
+            // Upstream identity providers (connections of strategy oidc, oauth2 and the social presets):
+            // /authorize?connection=, /login/callback.
             var identities = new JdbcIdentityStore(jdbi, masterKey);
             var upstreamLoginStore = new JdbcUpstreamLoginStore(jdbi, masterKey);
             var upstreamHttp = new UpstreamHttp();
             var upstreamLogins = new UpstreamLoginPages(issuer, transactions, lookups, connections,
-                    new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp), upstreamLoginStore,
+                    new UpstreamStrategies(new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp),
+                            new OAuth2Upstream(upstreamHttp)), upstreamLoginStore,
                     new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock,
                     auditLog);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,

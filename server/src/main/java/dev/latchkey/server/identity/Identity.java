@@ -18,9 +18,22 @@ public record Identity(String connection, String subject, String userId, String 
                 : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(profileData));
     }
 
-    /** Auth0's {@code identities[].user_id} of an enterprise connection: {@code <connection>|<subject>}. */
+    /**
+     * Auth0's {@code identities[].user_id}: the provider's id alone for a social preset ({@link SocialStrategy}),
+     * {@code <connection>|<subject>} for an enterprise or custom social ({@code oauth2}) connection.
+     */
     public String idWithinProvider() {
-        return connection + "|" + subject;
+        return SocialStrategy.of(provider).isPresent() ? subject : connection + "|" + subject;
+    }
+
+    /** Auth0's {@code identities[].isSocial}. */
+    public boolean social() {
+        return SocialStrategy.social(provider);
+    }
+
+    /** Auth0's {@code user_id} of the user a login through {@code connection} makes: {@code <strategy>|<idWithinProvider>}. */
+    public static String userId(String strategy, String connection, String subject) {
+        return strategy + "|" + (SocialStrategy.of(strategy).isPresent() ? subject : connection + "|" + subject);
     }
 
     @Override

@@ -131,6 +131,9 @@ public final class OidcUpstream implements UpstreamProtocol {
         }
         if (!response.indicatesSuccess()) {
             ErrorObject error = response.toErrorResponse().getErrorObject();
+            if (error == null || error.getCode() == null) {
+                throw UpstreamException.withoutTokens(answer.getStatusCode());
+            }
             throw new UpstreamException(UpstreamException.Reason.PROVIDER_ERROR, "The identity provider's token "
                     + "endpoint answered " + clean(error.getCode()) + " (HTTP " + answer.getStatusCode() + ")");
         }

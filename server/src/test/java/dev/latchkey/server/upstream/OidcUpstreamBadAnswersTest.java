@@ -62,6 +62,7 @@ class OidcUpstreamBadAnswersTest {
     static volatile int bodyBytes;
     static volatile boolean drip;
     static volatile String expectedNonce;
+    static volatile String errorBody;
 
     @BeforeAll
     static void startProviderAndServer() throws Exception {
@@ -111,6 +112,7 @@ class OidcUpstreamBadAnswersTest {
         delayMillis = 0;
         bodyBytes = 0;
         drip = false;
+        errorBody = null;
     }
 
     @Test
@@ -195,6 +197,17 @@ class OidcUpstreamBadAnswersTest {
     }
 
     @Test
+    void aTokenEndpointFailingWithoutAnErrorCodeIsA502NotA500() {
+        // An HTML 500 page, or JSON without an error member: the provider failing, not a server error here.
+        errorBody = "<html>Internal Server Error</html>";
+        HttpResponse<String> answer = begin().callback("code=good&iss=" + enc(issuer));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
+        errorBody = "{}";
+        answer = begin().callback("code=good&iss=" + enc(issuer));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
+    }
+
+    @Test
     void aCallbackWithoutAKnownStateIsExpired() {
         Browser browser = new Browser(server);
         assertThat(browser.get("login/callback?code=x&state=forged").statusCode()).isEqualTo(400);
@@ -261,6 +274,16 @@ class OidcUpstreamBadAnswersTest {
                 }
             } catch (IOException | InterruptedException e) {
                 // The server hung up: as it should.
+            }
+            return;
+        }
+        if (errorBody != null) {
+            byte[] bytes = errorBody.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", errorBody.startsWith("{") ? "application/json"
+                    : "text/html");
+            exchange.sendResponseHeaders(500, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
             }
             return;
         }

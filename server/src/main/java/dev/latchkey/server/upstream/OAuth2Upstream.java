@@ -121,9 +121,7 @@ public final class OAuth2Upstream implements UpstreamProtocol {
         HTTPResponse answer = http.send(request, timeout);
         JSONObject body = tokenBody(answer);
         if (body == null) {
-            throw new UpstreamException(answer.getStatusCode() >= 500 ? UpstreamException.Reason.UNREACHABLE
-                    : UpstreamException.Reason.INVALID_RESPONSE, "The identity provider's token endpoint answered "
-                    + "HTTP " + answer.getStatusCode() + " without a token response");
+            throw UpstreamException.withoutTokens(answer.getStatusCode());
         }
         TokenResponse response;
         try {
@@ -133,8 +131,11 @@ public final class OAuth2Upstream implements UpstreamProtocol {
         }
         if (!response.indicatesSuccess()) {
             ErrorObject error = response.toErrorResponse().getErrorObject();
+            if (error == null || error.getCode() == null) {
+                throw UpstreamException.withoutTokens(answer.getStatusCode());
+            }
             throw new UpstreamException(UpstreamException.Reason.PROVIDER_ERROR, "The identity provider's token "
-                    + "endpoint answered " + OidcUpstream.clean(String.valueOf(error.getCode())) + " (HTTP "
+                    + "endpoint answered " + OidcUpstream.clean(error.getCode()) + " (HTTP "
                     + answer.getStatusCode() + ")");
         }
         return response.toSuccessResponse().getTokens();

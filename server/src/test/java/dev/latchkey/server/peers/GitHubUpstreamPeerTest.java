@@ -198,14 +198,7 @@ class GitHubUpstreamPeerTest {
 
     /** Follows the redirects through GitHub and /login/callback until the app's callback. */
     static HttpResponse<String> throughGitHub(Browser browser, HttpResponse<String> response) {
-        for (int hops = 0; hops < 10 && response.statusCode() / 100 == 3; hops++) {
-            String location = FakeGitHub.location(response).toString();
-            if (location.startsWith(CALLBACK)) {
-                return response;
-            }
-            response = browser.get(location);
-        }
-        return response;
+        return FakeGitHub.follow(browser, response, CALLBACK);
     }
 
     private static String subject(String idToken) {

@@ -292,6 +292,19 @@ public final class FakeGitHub implements AutoCloseable {
         }
     }
 
+    /** Follows {@code browser} through redirects (GitHub, /login/callback) until one to {@code appCallback}. */
+    public static java.net.http.HttpResponse<String> follow(Browser browser, java.net.http.HttpResponse<String> response,
+                                                            String appCallback) {
+        for (int hops = 0; hops < 10 && response.statusCode() / 100 == 3; hops++) {
+            String next = location(response).toString();
+            if (next.startsWith(appCallback)) {
+                return response;
+            }
+            response = browser.get(next);
+        }
+        return response;
+    }
+
     /** Where a redirect sends the browser, resolved. */
     public static URI location(java.net.http.HttpResponse<String> response) {
         return response.uri().resolve(response.headers().firstValue("Location").orElseThrow());

@@ -1,5 +1,6 @@
 package dev.latchkey.server.upstream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -125,6 +126,28 @@ class OidcUpstreamBadAnswersTest {
     }
 
     @Test
+    void theGooglePresetRidesTheOidcPathAndMakesAGoogleOauth2User() {
+        // A google-oauth2 connection pointed at this provider by discovery_url: Auth0's google-oauth2|<sub>.
+        HttpResponse<String> created = server.management("POST", "api/v2/connections", """
+                {"name":"google-oauth2","strategy":"google-oauth2","enabled_clients":["%s"],
+                 "options":{"discovery_url":"%s/.well-known/openid-configuration","client_id":"%s",
+                  "client_secret":"fake-secret","scope":["email","profile"]}}"""
+                .formatted(clientId, issuer, UPSTREAM_CLIENT));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Attempt attempt = begin("google-oauth2");
+        HttpResponse<String> answer = attempt.callback("code=good&iss=" + enc(issuer));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        JsonNode user = TestServer.json(server.management("GET", "api/v2/users/"
+                + enc("google-oauth2|" + attempt.subject), null));
+        assertThat(user.path("email_verified").asBoolean()).isTrue();
+        JsonNode identity = user.path("identities").path(0);
+        assertThat(identity.path("provider").asText()).isEqualTo("google-oauth2");
+        assertThat(identity.path("connection").asText()).isEqualTo("google-oauth2");
+        assertThat(identity.path("user_id").asText()).isEqualTo(attempt.subject);
+        assertThat(identity.path("isSocial").asBoolean()).isTrue();
+    }
+
+    @Test
     void aResponseIssFromAnotherIssuerIsRefused() {
         // RFC 9207 §2.4: mix-up defence.
         refused(begin(), "code=good&iss=" + enc("https://evil.example.com"), 400);
@@ -236,12 +259,16 @@ class OidcUpstreamBadAnswersTest {
     }
 
     private Attempt begin() {
+        return begin(CONNECTION);
+    }
+
+    private Attempt begin(String connection) {
         Browser browser = new Browser(server);
         Pkce pkce = Pkce.create();
         Map<String, String> params = Browser.authorizeParams("code", clientId, CALLBACK, "openid", "s");
         params.put("code_challenge", pkce.challenge());
         params.put("code_challenge_method", "S256");
-        params.put("connection", CONNECTION);
+        params.put("connection", connection);
         HttpResponse<String> toProvider = browser.authorize(params);
         assertThat(toProvider.statusCode()).as(toProvider.body()).isEqualTo(302);
         URI location = URI.create(toProvider.headers().firstValue("Location").orElseThrow());

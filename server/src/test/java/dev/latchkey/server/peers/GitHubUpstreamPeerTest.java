@@ -5,6 +5,7 @@ import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.FakeGitHub;
 import dev.latchkey.server.testing.ManagementCalls;
+import dev.latchkey.server.testing.NodePeers;
 import dev.latchkey.server.testing.Pkce;
 import dev.latchkey.server.testing.TestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -13,6 +14,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -25,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * numeric ids, its private emails behind {@code /user/emails}) behind a {@code github} connection and behind a
  * custom {@code oauth2} connection: the whole login through {@code /authorize?connection=} with a browser that
  * keeps cookies and follows the redirects, the user Auth0 would make of it, and the provider's token read back
- * through the Management API with {@code read:users read:user_idp_tokens} (Auth0 §6).
+ * through the Management API with {@code read:users read:user_idp_tokens} (Auth0 §6); once in Chromium from the
+ * login page's "Continue with GitHub" button.
  */
 class GitHubUpstreamPeerTest {
 
@@ -183,6 +186,27 @@ class GitHubUpstreamPeerTest {
         HttpResponse<String> toGitHub = browser.get("u/" + button.group(1).replace("&amp;", "&"));
         assertThat(toGitHub.statusCode()).as(toGitHub.body()).isEqualTo(302);
         assertThat(Browser.redirectParams(throughGitHub(browser, toGitHub))).containsKey("code");
+    }
+
+    @Test
+    void theWholeGithubLoginRunsInChromiumFromTheLoginPagesButton() {
+        NodePeers.require("playwright-core");
+        NodePeers.requireChromium();
+        github.nextUser(new FakeGitHub.User("chromium", 31337, "Chromium", null, List.of(
+                new FakeGitHub.Email("chromium@github.example", true, true))));
+        Map<String, String> environment = new LinkedHashMap<>();
+        environment.put("AUTHORIZE_URL", server.issuer() + "authorize?" + Browser.form(params(Pkce.create(), null)));
+        environment.put("APP_CALLBACK", CALLBACK);
+        environment.put("BUTTON", "GitHub");
+        environment.put("AUTO_APPROVE", "1");
+        environment.put("SCREENSHOTS", NodeOidcProviderUpstreamPeerTest.SCREENSHOTS.toAbsolutePath().toString());
+        environment.put("BUTTONS_SCREENSHOT", "github-login-buttons.png");
+        NodePeers.Result result = NodePeers.run("upstream-browser.mjs", environment, 120);
+        assertThat(result.exitCode()).as(result.output()).isZero();
+        assertThat(result.output()).contains("\"callback\":\"" + CALLBACK + "?code=");
+        assertThat(NodeOidcProviderUpstreamPeerTest.SCREENSHOTS.resolve("github-login-buttons.png")).exists();
+        assertThat(server.management("GET", "api/v2/users/" + ManagementCalls.encode("github|31337"), null)
+                .statusCode()).isEqualTo(200);
     }
 
     static Map<String, String> params(Pkce pkce, String connection) {

@@ -56,7 +56,7 @@ class GitHubUpstreamPeerTest {
         assertThat(preset.body()).doesNotContain(FakeGitHub.CLIENT_SECRET);
         HttpResponse<String> custom = server.management("POST", "api/v2/connections", """
                 {"name":"%s","strategy":"oauth2","display_name":"Octo","enabled_clients":["%s"],
-                 "options":{"client_id":"%s","client_secret":"%s","scope":["read:user"],
+                 "options":{"client_id":"%s","client_secret":"%s","scope":["read:user"],"pkce_enabled":false,
                   "authorizationURL":"%5$s/login/oauth/authorize","tokenURL":"%5$s/login/oauth/access_token",
                   "userInfoURL":"%5$s/user",
                   "fieldsMap":{"user_id":"id","nickname":"login","picture":"avatar_url","given_name":"plan.name"}}}"""
@@ -139,8 +139,10 @@ class GitHubUpstreamPeerTest {
         Browser browser = new Browser(server);
         HttpResponse<String> toGitHub = browser.authorize(params(Pkce.create(), CUSTOM));
         assertThat(FakeGitHub.location(toGitHub).toString()).startsWith(github.base() + "/login/oauth/authorize?")
-                .contains("scope=read%3Auser").doesNotContain("user%3Aemail");
+                .contains("scope=read%3Auser").doesNotContain("user%3Aemail").doesNotContain("code_challenge");
         assertThat(Browser.redirectParams(throughGitHub(browser, toGitHub))).containsKey("code");
+        // pkce_enabled false: no challenge sent, no verifier at the token call.
+        assertThat(github.lastTokenCallHadVerifier()).isFalse();
 
         // Auth0: a custom social connection's user is oauth2|<connection>|<id>.
         String userId = "oauth2|" + CUSTOM + "|7001";

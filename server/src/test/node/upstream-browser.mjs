@@ -1,7 +1,8 @@
 // The whole upstream login in Debian's Chromium (playwright-core, no browser download): Latchkey's login
 // page, its button for the upstream connection, node-oidc-provider's login and consent pages, and back through
-// /login/callback to the app's callback, which is answered here. Screenshots go to $SCREENSHOTS. Prints
-// {"callback": <the app's callback URL>} as JSON.
+// /login/callback to the app's callback, which is answered here. Screenshots go to $SCREENSHOTS (the login
+// page as $BUTTONS_SCREENSHOT, default upstream-login-buttons.png). With AUTO_APPROVE=1 the provider approves
+// at once (a GitHub-shaped fake) and has no pages of its own. Prints {"callback": <the app's callback URL>}.
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -22,16 +23,19 @@ try {
   await page.route(`${appCallback}**`, (route) => route.fulfill({ status: 200, contentType: 'text/plain', body: 'app' }));
   await page.goto(env('AUTHORIZE_URL'));
   await page.waitForURL(/\/u\/login\?/);
-  await page.screenshot({ path: join(screenshots, 'upstream-login-buttons.png'), fullPage: true });
+  await page.screenshot({ path: join(screenshots, process.env.BUTTONS_SCREENSHOT || 'upstream-login-buttons.png'),
+    fullPage: true });
   await page.getByRole('link', { name: `Continue with ${env('BUTTON')}` }).click();
 
-  await page.waitForURL(/\/interaction\//);
-  await page.screenshot({ path: join(screenshots, 'upstream-provider-login.png') });
-  await page.fill('input[name=login]', env('LOGIN'));
-  await page.fill('input[name=password]', 'anything');
-  await page.click('button[type=submit]');
-  await page.waitForURL(/\/interaction\//);
-  await page.click('button[type=submit]');
+  if (process.env.AUTO_APPROVE !== '1') {
+    await page.waitForURL(/\/interaction\//);
+    await page.screenshot({ path: join(screenshots, 'upstream-provider-login.png') });
+    await page.fill('input[name=login]', env('LOGIN'));
+    await page.fill('input[name=password]', 'anything');
+    await page.click('button[type=submit]');
+    await page.waitForURL(/\/interaction\//);
+    await page.click('button[type=submit]');
+  }
 
   await page.waitForURL((url) => url.toString().startsWith(appCallback));
   console.log(JSON.stringify({ callback: page.url() }));

@@ -55,12 +55,14 @@ import dev.latchkey.server.store.JdbcConnectionStore;
 import dev.latchkey.server.store.JdbcAccountLinkStore;
 import dev.latchkey.server.store.JdbcIdentityStore;
 import dev.latchkey.server.store.JdbcUpstreamLoginStore;
+import dev.latchkey.server.upstream.OAuth2Upstream;
 import dev.latchkey.server.upstream.OidcProviders;
 import dev.latchkey.server.upstream.OidcUpstream;
 import dev.latchkey.server.upstream.IdpTokenVault;
 import dev.latchkey.server.upstream.FederatedLogout;
 import dev.latchkey.server.identity.Connection;
 import dev.latchkey.server.upstream.UpstreamHttp;
+import dev.latchkey.server.upstream.UpstreamStrategies;
 import dev.latchkey.server.upstream.UpstreamUsers;
 import dev.latchkey.server.ui.UpstreamLoginPages;
 import dev.latchkey.server.store.JdbcLogStore;
@@ -274,7 +276,8 @@ public final class Latchkey implements AutoCloseable {
                     new AuthorizationCompletion(new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder),
                     new DeviceApprovalCompletion(deviceCodes, tokenIssuer, pages, auditLog, clock)));
             var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
-            // Upstream identity providers (connections of strategy oidc): /authorize?connection=, /login/callback.
+            // Upstream identity providers (connections of strategy oidc, oauth2 and the social presets):
+            // /authorize?connection=, /login/callback.
             var identities = new JdbcIdentityStore(jdbi, masterKey);
             var upstreamLoginStore = new JdbcUpstreamLoginStore(jdbi, masterKey);
             var upstreamHttp = new UpstreamHttp();
@@ -283,7 +286,7 @@ public final class Latchkey implements AutoCloseable {
             var idpTokenVault = new IdpTokenVault(identities, Map.of(Connection.OIDC_STRATEGY, oidcUpstream::refresh),
                     clock);
             var upstreamLogins = new UpstreamLoginPages(issuer, transactions, lookups, connections,
-                    oidcUpstream, upstreamLoginStore,
+                    new UpstreamStrategies(oidcUpstream, new OAuth2Upstream(upstreamHttp)), upstreamLoginStore,
                     new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock,
                     auditLog);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,

@@ -6,9 +6,11 @@ import java.util.Map;
 
 /**
  * A connection users sign in through, in Auth0's terms: {@code strategy} {@code auth0} is a database
- * connection, {@code oidc} an upstream OpenID Provider. {@code clientSecret} is the upstream's client secret
- * (null for a database connection): kept out of {@code options}, sealed at rest and never shown.
- * {@code realms} empty means the connection's name; {@code metadata} holds up to ten strings.
+ * connection, {@code oidc} an upstream OpenID Provider, {@code oauth2} any OAuth 2.0 provider (Auth0's Custom Social
+ * Connection) and the {@link SocialStrategy} names ({@code github}, {@code google-oauth2}...) the known social
+ * ones. {@code clientSecret} is the upstream's client secret (null for a database connection): kept out of
+ * {@code options}, sealed at rest and never shown. {@code realms} empty means the connection's name;
+ * {@code metadata} holds up to ten strings.
  */
 public record Connection(String id, String name, String strategy, String displayName, List<String> enabledClients,
                          Map<String, Object> options, String clientSecret, List<String> realms,
@@ -17,6 +19,7 @@ public record Connection(String id, String name, String strategy, String display
 
     public static final String DATABASE_STRATEGY = "auth0";
     public static final String OIDC_STRATEGY = "oidc";
+    public static final String OAUTH2_STRATEGY = "oauth2";
 
     public Connection {
         enabledClients = List.copyOf(enabledClients);
@@ -46,13 +49,23 @@ public record Connection(String id, String name, String strategy, String display
         return !DATABASE_STRATEGY.equals(strategy);
     }
 
+    /** This connection with other options (the same secret and everything else). */
+    public Connection withOptions(Map<String, Object> newOptions) {
+        return new Connection(id, name, strategy, displayName, enabledClients, newOptions, clientSecret, realms,
+                metadata, domainConnection, showAsButton, createdAt, updatedAt);
+    }
+
     /** The realms a client names (Auth0: the connection's name when none are set). */
     public List<String> effectiveRealms() {
         return realms.isEmpty() ? List.of(name) : realms;
     }
 
+    /** The display name, else a social preset's own name ("GitHub"), else the connection's name. */
     public String label() {
-        return displayName == null || displayName.isBlank() ? name : displayName;
+        if (displayName != null && !displayName.isBlank()) {
+            return displayName;
+        }
+        return SocialStrategy.of(strategy).map(SocialStrategy::label).orElse(name);
     }
 
     @Override

@@ -21,6 +21,18 @@ import java.util.Set;
  *       {@value #DEFAULT_OIDC_SCOPE}); {@code type} {@code back_channel} (front channel is not supported);
  *       {@code token_endpoint_auth_method} {@code client_secret_post} (default) or
  *       {@code client_secret_basic}; {@code domain_aliases} email domains for home realm discovery.</li>
+ *   <li>{@code oauth2} (Auth0's Custom Social Connection): {@code client_id}, {@code client_secret},
+ *       {@code authorizationURL}, {@code tokenURL} and Latchkey's {@code userInfoURL} (where Auth0 runs a
+ *       {@code fetchUserProfile} script, Latchkey reads this URL with the access token), each https or http on a
+ *       loopback host; {@code scope} a string or an array of strings; {@code fieldsMap} (Auth0's name) maps
+ *       profile attributes ({@value #FIELDS}) to a dotted path into the provider's JSON (at most 100 entries of
+ *       at most 128 characters); {@code pkce_enabled} a boolean (Latchkey: PKCE unless false, RFC 9700 §2.1.1);
+ *       {@code token_endpoint_auth_method} as for {@code oidc}; {@code userEmailsURL} (optional) a GitHub-shaped
+ *       email list read for the email and its verification.</li>
+ *   <li>Social presets ({@link SocialStrategy}): {@code client_id} and {@code client_secret}; every endpoint the
+ *       preset knows can be pointed elsewhere with the same names ({@code authorizationURL}, {@code tokenURL},
+ *       {@code userInfoURL}, {@code userEmailsURL}; {@code issuer} or {@code discovery_url} for the OpenID
+ *       ones), checked as above; {@code scope} and {@code fieldsMap} as for {@code oauth2}.</li>
  * </ul>
  */
 public final class ConnectionOptions {
@@ -35,6 +47,15 @@ public final class ConnectionOptions {
             "password_complexity_options", Map.of("min_length", PasswordPolicy.MIN_LENGTH));
 
     public static final String DEFAULT_OIDC_SCOPE = "openid profile email";
+    /** The profile attributes {@code fieldsMap} may fill (Auth0's normalized profile). */
+    public static final String FIELDS =
+            "user_id, email, email_verified, name, given_name, family_name, nickname, picture";
+    private static final Set<String> FIELD_NAMES = Set.of(FIELDS.split(", "));
+    private static final int MAX_FIELDS = 100;
+    private static final int MAX_FIELD_PATH = 128;
+    private static final List<String> OAUTH2_URLS = List.of("authorizationURL", "tokenURL", "userInfoURL");
+    private static final List<String> PRESET_URLS = List.of("authorizationURL", "tokenURL", "userInfoURL",
+            "userEmailsURL", "issuer", "discovery_url");
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "[::1]", "::1");
 
     private ConnectionOptions() {
@@ -56,7 +77,13 @@ public final class ConnectionOptions {
         return switch (strategy) {
             case Connection.DATABASE_STRATEGY -> new Checked(database(options, given), null);
             case Connection.OIDC_STRATEGY -> oidc(options);
-            default -> throw new IllegalArgumentException("Strategy " + strategy + " is not supported");
+            case Connection.OAUTH2_STRATEGY -> oauth2(options);
+            default -> {
+                if (SocialStrategy.of(strategy).isEmpty()) {
+                    throw new IllegalArgumentException("Strategy " + strategy + " is not supported");
+                }
+                yield social(options);
+            }
         };
     }
 
@@ -88,10 +115,7 @@ public final class ConnectionOptions {
     }
 
     private static Checked oidc(Map<String, Object> options) {
-        Object secret = options.remove("client_secret");
-        if (secret != null && !(secret instanceof String text && !text.isEmpty() && text.length() <= 1000)) {
-            throw new IllegalArgumentException("client_secret must be a string of 1 to 1000 characters");
-        }
+        String secret = secret(options);
         requiredString(options, "client_id");
         if (!options.containsKey("discovery_url") && !options.containsKey("issuer")) {
             throw new IllegalArgumentException("Missing required property: discovery_url or issuer");
@@ -111,17 +135,96 @@ public final class ConnectionOptions {
             scope = "openid " + scope;
         }
         options.put("scope", scope);
+        authMethod(options);
+        if (options.containsKey("domain_aliases") && !(options.get("domain_aliases") instanceof List<?> list
+                && list.stream().allMatch(String.class::isInstance))) {
+            throw new IllegalArgumentException("domain_aliases must be an array of strings");
+        }
+        return new Checked(options, secret);
+    }
+
+    private static Checked oauth2(Map<String, Object> options) {
+        String secret = secret(options);
+        requiredString(options, "client_id");
+        for (String url : OAUTH2_URLS) {
+            url(requiredString(options, url), url);
+        }
+        if (options.containsKey("userEmailsURL")) {
+            url(requiredString(options, "userEmailsURL"), "userEmailsURL");
+        }
+        common(options);
+        return new Checked(options, secret);
+    }
+
+    private static Checked social(Map<String, Object> options) {
+        String secret = secret(options);
+        requiredString(options, "client_id");
+        for (String url : PRESET_URLS) {
+            if (options.containsKey(url)) {
+                url(requiredString(options, url), url);
+            }
+        }
+        common(options);
+        return new Checked(options, secret);
+    }
+
+    /** What {@code oauth2} and the presets share: scope, fieldsMap, pkce_enabled, the token endpoint's auth. */
+    private static void common(Map<String, Object> options) {
+        if (options.containsKey("scope")) {
+            scopes(options.get("scope"));
+        }
+        if (options.containsKey("fieldsMap")) {
+            if (!(options.get("fieldsMap") instanceof Map<?, ?> map) || map.size() > MAX_FIELDS) {
+                throw new IllegalArgumentException("fieldsMap must be an object of at most " + MAX_FIELDS
+                        + " properties");
+            }
+            map.forEach((field, path) -> {
+                if (!FIELD_NAMES.contains(field)) {
+                    throw new IllegalArgumentException("fieldsMap." + field + " is not a profile attribute; "
+                            + "allowed: " + FIELDS);
+                }
+                if (!(path instanceof String text) || text.isEmpty() || text.length() > MAX_FIELD_PATH) {
+                    throw new IllegalArgumentException("fieldsMap." + field + " must be a path of 1 to "
+                            + MAX_FIELD_PATH + " characters");
+                }
+            });
+        }
+        if (options.containsKey("pkce_enabled") && !(options.get("pkce_enabled") instanceof Boolean)) {
+            throw new IllegalArgumentException("pkce_enabled must be a boolean");
+        }
+        authMethod(options);
+    }
+
+    /**
+     * A {@code scope} option as the list of its scopes: Auth0 takes a space-separated string for some
+     * strategies and an array of strings for others; both are accepted for every one.
+     */
+    public static List<String> scopes(Object scope) {
+        if (scope instanceof String text && text.length() <= 2000) {
+            return List.of(text.trim().split("[ ,]+")).stream().filter(s -> !s.isEmpty()).toList();
+        }
+        if (scope instanceof List<?> list && list.size() <= 100 && list.stream().allMatch(item ->
+                item instanceof String text && !text.isBlank() && text.length() <= 200 && !text.contains(" "))) {
+            return list.stream().map(String.class::cast).toList();
+        }
+        throw new IllegalArgumentException("scope must be a string or an array of strings");
+    }
+
+    private static String secret(Map<String, Object> options) {
+        Object secret = options.remove("client_secret");
+        if (secret != null && !(secret instanceof String text && !text.isEmpty() && text.length() <= 1000)) {
+            throw new IllegalArgumentException("client_secret must be a string of 1 to 1000 characters");
+        }
+        return (String) secret;
+    }
+
+    private static void authMethod(Map<String, Object> options) {
         Object method = options.getOrDefault("token_endpoint_auth_method", "client_secret_post");
         if (!"client_secret_post".equals(method) && !"client_secret_basic".equals(method)) {
             throw new IllegalArgumentException("token_endpoint_auth_method must be client_secret_post or "
                     + "client_secret_basic");
         }
         options.put("token_endpoint_auth_method", method);
-        if (options.containsKey("domain_aliases") && !(options.get("domain_aliases") instanceof List<?> list
-                && list.stream().allMatch(String.class::isInstance))) {
-            throw new IllegalArgumentException("domain_aliases must be an array of strings");
-        }
-        return new Checked(options, (String) secret);
     }
 
     private static String requiredString(Map<String, Object> options, String name) {

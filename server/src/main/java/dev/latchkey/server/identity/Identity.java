@@ -26,11 +26,23 @@ public record Identity(String connection, String subject, String userId, String 
     }
 
     /**
-     * Auth0's {@code identities[].user_id}: {@code <connection>|<subject>} for an enterprise connection, the
-     * subject alone for a database connection's (provider {@code auth0}) identity.
+     * Auth0's {@code identities[].user_id}: the subject alone for a database connection's (provider
+     * {@code auth0}) identity and for a social preset's ({@link SocialStrategy}), {@code <connection>|<subject>}
+     * for an enterprise or custom social ({@code oauth2}) connection.
      */
     public String idWithinProvider() {
-        return DATABASE_PROVIDER.equals(provider) ? subject : connection + "|" + subject;
+        return DATABASE_PROVIDER.equals(provider) || SocialStrategy.of(provider).isPresent() ? subject
+                : connection + "|" + subject;
+    }
+
+    /** Auth0's {@code identities[].isSocial}. */
+    public boolean social() {
+        return SocialStrategy.social(provider);
+    }
+
+    /** Auth0's {@code user_id} of the user a login through {@code connection} makes: {@code <strategy>|<idWithinProvider>}. */
+    public static String userId(String strategy, String connection, String subject) {
+        return strategy + "|" + (SocialStrategy.of(strategy).isPresent() ? subject : connection + "|" + subject);
     }
 
     /** The user id this identity has as a user of its own: {@code <provider>|<id within the provider>}. */

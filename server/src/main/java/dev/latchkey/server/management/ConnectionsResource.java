@@ -5,6 +5,7 @@ import dev.latchkey.server.http.Json;
 import dev.latchkey.server.identity.Connection;
 import dev.latchkey.server.identity.ConnectionOptions;
 import dev.latchkey.server.identity.ConnectionStore;
+import dev.latchkey.server.identity.SocialStrategy;
 import dev.latchkey.server.identity.UserAccounts;
 import dev.latchkey.server.identity.UserDirectory;
 import dev.latchkey.server.keys.RandomStrings;
@@ -19,6 +20,7 @@ import io.javalin.http.Context;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -26,10 +28,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * {@code /api/v2/connections}: the connections users sign in through, in Auth0's JSON. Strategies {@code auth0}
- * (database) and {@code oidc} (an upstream OpenID Provider) can be created, changed and deleted.
+ * (database), {@code oidc} (an upstream OpenID Provider), {@code oauth2} (any OAuth 2.0 provider) and the social
+ * presets ({@link SocialStrategy}: {@code github}, {@code google-oauth2}...) can be created, changed and deleted.
  * <p>Rules:
  * <ul>
  *   <li>Auth0: {@code name} starts and ends with a letter or digit, holds only those and single {@code -},
@@ -54,7 +58,9 @@ final class ConnectionsResource {
     private static final int MAX_METADATA = 10;
     private static final int MAX_METADATA_VALUE = 255;
     private static final Pattern NAME = Pattern.compile("[a-zA-Z0-9](-[a-zA-Z0-9]|[a-zA-Z0-9])*");
-    private static final Set<String> STRATEGIES = Set.of(Connection.DATABASE_STRATEGY, Connection.OIDC_STRATEGY);
+    private static final List<String> STRATEGIES = Stream.concat(Stream.of(Connection.DATABASE_STRATEGY,
+            Connection.OIDC_STRATEGY, Connection.OAUTH2_STRATEGY), Arrays.stream(SocialStrategy.values())
+            .map(SocialStrategy::strategy)).toList();
     private static final Set<String> UPDATE_FIELDS = Set.of("display_name", "options", "enabled_clients", "realms",
             "metadata", "is_domain_connection", "show_as_button");
     private static final Set<String> CREATE_FIELDS;
@@ -117,8 +123,8 @@ final class ConnectionsResource {
         }
         String strategy = body.requiredString("strategy", 64);
         if (!STRATEGIES.contains(strategy)) {
-            throw JsonBody.invalid("Strategy " + strategy + " is not supported here; supported: auth0, oidc",
-                    "strategy");
+            throw JsonBody.invalid("Strategy " + strategy + " is not supported here; supported: "
+                    + String.join(", ", STRATEGIES), "strategy");
         }
         Instant now = clock.instant();
         Connection defaults = new Connection("con_" + RandomStrings.alphanumeric(16), name, strategy, null,

@@ -301,7 +301,7 @@ final class UsersResource {
                 .put("provider", identity.provider())
                 .put("user_id", identity.idWithinProvider())
                 .put("connection", identity.connection())
-                .put("isSocial", false);
+                .put("isSocial", identity.social());
         if (tokens) {
             Views.putIfPresent(element, "access_token", identity.accessToken());
             Views.putIfPresent(element, "refresh_token", identity.refreshToken());

@@ -21,6 +21,7 @@ import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.upstream.OidcUpstream;
+import dev.latchkey.server.upstream.UpstreamProtocol;
 import dev.latchkey.server.upstream.UpstreamException;
 import dev.latchkey.server.upstream.UpstreamLogin;
 import dev.latchkey.server.upstream.UpstreamLoginStore;
@@ -64,7 +65,7 @@ public final class UpstreamLoginPages {
     private final LoginTransactions transactions;
     private final RegistryLookups lookups;
     private final ConnectionStore connections;
-    private final OidcUpstream oidc;
+    private final UpstreamProtocol upstream;
     private final UpstreamLoginStore logins;
     private final UpstreamUsers users;
     private final InteractionEngine engine;
@@ -76,7 +77,7 @@ public final class UpstreamLoginPages {
     private final AuditLog log;
 
     public UpstreamLoginPages(String issuer, LoginTransactions transactions, RegistryLookups lookups,
-                              ConnectionStore connections, OidcUpstream oidc, UpstreamLoginStore logins,
+                              ConnectionStore connections, UpstreamProtocol upstream, UpstreamLoginStore logins,
                               UpstreamUsers users, InteractionEngine engine, StepResponder steps,
                               BrowserSession browser, Pages pages, RequestOrigin origin, Clock clock,
                               AuditLog log) {
@@ -85,7 +86,7 @@ public final class UpstreamLoginPages {
         this.transactions = transactions;
         this.lookups = lookups;
         this.connections = connections;
-        this.oidc = oidc;
+        this.upstream = upstream;
         this.logins = logins;
         this.users = users;
         this.engine = engine;
@@ -133,7 +134,7 @@ public final class UpstreamLoginPages {
         String verifier = new CodeVerifier().getValue();
         URI location;
         try {
-            location = oidc.authorizationRequest(connection, callback, state, nonce, verifier);
+            location = upstream.authorizationRequest(connection, callback, state, nonce, verifier);
         } catch (UpstreamException e) {
             LOG.warn("Upstream login through connection {} cannot start: {}", connection.name(), e.getMessage());
             pages.error(ctx, 502, "Identity provider unavailable", "The identity provider of " + connection.label()
@@ -179,7 +180,7 @@ public final class UpstreamLoginPages {
         User user;
         OidcUpstream.Login result;
         try {
-            result = oidc.finish(connection.get(), params, callback, login.get().nonce(),
+            result = upstream.finish(connection.get(), params, callback, login.get().nonce(),
                     login.get().codeVerifier());
             user = users.logIn(connection.get(), result, origin.clientAddress(ctx));
         } catch (UpstreamException e) {

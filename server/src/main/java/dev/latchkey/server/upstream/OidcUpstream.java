@@ -65,7 +65,7 @@ import java.util.Set;
  *   <li>OIDC Core §5.3.2: claims from the userinfo endpoint count only when their {@code sub} is the ID token's.</li>
  * </ol>
  */
-public final class OidcUpstream {
+public final class OidcUpstream implements UpstreamProtocol {
 
     /** Asymmetric algorithms accepted when the provider advertises them (JWA, RFC 7518 §3.1). */
     private static final Set<JWSAlgorithm> ALGORITHMS = Set.of(JWSAlgorithm.RS256, JWSAlgorithm.RS384,
@@ -144,6 +144,9 @@ public final class OidcUpstream {
         }
         if (!response.indicatesSuccess()) {
             ErrorObject error = response.toErrorResponse().getErrorObject();
+            if (error == null || error.getCode() == null) {
+                throw UpstreamException.withoutTokens(answer.getStatusCode());
+            }
             throw new UpstreamException(UpstreamException.Reason.PROVIDER_ERROR, "The identity provider's token "
                     + "endpoint answered " + clean(error.getCode()) + " (HTTP " + answer.getStatusCode() + ")");
         }
@@ -247,14 +250,14 @@ public final class OidcUpstream {
         return new LinkedHashMap<>(info.toJSONObject());
     }
 
-    private static ClientAuthentication authentication(Connection connection) {
+    static ClientAuthentication authentication(Connection connection) {
         ClientID id = clientId(connection);
         Secret secret = new Secret(connection.clientSecret());
         return "client_secret_basic".equals(connection.options().get("token_endpoint_auth_method"))
                 ? new ClientSecretBasic(id, secret) : new ClientSecretPost(id, secret);
     }
 
-    private static ClientID clientId(Connection connection) {
+    static ClientID clientId(Connection connection) {
         return new ClientID((String) connection.options().get("client_id"));
     }
 

@@ -50,6 +50,16 @@ public final class UpstreamException extends RuntimeException {
         return "invalid_grant".equals(providerError);
     }
 
+    /**
+     * A token endpoint's answer that holds neither tokens nor an {@code error} code: the provider failing (HTTP
+     * 5xx, like one that does not answer) or answering something broken.
+     */
+    static UpstreamException withoutTokens(int status) {
+        return new UpstreamException(status >= 500 ? Reason.UNREACHABLE : Reason.INVALID_RESPONSE,
+                "The identity provider's token endpoint answered HTTP " + status + " with neither tokens nor an "
+                        + "error code");
+    }
+
     public Reason reason() {
         return reason;
     }

@@ -17,8 +17,9 @@ import java.util.Optional;
  * Makes or updates the user an upstream login names, and keeps the provider's tokens in their identity.
  * <p>Rules:
  * <ul>
- *   <li>Auth0: the user id of an enterprise connection's user is {@code <strategy>|<connection>|<subject>}, and
- *       its identity's {@code user_id} {@code <connection>|<subject>}.</li>
+ *   <li>Auth0: the user id of an enterprise (or {@code oauth2}) connection's user is
+ *       {@code <strategy>|<connection>|<subject>}, and its identity's {@code user_id} {@code <connection>|<subject>};
+ *       a social preset's user is {@code <strategy>|<subject>} ({@link Identity#userId}).</li>
  *   <li>Auth0: the identity is looked up first: one linked into another user logs that (primary) user in.</li>
  *   <li>Auth0: standard claims take the provider's latest value at every login (name, email, picture...);
  *       {@code user_metadata}, {@code app_metadata} and {@code blocked} are ours and kept.</li>
@@ -50,7 +51,7 @@ public final class UpstreamUsers {
         }
         Map<String, Object> claims = login.claims();
         Instant now = clock.instant();
-        String userId = connection.strategy() + "|" + connection.name() + "|" + subject;
+        String userId = Identity.userId(connection.strategy(), connection.name(), subject);
         Optional<User> linkedInto = identities.find(connection.name(), subject).map(Identity::userId)
                 .filter(owner -> !owner.equals(userId)).flatMap(users::findById);
         if (linkedInto.isPresent()) {

@@ -157,6 +157,87 @@ class ConnectionsApiTest {
     }
 
     @Test
+    void createsOauth2AndSocialPresetConnectionsInAuth0sOptionNamesWithoutShowingTheirSecrets() {
+        HttpResponse<String> custom = server.management("POST", "api/v2/connections", """
+                {"name":"my-oauth2","strategy":"oauth2","enabled_clients":["%s"],
+                 "options":{"client_id":"c","client_secret":"custom-s3cr3t","scope":"read:user email",
+                  "authorizationURL":"https://provider.example/authorize","tokenURL":"https://provider.example/token",
+                  "userInfoURL":"http://localhost:9999/me","pkce_enabled":false,
+                  "fieldsMap":{"user_id":"data.id","picture":"avatar.url"}}}""".formatted(clientId));
+        assertThat(custom.statusCode()).as(custom.body()).isEqualTo(201);
+        assertThat(custom.body()).doesNotContain("custom-s3cr3t");
+        JsonNode options = json(custom).path("options");
+        assertThat(options.path("authorizationURL").asText()).isEqualTo("https://provider.example/authorize");
+        assertThat(options.path("fieldsMap").path("user_id").asText()).isEqualTo("data.id");
+        assertThat(options.path("pkce_enabled").asBoolean(true)).isFalse();
+
+        // Auth0's social connections: client_id, client_secret, scope as an array; the preset knows the rest.
+        HttpResponse<String> github = server.management("POST", "api/v2/connections", """
+                {"name":"github","strategy":"github","enabled_clients":["%s"],
+                 "options":{"client_id":"Iv1.abc","client_secret":"github-s3cr3t","scope":["read:user","user:email"]}}"""
+                .formatted(clientId));
+        assertThat(github.statusCode()).as(github.body()).isEqualTo(201);
+        assertThat(github.body()).doesNotContain("github-s3cr3t");
+        // The login page's label for a preset without a display name.
+        assertThat(json(github).path("display_name").asText()).isEqualTo("GitHub");
+        for (String strategy : new String[]{"google-oauth2", "facebook", "windowslive", "apple"}) {
+            HttpResponse<String> preset = server.management("POST", "api/v2/connections", """
+                    {"name":"%s","strategy":"%1$s","options":{"client_id":"id","client_secret":"secret"}}"""
+                    .formatted(strategy));
+            assertThat(preset.statusCode()).as(strategy + " " + preset.body()).isEqualTo(201);
+        }
+        String id = json(github).path("id").asText();
+        // PATCH replaces options and keeps the secret; endpoints can be pointed elsewhere.
+        HttpResponse<String> patched = server.management("PATCH", "api/v2/connections/" + id, """
+                {"options":{"client_id":"Iv1.abc","tokenURL":"https://ghe.example/login/oauth/access_token"}}""");
+        assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        assertThat(json(patched).path("options").path("tokenURL").asText())
+                .isEqualTo("https://ghe.example/login/oauth/access_token");
+    }
+
+    @Test
+    void badOauth2AndSocialOptionsAreRefusedInAuth0sShape() {
+        String urls = "\"authorizationURL\":\"https://p.example/a\",\"tokenURL\":\"https://p.example/t\","
+                + "\"userInfoURL\":\"https://p.example/u\"";
+        String[] bodies = {
+            // no userInfoURL: Latchkey runs no fetchUserProfile script
+            "{\"name\":\"o1\",\"strategy\":\"oauth2\",\"options\":{\"client_id\":\"x\",\"client_secret\":\"y\","
+                    + "\"authorizationURL\":\"https://p.example/a\",\"tokenURL\":\"https://p.example/t\"}}",
+            // http off loopback
+            "{\"name\":\"o2\",\"strategy\":\"oauth2\",\"options\":{\"client_id\":\"x\",\"client_secret\":\"y\","
+                    + urls.replace("https://p.example/t", "http://p.example/t") + "}}",
+            // no client secret
+            "{\"name\":\"o3\",\"strategy\":\"oauth2\",\"options\":{\"client_id\":\"x\"," + urls + "}}",
+            // not a profile attribute, and a path that is not a string
+            "{\"name\":\"o4\",\"strategy\":\"oauth2\",\"options\":{\"client_id\":\"x\",\"client_secret\":\"y\","
+                    + urls + ",\"fieldsMap\":{\"app_metadata\":\"x\"}}}",
+            "{\"name\":\"o5\",\"strategy\":\"oauth2\",\"options\":{\"client_id\":\"x\",\"client_secret\":\"y\","
+                    + urls + ",\"fieldsMap\":{\"user_id\":1}}}",
+            "{\"name\":\"o6\",\"strategy\":\"oauth2\",\"options\":{\"client_id\":\"x\",\"client_secret\":\"y\","
+                    + urls + ",\"scope\":[1,2]}}",
+            "{\"name\":\"o7\",\"strategy\":\"oauth2\",\"options\":{\"client_id\":\"x\",\"client_secret\":\"y\","
+                    + urls + ",\"pkce_enabled\":\"no\"}}",
+            "{\"name\":\"g1\",\"strategy\":\"github\",\"options\":{\"client_secret\":\"y\"}}",
+            "{\"name\":\"g2\",\"strategy\":\"github\",\"options\":{\"client_id\":\"x\"}}",
+            "{\"name\":\"g3\",\"strategy\":\"github\",\"options\":{\"client_id\":\"x\",\"client_secret\":\"y\","
+                    + "\"userEmailsURL\":\"ftp://p.example/e\"}}",
+            "{\"name\":\"g4\",\"strategy\":\"google-oauth2\",\"options\":{\"client_id\":\"x\",\"client_secret\":\"y\","
+                    + "\"issuer\":\"http://accounts.example.com\"}}",
+        };
+        for (String body : bodies) {
+            HttpResponse<String> response = server.management("POST", "api/v2/connections", body);
+            assertThat(response.statusCode()).as(body + " -> " + response.body()).isEqualTo(400);
+            assertThat(json(response).path("statusCode").asInt()).isEqualTo(400);
+        }
+        // An unknown strategy names the supported ones.
+        HttpResponse<String> unknown = server.management("POST", "api/v2/connections",
+                "{\"name\":\"tw\",\"strategy\":\"twitter\"}");
+        assertThat(unknown.statusCode()).isEqualTo(400);
+        assertThat(json(unknown).path("message").asText()).contains("twitter").contains("oauth2").contains("github")
+                .contains("google-oauth2");
+    }
+
+    @Test
     void badInputIsRefusedInAuth0sShape() {
         String[] bodies = {
             "{\"strategy\":\"auth0\"}",                                                  // no name

@@ -1,5 +1,6 @@
 package dev.latchkey.server.upstream;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jose.JOSEException;
 import com.nimbusds.jose.JWSAlgorithm;
 import com.nimbusds.jose.JWSHeader;
@@ -76,6 +77,7 @@ class OidcUpstreamBadAnswersTest {
     /** The refresh tokens the provider was sent, in order. */
     static final java.util.List<String> REFRESHES = new java.util.concurrent.CopyOnWriteArrayList<>();
     static final AtomicInteger ISSUED = new AtomicInteger();
+    static volatile String errorBody;
 
     @BeforeAll
     static void startProviderAndServer() throws Exception {
@@ -131,6 +133,7 @@ class OidcUpstreamBadAnswersTest {
         loginRefreshToken = null;
         refreshAnswer = null;
         refreshStatus = 200;
+        errorBody = null;
     }
 
     @Test
@@ -140,6 +143,28 @@ class OidcUpstreamBadAnswersTest {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
         assertThat(Browser.redirectParams(answer)).containsKey("code");
         assertThat(userExists(attempt.subject)).isTrue();
+    }
+
+    @Test
+    void theGooglePresetRidesTheOidcPathAndMakesAGoogleOauth2User() {
+        // A google-oauth2 connection pointed at this provider by discovery_url: Auth0's google-oauth2|<sub>.
+        HttpResponse<String> created = server.management("POST", "api/v2/connections", """
+                {"name":"google-oauth2","strategy":"google-oauth2","enabled_clients":["%s"],
+                 "options":{"discovery_url":"%s/.well-known/openid-configuration","client_id":"%s",
+                  "client_secret":"fake-secret","scope":["email","profile"]}}"""
+                .formatted(clientId, issuer, UPSTREAM_CLIENT));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        Attempt attempt = begin("google-oauth2");
+        HttpResponse<String> answer = attempt.callback("code=good&iss=" + enc(issuer));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(302);
+        JsonNode user = TestServer.json(server.management("GET", "api/v2/users/"
+                + enc("google-oauth2|" + attempt.subject), null));
+        assertThat(user.path("email_verified").asBoolean()).isTrue();
+        JsonNode identity = user.path("identities").path(0);
+        assertThat(identity.path("provider").asText()).isEqualTo("google-oauth2");
+        assertThat(identity.path("connection").asText()).isEqualTo("google-oauth2");
+        assertThat(identity.path("user_id").asText()).isEqualTo(attempt.subject);
+        assertThat(identity.path("isSocial").asBoolean()).isTrue();
     }
 
     @Test
@@ -212,6 +237,17 @@ class OidcUpstreamBadAnswersTest {
     void aTenMegabyteAnswerIsNotReadWhole() {
         bodyBytes = 10 * 1024 * 1024;
         refused(begin(), "code=good&iss=" + enc(issuer), 502);
+    }
+
+    @Test
+    void aTokenEndpointFailingWithoutAnErrorCodeIsA502NotA500() {
+        // An HTML 500 page, or JSON without an error member: the provider failing, not a server error here.
+        errorBody = "<html>Internal Server Error</html>";
+        HttpResponse<String> answer = begin().callback("code=good&iss=" + enc(issuer));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
+        errorBody = "{}";
+        answer = begin().callback("code=good&iss=" + enc(issuer));
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(502);
     }
 
     @Test
@@ -391,15 +427,23 @@ class OidcUpstreamBadAnswersTest {
     }
 
     private Attempt begin() {
-        return begin(Pkce.create(), "openid");
+        return begin(CONNECTION, Pkce.create(), "openid");
+    }
+
+    private Attempt begin(String connection) {
+        return begin(connection, Pkce.create(), "openid");
     }
 
     private Attempt begin(Pkce pkce, String scope) {
+        return begin(CONNECTION, pkce, scope);
+    }
+
+    private Attempt begin(String connection, Pkce pkce, String scope) {
         Browser browser = new Browser(server);
         Map<String, String> params = Browser.authorizeParams("code", clientId, CALLBACK, scope, "s");
         params.put("code_challenge", pkce.challenge());
         params.put("code_challenge_method", "S256");
-        params.put("connection", CONNECTION);
+        params.put("connection", connection);
         HttpResponse<String> toProvider = browser.authorize(params);
         assertThat(toProvider.statusCode()).as(toProvider.body()).isEqualTo(302);
         URI location = URI.create(toProvider.headers().firstValue("Location").orElseThrow());
@@ -437,6 +481,16 @@ class OidcUpstreamBadAnswersTest {
                 }
             } catch (IOException | InterruptedException e) {
                 // The server hung up: as it should.
+            }
+            return;
+        }
+        if (errorBody != null) {
+            byte[] bytes = errorBody.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", errorBody.startsWith("{") ? "application/json"
+                    : "text/html");
+            exchange.sendResponseHeaders(500, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
             }
             return;
         }

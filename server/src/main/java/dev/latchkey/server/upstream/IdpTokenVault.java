@@ -84,9 +84,9 @@ public final class IdpTokenVault {
             return new Answer.Missing("Federated connection Refresh Token not found.");
         }
         IdpTokenStore.IdpTokens tokens = chosen.get();
-        // Two rounds at most: a refresh of another caller that ended without a token (the provider was down)
-        // is tried once more by this one.
-        for (int round = 0; round < 2; round++) {
+        // Three rounds at most: a refresh of another caller that ended without a token (the provider was down)
+        // is tried once more by this one, and a row another caller refreshed while this one read it is read again.
+        for (int round = 0; round < 3; round++) {
             Instant now = clock.instant();
             if (fresh(tokens, now)) {
                 return stored(tokens, now);
@@ -98,7 +98,18 @@ public final class IdpTokenVault {
             }
             Instant until = now.plus(OidcProviders.timeout(connection)).plus(CLAIM_SLACK);
             if (store.claimRefresh(tokens.connection(), tokens.subject(), now, until)) {
-                return refresh(connection, tokens, until);
+                // What was read before the claim may be what another caller has refreshed since (its claim ended
+                // in between): the row is read again under the claim, so a rotated refresh token is never spent.
+                Optional<IdpTokenStore.IdpTokens> current = store.tokens(tokens.connection(), tokens.subject());
+                if (current.isEmpty() || current.get().refreshToken() == null || fresh(current.get(), now)) {
+                    store.releaseClaim(tokens.connection(), tokens.subject(), until);
+                    tokens = current.orElse(null);
+                    if (tokens == null) {
+                        return new Answer.Missing("Federated connection Refresh Token not found.");
+                    }
+                    continue;
+                }
+                return refresh(connection, current.get(), until);
             }
             tokens = awaitRefresh(connection, tokens).orElse(null);
             if (tokens == null) {

@@ -1179,6 +1179,53 @@ abstract class StoreContract {
     }
 
     @Test
+    void aRefreshTokenAnotherCallerRotatedWhileThisOneReadTheRowIsNeverSpent() {
+        var identities = new JdbcIdentityStore(database.jdbi(), MASTER_KEY);
+        identities.save(new dev.latchkey.server.identity.Identity("idp", "sub-3", "oidc|idp|sub-3", "oidc",
+                java.util.Map.of(), "access-1", "refresh-1", 10L, T0));
+        Instant now = T0.plusSeconds(60);
+        // This caller read the row (access-1 expired, refresh-1) ...
+        var staleRead = identities.tokensOf("oidc|idp|sub-3", "idp");
+        // ... then another caller claimed, refreshed (the provider rotated refresh-1 into refresh-2) and let go.
+        Instant otherClaim = now.plusSeconds(15);
+        assertThat(identities.claimRefresh("idp", "sub-3", now, otherClaim)).isTrue();
+        assertThat(identities.saveRefreshed("idp", "sub-3", otherClaim, new dev.latchkey.server.upstream.IdpTokenStore
+                .Refreshed("access-2", "refresh-2", 3600L, now.plusSeconds(3600), now))).isTrue();
+        var spent = new java.util.ArrayList<String>();
+        var stale = new dev.latchkey.server.upstream.IdpTokenStore() {
+            public java.util.List<IdpTokens> tokensOf(String userId, String connection) {
+                return staleRead;
+            }
+
+            public java.util.Optional<IdpTokens> tokens(String connection, String subject) {
+                return identities.tokens(connection, subject);
+            }
+
+            public boolean claimRefresh(String connection, String subject, Instant at, Instant until) {
+                return identities.claimRefresh(connection, subject, at, until);
+            }
+
+            public boolean saveRefreshed(String connection, String subject, Instant claimedUntil, Refreshed tokens) {
+                return identities.saveRefreshed(connection, subject, claimedUntil, tokens);
+            }
+
+            public void releaseClaim(String connection, String subject, Instant claimedUntil) {
+                identities.releaseClaim(connection, subject, claimedUntil);
+            }
+        };
+        var vault = new dev.latchkey.server.upstream.IdpTokenVault(stale, java.util.Map.of("oidc", (connection, token) -> {
+            spent.add(token);
+            throw new AssertionError("refresh-1 was rotated: spending it again would look like theft (RFC 9700 §4.14.2)");
+        }), java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+        var answer = vault.accessToken("oidc|idp|sub-3", dev.latchkey.server.identity.Connection.of("con_1", "idp",
+                "oidc", null, java.util.List.of(), java.util.Map.of(), T0, T0), null);
+        assertThat(spent).isEmpty();
+        assertThat(answer).isInstanceOfSatisfying(dev.latchkey.server.upstream.IdpTokenVault.Answer.Token.class,
+                token -> assertThat(token.accessToken()).isEqualTo("access-2"));
+        assertThat(identities.tokens("idp", "sub-3").orElseThrow().refreshClaimedUntil()).isNull();
+    }
+
+    @Test
     void aSessionsUpstreamIdTokenIsSealedAtRestAndReadBack() {
         var sessions = new JdbcSsoSessionStore(database.jdbi(), MASTER_KEY);
         sessions.create(new SsoSession("hash-up", "sid-up", "oidc|idp|u", T0, T0, T0.plusSeconds(7_200), null,

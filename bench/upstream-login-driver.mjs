@@ -117,8 +117,26 @@ async function upstreamLogin(n) {
   return body;
 }
 
+// CPU time (ms) of the server, the provider and this driver so far, from /proc (Linux; clock ticks of 10 ms).
+import { readFileSync } from 'node:fs';
+const pids = { server: env('SERVER_PID'), provider: env('IDP_PID'), driver: String(process.pid) };
+function cpuMillis() {
+  const out = {};
+  for (const [name, pid] of Object.entries(pids)) {
+    if (!pid) continue;
+    try {
+      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+      out[name] = (Number(fields[11]) + Number(fields[12])) * 10;
+    } catch {
+      // gone, or not Linux
+    }
+  }
+  return out;
+}
+
 async function window(mode, duration) {
   const run = mode === 'provider' ? providerLogin : upstreamLogin;
+  const cpuBefore = cpuMillis();
   const end = Date.now() + duration * 1000;
   let done = 0;
   let errors = 0;
@@ -136,7 +154,12 @@ async function window(mode, duration) {
     }
   }));
   const rate = done / ((Date.now() - started) / 1000);
-  return { mode, seconds: duration, roundTrips: done, errors, perSecond: Number(rate.toFixed(1)), lastError };
+  const cpuAfter = cpuMillis();
+  // CPU milliseconds per round trip, per process: where a round trip's cost goes.
+  const cpuPerRoundTrip = Object.fromEntries(Object.keys(cpuAfter).filter((k) => k in cpuBefore)
+    .map((k) => [k, Number(((cpuAfter[k] - cpuBefore[k]) / Math.max(done, 1)).toFixed(2))]));
+  return { mode, seconds: duration, roundTrips: done, errors, perSecond: Number(rate.toFixed(1)), cpuPerRoundTrip,
+    lastError };
 }
 
 if (once) {

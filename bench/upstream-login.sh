@@ -63,7 +63,7 @@ management POST connections "{\"name\":\"bench-upstream\",\"strategy\":\"oidc\",
   \"options\":{\"issuer\":\"http://127.0.0.1:$idp_port\",\"client_id\":\"$UPSTREAM_CLIENT_ID\",
   \"client_secret\":\"$UPSTREAM_CLIENT_SECRET\",\"scope\":\"openid profile email\"}}" >/dev/null
 
-export LATCHKEY=$base/ PROVIDER=http://127.0.0.1:$idp_port APP_ID APP_SECRET APP_CALLBACK=$BENCH_CALLBACK \
+export SERVER_PID IDP_PID LATCHKEY=$base/ PROVIDER=http://127.0.0.1:$idp_port APP_ID APP_SECRET APP_CALLBACK=$BENCH_CALLBACK \
   CONNECTION=bench-upstream UPSTREAM_CLIENT_ID UPSTREAM_CLIENT_SECRET
 # One round trip of each by hand, so a broken setup fails here rather than as a run full of errors.
 ONCE=1 node bench/upstream-login-driver.mjs >/dev/null

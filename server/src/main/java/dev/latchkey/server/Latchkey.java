@@ -399,7 +399,7 @@ public final class Latchkey implements AutoCloseable {
                 management.registerRbac(roles, userPermissions, apis, lookups, accounts, clock);
                 management.registerStats(new JdbcUsageStats(jdbi), clock);
                 management.registerIdentities(new AccountLinking(accounts, userStore, identities,
-                        new JdbcAccountLinkStore(jdbi), connections, revocations::user, clock), ownTokens);
+                        new JdbcAccountLinkStore(jdbi), connections, revocations::user, clock), ownTokens, lookups, clock);
                 management.registerJobs(userJobs, masterKey, settings.issuerString(), clock,
                         settings.dataDir().resolve("imports"), importMaxBytes());
             });

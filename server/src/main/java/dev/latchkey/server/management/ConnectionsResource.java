@@ -130,6 +130,15 @@ final class ConnectionsResource {
         Connection defaults = new Connection("con_" + RandomStrings.alphanumeric(16), name, strategy, null,
                 List.of(), Map.of(), null, List.of(), Map.of(), false, true, now, now);
         Connection connection = apply(body, defaults, now, true);
+        // Auth0: a social connection's users are <strategy>|<provider's id>, without the connection's name, so a
+        // second connection of the same preset (another GitHub Enterprise host, say) would log its users into the
+        // first one's accounts whose ids happen to match. One per preset; any other provider is an oauth2 one.
+        if (SocialStrategy.of(strategy).isPresent()
+                && store.list().stream().anyMatch(other -> other.strategy().equals(strategy))) {
+            throw ManagementException.conflict("A connection of strategy " + strategy + " already exists: its users' "
+                    + "ids do not name the connection, so there can be one; use strategy oauth2 for another "
+                    + "provider", "connection_conflict");
+        }
         try {
             store.create(connection);
         } catch (DuplicateKeyException e) {

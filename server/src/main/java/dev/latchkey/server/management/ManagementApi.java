@@ -16,6 +16,7 @@ import dev.latchkey.server.keys.SigningKeyRing;
 import dev.latchkey.server.oauth.authorize.UserGrantStore;
 import dev.latchkey.server.rbac.RoleStore;
 import dev.latchkey.server.rbac.UserPermissionStore;
+import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.ClientGrantStore;
 import dev.latchkey.server.registry.ClientStore;
 import dev.latchkey.server.registry.RegistryLookups;
@@ -232,8 +233,9 @@ public final class ManagementApi {
      * Account linking (Auth0 "Link a user account", "Unlink a user identity"): {@code update:users}, or
      * {@code update:current_user_identities} for the user the token was issued to.
      */
-    public void registerIdentities(AccountLinking linking, OwnTokens tokens) {
-        UserIdentitiesResource identities = new UserIdentitiesResource(linking, tokens);
+    public void registerIdentities(AccountLinking linking, OwnTokens tokens, RegistryLookups lookups, Clock clock) {
+        UserIdentitiesResource identities = new UserIdentitiesResource(linking, tokens,
+                clientId -> lookups.client(clientId).map(Client::firstParty).orElse(false), clock);
         RouteTable table = table();
         table.post("/users/{id}/identities", identities::link, null, json(201), UserIdentitiesResource.ADMIN_SCOPE,
                 UserIdentitiesResource.CURRENT_USER_SCOPE);

@@ -60,7 +60,7 @@ final class ManagementRouter {
             return params == null ? Map.of() : params;
         }
 
-        /** Lower is more specific: the position of the first parameter segment (none: the segment count). */
+        /** Higher is more specific: the position of the first parameter segment (none: the segment count). */
         int firstParameter() {
             for (int i = 0; i < segments.length; i++) {
                 if (isParameter(segments[i])) {

@@ -12,14 +12,21 @@ import dev.latchkey.server.token.OwnTokens;
 import io.javalin.http.Context;
 
 import java.util.List;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
+import java.util.function.Predicate;
 
 // Rules: POST /api/v2/users/{id}/identities (Auth0 "Link a user account"), in this order:
 //        1. the body holds link_with alone, or provider and user_id (connection_id optional), never both forms;
 //        2. with update:users any primary; with update:current_user_identities alone only the user the token
 //           was issued to, and only with link_with (Auth0);
 //        3. link_with is an ID token issued here, RS256, unexpired, whose aud is the calling token's azp (Auth0);
-//           its sub is the secondary;
+//           its sub is the secondary; and, beyond Auth0, from a login of the last LINK_WITH_MAX_AGE (auth_time,
+//           else iat), and, for a user's own token (update:current_user_identities), to a first-party client:
+//           every client receives its users' ID tokens, so a third-party one holding its own user's token could
+//           otherwise link any recent user of it into an account it controls (account takeover);
 //        4. AccountLinking's checks (primary, secondary, not itself, not blocked, no identities linked into it).
 //        Answers 201 with the primary's identities. DELETE .../identities/{provider}/{user_id} (Auth0 "Unlink a
 //        user identity") takes the same two scopes, answers 200 with the remaining identities.
@@ -32,12 +39,19 @@ final class UserIdentitiesResource {
     private static final int MAX_USER_ID = 512;
     private static final int MAX_PROVIDER = 64;
 
+    /** How recent the login behind a link_with ID token must be. */
+    static final Duration LINK_WITH_MAX_AGE = Duration.ofMinutes(10);
+
     private final AccountLinking linking;
     private final OwnTokens tokens;
+    private final Predicate<String> firstParty;
+    private final Clock clock;
 
-    UserIdentitiesResource(AccountLinking linking, OwnTokens tokens) {
+    UserIdentitiesResource(AccountLinking linking, OwnTokens tokens, Predicate<String> firstParty, Clock clock) {
         this.linking = linking;
         this.tokens = tokens;
+        this.firstParty = firstParty;
+        this.clock = clock;
     }
 
     void link(Context ctx, ManagementCaller caller) {
@@ -116,7 +130,29 @@ final class UserIdentitiesResource {
             throw JsonBody.invalid("link_with must be an ID token issued to the client calling (its aud must be "
                     + "this token's azp)", "link_with");
         }
+        if (!caller.hasAny(Set.of(ADMIN_SCOPE)) && !firstParty.test(caller.clientId())) {
+            throw ManagementException.insufficientScopeFor("Only a first-party application may link accounts with "
+                    + CURRENT_USER_SCOPE);
+        }
+        Instant loggedIn = authTime(claims);
+        if (loggedIn == null || loggedIn.isBefore(clock.instant().minus(LINK_WITH_MAX_AGE))) {
+            throw JsonBody.invalid("link_with must come from a login of the last " + LINK_WITH_MAX_AGE.toMinutes()
+                    + " minutes: log the user in to the account to link again", "link_with");
+        }
         return claims.getSubject();
+    }
+
+    /** When the user logged in for this ID token: auth_time (OIDC Core §2), else when it was issued. */
+    private static Instant authTime(JWTClaimsSet claims) {
+        try {
+            Long authTime = claims.getLongClaim("auth_time");
+            if (authTime != null) {
+                return Instant.ofEpochSecond(authTime);
+            }
+        } catch (java.text.ParseException e) {
+            return null;
+        }
+        return claims.getIssueTime() == null ? null : claims.getIssueTime().toInstant();
     }
 
     /** Auth0's user_id: a string, or a number (its OpenAPI allows both). */

@@ -259,7 +259,8 @@ public final class OwnTokens {
      * An ID token this server issued, still valid, as Auth0 takes one in {@code link_with}, in this order: a JWT
      * (not {@code at+jwt}) signed RS256 (Auth0: the ID token must be RS256) by a key the ring still publishes;
      * issued here; for one existing client alone ({@code aud}); an ID token, not an access token (no {@code scope},
-     * {@code client_id} or {@code gty}); with a subject; not expired.
+     * {@code client_id}, {@code azp} or {@code gty}: every access token issued here has {@code azp} or
+     * {@code client_id}); with a subject; not expired.
      */
     public JWTClaimsSet idToken(String value) {
         if (value == null || value.isEmpty() || value.length() > MAX_TOKEN_LENGTH) {
@@ -293,6 +294,7 @@ public final class OwnTokens {
             throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_AUDIENCE);
         }
         if (claims.getClaim("scope") != null || claims.getClaim("client_id") != null || claims.getClaim("gty") != null
+                || claims.getClaim("azp") != null
                 || claims.getSubject() == null || claims.getExpirationTime() == null) {
             throw new InvalidTokenException(InvalidTokenException.Reason.MALFORMED);
         }

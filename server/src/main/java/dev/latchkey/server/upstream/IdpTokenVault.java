@@ -29,6 +29,8 @@ public final class IdpTokenVault {
 
     /** A stored access token with less than this left is refreshed first, so that it does not die in flight. */
     static final Duration MARGIN = Duration.ofSeconds(30);
+    /** How long a caller waits for another's refresh before it is told to retry. */
+    static final Duration MAX_WAIT = Duration.ofSeconds(1);
     /** How often a caller waiting for another's refresh looks again. */
     static final Duration POLL = Duration.ofMillis(50);
     /** A claim lasts the provider's deadline plus this, so that it outlives the refresh it covers. */
@@ -100,7 +102,9 @@ public final class IdpTokenVault {
             if (store.claimRefresh(tokens.connection(), tokens.subject(), now, until)) {
                 // What was read before the claim may be what another caller has refreshed since (its claim ended
                 // in between): the row is read again under the claim, so a rotated refresh token is never spent.
-                Optional<IdpTokenStore.IdpTokens> current = store.tokens(tokens.connection(), tokens.subject());
+                // Still this user's: a link or unlink in between may have moved the identity to another.
+                Optional<IdpTokenStore.IdpTokens> current = store.tokens(tokens.connection(), tokens.subject())
+                        .filter(row -> row.userId().equals(userId));
                 if (current.isEmpty() || current.get().refreshToken() == null || fresh(current.get(), now)) {
                     store.releaseClaim(tokens.connection(), tokens.subject(), until);
                     tokens = current.orElse(null);
@@ -111,9 +115,14 @@ public final class IdpTokenVault {
                 }
                 return refresh(connection, current.get(), until);
             }
-            tokens = awaitRefresh(connection, tokens).orElse(null);
+            tokens = awaitRefresh(connection, tokens).filter(current -> current.userId().equals(userId)).orElse(null);
             if (tokens == null) {
                 return new Answer.Missing("Federated connection Refresh Token not found.");
+            }
+            if (tokens.refreshClaimedUntil() != null && tokens.refreshClaimedUntil().isAfter(clock.instant())
+                    && !fresh(tokens, clock.instant())) {
+                return new Answer.Unavailable("Another refresh of this user's token at connection "
+                        + connection.name() + " is in progress; retry.");
             }
         }
         Instant now = clock.instant();
@@ -141,9 +150,13 @@ public final class IdpTokenVault {
         return new Answer.Token(refreshed.accessToken(), refreshed.expiresIn(), refreshed.scope());
     }
 
-    /** Waits, up to the provider's deadline, until another caller's claim on the refresh has ended. */
+    /**
+     * Waits, up to {@link #MAX_WAIT}, until another caller's claim on the refresh has ended. Not the provider's whole
+     * deadline: each waiter holds a request thread, and a slow provider must not let one client's parallel
+     * exchanges park them all; past the wait the caller is told to retry.
+     */
     private Optional<IdpTokenStore.IdpTokens> awaitRefresh(Connection connection, IdpTokenStore.IdpTokens tokens) {
-        long deadline = System.nanoTime() + OidcProviders.timeout(connection).plus(CLAIM_SLACK).toNanos();
+        long deadline = System.nanoTime() + MAX_WAIT.toNanos();
         Optional<IdpTokenStore.IdpTokens> current = Optional.of(tokens);
         while (System.nanoTime() < deadline) {
             try {

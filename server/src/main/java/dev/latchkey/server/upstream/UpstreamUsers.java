@@ -21,6 +21,8 @@ import java.util.Optional;
  *       {@code <strategy>|<connection>|<subject>}, and its identity's {@code user_id} {@code <connection>|<subject>};
  *       a social preset's user is {@code <strategy>|<subject>} ({@link Identity#userId}).</li>
  *   <li>Auth0: the identity is looked up first: one linked into another user logs that (primary) user in.</li>
+ *   <li>A user id made by another connection (possible for the social presets, whose ids do not name the
+ *       connection) is never logged into from this one.</li>
  *   <li>Auth0: standard claims take the provider's latest value at every login (name, email, picture...);
  *       {@code user_metadata}, {@code app_metadata} and {@code blocked} are ours and kept.</li>
  *   <li>An upstream login never joins an account it did not create: not by email, verified or not. Linking is
@@ -65,6 +67,11 @@ public final class UpstreamUsers {
                 .orElse(email != null ? email.substring(0, email.indexOf('@') < 0 ? email.length() : email.indexOf('@'))
                         : subject);
         Optional<User> existing = users.findById(userId);
+        if (existing.isPresent() && !existing.get().connection().equals(connection.name())) {
+            // The same id from another connection (a social preset's ids do not name theirs): never that account.
+            throw new UpstreamException(UpstreamException.Reason.INVALID_RESPONSE, "The account " + userId
+                    + " belongs to another connection than " + connection.name());
+        }
         User user;
         try {
             if (existing.isEmpty()) {

@@ -212,6 +212,18 @@ class AccountLinkingApiTest {
         assertError(ManagementCalls.call(server, token, "POST", "api/v2/users/" + encode(primary.userId())
                 + "/identities", "{\"link_with\":\"" + otherIdToken + "\"}"), 400, "invalid_body", "azp");
 
+        // Beyond Auth0: a third-party application receives its users' ID tokens too; holding its own user's token,
+        // it could link any of them into an account it controls. A user's own token links only in a first-party one.
+        JsonNode thirdParty = server.createClient("""
+                {"name":"Third party","app_type":"regular_web","is_first_party":false,"grant_types":["%s"]}"""
+                .formatted(REALM_GRANT));
+        String thirdPartyToken = login(thirdParty, primaryEmail, "openid update:current_user_identities",
+                server.managementAudience()).path("access_token").asText();
+        String victimIdToken = login(thirdParty, secondaryEmail, "openid", null).path("id_token").asText();
+        assertError(ManagementCalls.call(server, thirdPartyToken, "POST", "api/v2/users/" + encode(primary.userId())
+                + "/identities", "{\"link_with\":\"" + victimIdToken + "\"}"), 403, "insufficient_scope",
+                "first-party");
+
         HttpResponse<String> linked = ManagementCalls.call(server, token, "POST", "api/v2/users/"
                 + encode(primary.userId()) + "/identities", "{\"link_with\":\"" + idToken + "\"}");
         assertThat(linked.statusCode()).as(linked.body()).isEqualTo(201);
@@ -253,6 +265,14 @@ class AccountLinkingApiTest {
         assertError(ManagementCalls.call(server, token, "POST", path, "{\"link_with\":\"not.a.jwt\"}"), 400,
                 "invalid_body", "link_with");
 
+        // Beyond Auth0: an unexpired ID token of a login more than 10 minutes old is refused (a leaked or kept one).
+        clock.advance(Duration.ofMinutes(11));
+        try {
+            assertError(ManagementCalls.call(server, token, "POST", path, "{\"link_with\":\""
+                    + secondaryTokens.path("id_token").asText() + "\"}"), 400, "invalid_body", "10 minutes");
+        } finally {
+            clock.advance(Duration.ofMinutes(-11));
+        }
         // Expired: the ID token lives 10 hours (jwt_configuration.lifetime_in_seconds), the access token 24.
         clock.advance(Duration.ofHours(11));
         try {

@@ -186,6 +186,13 @@ class ConnectionsApiTest {
                     .formatted(strategy));
             assertThat(preset.statusCode()).as(strategy + " " + preset.body()).isEqualTo(201);
         }
+        // Their users' ids do not name the connection (github|<id>): a second GitHub connection (an Enterprise
+        // host) would log its users into the first one's accounts, so there is one per preset.
+        HttpResponse<String> second = server.management("POST", "api/v2/connections", """
+                {"name":"github-enterprise","strategy":"github","options":{"client_id":"x","client_secret":"y",
+                 "authorizationURL":"https://ghe.example/login/oauth/authorize"}}""");
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(409);
+        assertThat(json(second).path("errorCode").asText()).isEqualTo("connection_conflict");
         String id = json(github).path("id").asText();
         // PATCH replaces options and keeps the secret; endpoints can be pointed elsewhere.
         HttpResponse<String> patched = server.management("PATCH", "api/v2/connections/" + id, """

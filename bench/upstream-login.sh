@@ -13,7 +13,7 @@
 #     of the provider windows beside it; the median is the figure.
 #
 #   bench/upstream-login.sh
-#   VUS=4 LOAD=20 CYCLES=5 WARMUP=30 bench/upstream-login.sh     (a quiet machine)
+#   VUS=4 LOAD=20 CYCLES=3 WARMUP=90 bench/upstream-login.sh     (a quiet machine; the JIT needs the 90 s)
 #
 # Needs node and server/src/test/node/node_modules (npm ci there). Environment: VUS (4), LOAD (10 s), CYCLES (3),
 # WARMUP (10 s), JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR.

@@ -137,7 +137,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -283,10 +282,12 @@ public final class Latchkey implements AutoCloseable {
             var upstreamHttp = new UpstreamHttp();
             var oidcUpstream = new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp);
             // Providers' tokens refreshed for applications (Token Vault), per strategy that can.
-            var idpTokenVault = new IdpTokenVault(identities, Map.of(Connection.OIDC_STRATEGY, oidcUpstream::refresh),
-                    clock);
+            var upstreamStrategies = new UpstreamStrategies(oidcUpstream, new OAuth2Upstream(upstreamHttp));
+            var idpTokenVault = new IdpTokenVault(identities, UpstreamStrategies.strategies().stream().collect(
+                    java.util.stream.Collectors.toMap(strategy -> strategy,
+                            strategy -> (IdpTokenVault.ProviderRefresh) upstreamStrategies::refresh)), clock);
             var upstreamLogins = new UpstreamLoginPages(issuer, transactions, lookups, connections,
-                    new UpstreamStrategies(oidcUpstream, new OAuth2Upstream(upstreamHttp)), upstreamLoginStore,
+                    upstreamStrategies, upstreamLoginStore,
                     new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock,
                     auditLog);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,

@@ -59,9 +59,17 @@ public final class OAuth2Upstream implements UpstreamProtocol {
     };
 
     private final UpstreamHttp http;
+    private final UpstreamTokenRefresh refresher;
 
     public OAuth2Upstream(UpstreamHttp http) {
         this.http = http;
+        this.refresher = new UpstreamTokenRefresh(http);
+    }
+
+    /** Spends the provider's {@code refreshToken} at {@code tokenURL} (RFC 6749 §6), authenticated as at login. */
+    public UpstreamTokenRefresh.Refreshed refresh(Connection connection, String refreshToken) {
+        return refresher.refresh(url(connection, "tokenURL"), OidcUpstream.authentication(connection), refreshToken,
+                OidcProviders.timeout(connection));
     }
 
     @Override

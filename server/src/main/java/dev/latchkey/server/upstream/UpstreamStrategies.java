@@ -1,8 +1,11 @@
 package dev.latchkey.server.upstream;
 
 import dev.latchkey.server.identity.Connection;
+import dev.latchkey.server.identity.SocialStrategy;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -33,6 +36,22 @@ public final class UpstreamStrategies implements UpstreamProtocol {
                                      String nonce, String codeVerifier) {
         Connection effective = SocialPresets.effective(connection);
         return protocol(effective).finish(effective, params, redirectUri, nonce, codeVerifier);
+    }
+
+    /** Spends the provider's refresh token of a user of {@code connection} (Token Vault), whatever its strategy. */
+    public UpstreamTokenRefresh.Refreshed refresh(Connection connection, String refreshToken) {
+        Connection effective = SocialPresets.effective(connection);
+        return SocialPresets.openId(effective) ? oidc.refresh(effective, refreshToken)
+                : oauth2.refresh(effective, refreshToken);
+    }
+
+    /** Every strategy whose users' provider tokens {@link #refresh} can renew. */
+    public static List<String> strategies() {
+        List<String> all = new ArrayList<>(List.of(Connection.OIDC_STRATEGY, Connection.OAUTH2_STRATEGY));
+        for (SocialStrategy preset : SocialStrategy.values()) {
+            all.add(preset.strategy());
+        }
+        return List.copyOf(all);
     }
 
     private UpstreamProtocol protocol(Connection connection) {

@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.RefreshTokenGrant;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.http.HTTPRequest;
 import com.nimbusds.oauth2.sdk.http.HTTPResponse;
 import com.nimbusds.oauth2.sdk.token.AccessToken;
 import com.nimbusds.oauth2.sdk.token.RefreshToken;
@@ -48,7 +49,10 @@ public final class UpstreamTokenRefresh {
                              Duration timeout) {
         TokenRequest request = new TokenRequest(tokenEndpoint, authentication,
                 new RefreshTokenGrant(new RefreshToken(refreshToken)));
-        HTTPResponse answer = http.send(request.toHTTPRequest(), timeout);
+        HTTPRequest httpRequest = request.toHTTPRequest();
+        // RFC 6749 §5.1 answers are JSON; GitHub answers form-encoded unless asked for JSON.
+        httpRequest.setAccept("application/json");
+        HTTPResponse answer = http.send(httpRequest, timeout);
         TokenResponse response;
         try {
             response = TokenResponse.parse(answer);

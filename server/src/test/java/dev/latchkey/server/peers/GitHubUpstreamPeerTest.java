@@ -3,8 +3,10 @@ package dev.latchkey.server.peers;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.testing.Browser;
+import dev.latchkey.server.oauth.grant.FederatedConnectionTokenGrant;
 import dev.latchkey.server.testing.FakeGitHub;
 import dev.latchkey.server.testing.ManagementCalls;
+import dev.latchkey.server.testing.MovableClock;
 import dev.latchkey.server.testing.NodePeers;
 import dev.latchkey.server.testing.Pkce;
 import dev.latchkey.server.testing.TestServer;
@@ -14,6 +16,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,13 +42,17 @@ class GitHubUpstreamPeerTest {
     static FakeGitHub github;
     static String clientId;
     static String clientSecret;
+    static MovableClock clock;
 
     @BeforeAll
     static void start() {
         github = FakeGitHub.start();
-        server = TestServer.start();
+        clock = MovableClock.startingNow();
+        server = TestServer.start(clock);
         JsonNode client = server.createClient("""
-                {"name":"GitHub app","app_type":"regular_web","callbacks":["%s"]}""".formatted(CALLBACK));
+                {"name":"GitHub app","app_type":"regular_web","callbacks":["%s"],
+                 "grant_types":["authorization_code","refresh_token","%s"]}"""
+                .formatted(CALLBACK, FederatedConnectionTokenGrant.TYPE));
         clientId = client.path("client_id").asText();
         clientSecret = client.path("client_secret").asText();
         HttpResponse<String> preset = server.management("POST", "api/v2/connections", """
@@ -209,6 +216,46 @@ class GitHubUpstreamPeerTest {
         assertThat(NodeOidcProviderUpstreamPeerTest.SCREENSHOTS.resolve("github-login-buttons.png")).exists();
         assertThat(server.management("GET", "api/v2/users/" + ManagementCalls.encode("github|31337"), null)
                 .statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void tokenVaultRefreshesAnExpiredGithubTokenWithGithubsRefreshToken() {
+        github.nextUser(new FakeGitHub.User("vaulted", 9090, "Vaulted User", "vaulted@github.example", List.of()));
+        Browser browser = new Browser(server);
+        Pkce pkce = Pkce.create();
+        Map<String, String> params = params(pkce, "github");
+        params.put("scope", "openid offline_access");
+        Map<String, String> answer = Browser.redirectParams(throughGitHub(browser, browser.authorize(params)));
+        String loginToken = github.lastAccessToken();
+        JsonNode tokens = TestServer.json(server.postForm("oauth/token", "grant_type=authorization_code&client_id="
+                + clientId + "&client_secret=" + clientSecret + "&code=" + answer.get("code") + "&redirect_uri="
+                + CALLBACK + "&code_verifier=" + pkce.verifier()));
+        String refreshToken = tokens.path("refresh_token").asText();
+        assertThat(refreshToken).as(tokens.toString()).isNotEmpty();
+
+        // Auth0 Token Vault: while GitHub's token lives (8 hours), it is answered as it is.
+        assertThat(TestServer.json(vault(refreshToken)).path("access_token").asText()).isEqualTo(loginToken);
+        // Past its expiry, GitHub's refresh token is spent at its token endpoint for a new one.
+        clock.advance(Duration.ofHours(9));
+        HttpResponse<String> refreshed = vault(refreshToken);
+        assertThat(refreshed.statusCode()).as(refreshed.body()).isEqualTo(200);
+        String renewed = TestServer.json(refreshed).path("access_token").asText();
+        assertThat(renewed).startsWith("gho_").isNotEqualTo(loginToken);
+        assertThat(github.knows(renewed)).isTrue();
+        // GitHub rotated its refresh token: the next refresh must spend the new one (the fake refuses a reuse).
+        clock.advance(Duration.ofHours(9));
+        HttpResponse<String> again = vault(refreshToken);
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+        assertThat(TestServer.json(again).path("access_token").asText()).isNotEqualTo(renewed);
+    }
+
+    private static HttpResponse<String> vault(String refreshToken) {
+        return server.postForm("oauth/token", "grant_type=" + ManagementCalls.encode(FederatedConnectionTokenGrant.TYPE)
+                + "&client_id=" + clientId + "&client_secret=" + clientSecret
+                + "&subject_token=" + ManagementCalls.encode(refreshToken)
+                + "&subject_token_type=" + ManagementCalls.encode("urn:ietf:params:oauth:token-type:refresh_token")
+                + "&requested_token_type=" + ManagementCalls.encode(FederatedConnectionTokenGrant.REQUESTED_TOKEN_TYPE)
+                + "&connection=github");
     }
 
     static Map<String, String> params(Pkce pkce, String connection) {

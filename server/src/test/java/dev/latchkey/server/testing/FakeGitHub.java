@@ -57,6 +57,8 @@ public final class FakeGitHub implements AutoCloseable {
     private final String base;
     private final Map<String, Grant> codes = new ConcurrentHashMap<>();
     private final Map<String, User> tokens = new ConcurrentHashMap<>();
+    /** GitHub Apps' user refresh tokens: single use, each refresh gives a new one. */
+    private final Map<String, User> refreshTokens = new ConcurrentHashMap<>();
     private final List<String> tokenAccepts = new ArrayList<>();
     private volatile User nextUser;
     private volatile Misbehaviour misbehaviour = Misbehaviour.NONE;
@@ -160,6 +162,10 @@ public final class FakeGitHub implements AutoCloseable {
             default -> {
             }
         }
+        if ("refresh_token".equals(form.get("grant_type"))) {
+            refresh(exchange, form, accept.contains("application/json"));
+            return;
+        }
         lastTokenCallHadVerifier = form.containsKey("code_verifier");
         Grant grant = form.get("code") == null ? null : codes.remove(form.get("code"));
         String error = null;
@@ -178,12 +184,34 @@ public final class FakeGitHub implements AutoCloseable {
             answer(exchange, json, Map.of("error", error, "error_description", "The code passed is incorrect"));
             return;
         }
+        issue(exchange, json, grant.user());
+    }
+
+    /** GitHub's user-token refresh: the client's credentials and a refresh token not spent before. */
+    private void refresh(HttpExchange exchange, Map<String, String> form, boolean json) throws IOException {
+        User user = form.get("refresh_token") == null ? null : refreshTokens.remove(form.get("refresh_token"));
+        boolean client = CLIENT_ID.equals(form.get("client_id")) && CLIENT_SECRET.equals(form.get("client_secret"));
+        if (user == null || !client) {
+            answer(exchange, json, Map.of("error", client ? "bad_refresh_token" : "incorrect_client_credentials",
+                    "error_description", "The refresh token passed is incorrect or expired."));
+            return;
+        }
+        issue(exchange, json, user);
+    }
+
+    private void issue(HttpExchange exchange, boolean json, User user) throws IOException {
         String accessToken = "gho_" + UUID.randomUUID().toString().replace("-", "");
-        tokens.put(accessToken, grant.user());
+        String refreshToken = "ghr_" + UUID.randomUUID().toString().replace("-", "");
+        tokens.put(accessToken, user);
+        refreshTokens.put(refreshToken, user);
         lastAccessToken = accessToken;
         answer(exchange, json, Map.of("access_token", accessToken, "token_type", "bearer", "scope",
-                "read:user,user:email", "expires_in", "28800", "refresh_token",
-                "ghr_" + UUID.randomUUID().toString().replace("-", "")));
+                "read:user,user:email", "expires_in", "28800", "refresh_token", refreshToken));
+    }
+
+    /** Whether {@code accessToken} is one this provider issued (its API would take it). */
+    public boolean knows(String accessToken) {
+        return tokens.containsKey(accessToken);
     }
 
     private void user(HttpExchange exchange) throws IOException {

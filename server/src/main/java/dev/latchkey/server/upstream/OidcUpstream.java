@@ -190,13 +190,19 @@ public final class OidcUpstream implements UpstreamProtocol {
      * the browser there only if it is registered with it). Empty when the provider advertises no such endpoint.
      */
     public Optional<URI> endSession(Connection connection, String idToken, URI postLogoutRedirect, String state) {
-        URI endpoint = providers.of(connection).metadata().getEndSessionEndpointURI();
+        var metadata = providers.of(connection).metadata();
+        URI endpoint = metadata.getEndSessionEndpointURI();
         if (endpoint == null || !OidcProviders.usable(endpoint)) {
             return Optional.empty();
         }
         JWT hint;
         try {
             hint = idToken == null ? null : JWTParser.parse(idToken);
+            // The login's ID token goes only to the provider that issued it: a connection pointed at another
+            // provider since then gets no federated logout (and never that token).
+            if (hint != null && !metadata.getIssuer().getValue().equals(hint.getJWTClaimsSet().getIssuer())) {
+                return Optional.empty();
+            }
         } catch (java.text.ParseException e) {
             hint = null;
         }

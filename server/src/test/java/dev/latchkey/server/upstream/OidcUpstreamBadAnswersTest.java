@@ -10,7 +10,6 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.oauth2.sdk.util.URLUtils;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -89,7 +88,7 @@ class OidcUpstreamBadAnswersTest {
         provider.createContext("/.well-known/openid-configuration", exchange -> json(exchange, 200, """
                 {"issuer":"%1$s","authorization_endpoint":"%1$s/authorize","token_endpoint":"%1$s/token",
                  "jwks_uri":"%1$s/jwks","response_types_supported":["code"],"subject_types_supported":["public"],
-                 "id_token_signing_alg_values_supported":["RS256"],
+                 "id_token_signing_alg_values_supported":["RS256"],"end_session_endpoint":"%1$s/session/end",
                  "authorization_response_iss_parameter_supported":true}""".formatted(issuer)));
         provider.createContext("/jwks", exchange -> json(exchange, 200,
                 new JWKSet(key.toPublicJWK()).toString()));
@@ -255,6 +254,30 @@ class OidcUpstreamBadAnswersTest {
         Browser browser = new Browser(server);
         assertThat(browser.get("login/callback?code=x&state=forged").statusCode()).isEqualTo(400);
         assertThat(browser.get("login/callback?code=x").statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aFederatedLogoutSendsTheLoginsIdTokenOnlyToTheProviderThatIssuedIt() throws Exception {
+        UpstreamHttp http = new UpstreamHttp();
+        OidcUpstream oidc = new OidcUpstream(new OidcProviders(http, java.time.Clock.systemUTC()), http);
+        dev.latchkey.server.identity.Connection connection = dev.latchkey.server.identity.Connection.of("con_x",
+                CONNECTION, "oidc", null, java.util.List.of(), Map.of("issuer", issuer, "client_id", "fake-client",
+                        "upstream_timeout_seconds", 1), java.time.Instant.now(), java.time.Instant.now());
+        URI back = URI.create("https://app.example.com/bye");
+        // OIDC RP-Initiated Logout 1.0 §2: its own ID token goes to its end_session_endpoint as id_token_hint.
+        String own = idToken(issuer);
+        URI logout = oidc.endSession(connection, own, back, "st").orElseThrow();
+        assertThat(logout.toString()).startsWith(issuer + "/session/end?").contains("id_token_hint=" + own);
+        // An ID token another issuer made (the connection was pointed elsewhere since the login): not sent at all.
+        assertThat(oidc.endSession(connection, idToken("https://other-idp.example.com"), back, "st")).isEmpty();
+    }
+
+    private static String idToken(String iss) throws Exception {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID()).build(),
+                new JWTClaimsSet.Builder().issuer(iss).subject("someone").audience("fake-client")
+                        .expirationTime(new java.util.Date(System.currentTimeMillis() + 60_000)).build());
+        jwt.sign(new RSASSASigner(key));
+        return jwt.serialize();
     }
 
     // Token Vault's refresh token exchange against this provider: its refresh answers, and the requests

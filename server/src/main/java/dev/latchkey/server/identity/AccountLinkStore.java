@@ -17,6 +17,8 @@ public interface AccountLinkStore {
         PRIMARY_GONE,
         /** The secondary was deleted or linked elsewhere meanwhile. */
         SECONDARY_GONE,
+        /** The secondary was blocked meanwhile: linked, its credentials would log the primary in. */
+        SECONDARY_BLOCKED,
         /** The secondary has identities of other users linked into it by now. */
         SECONDARY_HAS_LINKS,
         /** The identity is no longer linked to the primary. */

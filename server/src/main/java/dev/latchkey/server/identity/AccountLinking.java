@@ -101,6 +101,8 @@ public final class AccountLinking {
             }
             case PRIMARY_GONE -> throw primaryNotFound();
             case SECONDARY_HAS_LINKS -> throw secondaryHasLinks();
+            case SECONDARY_BLOCKED -> throw new AccountLinkException(Problem.SECONDARY_BLOCKED,
+                    "The secondary user is blocked; unblock it before linking it");
             default -> throw secondaryNotFound();
         }
         return accounts.identities(primary);

@@ -35,6 +35,11 @@ public final class JdbcAccountLinkStore implements AccountLinkStore {
             if (!locked.contains(secondaryId)) {
                 return Outcome.SECONDARY_GONE;
             }
+            // Read under the lock: a block that lands between the caller's check and here is not lost.
+            if (h.createQuery("SELECT blocked FROM users WHERE user_id = :user_id").bind("user_id", secondaryId)
+                    .mapTo(Boolean.class).one()) {
+                return Outcome.SECONDARY_BLOCKED;
+            }
             boolean hasLinks = h.createQuery("SELECT provider, connection, subject FROM user_identities"
                             + " WHERE user_id = :user_id")
                     .bind("user_id", secondaryId)

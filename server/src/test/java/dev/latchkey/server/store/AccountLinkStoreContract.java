@@ -181,6 +181,19 @@ abstract class AccountLinkStoreContract {
     }
 
     @Test
+    void aSecondaryBlockedAfterTheCallersCheckIsStillRefused() {
+        requireAvailable();
+        User primary = databaseUser("keeper");
+        User secondary = databaseUser("blocked-late");
+        // An administrator blocks the secondary after AccountLinking read it unblocked: the store reads it again
+        // under its lock, or the blocked user's password would log the primary in.
+        database.jdbi().useHandle(h -> h.createUpdate("UPDATE users SET blocked = TRUE WHERE user_id = :id")
+                .bind("id", secondary.userId()).execute());
+        assertThat(links.link(primary.userId(), secondary.userId(), Map.of(), T0)).isEqualTo(Outcome.SECONDARY_BLOCKED);
+        assertThat(users.findById(secondary.userId())).isPresent();
+    }
+
+    @Test
     void oppositeLinksRacingLeaveExactlyOneWinner() throws Exception {
         requireAvailable();
         ExecutorService pool = Executors.newFixedThreadPool(2);

@@ -10,8 +10,12 @@ public interface IdentityStore {
 
     Optional<Identity> find(String connection, String subject);
 
-    /** Creates or replaces the identity of {@code connection} and {@code subject}. */
-    void save(Identity identity);
+    /**
+     * Creates the identity of {@code connection} and {@code subject}, or replaces it while it still belongs to
+     * {@code identity.userId()}; false, and nothing written, when another user holds it now (an account link or
+     * unlink moved it since its owner was read).
+     */
+    boolean save(Identity identity);
 
     List<Identity> ofUser(String userId);
 

@@ -5,7 +5,9 @@ import dev.latchkey.server.identity.Identity;
 import dev.latchkey.server.identity.IdentityStore;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.upstream.IdpTokenStore;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.StatementException;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,28 +65,43 @@ public final class JdbcIdentityStore implements IdentityStore, IdpTokenStore {
     }
 
     @Override
-    public void save(Identity identity) {
-        jdbi.useTransaction(h -> {
-            h.createUpdate("DELETE FROM user_identities WHERE connection = :connection AND subject = :subject")
-                    .bind("connection", identity.connection()).bind("subject", identity.subject()).execute();
-            h.createUpdate("""
-                            INSERT INTO user_identities (connection, subject, user_id, provider, profile_data,
-                                access_token, refresh_token, expires_in, expires_at, updated_at)
-                            VALUES (:connection, :subject, :user_id, :provider, :profile_data, :access_token,
-                                :refresh_token, :expires_in, :expires_at, :updated_at)""")
-                    .bind("connection", identity.connection())
-                    .bind("subject", identity.subject())
-                    .bind("user_id", identity.userId())
-                    .bind("provider", identity.provider())
-                    .bind("profile_data", JsonColumns.write(identity.profileData()))
-                    .bind("access_token", seal(identity.accessToken(), identity, "access"))
-                    .bind("refresh_token", seal(identity.refreshToken(), identity, "refresh"))
-                    .bind("expires_in", identity.expiresIn())
-                    .bind("expires_at", identity.expiresIn() == null ? null
-                            : Times.millis(identity.updatedAt().plusSeconds(identity.expiresIn())))
-                    .bind("updated_at", Times.millis(identity.updatedAt()))
-                    .execute();
-        });
+    public boolean save(Identity identity) {
+        try {
+            return jdbi.inTransaction(h -> insertReplacing(h, identity));
+        } catch (StatementException e) {
+            if (UniqueViolations.is(e)) {
+                // The row is another user's now: not deleted above, so the insert met it.
+                return false;
+            }
+            throw e;
+        }
+    }
+
+    /** The row replaced while it is the same user's (the delete is conditional, the insert not). */
+    private boolean insertReplacing(Handle h, Identity identity) {
+        h.createUpdate("""
+                        DELETE FROM user_identities
+                        WHERE connection = :connection AND subject = :subject AND user_id = :user_id""")
+                .bind("connection", identity.connection()).bind("subject", identity.subject())
+                .bind("user_id", identity.userId()).execute();
+        h.createUpdate("""
+                        INSERT INTO user_identities (connection, subject, user_id, provider, profile_data,
+                            access_token, refresh_token, expires_in, expires_at, updated_at)
+                        VALUES (:connection, :subject, :user_id, :provider, :profile_data, :access_token,
+                            :refresh_token, :expires_in, :expires_at, :updated_at)""")
+                .bind("connection", identity.connection())
+                .bind("subject", identity.subject())
+                .bind("user_id", identity.userId())
+                .bind("provider", identity.provider())
+                .bind("profile_data", JsonColumns.write(identity.profileData()))
+                .bind("access_token", seal(identity.accessToken(), identity, "access"))
+                .bind("refresh_token", seal(identity.refreshToken(), identity, "refresh"))
+                .bind("expires_in", identity.expiresIn())
+                .bind("expires_at", identity.expiresIn() == null ? null
+                        : Times.millis(identity.updatedAt().plusSeconds(identity.expiresIn())))
+                .bind("updated_at", Times.millis(identity.updatedAt()))
+                .execute();
+        return true;
     }
 
     @Override

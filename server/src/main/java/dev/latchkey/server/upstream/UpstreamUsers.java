@@ -44,8 +44,21 @@ public final class UpstreamUsers {
         this.clock = clock;
     }
 
-    /** The user as just logged in through {@code connection}, from {@code ip}. */
+    /**
+     * The user as just logged in through {@code connection}, from {@code ip}. An account link or unlink that moves
+     * the identity between reading its owner and saving it makes the login start over once, with the new owner.
+     */
     public User logIn(Connection connection, OidcUpstream.Login login, String ip) {
+        Optional<User> user = attempt(connection, login, ip);
+        if (user.isEmpty()) {
+            user = attempt(connection, login, ip);
+        }
+        return user.orElseThrow(() -> new UpstreamException(UpstreamException.Reason.INVALID_RESPONSE,
+                "The account changed while logging in; log in again"));
+    }
+
+    /** One try; empty when the identity turned out to be another user's by the time it was saved. */
+    private Optional<User> attempt(Connection connection, OidcUpstream.Login login, String ip) {
         String subject = login.subject();
         if (subject.isEmpty() || subject.length() > MAX_SUBJECT || !subject.chars().allMatch(c -> c > 0x20 && c < 0x7F)) {
             throw new UpstreamException(UpstreamException.Reason.INVALID_RESPONSE,
@@ -95,27 +108,32 @@ public final class UpstreamUsers {
             throw new UpstreamException(UpstreamException.Reason.INVALID_RESPONSE,
                     "Another user of this connection already has the email the identity provider gives");
         }
-        identities.save(new Identity(connection.name(), subject, userId, connection.strategy(), claims,
-                login.accessToken(), login.refreshToken(), login.expiresIn(), now));
+        if (!identities.save(new Identity(connection.name(), subject, userId, connection.strategy(), claims,
+                login.accessToken(), login.refreshToken(), login.expiresIn(), now))) {
+            return Optional.empty();
+        }
         if (!user.blocked()) {
             users.recordLogin(userId, now, ip);
-            return user.withLogin(now);
+            return Optional.of(user.withLogin(now));
         }
-        return user;
+        return Optional.of(user);
     }
 
     /**
      * Auth0: a login through an identity linked into another user logs that user in; the provider's claims and
      * tokens go to the identity ({@code profileData}), the primary's profile stays its own.
      */
-    private User logInLinked(User primary, Connection connection, OidcUpstream.Login login, Instant now, String ip) {
-        identities.save(new Identity(connection.name(), login.subject(), primary.userId(), connection.strategy(),
-                login.claims(), login.accessToken(), login.refreshToken(), login.expiresIn(), now));
+    private Optional<User> logInLinked(User primary, Connection connection, OidcUpstream.Login login, Instant now,
+                                       String ip) {
+        if (!identities.save(new Identity(connection.name(), login.subject(), primary.userId(), connection.strategy(),
+                login.claims(), login.accessToken(), login.refreshToken(), login.expiresIn(), now))) {
+            return Optional.empty();
+        }
         if (primary.blocked()) {
-            return primary;
+            return Optional.of(primary);
         }
         users.recordLogin(primary.userId(), now, ip);
-        return primary.withLogin(now);
+        return Optional.of(primary.withLogin(now));
     }
 
     private static Optional<String> text(Map<String, Object> claims, String name) {

@@ -1179,6 +1179,23 @@ abstract class StoreContract {
     }
 
     @Test
+    void anIdentityIsReplacedOnlyForTheUserItStillBelongsTo() {
+        var identities = new JdbcIdentityStore(database.jdbi(), MASTER_KEY);
+        var first = new dev.latchkey.server.identity.Identity("idp", "sub-4", "oidc|idp|sub-4", "oidc",
+                java.util.Map.of("name", "First"), "access-1", null, 60L, T0);
+        assertThat(identities.save(first)).isTrue();
+        // Its owner's next login replaces it.
+        assertThat(identities.save(new dev.latchkey.server.identity.Identity("idp", "sub-4", "oidc|idp|sub-4", "oidc",
+                java.util.Map.of("name", "Again"), "access-2", null, 60L, T0.plusSeconds(1)))).isTrue();
+        // A login that read another owner (a link moved the identity meanwhile) writes nothing.
+        assertThat(identities.save(new dev.latchkey.server.identity.Identity("idp", "sub-4", "auth0|someone-else",
+                "oidc", java.util.Map.of("name", "Stale"), "access-3", null, 60L, T0.plusSeconds(2)))).isFalse();
+        var stored = identities.find("idp", "sub-4").orElseThrow();
+        assertThat(stored.userId()).isEqualTo("oidc|idp|sub-4");
+        assertThat(stored.accessToken()).isEqualTo("access-2");
+    }
+
+    @Test
     void aRefreshTokenAnotherCallerRotatedWhileThisOneReadTheRowIsNeverSpent() {
         var identities = new JdbcIdentityStore(database.jdbi(), MASTER_KEY);
         identities.save(new dev.latchkey.server.identity.Identity("idp", "sub-3", "oidc|idp|sub-3", "oidc",

@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import dev.latchkey.server.keys.SecretHash;
 import io.github.bucket4j.BucketConfiguration;
+import io.github.bucket4j.ConsumptionProbe;
 import io.github.bucket4j.distributed.BucketProxy;
+import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
 import io.github.bucket4j.distributed.proxy.optimization.Optimization;
@@ -63,8 +65,35 @@ public final class SyncedBuckets implements Buckets {
     /** The key is stored as its SHA-256 (a fixed length whatever the key), hashed once per copy. */
     @Override
     public Quota take(String key) {
-        BucketProxy bucket = copies.get(key, k -> copy(family + ":" + SecretHash.of(k)));
-        return Quotas.of(limit, bucket.tryConsumeAndReturnRemaining(1), clock.currentTimeNanos());
+        BucketProxy bucket = copies.get(key, k -> copy(idOf(k)));
+        ConsumptionProbe probe;
+        try {
+            probe = bucket.tryConsumeAndReturnRemaining(1);
+        } catch (RuntimeException e) {
+            // The sweeper removed the row (its bucket was full again) under a copy whose batched commands do not
+            // rebuild it, as a plain proxy does: every call of the batch failed (Bucket4j wraps the
+            // BucketNotFoundException for the calls that waited on it), a few 500s about once a minute under
+            // load. The copy is dropped, and this take rebuilds the row.
+            if (!bucketNotFound(e)) {
+                throw e;
+            }
+            copies.invalidate(key);
+            probe = proxies.builder().build(idOf(key), () -> configuration).tryConsumeAndReturnRemaining(1);
+        }
+        return Quotas.of(limit, probe, clock.currentTimeNanos());
+    }
+
+    private static boolean bucketNotFound(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof BucketNotFoundException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private String idOf(String key) {
+        return family + ":" + SecretHash.of(key);
     }
 
     private BucketProxy copy(String id) {

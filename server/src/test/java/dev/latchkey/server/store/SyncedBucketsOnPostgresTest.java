@@ -70,4 +70,43 @@ class SyncedBucketsOnPostgresTest {
             assertThat(allowed).isEqualTo(5);
         }
     }
+
+    @Test
+    void callsBatchedWhileTheSweeperDeletesTheRowAreAnsweredNotFailed() throws InterruptedException {
+        PostgresSchema.requireReachable();
+        try (PostgresSchema schema = PostgresSchema.create();
+             Database database = Database.open(schema.url(), PostgresSchema.USER, null)) {
+            RateLimit limit = RateLimit.parse("test", "1000000,1000000/s");
+            // Time runs here: the copy syncs every 250 ms as in a server.
+            BucketClock running = new BucketClock(Clock.systemUTC());
+            SyncedBuckets buckets = new SyncedBuckets("management-token", limit,
+                    new PostgresRateLimitBuckets(database, running).proxies(), running);
+            var failures = new java.util.concurrent.ConcurrentLinkedQueue<Throwable>();
+            var done = new java.util.concurrent.atomic.AtomicBoolean();
+            var threads = new java.util.ArrayList<Thread>();
+            for (int t = 0; t < 8; t++) {
+                Thread thread = new Thread(() -> {
+                    while (!done.get()) {
+                        try {
+                            buckets.take("token");
+                        } catch (RuntimeException e) {
+                            failures.add(e);
+                        }
+                    }
+                });
+                thread.start();
+                threads.add(thread);
+            }
+            // The sweeper, again and again, under calls that Bucket4j batches into one command per sync.
+            long until = System.nanoTime() + java.time.Duration.ofSeconds(2).toNanos();
+            while (System.nanoTime() < until && failures.isEmpty()) {
+                database.jdbi().useHandle(h -> h.execute("DELETE FROM rate_limit_buckets"));
+            }
+            done.set(true);
+            for (Thread thread : threads) {
+                thread.join();
+            }
+            assertThat(failures).isEmpty();
+        }
+    }
 }

@@ -6,11 +6,8 @@ import dev.latchkey.server.identity.Identity;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserStore;
 import dev.latchkey.server.keys.MasterKey;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,47 +28,23 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * hash log the primary in and that no new user may take, and deletes the secondary; an unlink gives it back;
  * a secondary holding links is refused; two links in opposite directions racing leave exactly one winner (V18).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class AccountLinkStoreContract {
+abstract class AccountLinkStoreContract extends ContractDatabase {
 
     private static final Instant T0 = Instant.ofEpochMilli(1_760_000_000_123L);
     private static final String DATABASE = "Username-Password-Authentication";
     private static final String UPSTREAM = "corp-oidc";
 
-    private Database database;
     private UserStore users;
     private JdbcIdentityStore identities;
     private AccountLinkStore links;
 
-    protected abstract Database open();
-
-    protected void requireAvailable() {
-    }
-
-    protected void cleanUp() {
-    }
-
-    @BeforeAll
-    void openDatabase() {
-        database = open();
-        if (database != null) {
-            users = new JdbcUserStore(database.jdbi());
-            byte[] key = new byte[32];
-            Arrays.fill(key, (byte) 9);
-            identities = new JdbcIdentityStore(database.jdbi(), new MasterKey(key));
-            links = new JdbcAccountLinkStore(database.jdbi());
-        }
-    }
-
-    @AfterAll
-    void closeDatabase() {
-        try {
-            if (database != null) {
-                database.close();
-            }
-        } finally {
-            cleanUp();
-        }
+    @Override
+    protected void opened(Database database) {
+        users = new JdbcUserStore(database.jdbi());
+        byte[] key = new byte[32];
+        Arrays.fill(key, (byte) 9);
+        identities = new JdbcIdentityStore(database.jdbi(), new MasterKey(key));
+        links = new JdbcAccountLinkStore(database.jdbi());
     }
 
     @BeforeEach

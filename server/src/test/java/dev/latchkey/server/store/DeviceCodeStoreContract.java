@@ -5,11 +5,8 @@ import dev.latchkey.server.interaction.Outcome;
 import dev.latchkey.server.oauth.authorize.CheckedAuthorization;
 import dev.latchkey.server.oauth.device.DeviceCode;
 import dev.latchkey.server.oauth.device.DeviceCodeStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -28,39 +25,15 @@ import static org.assertj.core.api.Assertions.assertThat;
  * code, one accepted poll per interval, one exchange); a login transaction remembers that it ends in a device
  * approval (V12).
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class DeviceCodeStoreContract {
+abstract class DeviceCodeStoreContract extends ContractDatabase {
 
     private static final Instant T0 = Instant.ofEpochMilli(1_760_000_000_123L);
 
-    private Database database;
     private JdbcDeviceCodeStore codes;
 
-    protected abstract Database open();
-
-    protected void requireAvailable() {
-    }
-
-    protected void cleanUp() {
-    }
-
-    @BeforeAll
-    void openDatabase() {
-        database = open();
-        if (database != null) {
-            codes = new JdbcDeviceCodeStore(database.jdbi());
-        }
-    }
-
-    @AfterAll
-    void closeDatabase() {
-        try {
-            if (database != null) {
-                database.close();
-            }
-        } finally {
-            cleanUp();
-        }
+    @Override
+    protected void opened(Database database) {
+        codes = new JdbcDeviceCodeStore(database.jdbi());
     }
 
     @BeforeEach

@@ -10,20 +10,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class PostgresStoreContractTest extends StoreContract {
 
-    private PostgresSchema schema;
-
     @Override
     protected Database open() {
-        if (!PostgresSchema.reachable()) {
-            return null;
-        }
-        schema = PostgresSchema.create();
-        return Database.open(schema.url(), PostgresSchema.USER, null);
-    }
-
-    @Override
-    protected void requireAvailable() {
-        PostgresSchema.requireReachable();
+        return postgres();
     }
 
     @Test
@@ -35,12 +24,5 @@ class PostgresStoreContractTest extends StoreContract {
                         WHERE relname = 'refresh_tokens' AND relnamespace = current_schema()::regnamespace""")
                 .mapTo(String.class).one());
         assertThat(options).isEqualTo("fillfactor=70");
-    }
-
-    @Override
-    protected void cleanUp() {
-        if (schema != null) {
-            schema.close();
-        }
     }
 }

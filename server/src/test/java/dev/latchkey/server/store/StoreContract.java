@@ -34,11 +34,8 @@ import dev.latchkey.server.token.NewRefreshToken;
 import dev.latchkey.server.token.OpaqueToken;
 import dev.latchkey.server.token.RefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -66,15 +63,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * signing key ring are serialised by the ring lock; roles and permissions (RBAC) are held once,
  * read in one statement and removed with the role, the user or the API they hang on.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-abstract class StoreContract {
+abstract class StoreContract extends ContractDatabase {
 
     /** Millisecond precision on purpose: times are stored as epoch millis. */
     private static final Instant T0 = Instant.ofEpochMilli(1_760_000_000_123L);
     private static final MasterKey MASTER_KEY = new MasterKey(bytes(32, (byte) 7));
     private static final RsaKeyFactory RSA = new RsaKeyFactory("localhost");
 
-    protected Database database;
     private JdbcResourceServerStore apis;
     private JdbcClientStore clients;
     private JdbcClientGrantStore grants;
@@ -82,40 +77,14 @@ abstract class StoreContract {
     private JdbcRoleStore roles;
     private JdbcUserPermissionStore userPermissions;
 
-    /** Opens the database under test, migrated; called once per class. Null when it is not there. */
-    protected abstract Database open();
-
-    /** Skips or fails each test when the database is not there; {@link #open()} returned null then. */
-    protected void requireAvailable() {
-    }
-
-    /** Releases whatever {@link #open()} made, after the database is closed. */
-    protected void cleanUp() {
-    }
-
-    @BeforeAll
-    void openDatabase() {
-        database = open();
-        if (database == null) {
-            return;
-        }
+    @Override
+    protected void opened(Database database) {
         apis = new JdbcResourceServerStore(database.jdbi(), MASTER_KEY);
         clients = new JdbcClientStore(database.jdbi());
         grants = new JdbcClientGrantStore(database.jdbi());
         keys = new JdbcSigningKeyStore(database.jdbi(), MASTER_KEY);
         roles = new JdbcRoleStore(database.jdbi(), Clock.fixed(T0, java.time.ZoneOffset.UTC));
         userPermissions = new JdbcUserPermissionStore(database.jdbi());
-    }
-
-    @AfterAll
-    void closeDatabase() {
-        try {
-            if (database != null) {
-                database.close();
-            }
-        } finally {
-            cleanUp();
-        }
     }
 
     /** Every test starts from empty tables: none depends on another's rows. */

@@ -91,11 +91,8 @@ public final class AuthorizationCodeGrant implements Grant {
 
     private AuthorizationCode validate(AuthenticatedClient caller, TokenRequest request) {
         Client client = caller.client();
-        if (!client.allowsGrant(type())) {
-            throw OAuthException.unauthorizedClient("Grant type 'authorization_code' not allowed for the client.");
-        }
-        String value = request.param("code").orElseThrow(() ->
-                OAuthException.invalidRequest("Missing required parameter: code"));
+        Grant.requireEnabled(client, type());
+        String value = request.required("code");
         Instant now = clock.instant();
         // RFC 6749 §4.1.3: the code must have been issued to this client; the store checks it while
         // consuming, so another client's attempt leaves the code and its tokens alone (§10.5).

@@ -51,9 +51,7 @@ public final class ClientCredentialsGrant implements Grant {
             throw OAuthException.unauthorizedClient(
                     "Grant type 'client_credentials' is only for confidential clients with a secret.");
         }
-        if (!client.allowsGrant(type())) {
-            throw OAuthException.unauthorizedClient("Grant type 'client_credentials' not allowed for the client.");
-        }
+        Grant.requireEnabled(client, type());
         // Auth0 §1.2: the tenant's default_audience when the request names none.
         String audience = request.param("audience").filter(value -> !value.isBlank())
                 .or(() -> lookups.tenant().defaultAudience()).orElseThrow(() ->

@@ -85,11 +85,8 @@ public final class DeviceCodeGrant implements Grant {
     @Override
     public Granted handle(AuthenticatedClient caller, TokenRequest request) {
         Client client = caller.client();
-        if (!client.allowsGrant(TYPE)) {
-            throw OAuthException.unauthorizedClient("Grant type '" + TYPE + "' not allowed for the client.");
-        }
-        String hash = SecretHash.of(request.param("device_code").orElseThrow(() ->
-                OAuthException.invalidRequest("Missing required parameter: device_code")));
+        Grant.requireEnabled(client, TYPE);
+        String hash = SecretHash.of(request.required("device_code"));
         Instant now = clock.instant();
         Window window = windows.getIfPresent(client.clientId() + ' ' + hash);
         if (window != null && now.isBefore(window.notBefore())) {

@@ -84,13 +84,11 @@ public final class FederatedConnectionTokenGrant implements Grant {
             throw OAuthException.unauthorizedClient("Grant type '" + TYPE + "' is only for confidential clients "
                     + "with a secret.");
         }
-        if (!client.allowsGrant(TYPE)) {
-            throw OAuthException.unauthorizedClient("Grant type '" + TYPE + "' not allowed for the client.");
-        }
-        String subjectToken = required(request, "subject_token");
-        String subjectTokenType = required(request, "subject_token_type");
-        String requested = required(request, "requested_token_type");
-        String connectionName = required(request, "connection");
+        Grant.requireEnabled(client, TYPE);
+        String subjectToken = request.required("subject_token");
+        String subjectTokenType = request.required("subject_token_type");
+        String requested = request.required("requested_token_type");
+        String connectionName = request.required("connection");
         if (!REFRESH_TOKEN_TYPE.equals(subjectTokenType)) {
             throw OAuthException.invalidRequest("subject_token_type must be " + REFRESH_TOKEN_TYPE);
         }
@@ -138,10 +136,6 @@ public final class FederatedConnectionTokenGrant implements Grant {
                 FederatedConnectionTokenGrant::refused);
     }
 
-    private static String required(TokenRequest request, String name) {
-        return request.param(name).orElseThrow(() -> OAuthException.invalidRequest("Missing required parameter: "
-                + name));
-    }
 
     private static OAuthException refused() {
         return OAuthException.invalidGrant(UNKNOWN, 403);

@@ -1,7 +1,9 @@
 package dev.latchkey.server.oauth.grant;
 
 import dev.latchkey.server.oauth.AuthenticatedClient;
+import dev.latchkey.server.oauth.OAuthException;
 import dev.latchkey.server.oauth.TokenRequest;
+import dev.latchkey.server.registry.Client;
 
 /**
  * One OAuth grant type at the token endpoint: validate the request into an authorization, then have
@@ -19,5 +21,12 @@ public interface Grant {
     Granted handle(AuthenticatedClient client, TokenRequest request);
 
     record Events(String success, String failure, String description) {
+    }
+
+    /** RFC 6749 §5.2 {@code unauthorized_client}, in Auth0's words, unless {@code client} enabled {@code type}. */
+    static void requireEnabled(Client client, String type) {
+        if (!client.allowsGrant(type)) {
+            throw OAuthException.unauthorizedClient("Grant type '" + type + "' not allowed for the client.");
+        }
     }
 }

@@ -98,11 +98,9 @@ public final class PasswordGrant implements Grant {
     @Override
     public Granted handle(AuthenticatedClient caller, TokenRequest request) {
         Client client = caller.client();
-        if (!client.allowsGrant(type)) {
-            throw OAuthException.unauthorizedClient("Grant type '" + type + "' not allowed for the client.");
-        }
-        String username = required(request, "username");
-        String password = required(request, "password");
+        Grant.requireEnabled(client, type);
+        String username = request.required("username");
+        String password = request.required("password");
         if (username.length() > LoginAttempt.MAX_EMAIL_LENGTH) {
             throw OAuthException.invalidRequest("username is longer than " + LoginAttempt.MAX_EMAIL_LENGTH
                     + " characters");
@@ -154,7 +152,7 @@ public final class PasswordGrant implements Grant {
     private Connection connection(TokenRequest request) {
         String name;
         if (type.equals(PASSWORD_REALM)) {
-            name = required(request, "realm");
+            name = request.required("realm");
         } else {
             // The Auth0 Java SDK's login(...).setRealm(...) sends a realm with the plain grant: it is honoured.
             name = request.param("realm").or(() -> lookups.tenant().defaultDirectory()).orElseThrow(() ->
@@ -199,8 +197,4 @@ public final class PasswordGrant implements Grant {
         return List.copyOf(kept);
     }
 
-    private static String required(TokenRequest request, String name) {
-        return request.param(name).orElseThrow(() ->
-                OAuthException.invalidRequest("Missing required parameter: " + name));
-    }
 }

@@ -86,11 +86,8 @@ public final class RefreshTokenGrant implements Grant {
     @Override
     public Granted handle(AuthenticatedClient caller, TokenRequest request) {
         Client client = caller.client();
-        if (!client.allowsGrant(type())) {
-            throw OAuthException.unauthorizedClient("Grant type 'refresh_token' not allowed for the client.");
-        }
-        String value = request.param("refresh_token").orElseThrow(() ->
-                OAuthException.invalidRequest("Missing required parameter: refresh_token"));
+        Grant.requireEnabled(client, type());
+        String value = request.required("refresh_token");
         if (value.length() > MAX_TOKEN_LENGTH) {
             throw refused(UNKNOWN).aboutUnknownCredential();
         }

@@ -111,6 +111,9 @@ public final class OAuth2Upstream implements UpstreamProtocol {
         ProfileFields fields = new ProfileFields((Map<?, ?>) connection.options().get("fieldsMap"));
         String subject = fields.subject(profile);
         Map<String, Object> claims = fields.claims(profile);
+        if (!SocialPresets.vouchesForEmails(connection)) {
+            claims.remove("email_verified");
+        }
         if (connection.options().get("userEmailsURL") instanceof String) {
             githubEmail(connection, accessToken, timeout, claims);
         }

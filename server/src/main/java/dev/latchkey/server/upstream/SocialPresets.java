@@ -78,6 +78,16 @@ final class SocialPresets {
     }
 
     /**
+     * Whether the provider's profile may say that an email is verified: not Facebook's or Microsoft Graph's,
+     * which never say so, whatever a profile (or a connection's {@code fieldsMap}) claims.
+     */
+    static boolean vouchesForEmails(Connection connection) {
+        return SocialStrategy.of(connection.strategy())
+                .map(strategy -> strategy != SocialStrategy.FACEBOOK && strategy != SocialStrategy.WINDOWSLIVE)
+                .orElse(true);
+    }
+
+    /**
      * {@code connection} with its preset's defaults under its own options, and {@code scope} as one
      * space-separated string (with {@code openid} for the OpenID presets).
      */

@@ -47,7 +47,9 @@ public final class FakeGitHub implements AutoCloseable {
     /** Ways the provider answers wrongly. */
     public enum Misbehaviour {
         NONE, TOKEN_500, TOKEN_SLOW, TOKEN_HUGE, TOKEN_WITHOUT_ACCESS_TOKEN, TOKEN_ALWAYS_FORM, USER_WITHOUT_ID,
-        USER_ID_OBJECT, USER_ID_TOO_LONG, USER_401
+        USER_ID_OBJECT, USER_ID_TOO_LONG, USER_401,
+        /** {@code /user} also says {@code email_verified: true}, which GitHub never does. */
+        USER_SAYS_EMAIL_VERIFIED
     }
 
     private record Grant(User user, String redirectUri, String challenge) {
@@ -233,6 +235,9 @@ public final class FakeGitHub implements AutoCloseable {
         body.put("avatar_url", "https://avatars.example/u/" + user.get().id());
         body.put("name", user.get().name());
         body.put("email", user.get().email());
+        if (misbehaviour == Misbehaviour.USER_SAYS_EMAIL_VERIFIED) {
+            body.put("email_verified", true);
+        }
         body.put("type", "User");
         body.putObject("plan").put("name", "free");
         send(exchange, 200, "application/json", body.toString());

@@ -49,6 +49,16 @@ class OAuth2UpstreamBadAnswersTest {
                  "options":{"client_id":"%s","client_secret":"%s","upstream_timeout_seconds":1,%s}}"""
                 .formatted(clientId, FakeGitHub.CLIENT_ID, FakeGitHub.CLIENT_SECRET, github.endpointOptions()));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        // Facebook and Microsoft presets pointed at the same fake: their profile's email_verified is not trusted.
+        for (String strategy : List.of("facebook", "windowslive")) {
+            HttpResponse<String> preset = server.management("POST", "api/v2/connections", """
+                    {"name":"%1$s","strategy":"%1$s","enabled_clients":["%2$s"],
+                     "options":{"client_id":"%3$s","client_secret":"%4$s","fieldsMap":{"email":"email"},
+                      "authorizationURL":"%5$s/login/oauth/authorize","tokenURL":"%5$s/login/oauth/access_token",
+                      "userInfoURL":"%5$s/user"}}""".formatted(strategy, clientId, FakeGitHub.CLIENT_ID,
+                    FakeGitHub.CLIENT_SECRET, github.base()));
+            assertThat(preset.statusCode()).as(preset.body()).isEqualTo(201);
+        }
     }
 
     @AfterAll
@@ -200,6 +210,40 @@ class OAuth2UpstreamBadAnswersTest {
                 .containsKey("code");
         JsonNode user = TestServer.json(server.management("GET", "api/v2/users/" + enc("github|" + id), null));
         assertThat(user.path("email").asText()).isEqualTo("public-" + id + "@github.example");
+        assertThat(user.path("email_verified").asBoolean(true)).isFalse();
+    }
+
+    @Test
+    void facebookAndMicrosoftProfilesNeverMakeAnEmailVerified() {
+        github.misbehave(FakeGitHub.Misbehaviour.USER_SAYS_EMAIL_VERIFIED);
+        for (String strategy : List.of("facebook", "windowslive")) {
+            long id = IDS.incrementAndGet();
+            String email = strategy + "-" + id + "@social.example";
+            github.nextUser(new FakeGitHub.User(strategy + id, id, "Social " + id, email, List.of()));
+            Map<String, String> params = params();
+            params.put("connection", strategy);
+            Browser browser = new Browser(server);
+            assertThat(Browser.redirectParams(FakeGitHub.follow(browser, browser.authorize(params), CALLBACK)))
+                    .containsKey("code");
+            // Neither provider says whether an email is verified, so a profile that claims it is not believed.
+            JsonNode user = TestServer.json(server.management("GET", "api/v2/users/" + enc(strategy + "|" + id),
+                    null));
+            assertThat(user.path("email").asText()).isEqualTo(email);
+            assertThat(user.path("email_verified").asBoolean(true)).as(strategy).isFalse();
+        }
+    }
+
+    @Test
+    void githubsProfileSayingVerifiedIsNotBelievedOverItsEmailList() {
+        github.misbehave(FakeGitHub.Misbehaviour.USER_SAYS_EMAIL_VERIFIED);
+        long id = IDS.incrementAndGet();
+        String email = "claims-" + id + "@github.example";
+        github.nextUser(new FakeGitHub.User("claims", id, "Claims", email, List.of(
+                new FakeGitHub.Email(email, true, false))));
+        Browser browser = new Browser(server);
+        assertThat(Browser.redirectParams(FakeGitHub.follow(browser, browser.authorize(params()), CALLBACK)))
+                .containsKey("code");
+        JsonNode user = TestServer.json(server.management("GET", "api/v2/users/" + enc("github|" + id), null));
         assertThat(user.path("email_verified").asBoolean(true)).isFalse();
     }
 

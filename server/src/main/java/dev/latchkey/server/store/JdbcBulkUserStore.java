@@ -79,6 +79,12 @@ public final class JdbcBulkUserStore implements BulkUserStore {
                 .bind("connection", connection).bindList("emails", new ArrayList<>(emails))
                 .map((rs, ctx) -> Map.entry(rs.getString(1), rs.getString(2)))
                 .forEach(e -> existingEmails.put(e.getKey(), e.getValue()));
+        // An email held by a database identity linked into another user (V18) is taken: its password logs that
+        // user in, so a new user with it would share a login, and an upsert would not reach the identity.
+        Set<String> linkedEmails = new HashSet<>(h.createQuery(
+                        "SELECT email FROM user_identities WHERE connection = :connection AND email IN (<emails>)")
+                .bind("connection", connection).bindList("emails", new ArrayList<>(emails))
+                .mapTo(String.class).list());
         Set<String> existingIds = new HashSet<>(h.createQuery("SELECT user_id FROM users WHERE user_id IN (<ids>)")
                 .bindList("ids", new ArrayList<>(ids)).mapTo(String.class).list());
         List<Outcome> outcomes = new ArrayList<>();
@@ -88,7 +94,9 @@ public final class JdbcBulkUserStore implements BulkUserStore {
         int updates = 0;
         for (ImportedUser imported : users) {
             User user = imported.user();
-            if (existingEmails.containsKey(user.email())) {
+            if (linkedEmails.contains(user.email())) {
+                outcomes.add(Outcome.DUPLICATE);
+            } else if (existingEmails.containsKey(user.email())) {
                 if (upsert) {
                     bind(update, imported).add();
                     updates++;

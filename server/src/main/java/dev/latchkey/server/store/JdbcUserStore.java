@@ -123,10 +123,12 @@ public final class JdbcUserStore implements UserStore {
      */
     @Override
     public Optional<Credentials> credentials(String connection, String email) {
+        // Writes keep an email in one place; should a race (a sign-up against a link) leave it in two, the user's own wins.
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
-                        + ", password_hash FROM users WHERE connection = :connection AND email = :email"
-                        + " UNION ALL SELECT " + LINKED_COLUMNS + ", i.password_hash FROM user_identities i"
-                        + " JOIN users u ON u.user_id = i.user_id WHERE i.connection = :connection AND i.email = :email")
+                        + ", password_hash, 0 AS linked FROM users WHERE connection = :connection AND email = :email"
+                        + " UNION ALL SELECT " + LINKED_COLUMNS + ", i.password_hash, 1 AS linked FROM user_identities i"
+                        + " JOIN users u ON u.user_id = i.user_id WHERE i.connection = :connection AND i.email = :email"
+                        + " ORDER BY linked")
                 .bind("connection", connection).bind("email", email)
                 .map((rs, ctx) -> new Credentials(MAPPER.map(rs, ctx), rs.getString("password_hash")))
                 .findFirst());

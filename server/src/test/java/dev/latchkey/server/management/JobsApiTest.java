@@ -2,6 +2,7 @@ package dev.latchkey.server.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestUsers;
 import org.bouncycastle.crypto.digests.SHA256Digest;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.generators.OpenBSDBCrypt;
@@ -225,6 +226,26 @@ class JobsApiTest {
         assertThat(updated.path("summary").path("updated").asInt()).isEqualTo(1);
         JsonNode user = json(server.management("GET", "api/v2/users-by-email?email=" + encode(email), null)).get(0);
         assertThat(user.path("name").asText()).isEqualTo("Renamed");
+    }
+
+    @Test
+    void anEmailHeldByALinkedIdentityIsADuplicateEvenWithUpsert() {
+        // Auth0: an email is held once per database connection; a linked identity's logs its primary in (V18).
+        String primary = TestUsers.create(server, "primary." + tag() + "@example.com").userId();
+        String email = "linked." + tag() + "@example.com";
+        String secondary = TestUsers.create(server, email).userId();
+        HttpResponse<String> linked = server.management("POST", "api/v2/users/" + encode(primary) + "/identities",
+                "{\"provider\":\"auth0\",\"user_id\":\"" + secondary.substring("auth0|".length()) + "\"}");
+        assertThat(linked.statusCode()).as(linked.body()).isEqualTo(201);
+
+        for (String upsert : List.of("false", "true")) {
+            JsonNode job = finished(server, json(upload(server, "[" + user(email, null) + "]",
+                    Map.of("connection_id", connectionId, "upsert", upsert))).path("id").asText());
+            assertThat(job.path("summary").path("failed").asInt()).as("upsert " + upsert).isEqualTo(1);
+            assertThat(job.path("summary").path("inserted").asInt() + job.path("summary").path("updated").asInt())
+                    .isZero();
+        }
+        assertThat(json(server.management("GET", "api/v2/users-by-email?email=" + encode(email), null))).isEmpty();
     }
 
     @Test

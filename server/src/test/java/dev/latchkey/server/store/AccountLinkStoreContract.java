@@ -81,6 +81,22 @@ abstract class AccountLinkStoreContract extends ContractDatabase {
     }
 
     @Test
+    void anEmailHeldByAUserAndALinkedIdentityGivesTheUsersOwnCredentials() {
+        User primary = databaseUser("holder");
+        User secondary = databaseUser("twice");
+        assertThat(links.link(primary.userId(), secondary.userId(), Map.of(), T0)).isEqualTo(Outcome.DONE);
+        // A sign-up racing the link can leave the email with a user as well: the user's own account answers.
+        User signedUp = new User("auth0|signed-up", DATABASE, secondary.email(), false, null, null, null, null, null,
+                Map.of(), Map.of(), false, T0, T0, null, 0, null, null);
+        database.jdbi().useHandle(h -> JdbcUserStore.insert(h, signedUp, "hash-signed-up"));
+        for (int i = 0; i < 3; i++) {
+            UserStore.Credentials credentials = users.credentials(DATABASE, secondary.email()).orElseThrow();
+            assertThat(credentials.user().userId()).isEqualTo(signedUp.userId());
+            assertThat(credentials.passwordHash()).isEqualTo("hash-signed-up");
+        }
+    }
+
+    @Test
     void aLinkedDatabaseUsersPasswordLogsThePrimaryInUntilUnlinked() {
         requireAvailable();
         User primary = databaseUser("primary");

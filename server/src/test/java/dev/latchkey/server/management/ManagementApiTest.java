@@ -10,6 +10,7 @@ import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestUsers;
 import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.Test;
 
@@ -235,6 +236,22 @@ class ManagementApiTest {
         String encoded = id.substring(0, 3) + "%" + Integer.toHexString(id.charAt(3)).toUpperCase() + id.substring(4);
         assertThat(json(server.management("GET", "api/v2/clients/" + encoded, null)).get("client_id").asText())
                 .isEqualTo(id);
+    }
+
+    @Test
+    void anEncodedSlashStaysInsideItsPathSegment() {
+        // RFC 3986 §2.2: %2F is data within a segment, not a separator. An upstream subject may hold "/", and so
+        // may the user id and identity made of it (oidc|corp|team/one): the operation must be reached.
+        assertManagementError(server.management("GET", "api/v2/users/oidc%7Ccorp%7Cteam%2Fone", null), 404,
+                "inexistent_user");
+        String primary = TestUsers.create(server, "slash-primary@example.com").userId();
+        HttpResponse<String> unlink = server.management("DELETE", "api/v2/users/" + primary.replace("|", "%7C")
+                + "/identities/oidc/corp%7Cteam%2Fone", null);
+        assertThat(unlink.statusCode()).as(unlink.body()).isEqualTo(404);
+        assertThat(unlink.body()).contains("The user has no such identity");
+        // Decoded, the same path has one segment more and names no route.
+        assertManagementError(server.management("GET", "api/v2/users/oidc%7Ccorp%7Cteam/one", null), 404,
+                "not_found");
     }
 
     @Test

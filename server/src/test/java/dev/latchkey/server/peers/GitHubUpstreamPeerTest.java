@@ -10,6 +10,7 @@ import dev.latchkey.server.testing.MovableClock;
 import dev.latchkey.server.testing.NodePeers;
 import dev.latchkey.server.testing.Pkce;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -165,6 +166,35 @@ class GitHubUpstreamPeerTest {
         assertThat(identity.path("provider").asText()).isEqualTo("oauth2");
         assertThat(identity.path("user_id").asText()).isEqualTo(CUSTOM + "|7001");
         assertThat(identity.path("isSocial").asBoolean()).isTrue();
+    }
+
+    @Test
+    void anIdentityWhoseIdHoldsASlashIsReadLinkedAndUnlinkedThroughEncodedPaths() {
+        // A provider's id may hold "/": RFC 3986 §2.2 keeps %2F inside its path segment.
+        HttpResponse<String> created = server.management("POST", "api/v2/connections", """
+                {"name":"slashy","strategy":"oauth2","enabled_clients":["%s"],
+                 "options":{"client_id":"%s","client_secret":"%s","scope":["read:user"],
+                  "authorizationURL":"%4$s/login/oauth/authorize","tokenURL":"%4$s/login/oauth/access_token",
+                  "userInfoURL":"%4$s/user","fieldsMap":{"user_id":"login"}}}"""
+                .formatted(clientId, FakeGitHub.CLIENT_ID, FakeGitHub.CLIENT_SECRET, github.base()));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        github.nextUser(new FakeGitHub.User("team/one", 7301, "Team One", null, List.of()));
+        Browser browser = new Browser(server);
+        assertThat(Browser.redirectParams(throughGitHub(browser, browser.authorize(params(Pkce.create(), "slashy")))))
+                .containsKey("code");
+        String userId = "oauth2|slashy|team/one";
+        HttpResponse<String> read = server.management("GET", "api/v2/users/" + ManagementCalls.encode(userId), null);
+        assertThat(read.statusCode()).as(read.body()).isEqualTo(200);
+
+        String primary = TestUsers.create(server, "slash-primary@example.com").userId();
+        HttpResponse<String> linked = server.management("POST", "api/v2/users/" + ManagementCalls.encode(primary)
+                + "/identities", "{\"provider\":\"oauth2\",\"user_id\":\"slashy|team/one\"}");
+        assertThat(linked.statusCode()).as(linked.body()).isEqualTo(201);
+        HttpResponse<String> unlinked = server.management("DELETE", "api/v2/users/" + ManagementCalls.encode(primary)
+                + "/identities/oauth2/" + ManagementCalls.encode("slashy|team/one"), null);
+        assertThat(unlinked.statusCode()).as(unlinked.body()).isEqualTo(200);
+        assertThat(server.management("GET", "api/v2/users/" + ManagementCalls.encode(userId), null).statusCode())
+                .isEqualTo(200);
     }
 
     @Test

@@ -121,7 +121,7 @@ public final class UserAccounts {
     /** Users with this email in any connection (Auth0 {@code users-by-email}). */
     public List<User> findByEmail(String email) {
         String normalised = DatabaseUserDirectory.normaliseEmail(email);
-        return users.list(UserQuery.emailIs(normalised), UserSort.DEFAULT, new PageRequest(0, 100)).items();
+        return users.list(UserQuery.emailIs(normalised), UserSort.DEFAULT, new PageRequest(0, 100, false)).items();
     }
 
     public User update(String userId, UserChanges changes) {

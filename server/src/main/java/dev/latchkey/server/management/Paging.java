@@ -25,14 +25,14 @@ final class Paging {
     static PageRequest request(Context ctx) {
         int page = intParam(ctx, "page", 0, 0, Integer.MAX_VALUE / MAX_PER_PAGE);
         int perPage = intParam(ctx, "per_page", DEFAULT_PER_PAGE, 1, MAX_PER_PAGE);
-        return new PageRequest(page, perPage);
+        return new PageRequest(page, perPage, includeTotals(ctx));
     }
 
     static <T> void write(Context ctx, String collection, PageRequest request, Page<T> page,
                           Function<T, ObjectNode> view) {
         ArrayNode items = Json.MAPPER.createArrayNode();
         page.items().forEach(item -> items.add(view.apply(item)));
-        if (includeTotals(ctx)) {
+        if (request.counted()) {
             ObjectNode body = Json.object()
                     .put("start", request.offset())
                     .put("limit", request.perPage())

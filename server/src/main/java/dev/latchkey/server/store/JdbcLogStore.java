@@ -75,7 +75,8 @@ public final class JdbcLogStore implements LogStore {
                 bind(h.createQuery("SELECT * FROM logs" + where + " ORDER BY date" + direction + ", log_id"
                         + direction + " LIMIT :limit OFFSET :offset"), filter)
                         .bind("limit", page.perPage()).bind("offset", page.offset()).map(MAPPER).list(),
-                bind(h.createQuery("SELECT COUNT(*) FROM logs" + where), filter).mapTo(Long.class).one()));
+                page.counted() ? bind(h.createQuery("SELECT COUNT(*) FROM logs" + where), filter).mapTo(Long.class)
+                        .one() : Page.UNCOUNTED));
     }
 
     @Override

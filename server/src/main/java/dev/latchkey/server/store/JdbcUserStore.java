@@ -140,13 +140,14 @@ public final class JdbcUserStore implements UserStore {
         return jdbi.inTransaction(h -> {
             DatabaseKind.planWithValues(h, postgres);
             var query = h.createQuery(pageSql(where, sort));
+            where.parameters().forEach(query::bind);
+            List<User> users = query.bind("limit", page.perPage()).bind("offset", page.offset()).map(MAPPER).list();
+            if (!page.counted()) {
+                return new Page<>(users, Page.UNCOUNTED);
+            }
             var count = h.createQuery("SELECT COUNT(*) FROM users WHERE " + where.condition());
-            where.parameters().forEach((name, value) -> {
-                query.bind(name, value);
-                count.bind(name, value);
-            });
-            return new Page<>(query.bind("limit", page.perPage()).bind("offset", page.offset()).map(MAPPER).list(),
-                    count.mapTo(Long.class).one());
+            where.parameters().forEach(count::bind);
+            return new Page<>(users, count.mapTo(Long.class).one());
         });
     }
 

@@ -34,7 +34,8 @@ public interface UserStore {
 
     /**
      * Replaces {@code previousHash} by the same password hashed anew (a cost upgrade), only if the stored
-     * hash is still {@code previousHash}: a password changed meanwhile is not overwritten.
+     * hash is still {@code previousHash}: a password changed meanwhile is not overwritten. The hash is the user's own,
+     * or that of a database identity linked into the user (whose password logs the user in).
      */
     void rehash(String userId, String previousHash, String passwordHash);
 

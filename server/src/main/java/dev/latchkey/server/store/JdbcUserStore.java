@@ -189,11 +189,21 @@ public final class JdbcUserStore implements UserStore {
 
     @Override
     public void rehash(String userId, String previousHash, String passwordHash) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                        UPDATE users SET password_hash = :password_hash
-                        WHERE user_id = :user_id AND password_hash = :previous""")
-                .bind("user_id", userId).bind("password_hash", passwordHash).bind("previous", previousHash)
-                .execute());
+        jdbi.useHandle(h -> {
+            int own = h.createUpdate("""
+                            UPDATE users SET password_hash = :password_hash
+                            WHERE user_id = :user_id AND password_hash = :previous""")
+                    .bind("user_id", userId).bind("password_hash", passwordHash).bind("previous", previousHash)
+                    .execute();
+            if (own == 0) {
+                // The hash that logged the user in was a linked database identity's (V18): upgrade that one.
+                h.createUpdate("""
+                                UPDATE user_identities SET password_hash = :password_hash
+                                WHERE user_id = :user_id AND password_hash = :previous""")
+                        .bind("user_id", userId).bind("password_hash", passwordHash).bind("previous", previousHash)
+                        .execute();
+            }
+        });
     }
 
     @Override

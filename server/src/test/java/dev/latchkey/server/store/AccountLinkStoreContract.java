@@ -81,6 +81,19 @@ abstract class AccountLinkStoreContract extends ContractDatabase {
     }
 
     @Test
+    void aLinkedIdentitysPasswordHashIsUpgradedWhereItIsHeld() {
+        User primary = databaseUser("upgrader");
+        User secondary = databaseUser("upgraded");
+        assertThat(links.link(primary.userId(), secondary.userId(), Map.of(), T0)).isEqualTo(Outcome.DONE);
+        // Its password logged the primary in with an old hash: the new one replaces the identity's, not the user's.
+        users.rehash(primary.userId(), "hash-upgraded", "argon2-upgraded");
+        assertThat(users.credentials(DATABASE, secondary.email()).orElseThrow().passwordHash())
+                .isEqualTo("argon2-upgraded");
+        assertThat(users.credentials(DATABASE, primary.email()).orElseThrow().passwordHash())
+                .isEqualTo("hash-upgrader");
+    }
+
+    @Test
     void anEmailHeldByAUserAndALinkedIdentityGivesTheUsersOwnCredentials() {
         User primary = databaseUser("holder");
         User secondary = databaseUser("twice");

@@ -12,6 +12,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementException;
+import org.jdbi.v3.core.statement.Update;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -199,6 +200,34 @@ public final class JdbcUserStore implements UserStore {
                         UPDATE users SET last_login = :at, last_ip = :ip, logins_count = logins_count + 1
                         WHERE user_id = :user_id""")
                 .bind("user_id", userId).bind("at", Times.millis(at)).bind("ip", ip).execute());
+    }
+
+    @Override
+    public void recordUpstreamLogin(User user, Instant at, String ip, boolean counted) {
+        String login = counted ? ", last_login = :at, last_ip = :ip, logins_count = logins_count + 1" : "";
+        try {
+            jdbi.useHandle(h -> {
+                Update update = h.createUpdate("""
+                                UPDATE users SET email = :email, email_verified = :email_verified, name = :name,
+                                    given_name = :given_name, family_name = :family_name, nickname = :nickname,
+                                    picture = :picture, updated_at = :at""" + login + " WHERE user_id = :user_id")
+                        .bind("user_id", user.userId())
+                        .bind("email", user.email())
+                        .bind("email_verified", user.emailVerified())
+                        .bind("name", user.name())
+                        .bind("given_name", user.givenName())
+                        .bind("family_name", user.familyName())
+                        .bind("nickname", user.nickname())
+                        .bind("picture", user.picture())
+                        .bind("at", Times.millis(at));
+                if (counted) {
+                    update.bind("ip", ip);
+                }
+                update.execute();
+            });
+        } catch (StatementException e) {
+            throw duplicateOr(e);
+        }
     }
 
     /** Tables holding what a user was issued, each with an index on user_id. */

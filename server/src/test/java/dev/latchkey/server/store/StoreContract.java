@@ -1280,6 +1280,41 @@ abstract class StoreContract extends ContractDatabase {
     }
 
     @Test
+    void anAuthorizationCodeIsSpentOnceByItsOwnClientAndItsReplayIsRecognised() throws Exception {
+        var codes = new JdbcAuthorizationCodeStore(database.jdbi());
+        codes.create(new dev.latchkey.server.oauth.grant.AuthorizationCode("code-race", "client-1", "https://app/cb",
+                null, null, null, List.of("openid"), null, "auth0|u", T0, null, T0, T0.plusSeconds(60), null,
+                T0.plusSeconds(60), null, null, true));
+        // RFC 6749 §4.1.3: another client cannot spend it, and does not learn it exists.
+        assertThat(codes.consume("code-race", "client-2", T0, T0.plusSeconds(600))).isEmpty();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var answers = new ArrayList<java.util.concurrent.Future<dev.latchkey.server.oauth.grant.AuthorizationCodeStore
+                    .Consumed>>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return codes.consume("code-race", "client-1", T0.plusSeconds(1), T0.plusSeconds(600)).orElseThrow();
+                }));
+            }
+            start.countDown();
+            int first = 0;
+            for (var answer : answers) {
+                var consumed = answer.get();
+                // RFC 6749 §4.1.2: single use; every later use is a replay of the same, now spent, code.
+                assertThat(consumed.code().consumedAt()).isEqualTo(T0.plusSeconds(1));
+                assertThat(consumed.code().expiresAt()).isEqualTo(T0.plusSeconds(600));
+                first += consumed instanceof dev.latchkey.server.oauth.grant.AuthorizationCodeStore.Consumed.First ? 1 : 0;
+            }
+            assertThat(first).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(codes.consume("code-unknown", "client-1", T0, T0.plusSeconds(600))).isEmpty();
+    }
+
+    @Test
     void callbacksRacingWithOneStateGetItOnce() throws Exception {
         var logins = new JdbcUpstreamLoginStore(database.jdbi(), MASTER_KEY);
         logins.create(new dev.latchkey.server.upstream.UpstreamLogin("hash-race", "idp", "tx-r", "v", "n",

@@ -16,8 +16,6 @@ source bench/lib.sh
 source bench/flows.sh
 
 ROUND_TRIPS=${ROUND_TRIPS:-5}
-UPSTREAM_CLIENT_ID=bench-latchkey
-UPSTREAM_CLIENT_SECRET=bench-upstream-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 ensure_server_jar
 RESULTS=${RESULTS:-bench/results}
@@ -26,29 +24,14 @@ out=$RESULTS/upstream-login-statements-$(date -u +%Y%m%dT%H%M%SZ).txt
 data=$(mktemp -d)
 log=$data/server.log
 port=$(free_port)
-idp_port=$(free_port)
-base=http://127.0.0.1:$port
 IDP_PID=
 trap 'stop_server; [[ -n $IDP_PID ]] && kill "$IDP_PID" 2>/dev/null; rm -rf "$data"' EXIT
 
 export LATCHKEY_RATE_LIMIT_ADDRESS="1000000,1000000/s"
-export LATCHKEY_DATABASE_URL="jdbc:h2:file:$data/latchkey;AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=3;TRACE_MAX_FILE_SIZE=1000"
-start_server "$port" "$data" "$log"
-(cd server/src/test/node && PORT=$idp_port CLIENT_ID=$UPSTREAM_CLIENT_ID CLIENT_SECRET=$UPSTREAM_CLIENT_SECRET \
-  REDIRECT_URI=$base/login/callback exec node upstream-idp.mjs >"$data/idp.log" 2>&1) &
-IDP_PID=$!
-wait_ready "$port" 60
-until grep -q READY "$data/idp.log"; do
-  kill -0 "$IDP_PID" 2>/dev/null || { cat "$data/idp.log" >&2; exit 1; }
-  sleep 0.1
-done
-management_login "$base" "$data"
-create_web_app
-management POST connections "{\"name\":\"bench-upstream\",\"strategy\":\"oidc\",\"enabled_clients\":[\"$APP_ID\"],
-  \"options\":{\"issuer\":\"http://127.0.0.1:$idp_port\",\"client_id\":\"$UPSTREAM_CLIENT_ID\",
-  \"client_secret\":\"$UPSTREAM_CLIENT_SECRET\",\"scope\":\"openid profile email\"}}" >/dev/null
-export SERVER_PID IDP_PID LATCHKEY=$base/ PROVIDER=http://127.0.0.1:$idp_port APP_ID APP_SECRET APP_CALLBACK=$BENCH_CALLBACK \
-  CONNECTION=bench-upstream UPSTREAM_CLIENT_ID UPSTREAM_CLIENT_SECRET
+# H2 writes every statement to latchkey.trace.db (a file of the run's own temporary data directory).
+export LATCHKEY_DATABASE_URL="jdbc:h2:file:$data/latchkey;AUTO_SERVER=FALSE;DB_CLOSE_ON_EXIT=FALSE;TRACE_LEVEL_FILE=3"
+LATCHKEY_DATABASE_URL+=";TRACE_MAX_FILE_SIZE=1000"
+start_upstream_login "$port" "$data" "$log"
 # The first login creates the user; the counted ones are a returning user's (each ONCE run also logs in at the
 # provider directly, which Latchkey does not see).
 ONCE=1 node bench/upstream-login-driver.mjs >/dev/null

@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.identity.SsoSession;
 import dev.latchkey.server.management.KeptFieldsStore;
+import dev.latchkey.server.oauth.grant.AuthorizationCodeStore.Consumed;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RsaKeyFactory;
@@ -1290,8 +1291,7 @@ abstract class StoreContract extends ContractDatabase {
         var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
         try {
             var start = new java.util.concurrent.CountDownLatch(1);
-            var answers = new ArrayList<java.util.concurrent.Future<dev.latchkey.server.oauth.grant.AuthorizationCodeStore
-                    .Consumed>>();
+            var answers = new ArrayList<java.util.concurrent.Future<Consumed>>();
             for (int i = 0; i < 4; i++) {
                 answers.add(pool.submit(() -> {
                     start.await();
@@ -1305,7 +1305,7 @@ abstract class StoreContract extends ContractDatabase {
                 // RFC 6749 §4.1.2: single use; every later use is a replay of the same, now spent, code.
                 assertThat(consumed.code().consumedAt()).isEqualTo(T0.plusSeconds(1));
                 assertThat(consumed.code().expiresAt()).isEqualTo(T0.plusSeconds(600));
-                first += consumed instanceof dev.latchkey.server.oauth.grant.AuthorizationCodeStore.Consumed.First ? 1 : 0;
+                first += consumed instanceof Consumed.First ? 1 : 0;
             }
             assertThat(first).isEqualTo(1);
         } finally {

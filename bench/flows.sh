@@ -64,3 +64,31 @@ authcode_driver() {
     --password "$BENCH_PASSWORD" "$@"
 }
 
+
+# start_upstream_login PORT DATA_DIR LOG: what bench/upstream-login.sh and upstream-login-statements.sh log in
+# through. Starts the server (start_server) and node-oidc-provider (server/src/test/node/upstream-idp.mjs, as in
+# the tests) on a free port, with a confidential client for the server's /login/callback; through the
+# Management API, a regular_web application (create_web_app) and an oidc connection to the provider enabled for
+# it. Sets IDP_PID and exports what bench/upstream-login-driver.mjs reads. Leaves stopping both to the caller.
+start_upstream_login() {
+  local port=$1 data=$2 log=$3 idp_port base=http://127.0.0.1:$1
+  idp_port=$(free_port)
+  UPSTREAM_CLIENT_ID=bench-latchkey
+  UPSTREAM_CLIENT_SECRET=bench-upstream-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
+  start_server "$port" "$data" "$log"
+  (cd server/src/test/node && PORT=$idp_port CLIENT_ID=$UPSTREAM_CLIENT_ID CLIENT_SECRET=$UPSTREAM_CLIENT_SECRET \
+    REDIRECT_URI=$base/login/callback exec node upstream-idp.mjs >"$data/idp.log" 2>&1) &
+  IDP_PID=$!
+  wait_ready "$port" 60
+  until grep -q READY "$data/idp.log"; do
+    kill -0 "$IDP_PID" 2>/dev/null || { cat "$data/idp.log" >&2; return 1; }
+    sleep 0.1
+  done
+  management_login "$base" "$data"
+  create_web_app
+  management POST connections "{\"name\":\"bench-upstream\",\"strategy\":\"oidc\",\"enabled_clients\":[\"$APP_ID\"],
+    \"options\":{\"issuer\":\"http://127.0.0.1:$idp_port\",\"client_id\":\"$UPSTREAM_CLIENT_ID\",
+    \"client_secret\":\"$UPSTREAM_CLIENT_SECRET\",\"scope\":\"openid profile email\"}}" >/dev/null
+  export SERVER_PID IDP_PID LATCHKEY=$base/ PROVIDER=http://127.0.0.1:$idp_port APP_ID APP_SECRET \
+    APP_CALLBACK=$BENCH_CALLBACK CONNECTION=bench-upstream UPSTREAM_CLIENT_ID UPSTREAM_CLIENT_SECRET
+}

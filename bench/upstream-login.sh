@@ -25,8 +25,6 @@ source bench/flows.sh
 
 export VUS=${VUS:-4} LOAD=${LOAD:-10} CYCLES=${CYCLES:-3} WARMUP=${WARMUP:-10}
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
-UPSTREAM_CLIENT_ID=bench-latchkey
-UPSTREAM_CLIENT_SECRET=bench-upstream-secret-$(head -c 12 /dev/urandom | od -An -tx1 | tr -d ' \n')
 
 ensure_server_jar
 RESULTS=${RESULTS:-bench/results}
@@ -36,8 +34,6 @@ out=$RESULTS/upstream-login-$stamp.txt
 data=$(mktemp -d)
 log=$data/server.log
 port=$(free_port)
-idp_port=$(free_port)
-base=http://127.0.0.1:$port
 IDP_PID=
 trap 'stop_server; [[ -n $IDP_PID ]] && kill "$IDP_PID" 2>/dev/null; rm -rf "$data"' EXIT
 
@@ -48,23 +44,7 @@ say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Every login comes from 127.0.0.1: the per-address limit (300 at once, 100/s) would measure itself.
 export LATCHKEY_RATE_LIMIT_ADDRESS="${LATCHKEY_RATE_LIMIT_ADDRESS:-1000000,1000000/s}"
-start_server "$port" "$data" "$log"
-(cd server/src/test/node && PORT=$idp_port CLIENT_ID=$UPSTREAM_CLIENT_ID CLIENT_SECRET=$UPSTREAM_CLIENT_SECRET \
-  REDIRECT_URI=$base/login/callback exec node upstream-idp.mjs >"$data/idp.log" 2>&1) &
-IDP_PID=$!
-wait_ready "$port" 60
-until grep -q READY "$data/idp.log"; do
-  kill -0 "$IDP_PID" 2>/dev/null || { cat "$data/idp.log" >&2; exit 1; }
-  sleep 0.1
-done
-management_login "$base" "$data"
-create_web_app
-management POST connections "{\"name\":\"bench-upstream\",\"strategy\":\"oidc\",\"enabled_clients\":[\"$APP_ID\"],
-  \"options\":{\"issuer\":\"http://127.0.0.1:$idp_port\",\"client_id\":\"$UPSTREAM_CLIENT_ID\",
-  \"client_secret\":\"$UPSTREAM_CLIENT_SECRET\",\"scope\":\"openid profile email\"}}" >/dev/null
-
-export SERVER_PID IDP_PID LATCHKEY=$base/ PROVIDER=http://127.0.0.1:$idp_port APP_ID APP_SECRET APP_CALLBACK=$BENCH_CALLBACK \
-  CONNECTION=bench-upstream UPSTREAM_CLIENT_ID UPSTREAM_CLIENT_SECRET
+start_upstream_login "$port" "$data" "$log"
 # One round trip of each by hand, so a broken setup fails here rather than as a run full of errors.
 ONCE=1 node bench/upstream-login-driver.mjs >/dev/null
 node bench/upstream-login-driver.mjs | tee -a "$out"

@@ -43,6 +43,14 @@ public interface UserStore {
     void recordLogin(String userId, Instant at, String ip);
 
     /**
+     * A login through an upstream provider, in one write: the fields the provider owns (email, names, picture)
+     * from {@code user}, {@code updated_at}, and, when {@code counted}, the login as {@link #recordLogin} counts
+     * it. Metadata, {@code blocked}, phone and address stay as stored.
+     * @throws dev.latchkey.server.store.DuplicateKeyException when the new email is taken
+     */
+    void recordUpstreamLogin(User user, Instant at, String ip, boolean counted);
+
+    /**
      * Deletes the user and, in the same transaction, everything issued to them: SSO sessions, opaque
      * access tokens, consents (user grants), authorization codes and login transactions.
      */

@@ -32,10 +32,17 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
             rs.getString("acr"),
             rs.getBoolean("redirect_uri_given"));
 
+    private static final String SPEND = """
+            UPDATE authorization_codes SET consumed_at = :now, expires_at = :keep_until
+            WHERE code_hash = :code_hash AND client_id = :client_id AND consumed_at IS NULL""";
+
     private final Jdbi jdbi;
+    /** The conditional UPDATE answering the row it spent, so that the first use is one statement. */
+    private final String spend;
 
     public JdbcAuthorizationCodeStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.spend = DatabaseKind.postgres(jdbi) ? SPEND + " RETURNING *" : "SELECT * FROM FINAL TABLE (" + SPEND + ")";
     }
 
     @Override
@@ -69,21 +76,23 @@ public final class JdbcAuthorizationCodeStore implements AuthorizationCodeStore 
 
     @Override
     public Optional<Consumed> consume(String codeHash, String clientId, Instant now, Instant keepUntil) {
-        return jdbi.inTransaction(h -> {
+        return jdbi.withHandle(h -> {
             // One conditional UPDATE decides who was first, whatever the number of nodes. Only the
             // code's own client may use it up (RFC 6749 §4.1.3).
-            int first = h.createUpdate("""
-                    UPDATE authorization_codes SET consumed_at = :now, expires_at = :keep_until
-                    WHERE code_hash = :code_hash AND client_id = :client_id AND consumed_at IS NULL""")
+            Optional<AuthorizationCode> first = h.createQuery(spend)
                     .bind("now", Times.millis(now))
                     .bind("keep_until", Times.millis(keepUntil))
                     .bind("code_hash", codeHash)
                     .bind("client_id", clientId)
-                    .execute();
-            Optional<AuthorizationCode> row = h.createQuery(
+                    .map(MAPPER).findOne();
+            if (first.isPresent()) {
+                return first.map(Consumed.First::new);
+            }
+            // Spent before (a replay) or unknown to this client.
+            return h.createQuery(
                             "SELECT * FROM authorization_codes WHERE code_hash = :code_hash AND client_id = :client_id")
-                    .bind("code_hash", codeHash).bind("client_id", clientId).map(MAPPER).findOne();
-            return row.map(code -> first == 1 ? new Consumed.First(code) : new Consumed.Replayed(code));
+                    .bind("code_hash", codeHash).bind("client_id", clientId).map(MAPPER).findOne()
+                    .map(Consumed.Replayed::new);
         });
     }
 

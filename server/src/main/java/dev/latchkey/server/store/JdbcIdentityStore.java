@@ -8,6 +8,7 @@ import dev.latchkey.server.upstream.IdpTokenStore;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.statement.StatementException;
+import org.jdbi.v3.core.statement.Update;
 
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -45,6 +46,13 @@ public final class JdbcIdentityStore implements IdentityStore, IdpTokenStore {
     }
 
     @Override
+    public Optional<String> owner(String connection, String subject) {
+        return jdbi.withHandle(h -> h.createQuery(
+                        "SELECT user_id FROM user_identities WHERE connection = :connection AND subject = :subject")
+                .bind("connection", connection).bind("subject", subject).mapTo(String.class).findOne());
+    }
+
+    @Override
     public List<Identity> ofUser(String userId) {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM user_identities WHERE user_id = :user_id ORDER BY updated_at, connection")
@@ -67,28 +75,39 @@ public final class JdbcIdentityStore implements IdentityStore, IdpTokenStore {
     @Override
     public boolean save(Identity identity) {
         try {
-            return jdbi.inTransaction(h -> insertReplacing(h, identity));
+            // A returning login replaces its row with one conditional UPDATE; only a first login inserts.
+            return jdbi.withHandle(h -> replace(h, identity) == 1 || insert(h, identity));
         } catch (StatementException e) {
             if (UniqueViolations.is(e)) {
-                // The row is another user's now: not deleted above, so the insert met it.
+                // The row is another user's now: the update above did not match it, so the insert met it.
                 return false;
             }
             throw e;
         }
     }
 
-    /** The row replaced while it is the same user's (the delete is conditional, the insert not). */
-    private boolean insertReplacing(Handle h, Identity identity) {
-        h.createUpdate("""
-                        DELETE FROM user_identities
-                        WHERE connection = :connection AND subject = :subject AND user_id = :user_id""")
-                .bind("connection", identity.connection()).bind("subject", identity.subject())
-                .bind("user_id", identity.userId()).execute();
-        h.createUpdate("""
+    /** Rewrites the row while it is the same user's; a refresh claimed on the old tokens no longer holds. */
+    private int replace(Handle h, Identity identity) {
+        return bindRow(h.createUpdate("""
+                        UPDATE user_identities SET provider = :provider, profile_data = :profile_data,
+                            access_token = :access_token, refresh_token = :refresh_token, expires_in = :expires_in,
+                            expires_at = :expires_at, updated_at = :updated_at, refresh_claimed_until = NULL
+                        WHERE connection = :connection AND subject = :subject AND user_id = :user_id"""), identity)
+                .execute();
+    }
+
+    private boolean insert(Handle h, Identity identity) {
+        bindRow(h.createUpdate("""
                         INSERT INTO user_identities (connection, subject, user_id, provider, profile_data,
                             access_token, refresh_token, expires_in, expires_at, updated_at)
                         VALUES (:connection, :subject, :user_id, :provider, :profile_data, :access_token,
-                            :refresh_token, :expires_in, :expires_at, :updated_at)""")
+                            :refresh_token, :expires_in, :expires_at, :updated_at)"""), identity)
+                .execute();
+        return true;
+    }
+
+    private Update bindRow(Update update, Identity identity) {
+        return update
                 .bind("connection", identity.connection())
                 .bind("subject", identity.subject())
                 .bind("user_id", identity.userId())
@@ -99,9 +118,7 @@ public final class JdbcIdentityStore implements IdentityStore, IdpTokenStore {
                 .bind("expires_in", identity.expiresIn())
                 .bind("expires_at", identity.expiresIn() == null ? null
                         : Times.millis(identity.updatedAt().plusSeconds(identity.expiresIn())))
-                .bind("updated_at", Times.millis(identity.updatedAt()))
-                .execute();
-        return true;
+                .bind("updated_at", Times.millis(identity.updatedAt()));
     }
 
     @Override

@@ -22,10 +22,16 @@ public final class JdbcUpstreamLoginStore implements UpstreamLoginStore {
 
     private final Jdbi jdbi;
     private final MasterKey masterKey;
+    /** One statement deletes the row and answers what it held: the single winner, in one round trip. */
+    private final String consume;
 
     public JdbcUpstreamLoginStore(Jdbi jdbi, MasterKey masterKey) {
         this.jdbi = jdbi;
         this.masterKey = masterKey;
+        this.consume = DatabaseKind.postgres(jdbi)
+                ? "DELETE FROM upstream_logins WHERE state_hash = :s RETURNING connection, payload, expires_at"
+                : "SELECT connection, payload, expires_at FROM OLD TABLE (DELETE FROM upstream_logins"
+                        + " WHERE state_hash = :s)";
     }
 
     @Override
@@ -44,24 +50,21 @@ public final class JdbcUpstreamLoginStore implements UpstreamLoginStore {
 
     @Override
     public Optional<UpstreamLogin> consume(String stateHash, Instant now) {
-        return jdbi.inTransaction(h -> {
-            Optional<Row> row = h.createQuery("SELECT * FROM upstream_logins WHERE state_hash = :s")
-                    .bind("s", stateHash).map((rs, ctx) -> new Row(rs.getString("connection"), rs.getString("payload"),
-                            rs.getLong("expires_at"))).findOne();
-            // The DELETE decides the single winner: a concurrent callback deletes nothing and gets nothing.
-            if (row.isEmpty() || h.createUpdate("DELETE FROM upstream_logins WHERE state_hash = :s")
-                    .bind("s", stateHash).execute() != 1) {
-                return Optional.empty();
-            }
-            Instant expiresAt = Times.instant(row.get().expiresAt());
-            if (!now.isBefore(expiresAt)) {
-                return Optional.empty();
-            }
-            Map<String, String> payload = JsonColumns.read(masterKey.openString(row.get().payload(),
-                    PURPOSE + ":" + stateHash), STRINGS);
-            return Optional.of(new UpstreamLogin(stateHash, row.get().connection(),
-                    payload.get("transaction"), payload.get("verifier"), payload.get("nonce"), expiresAt));
-        });
+        // The DELETE decides the single winner: a concurrent callback deletes nothing and gets nothing.
+        Optional<Row> row = jdbi.withHandle(h -> h.createQuery(consume).bind("s", stateHash)
+                .map((rs, ctx) -> new Row(rs.getString("connection"), rs.getString("payload"),
+                        rs.getLong("expires_at"))).findOne());
+        if (row.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant expiresAt = Times.instant(row.get().expiresAt());
+        if (!now.isBefore(expiresAt)) {
+            return Optional.empty();
+        }
+        Map<String, String> payload = JsonColumns.read(masterKey.openString(row.get().payload(),
+                PURPOSE + ":" + stateHash), STRINGS);
+        return Optional.of(new UpstreamLogin(stateHash, row.get().connection(),
+                payload.get("transaction"), payload.get("verifier"), payload.get("nonce"), expiresAt));
     }
 
     private record Row(String connection, String payload, long expiresAt) {

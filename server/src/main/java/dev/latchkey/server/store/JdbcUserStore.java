@@ -12,6 +12,7 @@ import org.jdbi.v3.core.Jdbi;
 import org.jdbi.v3.core.mapper.RowMapper;
 import org.jdbi.v3.core.statement.SqlStatement;
 import org.jdbi.v3.core.statement.StatementException;
+import org.jdbi.v3.core.statement.Update;
 
 import java.time.Instant;
 import java.util.Arrays;
@@ -214,6 +215,26 @@ public final class JdbcUserStore implements UserStore {
                 .bind("user_id", userId).bind("at", Times.millis(at)).bind("ip", ip).execute());
     }
 
+    @Override
+    public void recordUpstreamLogin(User user, Instant at, String ip, boolean counted) {
+        String login = counted ? ", last_login = :at, last_ip = :ip, logins_count = logins_count + 1" : "";
+        try {
+            jdbi.useHandle(h -> {
+                Update update = bindProviderFields(h.createUpdate("""
+                                UPDATE users SET email = :email, email_verified = :email_verified, name = :name,
+                                    given_name = :given_name, family_name = :family_name, nickname = :nickname,
+                                    picture = :picture, updated_at = :at""" + login + " WHERE user_id = :user_id"), user)
+                        .bind("at", Times.millis(at));
+                if (counted) {
+                    update.bind("ip", ip);
+                }
+                update.execute();
+            });
+        } catch (StatementException e) {
+            throw duplicateOr(e);
+        }
+    }
+
     /** Tables holding what a user was issued, each with an index on user_id. */
     private static final List<String> ISSUED_TO_USER = List.of("sso_sessions", "opaque_tokens", "refresh_tokens",
             "authorizations", "user_grants", "authorization_codes", "login_transactions", "user_identities");
@@ -243,6 +264,18 @@ public final class JdbcUserStore implements UserStore {
     }
 
     private static <S extends SqlStatement<S>> S bindProfile(S statement, User user) {
+        return bindProviderFields(statement, user)
+                .bind("user_metadata", JsonColumns.write(user.userMetadata()))
+                .bind("app_metadata", JsonColumns.write(user.appMetadata()))
+                .bind("blocked", user.blocked())
+                .bind("updated_at", Times.millis(user.updatedAt()))
+                .bind("phone_number", user.phone() == null ? null : user.phone().number())
+                .bind("phone_verified", user.phone() != null && user.phone().verified())
+                .bind("address", user.address() == null ? null : JsonColumns.write(user.address().members()));
+    }
+
+    /** The user id and the fields an upstream provider owns: email, names, picture. */
+    private static <S extends SqlStatement<S>> S bindProviderFields(S statement, User user) {
         return statement
                 .bind("user_id", user.userId())
                 .bind("email", user.email())
@@ -251,14 +284,7 @@ public final class JdbcUserStore implements UserStore {
                 .bind("given_name", user.givenName())
                 .bind("family_name", user.familyName())
                 .bind("nickname", user.nickname())
-                .bind("picture", user.picture())
-                .bind("user_metadata", JsonColumns.write(user.userMetadata()))
-                .bind("app_metadata", JsonColumns.write(user.appMetadata()))
-                .bind("blocked", user.blocked())
-                .bind("updated_at", Times.millis(user.updatedAt()))
-                .bind("phone_number", user.phone() == null ? null : user.phone().number())
-                .bind("phone_verified", user.phone() != null && user.phone().verified())
-                .bind("address", user.address() == null ? null : JsonColumns.write(user.address().members()));
+                .bind("picture", user.picture());
     }
 
     private static RuntimeException duplicateOr(StatementException e) {

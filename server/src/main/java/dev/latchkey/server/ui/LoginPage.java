@@ -10,7 +10,6 @@ import dev.latchkey.server.interaction.Authentication;
 import dev.latchkey.server.interaction.InteractionEngine;
 import dev.latchkey.server.interaction.LoginTransaction;
 import dev.latchkey.server.interaction.LoginTransactions;
-import dev.latchkey.server.interaction.PendingLogin;
 import dev.latchkey.server.interaction.SessionState;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
@@ -119,8 +118,7 @@ public final class LoginPage {
                 origin.clientAddress(ctx), client.get().clientId(), client.get().name(), ctx.userAgent()));
         if (result instanceof LoginResult.Success success) {
             Authentication authentication = browser.logIn(ctx, success.user().userId());
-            LoginTransaction authenticated = transactions.authenticated(tx, authentication);
-            steps.resume(ctx, new PendingLogin(id, authenticated), engine.resume(tx.outcome(), client.get(),
+            steps.resumeLoggedIn(ctx, id, tx, authentication, engine.resume(tx.outcome(), client.get(),
                     SessionState.loggedIn(authentication, success.user())));
         } else if (result instanceof LoginResult.TooManyAttempts tooMany) {
             long retryAfter = Math.max(1, Duration.between(clock.instant(), tooMany.until()).toSeconds());

@@ -3,6 +3,7 @@ package dev.latchkey.server.ui;
 import dev.latchkey.server.http.RequestOrigin;
 import dev.latchkey.server.identity.IpNetwork;
 import dev.latchkey.server.interaction.Authentication;
+import dev.latchkey.server.interaction.LoginTransaction;
 import dev.latchkey.server.interaction.LoginTransactions;
 import dev.latchkey.server.interaction.Outcome;
 import dev.latchkey.server.interaction.PendingLogin;
@@ -56,6 +57,16 @@ public final class StepResponder {
             transactions.finish(pending.transaction());
             end(ctx, pending.transaction().outcome(), step);
         }
+    }
+
+    /**
+     * After the user logged in on a page of transaction {@code id} ({@code tx}, not yet authenticated): the
+     * login is written into the transaction only when a page of it follows; a transaction that ends here is
+     * deleted at once, so that write would be lost.
+     */
+    public void resumeLoggedIn(Context ctx, String id, LoginTransaction tx, Authentication authentication, Step step) {
+        boolean ends = step instanceof Step.Complete || step instanceof Step.Fail;
+        resume(ctx, new PendingLogin(id, ends ? tx : transactions.authenticated(tx, authentication)), step);
     }
 
     private void end(Context ctx, Outcome outcome, Step step) {

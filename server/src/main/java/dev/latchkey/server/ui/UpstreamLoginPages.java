@@ -207,8 +207,7 @@ public final class UpstreamLoginPages {
         // The provider's ID token stays with the session, for a federated logout.
         Authentication authentication = browser.logIn(ctx, user.userId(),
                 new UpstreamSignIn(connection.get().name(), result.idToken()));
-        LoginTransaction authenticated = transactions.authenticated(tx.get(), authentication);
-        steps.resume(ctx, new PendingLogin(id, authenticated), engine.resume(tx.get().outcome(), client.get(),
+        steps.resumeLoggedIn(ctx, id, tx.get(), authentication, engine.resume(tx.get().outcome(), client.get(),
                 SessionState.loggedIn(authentication, user)));
     }
 

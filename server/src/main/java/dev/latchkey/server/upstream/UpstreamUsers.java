@@ -67,7 +67,7 @@ public final class UpstreamUsers {
         Map<String, Object> claims = login.claims();
         Instant now = clock.instant();
         String userId = Identity.userId(connection.strategy(), connection.name(), subject);
-        Optional<User> linkedInto = identities.find(connection.name(), subject).map(Identity::userId)
+        Optional<User> linkedInto = identities.owner(connection.name(), subject)
                 .filter(owner -> !owner.equals(userId)).flatMap(users::findById);
         if (linkedInto.isPresent()) {
             return logInLinked(linkedInto.get(), connection, login, now, ip);
@@ -102,7 +102,9 @@ public final class UpstreamUsers {
                         text(claims, "picture").filter(p -> p.length() <= 2000).orElse(null), old.userMetadata(),
                         old.appMetadata(), old.blocked(), old.createdAt(), now, old.lastLogin(), old.loginsCount(),
                         old.phone(), old.address());
-                users.update(user);
+                // The profile and the login in one write; a user a link deleted meanwhile is not written, and
+                // the identity's save below sends the login to the link's primary.
+                users.recordUpstreamLogin(user, now, ip, !user.blocked());
             }
         } catch (DuplicateKeyException e) {
             throw new UpstreamException(UpstreamException.Reason.INVALID_RESPONSE,
@@ -112,11 +114,13 @@ public final class UpstreamUsers {
                 login.accessToken(), login.refreshToken(), login.expiresIn(), now))) {
             return Optional.empty();
         }
-        if (!user.blocked()) {
-            users.recordLogin(userId, now, ip);
-            return Optional.of(user.withLogin(now));
+        if (user.blocked()) {
+            return Optional.of(user);
         }
-        return Optional.of(user);
+        if (existing.isEmpty()) {
+            users.recordLogin(userId, now, ip);
+        }
+        return Optional.of(user.withLogin(now));
     }
 
     /**

@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.identity.SsoSession;
 import dev.latchkey.server.management.KeptFieldsStore;
+import dev.latchkey.server.oauth.grant.AuthorizationCodeStore.Consumed;
 import dev.latchkey.server.keys.KeyState;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RsaKeyFactory;
@@ -1162,6 +1163,44 @@ abstract class StoreContract extends ContractDatabase {
         var stored = identities.find("idp", "sub-4").orElseThrow();
         assertThat(stored.userId()).isEqualTo("oidc|idp|sub-4");
         assertThat(stored.accessToken()).isEqualTo("access-2");
+        assertThat(stored.profileData()).containsEntry("name", "Again");
+        assertThat(identities.owner("idp", "sub-4")).contains("oidc|idp|sub-4");
+        assertThat(identities.owner("idp", "sub-unknown")).isEmpty();
+    }
+
+    @Test
+    void anUpstreamLoginWritesTheProvidersFieldsAndCountsTheLoginInOneWriteKeepingOurs() {
+        database.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO connections (id, name, strategy, enabled_clients, options, created_at, updated_at)
+                VALUES ('con_idp', 'idp', 'oidc', '[]', '{}', 0, 0)"""));
+        var users = new JdbcUserStore(database.jdbi());
+        var user = new dev.latchkey.server.identity.User("oidc|idp|sub-5", "idp", "old@corp.example", false, "Old",
+                null, null, "old", null, java.util.Map.of(), java.util.Map.of(), false, T0, T0, null, 0, null, null);
+        users.create(user, null);
+        // An administrator sets metadata and blocks the user after the login read the row (Auth0: user_metadata,
+        // app_metadata and blocked are ours, never the provider's).
+        database.jdbi().useHandle(h -> h.execute("UPDATE users SET app_metadata = '{\"plan\":\"gold\"}', "
+                + "blocked = TRUE WHERE user_id = 'oidc|idp|sub-5'"));
+        var fromProvider = new dev.latchkey.server.identity.User(user.userId(), "idp", "new@corp.example", true,
+                "New", "N", "Ew", "new", "https://corp.example/p.png", java.util.Map.of(), java.util.Map.of(), false,
+                T0, T0.plusSeconds(5), null, 0, null, null);
+        users.recordUpstreamLogin(fromProvider, T0.plusSeconds(5), "192.0.2.7", true);
+        var stored = users.findById(user.userId()).orElseThrow();
+        assertThat(stored.email()).isEqualTo("new@corp.example");
+        assertThat(stored.emailVerified()).isTrue();
+        assertThat(stored.name()).isEqualTo("New");
+        assertThat(stored.picture()).isEqualTo("https://corp.example/p.png");
+        assertThat(stored.appMetadata()).containsEntry("plan", "gold");
+        assertThat(stored.blocked()).isTrue();
+        assertThat(stored.updatedAt()).isEqualTo(T0.plusSeconds(5));
+        assertThat(stored.lastLogin()).isEqualTo(T0.plusSeconds(5));
+        assertThat(stored.loginsCount()).isEqualTo(1);
+        // A blocked user's login updates the profile and is not counted.
+        users.recordUpstreamLogin(fromProvider, T0.plusSeconds(9), "192.0.2.7", false);
+        stored = users.findById(user.userId()).orElseThrow();
+        assertThat(stored.updatedAt()).isEqualTo(T0.plusSeconds(9));
+        assertThat(stored.lastLogin()).isEqualTo(T0.plusSeconds(5));
+        assertThat(stored.loginsCount()).isEqualTo(1);
     }
 
     @Test
@@ -1239,5 +1278,66 @@ abstract class StoreContract extends ContractDatabase {
         logins.create(new dev.latchkey.server.upstream.UpstreamLogin("hash-2", "idp", "tx-2", "v", "n",
                 T0.plusSeconds(600)));
         assertThat(logins.consume("hash-2", T0.plusSeconds(600))).isEmpty();
+    }
+
+    @Test
+    void anAuthorizationCodeIsSpentOnceByItsOwnClientAndItsReplayIsRecognised() throws Exception {
+        var codes = new JdbcAuthorizationCodeStore(database.jdbi());
+        codes.create(new dev.latchkey.server.oauth.grant.AuthorizationCode("code-race", "client-1", "https://app/cb",
+                null, null, null, List.of("openid"), null, "auth0|u", T0, null, T0, T0.plusSeconds(60), null,
+                T0.plusSeconds(60), null, null, true));
+        // RFC 6749 §4.1.3: another client cannot spend it, and does not learn it exists.
+        assertThat(codes.consume("code-race", "client-2", T0, T0.plusSeconds(600))).isEmpty();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var answers = new ArrayList<java.util.concurrent.Future<Consumed>>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return codes.consume("code-race", "client-1", T0.plusSeconds(1), T0.plusSeconds(600)).orElseThrow();
+                }));
+            }
+            start.countDown();
+            int first = 0;
+            for (var answer : answers) {
+                var consumed = answer.get();
+                // RFC 6749 §4.1.2: single use; every later use is a replay of the same, now spent, code.
+                assertThat(consumed.code().consumedAt()).isEqualTo(T0.plusSeconds(1));
+                assertThat(consumed.code().expiresAt()).isEqualTo(T0.plusSeconds(600));
+                first += consumed instanceof Consumed.First ? 1 : 0;
+            }
+            assertThat(first).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(codes.consume("code-unknown", "client-1", T0, T0.plusSeconds(600))).isEmpty();
+    }
+
+    @Test
+    void callbacksRacingWithOneStateGetItOnce() throws Exception {
+        var logins = new JdbcUpstreamLoginStore(database.jdbi(), MASTER_KEY);
+        logins.create(new dev.latchkey.server.upstream.UpstreamLogin("hash-race", "idp", "tx-r", "v", "n",
+                T0.plusSeconds(600)));
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var answers = new ArrayList<java.util.concurrent.Future<Boolean>>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return logins.consume("hash-race", T0).isPresent();
+                }));
+            }
+            start.countDown();
+            int winners = 0;
+            for (var answer : answers) {
+                winners += answer.get() ? 1 : 0;
+            }
+            // RFC 9700 §4.7.1: the state is single-use across every concurrent callback.
+            assertThat(winners).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
     }
 }

@@ -178,8 +178,8 @@ class IdpTokenVaultRaceTest {
     @Test
     void aCallerWaitingForAnotherNodesRefreshGetsNothingOnceTheIdentityIsAnotherUsers() {
         saveOwnersIdentity("gho_expired", github.refreshTokenFor(OCTO), 60L, T0.minusSeconds(3600));
-        // Another node holds the claim; while this caller waits, it stores its refresh and the identity is moved to
-        // another user (unlinked from this one and linked to that one).
+        // Another node holds the claim; while this caller waits, that node stores its refresh and the identity moves
+        // to another user (what an unlink and a link to that user leave in the row).
         Instant otherClaim = T0.plusSeconds(15);
         assertThat(identities.claimRefresh("github", "9090", T0, otherClaim)).isTrue();
         ActingStore store = new ActingStore(identities, () -> { }, () -> {

@@ -22,6 +22,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * An OAuth 2.0 provider in this JVM that behaves like GitHub's OAuth apps: {@code GET /login/oauth/authorize}
@@ -49,8 +50,13 @@ public final class FakeGitHub implements AutoCloseable {
         NONE, TOKEN_500, TOKEN_SLOW, TOKEN_HUGE, TOKEN_WITHOUT_ACCESS_TOKEN, TOKEN_ALWAYS_FORM, USER_WITHOUT_ID,
         USER_ID_OBJECT, USER_ID_TOO_LONG, USER_401,
         /** {@code /user} also says {@code email_verified: true}, which GitHub never does. */
-        USER_SAYS_EMAIL_VERIFIED
+        USER_SAYS_EMAIL_VERIFIED,
+        /** A refresh is answered rightly, but only after {@link #SLOW_MILLIS}. */
+        REFRESH_SLOW
     }
+
+    /** How long the slow misbehaviours take to answer. */
+    public static final long SLOW_MILLIS = 3000;
 
     private record Grant(User user, String redirectUri, String challenge) {
     }
@@ -62,6 +68,7 @@ public final class FakeGitHub implements AutoCloseable {
     /** GitHub Apps' user refresh tokens: single use, each refresh gives a new one. */
     private final Map<String, User> refreshTokens = new ConcurrentHashMap<>();
     private final List<String> tokenAccepts = new ArrayList<>();
+    private final AtomicInteger refreshCalls = new AtomicInteger();
     private volatile User nextUser;
     private volatile Misbehaviour misbehaviour = Misbehaviour.NONE;
     private volatile String lastAccessToken;
@@ -149,7 +156,7 @@ public final class FakeGitHub implements AutoCloseable {
                 return;
             }
             case TOKEN_SLOW -> {
-                sleep(3000);
+                sleep(SLOW_MILLIS);
                 send(exchange, 200, "application/json", "{}");
                 return;
             }
@@ -191,6 +198,10 @@ public final class FakeGitHub implements AutoCloseable {
 
     /** GitHub's user-token refresh: the client's credentials and a refresh token not spent before. */
     private void refresh(HttpExchange exchange, Map<String, String> form, boolean json) throws IOException {
+        refreshCalls.incrementAndGet();
+        if (misbehaviour == Misbehaviour.REFRESH_SLOW) {
+            sleep(SLOW_MILLIS);
+        }
         User user = form.get("refresh_token") == null ? null : refreshTokens.remove(form.get("refresh_token"));
         boolean client = CLIENT_ID.equals(form.get("client_id")) && CLIENT_SECRET.equals(form.get("client_secret"));
         if (user == null || !client) {
@@ -209,6 +220,18 @@ public final class FakeGitHub implements AutoCloseable {
         lastAccessToken = accessToken;
         answer(exchange, json, Map.of("access_token", accessToken, "token_type", "bearer", "scope",
                 "read:user,user:email", "expires_in", "28800", "refresh_token", refreshToken));
+    }
+
+    /** A refresh token for {@code user}, as a login would have given with its access token. */
+    public String refreshTokenFor(User user) {
+        String refreshToken = "ghr_" + UUID.randomUUID().toString().replace("-", "");
+        refreshTokens.put(refreshToken, user);
+        return refreshToken;
+    }
+
+    /** How many refresh requests ({@code grant_type=refresh_token}) came, answered or refused. */
+    public int refreshCalls() {
+        return refreshCalls.get();
     }
 
     /** Whether {@code accessToken} is one this provider issued (its API would take it). */

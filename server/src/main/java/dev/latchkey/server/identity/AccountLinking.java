@@ -13,8 +13,8 @@ import java.util.function.Consumer;
 /**
  * Links users' accounts and unlinks them (Auth0 "Link a user account", "Unlink a user identity"). A link is checked
  * in this order: the primary exists → the secondary exists → they differ → the secondary is not blocked → the
- * secondary has no identities linked into it; then the store moves its identities and deletes it in one
- * transaction, which re-checks the last three, and only once that is done are the secondary's grants revoked.
+ * secondary has no identities linked into it; then the secondary's grants are revoked and the store moves its
+ * identities and deletes it in one transaction, which re-checks the last three.
  * <p>Rules:
  * <ul>
  *   <li>Auth0: the primary keeps its {@code user_id}, profile, {@code user_metadata}, {@code app_metadata}, roles
@@ -29,8 +29,10 @@ import java.util.function.Consumer;
  *   <li>A blocked secondary is refused: linking would let the blocked account log in as the primary. A blocked
  *       primary may receive identities; logins through them stay refused while it is blocked.</li>
  *   <li>Linking happens only when asked: never on a matching email, verified or not.</li>
- *   <li>Deleting the secondary revokes everything issued to it, as a user deletion does; a link refused by the
- *       transaction (a race lost) revokes nothing, so a failed link never logs the secondary out.</li>
+ *   <li>Deleting the secondary revokes everything issued to it first, as a user deletion does: the transaction
+ *       deletes the secondary's authorizations, after which a revocation would find none to announce, and every
+ *       node would keep accepting the tokens it holds in memory. A link refused by the transaction (a race lost)
+ *       has therefore logged the secondary out; it fails closed.</li>
  * </ul>
  */
 public final class AccountLinking {
@@ -95,9 +97,11 @@ public final class AccountLinking {
         if (accounts.identities(secondary).size() > 1) {
             throw secondaryHasLinks();
         }
+        revokeAccess.accept(secondaryId);
         Instant now = clock.instant();
         switch (links.link(primaryId, secondaryId, profileData(secondary), now)) {
-            case DONE -> revokeAccess.accept(secondaryId);
+            case DONE -> {
+            }
             case PRIMARY_GONE -> throw primaryNotFound();
             case SECONDARY_HAS_LINKS -> throw secondaryHasLinks();
             case SECONDARY_BLOCKED -> throw new AccountLinkException(Problem.SECONDARY_BLOCKED,

@@ -101,6 +101,29 @@ class AccountLinkingApiTest {
     }
 
     @Test
+    void aLinkedSecondarysAccessTokenStopsWorkingAtOnce() {
+        User primary = TestUsers.create(server, uniqueEmail("primary"));
+        String secondaryEmail = uniqueEmail("secondary");
+        User secondary = TestUsers.create(server, secondaryEmail);
+        // Auth0: no audience, an opaque access token; introspecting it once leaves it in the node's cache.
+        String accessToken = login(app, secondaryEmail, "openid", null).path("access_token").asText();
+        assertThat(introspect(accessToken).path("active").asBoolean()).isTrue();
+
+        HttpResponse<String> linked = link(primary.userId(), """
+                {"provider":"auth0","user_id":"%s"}""".formatted(secondary.idWithinConnection()));
+        assertThat(linked.statusCode()).as(linked.body()).isEqualTo(201);
+
+        // The secondary is deleted with what it was issued, as a user deletion revokes it: RFC 7662 §2.2, a
+        // revoked token is not active, from the moment of the link on, not once a cache entry expires.
+        assertThat(introspect(accessToken).path("active").asBoolean()).isFalse();
+    }
+
+    private static JsonNode introspect(String token) {
+        return json(server.postForm("oauth/introspect", "client_id=" + app.path("client_id").asText()
+                + "&client_secret=" + app.path("client_secret").asText() + "&token=" + encode(token)));
+    }
+
+    @Test
     void aLinkedDatabaseUsersPasswordLogsThePrimaryInAndItsGrantsAndMetadataAreGone() {
         String primaryEmail = uniqueEmail("primary");
         String secondaryEmail = uniqueEmail("secondary");

@@ -87,6 +87,14 @@ public final class JdbcBulkUserStore implements BulkUserStore {
                 .mapTo(String.class).list());
         Set<String> existingIds = new HashSet<>(h.createQuery("SELECT user_id FROM users WHERE user_id IN (<ids>)")
                 .bindList("ids", new ArrayList<>(ids)).mapTo(String.class).list());
+        // So is the id of a linked database identity: unlinking it makes that user again.
+        List<String> subjects = ids.stream().filter(id -> id.startsWith(User.ID_PREFIX))
+                .map(id -> id.substring(User.ID_PREFIX.length())).toList();
+        if (!subjects.isEmpty()) {
+            h.createQuery("SELECT subject FROM user_identities WHERE connection = :connection AND subject IN (<subjects>)")
+                    .bind("connection", connection).bindList("subjects", subjects).mapTo(String.class)
+                    .forEach(subject -> existingIds.add(User.ID_PREFIX + subject));
+        }
         List<Outcome> outcomes = new ArrayList<>();
         var insert = h.prepareBatch(INSERT);
         var update = h.prepareBatch(UPSERT);

@@ -249,6 +249,26 @@ class JobsApiTest {
     }
 
     @Test
+    void theIdOfALinkedDatabaseIdentityIsADuplicate() {
+        // Unlinking the identity makes its user again (Auth0 "Unlink a user identity"): its id stays taken.
+        String primary = TestUsers.create(server, "id-primary." + tag() + "@example.com").userId();
+        String secondary = TestUsers.create(server, "id-linked." + tag() + "@example.com").userId();
+        String id = secondary.substring("auth0|".length());
+        HttpResponse<String> linked = server.management("POST", "api/v2/users/" + encode(primary) + "/identities",
+                "{\"provider\":\"auth0\",\"user_id\":\"" + id + "\"}");
+        assertThat(linked.statusCode()).as(linked.body()).isEqualTo(201);
+
+        String file = "[{\"email\":\"id-new." + tag() + "@example.com\",\"user_id\":\"" + id + "\"}]";
+        JsonNode job = finished(server, json(upload(server, file, Map.of("connection_id", connectionId)))
+                .path("id").asText());
+        assertThat(job.path("summary").path("failed").asInt()).isEqualTo(1);
+        assertThat(server.management("GET", "api/v2/users/" + encode(secondary), null).statusCode()).isEqualTo(404);
+        HttpResponse<String> unlinked = server.management("DELETE", "api/v2/users/" + encode(primary)
+                + "/identities/auth0/" + encode(id), null);
+        assertThat(unlinked.statusCode()).as(unlinked.body()).isEqualTo(200);
+    }
+
+    @Test
     void refusesMalformedFilesAndBadRequestsBeforeAnyJobExists() {
         for (String file : List.of("{\"email\":\"a@example.com\"}", "[{\"email\":", "not json", "[1] trailing",
                 "[" + "[".repeat(100) + "]".repeat(100) + "]")) {

@@ -12,10 +12,15 @@
 # /health/live.
 #
 #   bench/mgmt-get-client.sh
+#   bench/mgmt-get-client.sh --jfr   the same, then one more window of each (every-scope token, least-privilege
+#                                    token, floor) under one JFR recording (JFR_SETTINGS, default profile) taken
+#                                    with jcmd, each summarised by bench/jfr-hotspots.py (results/*.jfr,
+#                                    *-<window>-hotspots.txt)
 #
 # Environment: DATABASE (postgres or h2), LATCHKEY_RATE_LIMIT_MANAGEMENT (lifted to 1000000,1000000/s),
 # WARMUP (15s), DURATION (20s), FLOOR (20s), ROUNDS (2), CONNECTIONS (10), JAVA_OPTS (server JVM; default the launcher's
-# flags), SERVER_JAR (another build), PG_URL (jdbc:postgresql://127.0.0.1:5432/test), PG_USER.
+# flags), SERVER_JAR (another build), PG_URL (jdbc:postgresql://127.0.0.1:5432/test), PG_USER, JFR_SETTINGS (with
+# --jfr: profile, or a .jfc file; a shorter method-sampling period gives more samples per window).
 # Results: $RESULTS (default bench/results)/mgmt-get-client-<UTC time>.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +34,8 @@ FLOOR=${FLOOR:-20s}
 CONNECTIONS=${CONNECTIONS:-10}
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
 DATABASE=${DATABASE:-postgres}
+JFR=
+if [[ ${1:-} == --jfr ]]; then JFR=1; fi
 
 if ! command -v wrk >/dev/null; then
   echo "Installing wrk ..."
@@ -127,4 +134,31 @@ done
 sum() { local t=0 v; for v in "$@"; do t=$((t + v)); done; echo "$t"; }
 say "# load after: $(cut -d' ' -f1-3 /proc/loadavg); server RSS $(rss_mb "$SERVER_PID") MB"
 say "GET /api/v2/clients/{id} ($DATABASE) ÷ HTTP floor: every-scope token $(awk -v a="$(sum "${all[@]}")" -v b="$(sum "${floors[@]}")" 'BEGIN { printf "%.2f", a / b }'), least-privilege token $(awk -v a="$(sum "${reader[@]}")" -v b="$(sum "${floors[@]}")" 'BEGIN { printf "%.2f", a / b }') (target >= 0.7)"
+
+if [[ -n $JFR ]]; then
+  # One recording over three more windows; each is summarised alone (--window), so that a summary holds one kind
+  # of request. The first seconds under a new recording run slower (JFR's own start-up): not summarised.
+  jfr_file=$(realpath "$RESULTS")/mgmt-get-client-$stamp.jfr
+  jcmd "$SERVER_PID" JFR.start name=mgmt settings="${JFR_SETTINGS:-profile}" >/dev/null
+  wrk -t1 -c"$CONNECTIONS" -d10s -H "Authorization: Bearer $MGMT" "$url" >/dev/null
+  windows=()
+  # profile NAME ARGS...: one window of DURATION; prints its rate and server CPU per request, keeps its times.
+  profile() {
+    local name=$1 from_ms rate cpu
+    shift
+    from_ms=$(now_ms)
+    read -r rate _ _ cpu < <(window "under JFR, $name" "$DURATION" "$@")
+    windows+=("$name $from_ms $(now_ms)")
+    say "# JFR, $name: $rate/s, server $cpu ms/request (window ${windows[-1]#* })"
+  }
+  profile every-scope -H "Authorization: Bearer $MGMT" "$url"
+  profile least-privilege -H "Authorization: Bearer $READER" "$url"
+  profile floor "$base/health/live"
+  jcmd "$SERVER_PID" JFR.stop name=mgmt filename="$jfr_file" >/dev/null
+  for w in "${windows[@]}"; do
+    read -r name from_ms until_ms <<<"$w"
+    python3 bench/jfr-hotspots.py "$jfr_file" --window "$from_ms" "$until_ms" >"${jfr_file%.jfr}-$name-hotspots.txt"
+  done
+  say "# JFR: $jfr_file; summaries: ${jfr_file%.jfr}-{every-scope,least-privilege,floor}-hotspots.txt"
+fi
 echo "Results: $out"

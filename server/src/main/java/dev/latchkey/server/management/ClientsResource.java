@@ -52,6 +52,7 @@ final class ClientsResource {
     private final BootstrapFile bootstrapFile;
     private final Clock clock;
     private final KeptFields kept;
+    private final ClientJsonCache answers = new ClientJsonCache();
 
     ClientsResource(ClientStore store, RegistryLookups lookups, MasterKey masterKey, SecretAccess secrets,
                     BootstrapFile bootstrapFile, Clock clock, KeptFieldsStore keptStore) {
@@ -91,7 +92,8 @@ final class ClientsResource {
                 throw beyondReach("read", missing);
             }
         }
-        Json.write(ctx, 200, KeptFields.with(view(client, withSecret), kept.of(client.clientId())));
+        String secret = withSecret && client.secret() != null ? secretOf(client) : null;
+        Json.write(ctx, 200, answers.answer(client, kept.of(client.clientId()), secret, ClientsResource::parts));
     }
 
     void create(Context ctx, ManagementCaller caller) {
@@ -345,21 +347,43 @@ final class ClientsResource {
     }
 
     ObjectNode view(Client client, boolean withSecret) {
+        ObjectNode node = head(client);
+        if (withSecret && client.secret() != null) {
+            node.put("client_secret", secretOf(client));
+        }
+        return node.setAll(tail(client));
+    }
+
+    /** The client's secret in the clear: opened per answer, never kept. */
+    private String secretOf(Client client) {
+        return masterKey.openString(client.secret().sealed(), SECRET_PURPOSE);
+    }
+
+    /** {@link #view} without the secret, the kept properties added, cut where the secret goes. */
+    private static ClientJsonCache.Parts parts(Client client, Map<String, Object> keptFields) {
+        ObjectNode head = head(client);
+        return new ClientJsonCache.Parts(head, KeptFields.with(tail(client), keptFields, head));
+    }
+
+    /** The properties an answer has before {@code client_secret}. */
+    private static ObjectNode head(Client client) {
         ObjectNode node = Json.object()
                 .put("client_id", client.clientId())
                 .put("name", client.name());
         if (client.description() != null) {
             node.put("description", client.description());
         }
-        node.put("app_type", client.appType().value())
+        return node.put("app_type", client.appType().value())
                 .put("is_first_party", client.firstParty())
                 .put("oidc_conformant", true)
                 .put("global", false)
                 .put("token_endpoint_auth_method", client.tokenEndpointAuthMethod().value())
                 .put("is_token_endpoint_ip_header_trusted", client.ipHeaderTrusted());
-        if (withSecret && client.secret() != null) {
-            node.put("client_secret", masterKey.openString(client.secret().sealed(), SECRET_PURPOSE));
-        }
+    }
+
+    /** The properties an answer has after {@code client_secret}. */
+    private static ObjectNode tail(Client client) {
+        ObjectNode node = Json.object();
         strings(node, "grant_types", client.grantTypes());
         strings(node, "callbacks", client.callbacks());
         strings(node, "allowed_logout_urls", client.allowedLogoutUrls());

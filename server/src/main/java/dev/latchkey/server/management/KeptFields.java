@@ -54,9 +54,14 @@ final class KeptFields {
 
     /** {@code view} with the kept properties added (never over one it already has). */
     static ObjectNode with(ObjectNode view, Map<String, Object> fields) {
+        return with(view, fields, Json.object());
+    }
+
+    /** The same for a view answered in two parts, {@code before} and then {@code view}: never over one either has. */
+    static ObjectNode with(ObjectNode view, Map<String, Object> fields, ObjectNode before) {
         if (fields != null) {
             fields.forEach((name, value) -> {
-                if (!view.has(name)) {
+                if (!view.has(name) && !before.has(name)) {
                     // Serialised with the answer, not turned into a tree first (a copy per field per call).
                     view.putPOJO(name, value);
                 }

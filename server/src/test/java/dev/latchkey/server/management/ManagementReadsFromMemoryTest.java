@@ -1,6 +1,8 @@
 package dev.latchkey.server.management;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.latchkey.server.http.Json;
 import dev.latchkey.server.testing.MovableClock;
 import dev.latchkey.server.testing.TestServer;
 import org.junit.jupiter.api.AutoClose;
@@ -94,6 +96,36 @@ class ManagementReadsFromMemoryTest {
         JsonNode read = json(get(path, token));
         assertThat(read.get("client_id").asText()).isEqualTo(target.get("client_id").asText());
         assertThat(read.has("client_secret")).isFalse();
+    }
+
+    @Test
+    void aClientReadFromMemoryIsTheJsonItsWritesAnswerAndItsSecretIsOpenedPerRead() {
+        JsonNode client = server.createClient("{\"name\":\"answered\",\"app_type\":\"regular_web\","
+                + "\"logo_uri\":\"https://app.example.com/logo.png\",\"addons\":{\"samlp\":{\"audience\":\"urn:a\"}}}");
+        String path = "api/v2/clients/" + client.get("client_id").asText();
+        server.management("GET", path, null);
+
+        // The same bytes as rotate-secret's answer (the whole client with its secret), and the new secret at once.
+        HttpResponse<String> rotated = server.management("POST", path + "/rotate-secret", null);
+        assertThat(server.management("GET", path, null).body()).isEqualTo(rotated.body());
+
+        // A secret set through PATCH comes back escaped as a JSON string (RFC 8259 §7), the rest as PATCH answered.
+        String secret = "a \"quoted\" \\ secret \u00e9\u2603 and then some more to reach the minimum";
+        HttpResponse<String> patched = server.management("PATCH", path,
+                Json.MAPPER.createObjectNode().put("client_secret", secret).put("name", "renamed").toString());
+        HttpResponse<String> read = server.management("GET", path, null);
+        assertThat(json(read)).isEqualTo(json(patched));
+        assertThat(json(read).get("client_secret").asText()).isEqualTo(secret);
+        assertThat(json(read).get("name").asText()).isEqualTo("renamed");
+        assertThat(json(read).get("addons").get("samlp").get("audience").asText()).isEqualTo("urn:a");
+
+        // Auth0: without read:client_keys the answer has no client_secret, and otherwise the same properties.
+        JsonNode reader = server.createClient("{\"name\":\"plain reader\",\"app_type\":\"non_interactive\"}");
+        server.grant(reader.get("client_id").asText(), server.managementAudience(), "read:clients");
+        JsonNode withoutSecret = json(get(path, token(reader)));
+        assertThat(withoutSecret.has("client_secret")).isFalse();
+        assertThat(withoutSecret).isEqualTo(((ObjectNode) json(read).deepCopy())
+                .without("client_secret"));
     }
 
     private static String token(JsonNode client) {

@@ -283,9 +283,7 @@ public final class Latchkey implements AutoCloseable {
             var oidcUpstream = new OidcUpstream(new OidcProviders(upstreamHttp, clock), upstreamHttp);
             // Providers' tokens refreshed for applications (Token Vault), per strategy that can.
             var upstreamStrategies = new UpstreamStrategies(oidcUpstream, new OAuth2Upstream(upstreamHttp));
-            var idpTokenVault = new IdpTokenVault(identities, UpstreamStrategies.strategies().stream().collect(
-                    java.util.stream.Collectors.toMap(strategy -> strategy,
-                            strategy -> (IdpTokenVault.ProviderRefresh) upstreamStrategies::refresh)), clock);
+            var idpTokenVault = new IdpTokenVault(identities, upstreamStrategies::refresh, clock);
             var upstreamLogins = new UpstreamLoginPages(issuer, transactions, lookups, connections,
                     upstreamStrategies, upstreamLoginStore,
                     new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock,

@@ -43,12 +43,12 @@ public record TokenRequest(String grantType, Map<String, String> params, Map<Str
         return value == null || value.isEmpty() ? Optional.empty() : Optional.of(value);
     }
 
-    /** A parameter as sent, null when missing (an empty value stays empty). */
     /** The parameter, or RFC 6749 §5.2 {@code invalid_request} naming it. */
     public String required(String name) {
         return param(name).orElseThrow(() -> OAuthException.invalidRequest("Missing required parameter: " + name));
     }
 
+    /** A parameter as sent, null when missing (an empty value stays empty). */
     public String raw(String name) {
         return params.get(name);
     }

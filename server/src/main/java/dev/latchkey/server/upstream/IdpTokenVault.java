@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -36,7 +35,7 @@ public final class IdpTokenVault {
     /** A claim lasts the provider's deadline plus this, so that it outlives the refresh it covers. */
     static final Duration CLAIM_SLACK = Duration.ofSeconds(5);
 
-    /** Spends a refresh token at the provider of one strategy. */
+    /** Spends a refresh token at the connection's provider. */
     @FunctionalInterface
     public interface ProviderRefresh {
         UpstreamTokenRefresh.Refreshed refresh(Connection connection, String refreshToken);
@@ -64,18 +63,18 @@ public final class IdpTokenVault {
     }
 
     private final IdpTokenStore store;
-    private final Map<String, ProviderRefresh> refreshByStrategy;
+    private final ProviderRefresh provider;
     private final Clock clock;
 
-    public IdpTokenVault(IdpTokenStore store, Map<String, ProviderRefresh> refreshByStrategy, Clock clock) {
+    public IdpTokenVault(IdpTokenStore store, ProviderRefresh provider, Clock clock) {
         this.store = store;
-        this.refreshByStrategy = Map.copyOf(refreshByStrategy);
+        this.provider = provider;
         this.clock = clock;
     }
 
     /** True when the vault can refresh tokens of this connection's strategy. */
     public boolean supports(Connection connection) {
-        return refreshByStrategy.containsKey(connection.strategy());
+        return UpstreamStrategies.refreshes(connection.strategy());
     }
 
     public Answer accessToken(String userId, Connection connection, String loginHint) {
@@ -133,7 +132,7 @@ public final class IdpTokenVault {
     private Answer refresh(Connection connection, IdpTokenStore.IdpTokens tokens, Instant claimedUntil) {
         UpstreamTokenRefresh.Refreshed refreshed;
         try {
-            refreshed = refreshByStrategy.get(connection.strategy()).refresh(connection, tokens.refreshToken());
+            refreshed = provider.refresh(connection, tokens.refreshToken());
         } catch (UpstreamException e) {
             store.releaseClaim(tokens.connection(), tokens.subject(), claimedUntil);
             if (e.grantRefused()) {

@@ -4,8 +4,6 @@ import dev.latchkey.server.identity.Connection;
 import dev.latchkey.server.identity.SocialStrategy;
 
 import java.net.URI;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -45,13 +43,9 @@ public final class UpstreamStrategies implements UpstreamProtocol {
                 : oauth2.refresh(effective, refreshToken);
     }
 
-    /** Every strategy whose users' provider tokens {@link #refresh} can renew. */
-    public static List<String> strategies() {
-        List<String> all = new ArrayList<>(List.of(Connection.OIDC_STRATEGY, Connection.OAUTH2_STRATEGY));
-        for (SocialStrategy preset : SocialStrategy.values()) {
-            all.add(preset.strategy());
-        }
-        return List.copyOf(all);
+    /** Whether {@link #refresh} can renew the provider tokens of users of {@code strategy}: every upstream one. */
+    public static boolean refreshes(String strategy) {
+        return Connection.OIDC_STRATEGY.equals(strategy) || SocialStrategy.social(strategy);
     }
 
     private UpstreamProtocol protocol(Connection connection) {

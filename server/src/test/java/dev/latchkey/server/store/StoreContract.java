@@ -1238,10 +1238,10 @@ abstract class StoreContract extends ContractDatabase {
                 identities.releaseClaim(connection, subject, claimedUntil);
             }
         };
-        var vault = new dev.latchkey.server.upstream.IdpTokenVault(stale, java.util.Map.of("oidc", (connection, token) -> {
+        var vault = new dev.latchkey.server.upstream.IdpTokenVault(stale, (connection, token) -> {
             spent.add(token);
             throw new AssertionError("refresh-1 was rotated: spending it again would look like theft (RFC 9700 §4.14.2)");
-        }), java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
+        }, java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
         var answer = vault.accessToken("oidc|idp|sub-3", dev.latchkey.server.identity.Connection.of("con_1", "idp",
                 "oidc", null, java.util.List.of(), java.util.Map.of(), T0, T0), null);
         assertThat(spent).isEmpty();

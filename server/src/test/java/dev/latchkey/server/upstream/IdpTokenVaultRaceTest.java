@@ -195,7 +195,7 @@ class IdpTokenVaultRaceTest {
     }
 
     private IdpTokenVault vault(IdpTokenStore store) {
-        return new IdpTokenVault(store, Map.of("github", strategies::refresh), clock);
+        return new IdpTokenVault(store, strategies::refresh, clock);
     }
 
     private void saveOwnersIdentity(String accessToken, String refreshToken, Long expiresIn, Instant at) {

@@ -9,6 +9,7 @@ import dev.latchkey.server.http.Json;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 
+import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -53,7 +54,8 @@ final class ClientJsonCache {
             entry = serialise(client, kept, view.apply(client, kept));
             entries.put(client.clientId(), entry);
         }
-        return join(entry.head(), secret == null ? null : secretMember(secret), entry.tail());
+        return secret == null ? join(entry.head(), entry.tail())
+                : join(entry.head(), secretMember(secret), entry.tail());
     }
 
     private static Entry serialise(Client client, Map<String, Object> kept, Parts parts) {
@@ -69,27 +71,22 @@ final class ClientJsonCache {
         }
     }
 
-    private static byte[] join(byte[] head, byte[] secret, byte[] tail) {
-        byte[][] members = secret == null ? new byte[][] {head, tail} : new byte[][] {head, secret, tail};
-        int length = 2 + members.length - 1;
+    /** A JSON object of these members (each {@code "name":value,...}, possibly none), in order. */
+    private static byte[] join(byte[]... members) {
+        ByteArrayOutputStream answer = new ByteArrayOutputStream(2048);
+        answer.write('{');
+        boolean first = true;
         for (byte[] m : members) {
-            length += m.length;
-        }
-        byte[] answer = new byte[length];
-        int at = 0;
-        answer[at++] = '{';
-        for (byte[] m : members) {
-            if (m.length == 0) {
-                continue;
+            if (m.length > 0) {
+                if (!first) {
+                    answer.write(',');
+                }
+                answer.writeBytes(m);
+                first = false;
             }
-            if (at > 1) {
-                answer[at++] = ',';
-            }
-            System.arraycopy(m, 0, answer, at, m.length);
-            at += m.length;
         }
-        answer[at++] = '}';
-        return at == length ? answer : Arrays.copyOf(answer, at);
+        answer.write('}');
+        return answer.toByteArray();
     }
 
     /** {@code "client_secret":"<secret>"}, escaped as JSON (RFC 8259 §7). */

@@ -288,24 +288,23 @@ class AccountLinkingApiTest {
         assertError(ManagementCalls.call(server, token, "POST", path, "{\"link_with\":\"not.a.jwt\"}"), 400,
                 "invalid_body", "link_with");
 
+        String linkWith = "{\"link_with\":\"" + secondaryTokens.path("id_token").asText() + "\"}";
         // Beyond Auth0: an unexpired ID token of a login more than 10 minutes old is refused (a leaked or kept one).
-        clock.advance(Duration.ofMinutes(11));
-        try {
-            assertError(ManagementCalls.call(server, token, "POST", path, "{\"link_with\":\""
-                    + secondaryTokens.path("id_token").asText() + "\"}"), 400, "invalid_body", "10 minutes");
-        } finally {
-            clock.advance(Duration.ofMinutes(-11));
-        }
+        refusedLater(Duration.ofMinutes(11), token, path, linkWith, "10 minutes");
         // Expired: the ID token lives 10 hours (jwt_configuration.lifetime_in_seconds), the access token 24.
-        clock.advance(Duration.ofHours(11));
-        try {
-            assertError(ManagementCalls.call(server, token, "POST", path, "{\"link_with\":\""
-                    + secondaryTokens.path("id_token").asText() + "\"}"), 400, "invalid_body", "expired");
-        } finally {
-            clock.advance(Duration.ofHours(-11));
-        }
+        refusedLater(Duration.ofHours(11), token, path, linkWith, "expired");
         assertThat(server.management("GET", "api/v2/users/" + encode(secondary.userId()), null).statusCode())
                 .isEqualTo(200);
+    }
+
+    /** {@code body} sent with {@code token} once the clock has moved on by {@code later}: a 400 saying {@code why}. */
+    private static void refusedLater(Duration later, String token, String path, String body, String why) {
+        clock.advance(later);
+        try {
+            assertError(ManagementCalls.call(server, token, "POST", path, body), 400, "invalid_body", why);
+        } finally {
+            clock.advance(later.negated());
+        }
     }
 
     @Test

@@ -4,6 +4,8 @@ import dev.latchkey.server.identity.AccountLinkStore;
 import dev.latchkey.server.identity.AccountLinkStore.Outcome;
 import dev.latchkey.server.identity.Identity;
 import dev.latchkey.server.identity.User;
+import dev.latchkey.server.identity.UserQuery;
+import dev.latchkey.server.identity.UserSort;
 import dev.latchkey.server.identity.UserStore;
 import dev.latchkey.server.keys.MasterKey;
 import org.junit.jupiter.api.BeforeEach;
@@ -78,6 +80,19 @@ abstract class AccountLinkStoreContract extends ContractDatabase {
         identities.save(new Identity(UPSTREAM, subject, user.userId(), "oidc", Map.of("sub", subject),
                 "at-" + subject, "rt-" + subject, 3600L, T0));
         return user;
+    }
+
+    @Test
+    void aUserListIsCountedOnlyWhenTheTotalIsAsked() {
+        databaseUser("counted-a");
+        databaseUser("counted-b");
+        databaseUser("counted-c");
+        // Auth0 include_totals: without it the answer is a bare array, and a count of every user is not run.
+        var counted = users.list(UserQuery.ALL, UserSort.DEFAULT, new PageRequest(0, 2, true));
+        var uncounted = users.list(UserQuery.ALL, UserSort.DEFAULT, new PageRequest(0, 2, false));
+        assertThat(counted.total()).isEqualTo(3);
+        assertThat(uncounted.total()).isEqualTo(Page.UNCOUNTED);
+        assertThat(uncounted.items()).isEqualTo(counted.items());
     }
 
     @Test

@@ -5,6 +5,9 @@
 
 PG_URL=${PG_URL:-jdbc:postgresql://127.0.0.1:5432/test}
 PG_USER=${PG_USER:-postgres}
+# More JDBC URL parameters for the server, e.g. PG_URL_PARAMETERS='options=-c%20synchronous_commit=off' to
+# measure what a durable commit costs (the server itself always commits durably).
+PG_URL_PARAMETERS=${PG_URL_PARAMETERS:-}
 # psql's view of PG_URL: host, port and database.
 pg_host=$(sed -E 's#jdbc:postgresql://([^:/]+).*#\1#' <<<"$PG_URL")
 pg_port=$(sed -nE 's#jdbc:postgresql://[^:/]+:([0-9]+)/.*#\1#p' <<<"$PG_URL")
@@ -38,7 +41,7 @@ fresh_schema() {
   schema=lk_bench_$(od -An -N6 -tx1 /dev/urandom | tr -d ' \n')
   psql_run "CREATE SCHEMA $schema"
   PG_SCHEMA=$schema
-  export LATCHKEY_DATABASE_URL="$PG_URL?currentSchema=$schema" LATCHKEY_DATABASE_USER=$PG_USER
+  export LATCHKEY_DATABASE_URL="$PG_URL?currentSchema=$schema${PG_URL_PARAMETERS:+&$PG_URL_PARAMETERS}" LATCHKEY_DATABASE_USER=$PG_USER
 }
 
 drop_schema() {

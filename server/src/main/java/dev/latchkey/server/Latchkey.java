@@ -250,7 +250,7 @@ public final class Latchkey implements AutoCloseable {
             var opaqueLookup = new OpaqueTokenLookup(opaqueStore, clock);
             // The token lifecycle: authorizations, the one issuer, refresh tokens, revocation.
             var authorizationStore = new JdbcAuthorizationStore(jdbi);
-            var refreshStore = new JdbcRefreshTokenStore(jdbi);
+            var refreshStore = new JdbcRefreshTokenStore(database);
             var authorizations = new AuthorizationLookup(authorizationStore);
             // Several nodes share PostgreSQL: revocations reach their caches through LISTEN/NOTIFY.
             revocationBus = settings.databaseUrl().startsWith("jdbc:postgresql:")

@@ -173,7 +173,7 @@ abstract class StoreContract extends ContractDatabase {
     @Test
     void refreshTokensRoundTripAndRotateOnceWhateverTheCallers() throws Exception {
         var authorizations = new JdbcAuthorizationStore(database.jdbi());
-        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        var tokens = new JdbcRefreshTokenStore(database);
         authorizations.create(authorization("az_1", "u1"));
         RefreshToken token = refreshToken("rt_1", "rt_1", "az_1", "u1", T0);
         tokens.create(token, 200);
@@ -209,7 +209,7 @@ abstract class StoreContract extends ContractDatabase {
 
     @Test
     void theOneStepExchangeHasOneWinnerAndStoresTheSuccessorInTheFamily() throws Exception {
-        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        var tokens = new JdbcRefreshTokenStore(database);
         RefreshToken token = refreshToken("rt_x", "rt_x", "az_x1", "u6", T0);
         tokens.create(token, 200);
         Instant now = T0.plusSeconds(5);
@@ -261,7 +261,7 @@ abstract class StoreContract extends ContractDatabase {
 
     @Test
     void theOneStepExchangeLeavesAloneWhatItCannotTake() {
-        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        var tokens = new JdbcRefreshTokenStore(database);
         RefreshToken token = refreshToken("rt_y", "rt_y", "az_y", "u7", T0);
         tokens.create(token, 200);
         Instant memory = T0.plusSeconds(86_400 * 30);
@@ -290,7 +290,7 @@ abstract class StoreContract extends ContractDatabase {
 
     @Test
     void rotationSwitchesDeleteByFamilyAndByNonRotatingAudience() {
-        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        var tokens = new JdbcRefreshTokenStore(database);
         RefreshToken member = refreshToken("rt_f1", "rt_f1", "az_f", "u9", T0);
         RefreshToken kept = refreshToken("rt_f2", "rt_f1", "az_f", "u9", T0.plusSeconds(1));
         tokens.create(member, 200);
@@ -317,7 +317,7 @@ abstract class StoreContract extends ContractDatabase {
 
     @Test
     void theLeewayForgivesOnlyTheFamilysPreviousToken() {
-        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        var tokens = new JdbcRefreshTokenStore(database);
         RefreshToken first = refreshToken("rt_a", "rt_a", "az_x", "u2", T0);
         RefreshToken second = refreshToken("rt_b", "rt_a", "az_x", "u2", T0.plusSeconds(10));
         tokens.create(first, 200);
@@ -337,7 +337,7 @@ abstract class StoreContract extends ContractDatabase {
 
     @Test
     void aUserKeepsAtMost200FamiliesPerClientTheOldestGoFirst() {
-        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        var tokens = new JdbcRefreshTokenStore(database);
         for (int i = 0; i < 203; i++) {
             String id = "rt_%03d".formatted(i);
             tokens.create(refreshToken(id, id, "az_many", "u3", T0.plusSeconds(i)), 200);
@@ -361,7 +361,7 @@ abstract class StoreContract extends ContractDatabase {
     @Test
     void revokingAnAuthorizationTakesEverythingHangingFromItAndKeepsItsRowAsRevoked() {
         var authorizations = new JdbcAuthorizationStore(database.jdbi());
-        var tokens = new JdbcRefreshTokenStore(database.jdbi());
+        var tokens = new JdbcRefreshTokenStore(database);
         var opaque = new JdbcOpaqueTokenStore(database.jdbi());
         authorizations.create(authorization("az_r", "u4"));
         authorizations.create(authorization("az_keep", "u5"));

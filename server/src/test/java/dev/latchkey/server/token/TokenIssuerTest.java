@@ -62,7 +62,7 @@ class TokenIssuerTest {
         issuer = new TokenIssuer(new JwtAccessTokenFormat(ISSUER, signer, clock),
                 new OpaqueAccessTokenFormat(new JdbcOpaqueTokenStore(database.jdbi()), clock),
                 new IdTokenFormat(ISSUER, signer, masterKey, clock), new JdbcAuthorizationStore(database.jdbi()),
-                new JdbcRefreshTokenStore(database.jdbi()),
+                new JdbcRefreshTokenStore(database),
                 new RbacPolicy(new JdbcUserPermissionStore(database.jdbi())), clock);
     }
 
@@ -166,7 +166,7 @@ class TokenIssuerTest {
         Authorization authorization = issuer.authorize("auth0|u1", client, api(true),
                 List.of("offline_access", "read"), "sid1", NOW, null);
         issuer.forUser(UserTokenRequest.atTokenEndpoint(authorization, client, api(true), user(), null));
-        var store = new JdbcRefreshTokenStore(database.jdbi());
+        var store = new JdbcRefreshTokenStore(database);
         RefreshToken first = store.activeOfUser("auth0|u1", 1).get(0);
         assertThat(first.absoluteExpiresAt()).isEqualTo(NOW.plusSeconds(86_400));
         assertThat(first.idleExpiresAt()).isEqualTo(NOW.plusSeconds(3_600));

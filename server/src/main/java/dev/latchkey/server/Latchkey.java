@@ -376,6 +376,7 @@ public final class Latchkey implements AutoCloseable {
                 routes.post("/u/login", loginPage::submit);
                 routes.get("/u/login/upstream", upstreamLogins::fromLoginPage);
                 routes.get("/login/callback", upstreamLogins::callback);
+                routes.post("/login/callback", upstreamLogins::formPostCallback);
                 routes.get("/u/consent", consentPage::show);
                 routes.post("/u/consent", consentPage::submit);
                 routes.before("/userinfo", cors::allow);

@@ -32,7 +32,9 @@ import java.util.Set;
  *   <li>Social presets ({@link SocialStrategy}): {@code client_id} and {@code client_secret}; every endpoint the
  *       preset knows can be pointed elsewhere with the same names ({@code authorizationURL}, {@code tokenURL},
  *       {@code userInfoURL}, {@code userEmailsURL}; {@code issuer} or {@code discovery_url} for the OpenID
- *       ones), checked as above; {@code scope} and {@code fieldsMap} as for {@code oauth2}.</li>
+ *       ones), checked as above; {@code scope} and {@code fieldsMap} as for {@code oauth2}. Apple: its key in
+ *       {@code app_secret} with {@code team_id} and {@code kid} instead of a client secret (see
+ *       {@link AppleSigningKey}), and {@code name} and {@code email} booleans.</li>
  * </ul>
  */
 public final class ConnectionOptions {
@@ -82,7 +84,7 @@ public final class ConnectionOptions {
                 if (SocialStrategy.of(strategy).isEmpty()) {
                     throw new IllegalArgumentException("Strategy " + strategy + " is not supported");
                 }
-                yield social(options);
+                yield social(options, SocialStrategy.of(strategy).get());
             }
         };
     }
@@ -156,8 +158,8 @@ public final class ConnectionOptions {
         return new Checked(options, secret);
     }
 
-    private static Checked social(Map<String, Object> options) {
-        String secret = secret(options);
+    private static Checked social(Map<String, Object> options, SocialStrategy strategy) {
+        String secret = strategy == SocialStrategy.APPLE ? appleSecret(options) : secret(options);
         requiredString(options, "client_id");
         for (String url : PRESET_URLS) {
             if (options.containsKey(url)) {
@@ -166,6 +168,34 @@ public final class ConnectionOptions {
         }
         common(options);
         return new Checked(options, secret);
+    }
+
+    /**
+     * Auth0's apple connection: {@code app_secret}, the PEM of the key Apple issued, with {@code team_id} and
+     * {@code kid}, from which each call's client secret is signed; or, instead, a {@code client_secret} made
+     * beforehand. {@code name} and {@code email} (booleans) say whether to ask Apple for them.
+     */
+    private static String appleSecret(Map<String, Object> options) {
+        Object key = options.remove("app_secret");
+        String secret = secret(options);
+        for (String flag : List.of("name", "email")) {
+            if (options.containsKey(flag) && !(options.get(flag) instanceof Boolean)) {
+                throw new IllegalArgumentException(flag + " must be a boolean");
+            }
+        }
+        if (key == null) {
+            return secret;
+        }
+        if (secret != null) {
+            throw new IllegalArgumentException("Give app_secret or client_secret, not both");
+        }
+        if (!(key instanceof String pem) || pem.length() > 5120) {
+            throw new IllegalArgumentException("app_secret must be a string of at most 5120 characters");
+        }
+        AppleSigningKey.read(pem);
+        requiredString(options, "team_id");
+        requiredString(options, "kid");
+        return pem;
     }
 
     /** What {@code oauth2} and the presets share: scope, fieldsMap, pkce_enabled, the token endpoint's auth. */

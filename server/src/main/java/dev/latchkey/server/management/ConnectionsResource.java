@@ -3,6 +3,7 @@ package dev.latchkey.server.management;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.server.http.Json;
 import dev.latchkey.server.identity.Connection;
+import dev.latchkey.server.identity.AppleSigningKey;
 import dev.latchkey.server.identity.ConnectionOptions;
 import dev.latchkey.server.identity.ConnectionStore;
 import dev.latchkey.server.identity.SocialStrategy;
@@ -262,7 +263,13 @@ final class ConnectionsResource {
             }
         }
         if (existing.upstream() && secret == null) {
-            throw JsonBody.invalid("Missing required property: client_secret", "options");
+            throw JsonBody.invalid("Missing required property: " + (SocialStrategy.APPLE.strategy()
+                    .equals(existing.strategy()) ? "app_secret (or client_secret)" : "client_secret"), "options");
+        }
+        if (AppleSigningKey.isPem(secret) && !(options.get("team_id") instanceof String
+                && options.get("kid") instanceof String)) {
+            // The key kept from before signs Apple's client secret only with both.
+            throw JsonBody.invalid("Missing required property: team_id and kid go with app_secret", "options");
         }
         return new Connection(existing.id(), existing.name(), existing.strategy(), displayName, enabledClients,
                 options, secret, realms, metadata, domain, button, existing.createdAt(), now);

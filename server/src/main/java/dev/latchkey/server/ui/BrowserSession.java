@@ -99,6 +99,11 @@ public final class BrowserSession {
     }
 
     /** The CSRF token of transaction {@code id} for this browser, when it is the browser that opened it. */
+    /** Whether the request carries a binding cookie at all (a cross-site POST carries none). */
+    public boolean bound(Context ctx) {
+        return !cookies.readAll(ctx, BROWSER_COOKIE).isEmpty();
+    }
+
     public Optional<String> csrfFor(Context ctx, LoginTransaction tx, String id) {
         return LoginTransactions.csrfFor(tx, id, cookies.readAll(ctx, BROWSER_COOKIE));
     }

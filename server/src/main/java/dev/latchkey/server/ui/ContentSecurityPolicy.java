@@ -36,6 +36,17 @@ public final class ContentSecurityPolicy {
                 + "; frame-ancestors 'none'";
     }
 
+    /**
+     * The page that posts a provider's form-post answer again to {@code /login/callback}
+     * ({@code UpstreamLoginPages.formPostCallback}). That post is answered by a redirect to wherever the login
+     * ends (the client's redirect URI, of any scheme, or a page here), which the browser holds to form-action
+     * too; where that is is not known before the answer is read, so this page sets no form-action. Its one form
+     * goes to this server, written by the page itself with escaped fields: nothing on it can change its target.
+     */
+    public static String postAgain() {
+        return BASE + "script-src " + InlineAssets.FORM_POST.hashSource() + "; frame-ancestors 'none'";
+    }
+
     /** The web_message response page: no form; framed only by the client at {@code clientOrigin}. */
     public static String webMessage(String clientOrigin) {
         return BASE + "script-src " + InlineAssets.WEB_MESSAGE.hashSource() + "; form-action 'none'; frame-ancestors "

@@ -35,6 +35,7 @@ import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -60,6 +61,8 @@ public final class UpstreamLoginPages {
     static final Duration LIFETIME = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLoginPages.class);
     private static final int MAX_STATE = 200;
+    /** Marks a form-post callback this server's page posted again (see {@link #formPostCallback}). */
+    static final String POSTED_AGAIN = "latchkey_posted_again";
 
     private final URI callback;
     private final LoginTransactions transactions;
@@ -147,9 +150,35 @@ public final class UpstreamLoginPages {
         ctx.redirect(location.toString(), HttpStatus.FOUND);
     }
 
-    /** {@code GET /login/callback}: the provider's answer. */
+    /** {@code GET /login/callback}: the provider's answer in the query. */
     public void callback(Context ctx) {
-        String state = ctx.queryParam("state");
+        finish(ctx, singleValued(ctx.queryParamMap()));
+    }
+
+    /**
+     * {@code POST /login/callback}: the provider's answer as a form post (Form Post Response Mode §2; Apple). Coming
+     * from the provider's page, that POST is cross-site, and the browser leaves out this server's cookies (they are
+     * {@code SameSite=Lax}), the binding cookie included. So a post without the binding cookie is answered with a
+     * page that posts the same fields again, from this server's own page: a same-site request, which carries the
+     * cookies. The second post is marked, and is checked whatever it carries: a browser that sends no cookie at all
+     * is refused as any other callback without its binding.
+     */
+    public void formPostCallback(Context ctx) {
+        Map<String, String> params = singleValued(ctx.formParamMap());
+        boolean posted = params.remove(POSTED_AGAIN) != null;
+        if (!posted && !browser.bound(ctx)) {
+            params.put(POSTED_AGAIN, "1");
+            ctx.header("Cache-Control", "no-store");
+            pages.render(ctx, 200, "form_post.jte", new FormPostView(callback.toString(), params),
+                    ContentSecurityPolicy.postAgain());
+            return;
+        }
+        finish(ctx, params);
+    }
+
+    /** The callback's answer, wherever it came: {@code params} holds each parameter sent exactly once. */
+    private void finish(Context ctx, Map<String, String> params) {
+        String state = params.get("state");
         Optional<UpstreamLogin> login = state == null || state.length() > MAX_STATE ? Optional.empty()
                 : logins.consume(SecretHash.of(state), clock.instant());
         Optional<LoginTransaction> tx = login.flatMap(l -> transactions.find(l.transactionId()));
@@ -170,12 +199,6 @@ public final class UpstreamLoginPages {
                     "error: invalid_request");
             return;
         }
-        Map<String, String> params = new LinkedHashMap<>();
-        ctx.queryParamMap().forEach((name, values) -> {
-            if (values.size() == 1) {
-                params.put(name, values.get(0));
-            }
-        });
         PendingLogin pending = new PendingLogin(id, tx.get());
         User user;
         OidcUpstream.Login result;
@@ -209,6 +232,17 @@ public final class UpstreamLoginPages {
                 new UpstreamSignIn(connection.get().name(), result.idToken()));
         steps.resumeLoggedIn(ctx, id, tx.get(), authentication, engine.resume(tx.get().outcome(), client.get(),
                 SessionState.loggedIn(authentication, user)));
+    }
+
+    /** The parameters sent exactly once; one sent twice is left out, so that none is chosen between copies. */
+    private static Map<String, String> singleValued(Map<String, List<String>> sent) {
+        Map<String, String> params = new LinkedHashMap<>();
+        sent.forEach((name, values) -> {
+            if (values.size() == 1) {
+                params.put(name, values.get(0));
+            }
+        });
+        return params;
     }
 
     private void record(String type, String description, Client client, String userId, String userName,

@@ -38,6 +38,11 @@ public final class OidcProviders {
         this.clock = clock;
     }
 
+    /** The time the providers' documents age by, and Apple's client secrets are signed at. */
+    Clock clock() {
+        return clock;
+    }
+
     public OidcProvider of(Connection connection) {
         URI discovery = discoveryUrl(connection);
         String key = connection.id() + " " + discovery;

@@ -18,6 +18,7 @@ import com.nimbusds.oauth2.sdk.Scope;
 import com.nimbusds.oauth2.sdk.TokenRequest;
 import com.nimbusds.oauth2.sdk.TokenResponse;
 import com.nimbusds.oauth2.sdk.auth.ClientAuthentication;
+import com.nimbusds.oauth2.sdk.ResponseMode;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretBasic;
 import com.nimbusds.oauth2.sdk.auth.ClientSecretPost;
 import com.nimbusds.oauth2.sdk.auth.Secret;
@@ -37,7 +38,9 @@ import com.nimbusds.openid.connect.sdk.UserInfoRequest;
 import com.nimbusds.openid.connect.sdk.UserInfoResponse;
 import com.nimbusds.openid.connect.sdk.claims.IDTokenClaimsSet;
 import com.nimbusds.openid.connect.sdk.validators.IDTokenValidator;
+import dev.latchkey.server.identity.AppleSigningKey;
 import dev.latchkey.server.identity.Connection;
+import dev.latchkey.server.identity.SocialStrategy;
 
 import java.net.URI;
 import java.time.Duration;
@@ -105,13 +108,16 @@ public final class OidcUpstream implements UpstreamProtocol {
     public URI authorizationRequest(Connection connection, URI redirectUri, String state, String nonce,
                                     String codeVerifier) {
         OidcProvider provider = providers.of(connection);
-        return new AuthenticationRequest.Builder(ResponseType.CODE,
+        AuthenticationRequest.Builder request = new AuthenticationRequest.Builder(ResponseType.CODE,
                 Scope.parse((String) connection.options().get("scope")), clientId(connection), redirectUri)
                 .endpointURI(provider.metadata().getAuthorizationEndpointURI())
                 .state(new State(state))
                 .nonce(new Nonce(nonce))
-                .codeChallenge(new CodeVerifier(codeVerifier), CodeChallengeMethod.S256)
-                .build().toURI();
+                .codeChallenge(new CodeVerifier(codeVerifier), CodeChallengeMethod.S256);
+        if (SocialPresets.FORM_POST.equals(connection.options().get(SocialPresets.RESPONSE_MODE))) {
+            request.responseMode(ResponseMode.FORM_POST);
+        }
+        return request.build().toURI();
     }
 
     /** Checks the provider's answer at the callback ({@code params}) and completes the login. */
@@ -133,7 +139,8 @@ public final class OidcUpstream implements UpstreamProtocol {
             throw invalid("The identity provider's answer has no code");
         }
         Duration timeout = OidcProviders.timeout(connection);
-        TokenRequest request = new TokenRequest(provider.metadata().getTokenEndpointURI(), authentication(connection),
+        TokenRequest request = new TokenRequest(provider.metadata().getTokenEndpointURI(),
+                authentication(connection, provider),
                 new AuthorizationCodeGrant(new AuthorizationCode(code), redirectUri, new CodeVerifier(codeVerifier)));
         HTTPResponse answer = http.send(request.toHTTPRequest(), timeout);
         TokenResponse response;
@@ -162,6 +169,9 @@ public final class OidcUpstream implements UpstreamProtocol {
         if (userinfo != null && accessToken != null) {
             claims.putAll(userinfo(userinfo, accessToken, idClaims.getSubject().getValue(), timeout));
         }
+        if (SocialStrategy.APPLE.strategy().equals(connection.strategy())) {
+            AppleProfile.complete(claims, params.get("user"));
+        }
         // The ID token's own claims about the token are not the user's profile.
         List.of("iss", "aud", "exp", "iat", "nbf", "nonce", "azp", "at_hash", "c_hash", "auth_time", "sid", "acr",
                 "amr", "jti").forEach(claims::remove);
@@ -179,7 +189,8 @@ public final class OidcUpstream implements UpstreamProtocol {
      */
     public UpstreamTokenRefresh.Refreshed refresh(Connection connection, String refreshToken) {
         OidcProvider provider = providers.of(connection);
-        return refresher.refresh(provider.metadata().getTokenEndpointURI(), authentication(connection), refreshToken,
+        return refresher.refresh(provider.metadata().getTokenEndpointURI(), authentication(connection, provider),
+                refreshToken,
                 OidcProviders.timeout(connection));
     }
 
@@ -254,6 +265,24 @@ public final class OidcUpstream implements UpstreamProtocol {
             throw invalid("The identity provider's userinfo is about another subject than its ID token");
         }
         return new LinkedHashMap<>(info.toJSONObject());
+    }
+
+    /**
+     * How this connection authenticates at {@code provider}'s token endpoint: Apple's client secret signed for
+     * the call when the connection holds Apple's key ({@code app_secret}), its client secret otherwise.
+     */
+    private ClientAuthentication authentication(Connection connection, OidcProvider provider) {
+        String secret = connection.clientSecret();
+        if (!AppleSigningKey.isPem(secret)) {
+            return authentication(connection);
+        }
+        if (!(connection.options().get("kid") instanceof String keyId)
+                || !(connection.options().get("team_id") instanceof String teamId)) {
+            throw invalid("The connection's app_secret needs its team_id and kid");
+        }
+        return new ClientSecretPost(clientId(connection), new Secret(AppleClientSecret.sign(secret, keyId, teamId,
+                clientId(connection).getValue(), provider.metadata().getIssuer().getValue(),
+                providers.clock().instant())));
     }
 
     static ClientAuthentication authentication(Connection connection) {

@@ -20,9 +20,11 @@ import java.util.Map;
  *       (discovery at their issuer, the ID token's signature, issuer, audience and nonce checked) rather than
  *       trusting a profile call, and Apple has no profile endpoint at all. Their {@code issuer} or
  *       {@code discovery_url} option points them elsewhere.</li>
- *   <li>Apple returns name and email only to {@code response_mode=form_post}, which {@code /login/callback}
- *       does not take (a GET, bound to the browser's cookie): its default scope is {@code openid}, so its users
- *       come with Apple's {@code sub} and no email.</li>
+ *   <li>Apple: scope {@code openid name email} unless its {@code name} or {@code email} option is false (or
+ *       a {@code scope} is given). Apple answers a request for either only with {@code response_mode=form_post},
+ *       a cross-site POST to {@code /login/callback}; the email comes in the ID token, the name only at the
+ *       first login, in the posted {@code user} (see {@code OidcUpstream}). Its client secret is signed from the
+ *       connection's {@code app_secret} ({@link AppleClientSecret}).</li>
  *   <li>{@code github}, {@code facebook} and {@code windowslive} ride the {@code oauth2} path (code + PKCE +
  *       state, then their profile endpoint with the access token). A connection's {@code fieldsMap} is merged
  *       over the preset's, attribute by attribute.</li>
@@ -34,6 +36,10 @@ import java.util.Map;
  */
 final class SocialPresets {
 
+    /** The effective option that makes the provider answer with a form post (OAuth 2.0 Form Post Response Mode). */
+    static final String RESPONSE_MODE = "response_mode";
+    static final String FORM_POST = "form_post";
+
     /** A preset: OpenID (the oidc path) or not, and its default options. */
     private record Preset(boolean openId, Map<String, Object> defaults) {
     }
@@ -43,8 +49,7 @@ final class SocialPresets {
                     "issuer", "https://accounts.google.com",
                     "scope", "openid email profile")),
             SocialStrategy.APPLE, new Preset(true, Map.of(
-                    "issuer", "https://appleid.apple.com",
-                    "scope", "openid")),
+                    "issuer", "https://appleid.apple.com")),
             SocialStrategy.GITHUB, new Preset(false, Map.of(
                     "authorizationURL", "https://github.com/login/oauth/authorize",
                     "tokenURL", "https://github.com/login/oauth/access_token",
@@ -114,10 +119,19 @@ final class SocialPresets {
         }
         List<String> scopes = new ArrayList<>(options.containsKey("scope")
                 ? ConnectionOptions.scopes(options.get("scope")) : List.of());
+        boolean apple = SocialStrategy.APPLE.strategy().equals(connection.strategy());
+        if (apple && !options.containsKey("scope")) {
+            // Auth0's name and email attributes, both asked for unless turned off.
+            List.of("name", "email").stream().filter(flag -> !Boolean.FALSE.equals(options.get(flag)))
+                    .forEach(scopes::add);
+        }
         if (openId(connection) && !scopes.contains("openid")) {
             scopes.add(0, "openid");
         }
         options.put("scope", String.join(" ", scopes));
+        if (apple && (scopes.contains("name") || scopes.contains("email"))) {
+            options.put(RESPONSE_MODE, FORM_POST);
+        }
         return connection.withOptions(options);
     }
 }

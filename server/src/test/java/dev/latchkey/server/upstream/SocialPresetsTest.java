@@ -39,7 +39,24 @@ class SocialPresetsTest {
                 .containsEntry("scope", "openid email profile");
         Connection local = SocialPresets.effective(connection("apple", Map.of("client_id", "x",
                 "discovery_url", "http://127.0.0.1:1/.well-known/openid-configuration")));
-        assertThat(local.options()).doesNotContainKey("issuer").containsEntry("scope", "openid");
+        assertThat(local.options()).doesNotContainKey("issuer").containsEntry("scope", "openid name email");
+    }
+
+    @Test
+    void appleAsksForNameAndEmailWithAFormPostUnlessBothAreTurnedOff() {
+        // Apple answers a request for name or email only with response_mode=form_post.
+        Connection both = SocialPresets.effective(connection("apple", Map.of("client_id", "x")));
+        assertThat(both.options()).containsEntry("scope", "openid name email")
+                .containsEntry(SocialPresets.RESPONSE_MODE, SocialPresets.FORM_POST);
+        Connection emailOnly = SocialPresets.effective(connection("apple", Map.of("client_id", "x", "name", false)));
+        assertThat(emailOnly.options()).containsEntry("scope", "openid email")
+                .containsEntry(SocialPresets.RESPONSE_MODE, SocialPresets.FORM_POST);
+        Connection neither = SocialPresets.effective(connection("apple", Map.of("client_id", "x", "name", false,
+                "email", false)));
+        assertThat(neither.options()).containsEntry("scope", "openid")
+                .doesNotContainKey(SocialPresets.RESPONSE_MODE);
+        Connection google = SocialPresets.effective(connection("google-oauth2", Map.of("client_id", "x")));
+        assertThat(google.options()).doesNotContainKey(SocialPresets.RESPONSE_MODE);
     }
 
     @Test

@@ -14,6 +14,7 @@ import dev.latchkey.server.http.TrustedProxies;
 import dev.latchkey.server.identity.AccountLinking;
 import dev.latchkey.server.identity.Argon2Cost;
 import dev.latchkey.server.identity.BruteForceProtection;
+import dev.latchkey.server.identity.CachedConnectionStore;
 import dev.latchkey.server.identity.ConnectionSettings;
 import dev.latchkey.server.identity.DatabaseUserDirectory;
 import dev.latchkey.server.identity.DefaultConnection;
@@ -215,7 +216,8 @@ public final class Latchkey implements AutoCloseable {
                     .ensure(settings.managementAudience(), settings.bootstrapClientId(),
                             settings.bootstrapClientSecret(), settings.dataDir());
 
-            var connections = new JdbcConnectionStore(jdbi, masterKey);
+            // Looked up by name on every upstream login, twice: kept a few seconds, as clients are.
+            var connections = new CachedConnectionStore(new JdbcConnectionStore(jdbi, masterKey));
             DefaultConnection.ensure(connections, clock);
             var logStore = new JdbcLogStore(jdbi);
             auditLog = new QueuedAuditLog(logStore, clock);

@@ -39,12 +39,12 @@ public final class UpstreamHttp {
             .build();
 
     public HTTPResponse get(URI uri, Duration timeout) {
-        return send(HttpRequest.newBuilder(uri).GET().header("Accept", "application/json"), timeout);
+        return send(request(uri).GET().header("Accept", "application/json"), timeout);
     }
 
     /** Sends a request Nimbus built (the token and userinfo calls), with its headers and body. */
     public HTTPResponse send(HTTPRequest request, Duration timeout) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(request.getURI());
+        HttpRequest.Builder builder = request(request.getURI());
         @SuppressWarnings("unchecked")
         Map<String, List<String>> headers = request.getHeaderMap();
         headers.forEach((name, values) -> values.forEach(value -> builder.header(name, value)));
@@ -54,6 +54,19 @@ public final class UpstreamHttp {
             builder.GET();
         }
         return send(builder, timeout);
+    }
+
+    /**
+     * A request to {@code uri}. Over cleartext http (a provider on this machine) it is HTTP/1.1 outright: asked
+     * for HTTP/2 there, the client sends every request with an h2c upgrade offer ({@code Upgrade},
+     * {@code HTTP2-Settings}) that providers ignore. Over https HTTP/2 is still negotiated (ALPN).
+     */
+    private static HttpRequest.Builder request(URI uri) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(uri);
+        if ("http".equalsIgnoreCase(uri.getScheme())) {
+            builder.version(HttpClient.Version.HTTP_1_1);
+        }
+        return builder;
     }
 
     private HTTPResponse send(HttpRequest.Builder builder, Duration timeout) {

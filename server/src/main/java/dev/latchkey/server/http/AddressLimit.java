@@ -54,7 +54,8 @@ public final class AddressLimit {
                 vouched(ctx); // refused here: nothing more to pay after the answer
                 throw new RateLimitedException(quota, REFUSED);
             }
-            RateLimitHeaders.write(ctx, quota);
+            // No headers yet: the bucket that pays writes them, the caller's (CallerLimit) or, after the answer,
+            // this address's, and they would replace these on every such answer.
             return;
         }
         Quota quota = buckets.take(address);

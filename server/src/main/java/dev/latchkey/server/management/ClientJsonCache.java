@@ -9,7 +9,6 @@ import dev.latchkey.server.http.Json;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.Map;
@@ -71,22 +70,29 @@ final class ClientJsonCache {
         }
     }
 
-    /** A JSON object of these members (each {@code "name":value,...}, possibly none), in order. */
+    /**
+     * A JSON object of these members (each {@code "name":value,...}, possibly none), in order, written straight into
+     * an array of its final length (no buffer to grow and copy out: the answer is written per call).
+     */
     private static byte[] join(byte[]... members) {
-        ByteArrayOutputStream answer = new ByteArrayOutputStream(2048);
-        answer.write('{');
-        boolean first = true;
+        int length = 2;
+        for (byte[] m : members) {
+            length += m.length > 0 ? m.length + 1 : 0;
+        }
+        byte[] answer = new byte[Math.max(2, length - 1)];
+        int at = 0;
+        answer[at++] = '{';
         for (byte[] m : members) {
             if (m.length > 0) {
-                if (!first) {
-                    answer.write(',');
+                if (at > 1) {
+                    answer[at++] = ',';
                 }
-                answer.writeBytes(m);
-                first = false;
+                System.arraycopy(m, 0, answer, at, m.length);
+                at += m.length;
             }
         }
-        answer.write('}');
-        return answer.toByteArray();
+        answer[at] = '}';
+        return answer;
     }
 
     /** {@code "client_secret":"<secret>"}, escaped as JSON (RFC 8259 §7). */

@@ -95,6 +95,16 @@ class OperationsTest {
     }
 
     @Test
+    void answersAreNeverCompressedWhateverTheClientAccepts() {
+        // The OpenAPI document is tens of kilobytes of JSON: above any size Javalin would compress from.
+        HttpResponse<String> response = server.send(java.net.http.HttpRequest.newBuilder(
+                server.uri("api/v2/openapi.json")).header("Accept-Encoding", "gzip, br, zstd"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.headers().firstValue("Content-Encoding")).isEmpty();
+        assertThat(json(response).has("openapi")).isTrue();
+    }
+
+    @Test
     void theDefaultLoopbackBindAnswersOnIpv4AndIpv6() {
         // The issuer says "localhost", which a client may resolve to 127.0.0.1 or ::1.
         org.junit.jupiter.api.Assumptions.assumeTrue(HttpServer.listenAddresses("127.0.0.1").contains("::1"),

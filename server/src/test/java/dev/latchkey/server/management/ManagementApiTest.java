@@ -224,6 +224,7 @@ class ManagementApiTest {
         assertThat(json(put).get("statusCode").asInt()).isEqualTo(405);
         assertManagementError(server.management("GET", "api/v2/clients/a/b/c/d", null), 404, "not_found");
         assertManagementError(server.management("GET", "api/v2", null), 404, "not_found");
+        assertManagementError(server.management("GET", "api/v2/", null), 404, "not_found");
     }
 
     @Test

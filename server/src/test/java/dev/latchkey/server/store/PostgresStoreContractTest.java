@@ -1,5 +1,7 @@
 package dev.latchkey.server.store;
 
+import dev.latchkey.server.token.NewRefreshToken;
+import dev.latchkey.server.token.RefreshToken;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,5 +26,34 @@ class PostgresStoreContractTest extends StoreContract {
                         WHERE relname = 'refresh_tokens' AND relnamespace = current_schema()::regnamespace""")
                 .mapTo(String.class).one());
         assertThat(options).isEqualTo("fillfactor=70");
+    }
+
+    @Test
+    void anExchangeCommitsWithoutWaitingForTheDiskUnlessTheDatabaseSaysDurableAndLeavesTheSessionAsItWas() {
+        requireAvailable();
+        String schema = database.jdbi().withHandle(h -> h.createQuery("SELECT current_schema()")
+                .mapTo(String.class).one());
+        NewRefreshToken successor = NewRefreshToken.generate(true, T0.plusSeconds(600));
+        RefreshToken token = refreshToken("rt_async", "rt_async", "az_async", "u_async", T0);
+        var tokens = new JdbcRefreshTokenStore(database);
+        tokens.create(token, 200);
+        assertThat(tokens.exchange(token.tokenHash(), "client1", T0.plusSeconds(5), T0.plusSeconds(86_400),
+                successor)).isPresent();
+        // set_config(..., true) lasts the statement's transaction: the pooled connection keeps its own setting.
+        String setting = database.jdbi().withHandle(h -> h.createQuery("SHOW synchronous_commit")
+                .mapTo(String.class).one());
+        assertThat(setting).isEqualTo("on");
+
+        // latchkey.refresh_commit = durable (here for the connection; an operator sets it on the role or database).
+        try (Database durable = Database.open(PostgresSchema.SERVER_URL + "?currentSchema=" + schema
+                + "&options=-c%20" + JdbcRefreshTokenStore.DURABLE_SETTING + "%3Ddurable", PostgresSchema.USER, null)) {
+            var durableTokens = new JdbcRefreshTokenStore(durable);
+            RefreshToken next = durableTokens.find(successor.tokenHash()).orElseThrow();
+            assertThat(durableTokens.exchange(next.tokenHash(), "client1", T0.plusSeconds(6), T0.plusSeconds(86_400),
+                    NewRefreshToken.generate(true, T0.plusSeconds(600)))).isPresent();
+            String mode = durable.jdbi().withHandle(h -> h.createQuery("SHOW " + JdbcRefreshTokenStore.DURABLE_SETTING)
+                    .mapTo(String.class).one());
+            assertThat(mode).isEqualTo("durable");
+        }
     }
 }

@@ -67,7 +67,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 abstract class StoreContract extends ContractDatabase {
 
     /** Millisecond precision on purpose: times are stored as epoch millis. */
-    private static final Instant T0 = Instant.ofEpochMilli(1_760_000_000_123L);
+    static final Instant T0 = Instant.ofEpochMilli(1_760_000_000_123L);
     private static final MasterKey MASTER_KEY = new MasterKey(bytes(32, (byte) 7));
     private static final RsaKeyFactory RSA = new RsaKeyFactory("localhost");
 
@@ -163,7 +163,7 @@ abstract class StoreContract extends ContractDatabase {
                 "offline_access"), "sid-" + userId, T0, null, T0, T0.plusSeconds(86_400));
     }
 
-    private static RefreshToken refreshToken(String id, String family, String authorizationId, String userId,
+    static RefreshToken refreshToken(String id, String family, String authorizationId, String userId,
                                              Instant created) {
         return new RefreshToken(id, SecretHash.of("value-" + id), family, authorizationId, "client1", userId,
                 "https://things.example/api", List.of("openid", "offline_access"), "sid-" + userId, true, created,

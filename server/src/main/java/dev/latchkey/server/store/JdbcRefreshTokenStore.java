@@ -73,7 +73,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
      * exchangeable once more. Nothing is ever issued that was not already granted, and the single winner and
      * reuse detection hold for every exchange that survived. It saves a third of a refresh's database time.
      */
-    private static final NamedStatement EXCHANGE = NamedStatement.of(
+    static final NamedStatement EXCHANGE = NamedStatement.of(
             "WITH commit_mode AS (SELECT set_config('synchronous_commit', CASE WHEN current_setting('"
             + DURABLE_SETTING + "', true) = 'durable' THEN current_setting('synchronous_commit') ELSE 'off' END,"
             + " true)), exchanged AS (UPDATE refresh_tokens SET " + MARK_EXCHANGED + " WHERE " + EXCHANGEABLE
@@ -222,7 +222,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         });
     }
 
-    private static Map<String, Object> exchangeParameters(String tokenHash, String clientId, Instant now,
+    static Map<String, Object> exchangeParameters(String tokenHash, String clientId, Instant now,
                                                           Instant reuseMemoryUntil, NewRefreshToken successor) {
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("token_hash", tokenHash);

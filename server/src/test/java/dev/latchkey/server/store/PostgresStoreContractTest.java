@@ -4,6 +4,11 @@ import dev.latchkey.server.token.NewRefreshToken;
 import dev.latchkey.server.token.RefreshToken;
 import org.junit.jupiter.api.Test;
 
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -54,6 +59,43 @@ class PostgresStoreContractTest extends StoreContract {
             String mode = durable.jdbi().withHandle(h -> h.createQuery("SHOW " + JdbcRefreshTokenStore.DURABLE_SETTING)
                     .mapTo(String.class).one());
             assertThat(mode).isEqualTo("durable");
+        }
+    }
+
+    @Test
+    void theExchangesOwnTransactionCommitsAsynchronouslyUnlessDurableIsAsked() throws Exception {
+        requireAvailable();
+        String schema = database.jdbi().withHandle(h -> h.createQuery("SELECT current_schema()")
+                .mapTo(String.class).one());
+        var tokens = new JdbcRefreshTokenStore(database);
+        RefreshToken first = refreshToken("rt_mode1", "rt_mode1", "az_mode", "u_mode", T0);
+        RefreshToken second = refreshToken("rt_mode2", "rt_mode2", "az_mode", "u_mode", T0);
+        tokens.create(first, 200);
+        tokens.create(second, 200);
+        assertThat(commitModeInsideTheExchange(database, first)).isEqualTo("off");
+        try (Database durable = Database.open(PostgresSchema.SERVER_URL + "?currentSchema=" + schema
+                + "&options=-c%20" + JdbcRefreshTokenStore.DURABLE_SETTING + "%3Ddurable", PostgresSchema.USER, null)) {
+            assertThat(commitModeInsideTheExchange(durable, second)).isEqualTo("on");
+        }
+    }
+
+    /** Runs the exchange statement in a transaction left open, reads the commit mode it set, and rolls back. */
+    private static String commitModeInsideTheExchange(Database database, RefreshToken token) throws Exception {
+        try (Connection connection = database.dataSource().getConnection()) {
+            connection.setAutoCommit(false);
+            try (PreparedStatement exchange = JdbcRefreshTokenStore.EXCHANGE.prepare(connection,
+                    JdbcRefreshTokenStore.exchangeParameters(token.tokenHash(), "client1", T0.plusSeconds(5),
+                            T0.plusSeconds(86_400), NewRefreshToken.generate(true, T0.plusSeconds(600))));
+                 ResultSet exchanged = exchange.executeQuery();
+                 Statement show = connection.createStatement();
+                 ResultSet mode = show.executeQuery("SHOW synchronous_commit")) {
+                assertThat(exchanged.next()).isTrue();
+                assertThat(mode.next()).isTrue();
+                return mode.getString(1);
+            } finally {
+                connection.rollback();
+                connection.setAutoCommit(true);
+            }
         }
     }
 }

@@ -5,7 +5,19 @@ import com.nimbusds.jose.crypto.ECDSAVerifier;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.identity.AppleSigningKey;
+import com.nimbusds.oauth2.sdk.util.URLUtils;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import dev.latchkey.server.identity.Connection;
 import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
@@ -54,6 +66,56 @@ class AppleClientSecretTest {
         }
         assertThat(AppleSigningKey.isPem(rsaPem)).isTrue();
         assertThat(AppleSigningKey.isPem("a-client-secret")).isFalse();
+    }
+
+    @Test
+    void theCodeExchangeSendsASecretSignedWithTheConnectionsKeyInsteadOfTheKeyItself() throws Exception {
+        KeyPair keys = ecKeys("secp256r1");
+        String pem = pem(keys);
+        List<String> bodies = new CopyOnWriteArrayList<>();
+        HttpServer apple = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        String issuer = "http://127.0.0.1:" + apple.getAddress().getPort();
+        apple.createContext("/.well-known/openid-configuration", exchange -> answer(exchange, 200, """
+                {"issuer":"%1$s","authorization_endpoint":"%1$s/auth/authorize","token_endpoint":"%1$s/auth/token",
+                 "jwks_uri":"%1$s/auth/keys","response_types_supported":["code"],"subject_types_supported":["pairwise"],
+                 "id_token_signing_alg_values_supported":["RS256"]}""".formatted(issuer)));
+        apple.createContext("/auth/keys", exchange -> answer(exchange, 200, "{\"keys\":[]}"));
+        apple.createContext("/auth/token", exchange -> {
+            bodies.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            answer(exchange, 400, "{\"error\":\"invalid_grant\"}");
+        });
+        apple.start();
+        try {
+            UpstreamHttp http = new UpstreamHttp();
+            OidcUpstream oidc = new OidcUpstream(new OidcProviders(http, Clock.systemUTC()), http);
+            Connection connection = new Connection("con_apple", "apple", "apple", null, List.of(),
+                    Map.of("issuer", issuer, "client_id", "com.example.web", "team_id", "TEAM456", "kid", "KEY123"),
+                    pem, List.of(), Map.of(), false, true, Instant.now(), Instant.now());
+
+            assertThatThrownBy(() -> oidc.finish(SocialPresets.effective(connection),
+                    Map.of("code", "c1", "state", "s"), URI.create("https://auth.example/login/callback"), "n",
+                    "v".repeat(43))).isInstanceOf(UpstreamException.class).hasMessageContaining("invalid_grant");
+
+            Map<String, String> form = new HashMap<>();
+            URLUtils.parseParameters(bodies.get(0)).forEach((name, values) -> form.put(name, values.get(0)));
+            assertThat(form).containsEntry("client_id", "com.example.web");
+            assertThat(bodies.get(0)).doesNotContain("PRIVATE");
+            SignedJWT secret = SignedJWT.parse(form.get("client_secret"));
+            assertThat(secret.verify(new ECDSAVerifier((ECPublicKey) keys.getPublic()))).isTrue();
+            assertThat(secret.getHeader().getKeyID()).isEqualTo("KEY123");
+            assertThat(secret.getJWTClaimsSet().getIssuer()).isEqualTo("TEAM456");
+            assertThat(secret.getJWTClaimsSet().getAudience()).isEqualTo(List.of(issuer));
+        } finally {
+            apple.stop(0);
+        }
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws java.io.IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
     }
 
     private static KeyPair ecKeys(String curve) throws Exception {

@@ -168,6 +168,14 @@ if (once) {
   console.log(JSON.stringify({ once: 'ok' }));
   process.exit(0);
 }
+// ONLY=upstream (or provider): that mode's windows alone, each printed with its CPU per round trip; for comparing
+// two builds or settings of the server one after the other, not a figure.
+const only = env('ONLY', '');
+if (only) {
+  await window(only, warmup);
+  for (let c = 0; c < cycles; c++) console.log(JSON.stringify(await window(only, seconds)));
+  process.exit(0);
+}
 await window('provider', warmup);
 await window('upstream', warmup);
 const ratios = [];

@@ -10,9 +10,6 @@ public interface IdentityStore {
 
     Optional<Identity> find(String connection, String subject);
 
-    /** The user the identity of {@code connection} and {@code subject} belongs to, read without its tokens. */
-    Optional<String> owner(String connection, String subject);
-
     /**
      * Creates the identity of {@code connection} and {@code subject}, or replaces it while it still belongs to
      * {@code identity.userId()}; false, and nothing written, when another user holds it now (an account link or

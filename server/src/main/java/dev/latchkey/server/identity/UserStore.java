@@ -15,6 +15,12 @@ public interface UserStore {
 
     Optional<User> findById(String userId);
 
+    /**
+     * The user holding the upstream identity of {@code connection} and {@code subject}, whether it is their own
+     * or linked into them; empty when no user holds it.
+     */
+    Optional<User> findByIdentity(String connection, String subject);
+
     Optional<User> findByEmail(String connection, String email);
 
     /** The user and the stored password hash (which may be null: a user without a password). */

@@ -46,13 +46,6 @@ public final class JdbcIdentityStore implements IdentityStore, IdpTokenStore {
     }
 
     @Override
-    public Optional<String> owner(String connection, String subject) {
-        return jdbi.withHandle(h -> h.createQuery(
-                        "SELECT user_id FROM user_identities WHERE connection = :connection AND subject = :subject")
-                .bind("connection", connection).bind("subject", subject).mapTo(String.class).findOne());
-    }
-
-    @Override
     public List<Identity> ofUser(String userId) {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM user_identities WHERE user_id = :user_id ORDER BY updated_at, connection")

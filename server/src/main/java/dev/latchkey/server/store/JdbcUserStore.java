@@ -112,6 +112,14 @@ public final class JdbcUserStore implements UserStore {
     }
 
     @Override
+    public Optional<User> findByIdentity(String connection, String subject) {
+        // One statement for what an upstream login reads first: the identity's owner, and that owner's row.
+        return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS + " FROM users WHERE user_id = "
+                        + "(SELECT user_id FROM user_identities WHERE connection = :connection AND subject = :subject)")
+                .bind("connection", connection).bind("subject", subject).map(MAPPER).findOne());
+    }
+
+    @Override
     public Optional<User> findByEmail(String connection, String email) {
         return jdbi.withHandle(h -> h.createQuery("SELECT " + COLUMNS
                         + " FROM users WHERE connection = :connection AND email = :email")

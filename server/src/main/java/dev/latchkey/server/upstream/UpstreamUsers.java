@@ -67,10 +67,9 @@ public final class UpstreamUsers {
         Map<String, Object> claims = login.claims();
         Instant now = clock.instant();
         String userId = Identity.userId(connection.strategy(), connection.name(), subject);
-        Optional<User> linkedInto = identities.owner(connection.name(), subject)
-                .filter(owner -> !owner.equals(userId)).flatMap(users::findById);
-        if (linkedInto.isPresent()) {
-            return logInLinked(linkedInto.get(), connection, login, now, ip);
+        Optional<User> holder = users.findByIdentity(connection.name(), subject);
+        if (holder.isPresent() && !holder.get().userId().equals(userId)) {
+            return logInLinked(holder.get(), connection, login, now, ip);
         }
         String email = text(claims, "email").map(e -> e.toLowerCase(Locale.ROOT)).filter(e -> e.length() <= 320)
                 .orElse(null);
@@ -79,7 +78,8 @@ public final class UpstreamUsers {
         String nickname = text(claims, "nickname").or(() -> text(claims, "preferred_username"))
                 .orElse(email != null ? email.substring(0, email.indexOf('@') < 0 ? email.length() : email.indexOf('@'))
                         : subject);
-        Optional<User> existing = users.findById(userId);
+        // A returning user holds their own identity: the row just read is theirs.
+        Optional<User> existing = holder.isPresent() ? holder : users.findById(userId);
         if (existing.isPresent() && !existing.get().connection().equals(connection.name())) {
             // The same id from another connection (a social preset's ids do not name theirs): never that account.
             throw new UpstreamException(UpstreamException.Reason.INVALID_RESPONSE, "The account " + userId

@@ -1164,8 +1164,32 @@ abstract class StoreContract extends ContractDatabase {
         assertThat(stored.userId()).isEqualTo("oidc|idp|sub-4");
         assertThat(stored.accessToken()).isEqualTo("access-2");
         assertThat(stored.profileData()).containsEntry("name", "Again");
-        assertThat(identities.owner("idp", "sub-4")).contains("oidc|idp|sub-4");
-        assertThat(identities.owner("idp", "sub-unknown")).isEmpty();
+    }
+
+    @Test
+    void theHolderOfAnIdentityIsFoundWhetherItIsTheirOwnOrLinkedIntoThem() {
+        database.jdbi().useHandle(h -> h.execute("""
+                INSERT INTO connections (id, name, strategy, enabled_clients, options, created_at, updated_at)
+                VALUES ('con_idp', 'idp', 'oidc', '[]', '{}', 0, 0)"""));
+        var users = new JdbcUserStore(database.jdbi());
+        var identities = new JdbcIdentityStore(database.jdbi(), MASTER_KEY);
+        for (String id : List.of("oidc|idp|own", "auth0|primary")) {
+            users.create(new dev.latchkey.server.identity.User(id, "idp", null, false, id, null, null, id, null,
+                    java.util.Map.of(), java.util.Map.of(), false, T0, T0, null, 0, null, null), null);
+        }
+        identities.save(new dev.latchkey.server.identity.Identity("idp", "own", "oidc|idp|own", "oidc",
+                java.util.Map.of(), null, null, null, T0));
+        identities.save(new dev.latchkey.server.identity.Identity("idp", "linked", "auth0|primary", "oidc",
+                java.util.Map.of(), null, null, null, T0));
+        identities.save(new dev.latchkey.server.identity.Identity("idp", "orphan", "oidc|idp|gone", "oidc",
+                java.util.Map.of(), null, null, null, T0));
+        assertThat(users.findByIdentity("idp", "own")).map(dev.latchkey.server.identity.User::userId)
+                .contains("oidc|idp|own");
+        assertThat(users.findByIdentity("idp", "linked")).map(dev.latchkey.server.identity.User::userId)
+                .contains("auth0|primary");
+        assertThat(users.findByIdentity("idp", "orphan")).isEmpty();
+        assertThat(users.findByIdentity("idp", "unknown")).isEmpty();
+        assertThat(users.findByIdentity("other", "own")).isEmpty();
     }
 
     @Test

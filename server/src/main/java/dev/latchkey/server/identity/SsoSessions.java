@@ -2,6 +2,7 @@ package dev.latchkey.server.identity;
 
 import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.keys.TimeOrderedIds;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -44,7 +45,9 @@ public final class SsoSessions {
         Instant now = clock.instant();
         String secret = RandomStrings.base64url(32);
         Instant expiresAt = now.plus(lifetimes.get().absolute());
-        SsoSession session = new SsoSession(SecretHash.of(secret), RandomStrings.base64url(16), userId,
+        // The sid is public (ID tokens carry it) and begins with the time, for the indexes that hold it.
+        String sid = TimeOrderedIds.next("", RandomStrings.base64url(16));
+        SsoSession session = new SsoSession(SecretHash.of(secret), sid, userId,
                 now, now, expiresAt, lifetimes.get().idleExpiry(now, expiresAt), upstream);
         store.create(session);
         return new Started(secret, session);

@@ -1,6 +1,7 @@
 package dev.latchkey.server.token;
 
 import dev.latchkey.server.keys.RandomStrings;
+import dev.latchkey.server.keys.TimeOrderedIds;
 
 import java.time.Instant;
 import java.util.List;
@@ -32,8 +33,9 @@ public record Authorization(
         scopes = List.copyOf(scopes);
     }
 
+    /** Ids sort by creation time (each new row at the end of the indexes on them) and stay unguessable. */
     public static String newId() {
-        return "az_" + RandomStrings.alphanumeric(24);
+        return TimeOrderedIds.next("az_", RandomStrings.alphanumeric(24));
     }
 
     public Authorization withScopes(List<String> narrowed) {

@@ -2,6 +2,7 @@ package dev.latchkey.server.token;
 
 import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.keys.SecretHash;
+import dev.latchkey.server.keys.TimeOrderedIds;
 
 import java.time.Instant;
 
@@ -14,7 +15,7 @@ public record NewRefreshToken(String value, String id, String tokenHash, boolean
 
     public static NewRefreshToken generate(boolean rotating, Instant idleExpiresAt) {
         String value = RandomStrings.base64url(32);
-        return new NewRefreshToken(value, "rt_" + RandomStrings.alphanumeric(24), SecretHash.of(value), rotating,
+        return new NewRefreshToken(value, TimeOrderedIds.next("rt_", RandomStrings.alphanumeric(24)), SecretHash.of(value), rotating,
                 idleExpiresAt);
     }
 

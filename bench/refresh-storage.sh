@@ -4,6 +4,7 @@
 #   row    today's design: a row per token (V5's refresh_tokens, its five indexes, fillfactor 70); a rotation is
 #          JdbcRefreshTokenStore's one statement, a CTE that marks the presented row exchanged (in place) and
 #          inserts its successor.
+#   ordered the row design with ids that begin with their creation time (TimeOrderedIds), in a copy of the table.
 #   family a row per family holding the current token's digest and the previous one; a rotation updates that
 #          row by primary key, changing no indexed column (a heap-only update), and inserts nothing.
 # Each table first gets HISTORY rows of random digests (exchanged tokens kept for reuse detection, as 30 days of
@@ -67,7 +68,10 @@ INSERT INTO refresh_families SELECT md5('family' || g), md5('current' || g), NUL
 INSERT INTO refresh_families SELECT 'live' || g, md5('live' || g), NULL, 0, 'a' || g, 'app', 'auth0|live' || g,
     'https://api.example', 'offline_access read:items', 's' || g, true, 0, NULL, NULL, 9e15, NULL, 9e15
     FROM generate_series(1, $CLIENTS) g;
+CREATE TABLE refresh_tokens_ordered (LIKE refresh_tokens INCLUDING ALL) WITH (fillfactor = 70);
+INSERT INTO refresh_tokens_ordered SELECT * FROM refresh_tokens;
 VACUUM ANALYZE refresh_tokens;
+VACUUM ANALYZE refresh_tokens_ordered;
 VACUUM ANALYZE refresh_families;
 CHECKPOINT;
 SQL
@@ -91,6 +95,10 @@ WITH exchanged AS (UPDATE $PG_SCHEMA.refresh_tokens SET rotated_at = 1, last_use
 SELECT token_hash AS cur FROM successor
 \gset
 SQL
+# The same with ids that begin with the time (as TimeOrderedIds makes them): the primary key takes each at its end.
+sed -e "s/$PG_SCHEMA\.refresh_tokens /$PG_SCHEMA.refresh_tokens_ordered /g" \
+  -e "s/SELECT md5(token_hash || 'id')/SELECT 'rt_' || lpad(to_hex((extract(epoch FROM clock_timestamp()) * 1000)::bigint), 12, '0') || left(md5(token_hash), 24)/" \
+  "$scripts/row.sql" >"$scripts/ordered.sql"
 cat >"$scripts/family.sql" <<SQL
 $start
 UPDATE $PG_SCHEMA.refresh_families SET previous_hash = token_hash, token_hash = md5(token_hash),
@@ -112,7 +120,7 @@ postgres_ticks() {
   echo "$total"
 }
 
-for design in row family; do
+for design in row ordered family; do
   before=$(postgres_ticks)
   report=$(pgbench -h "$pg_host" -p "${pg_port:-5432}" -U "$PG_USER" -n -M prepared -c "$CLIENTS" -j 1 \
     -T "$DURATION" -D first=1 -f "$scripts/$design.sql" "$pg_db" 2>&1)

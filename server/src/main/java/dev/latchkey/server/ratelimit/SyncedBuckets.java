@@ -9,8 +9,9 @@ import io.github.bucket4j.distributed.BucketProxy;
 import io.github.bucket4j.distributed.proxy.BucketNotFoundException;
 import io.github.bucket4j.distributed.proxy.ProxyManager;
 import io.github.bucket4j.distributed.proxy.optimization.DelayParameters;
+import io.github.bucket4j.distributed.proxy.optimization.NopeOptimizationListener;
 import io.github.bucket4j.distributed.proxy.optimization.Optimization;
-import io.github.bucket4j.distributed.proxy.optimization.Optimizations;
+import io.github.bucket4j.distributed.proxy.optimization.delay.DelayOptimization;
 
 import java.time.Duration;
 
@@ -100,7 +101,10 @@ public final class SyncedBuckets implements Buckets {
         if (unsynchronized == 0) {
             return proxies.builder().build(id, () -> configuration);
         }
-        Optimization delaying = Optimizations.delaying(new DelayParameters(unsynchronized, SYNC_EVERY));
+        // Bucket4j's own delaying() times the sync by the system clock; the buckets' clock keeps one time for both
+        // (and lets a test stop it: with the system clock, a slow moment added a sync at a random take).
+        Optimization delaying = new DelayOptimization(new DelayParameters(unsynchronized, SYNC_EVERY),
+                NopeOptimizationListener.INSTANCE, clock);
         return proxies.builder().withOptimization(delaying).build(id, () -> configuration);
     }
 }

@@ -1166,11 +1166,16 @@ abstract class StoreContract extends ContractDatabase {
         assertThat(stored.profileData()).containsEntry("name", "Again");
     }
 
-    @Test
-    void theHolderOfAnIdentityIsFoundWhetherItIsTheirOwnOrLinkedIntoThem() {
+    /** An oidc connection named {@code idp}, the users' connection in the upstream login tests below. */
+    private void insertIdpConnection() {
         database.jdbi().useHandle(h -> h.execute("""
                 INSERT INTO connections (id, name, strategy, enabled_clients, options, created_at, updated_at)
                 VALUES ('con_idp', 'idp', 'oidc', '[]', '{}', 0, 0)"""));
+    }
+
+    @Test
+    void theHolderOfAnIdentityIsFoundWhetherItIsTheirOwnOrLinkedIntoThem() {
+        insertIdpConnection();
         var users = new JdbcUserStore(database.jdbi());
         var identities = new JdbcIdentityStore(database.jdbi(), MASTER_KEY);
         for (String id : List.of("oidc|idp|own", "auth0|primary")) {
@@ -1194,9 +1199,7 @@ abstract class StoreContract extends ContractDatabase {
 
     @Test
     void anUpstreamLoginWritesTheProvidersFieldsAndCountsTheLoginInOneWriteKeepingOurs() {
-        database.jdbi().useHandle(h -> h.execute("""
-                INSERT INTO connections (id, name, strategy, enabled_clients, options, created_at, updated_at)
-                VALUES ('con_idp', 'idp', 'oidc', '[]', '{}', 0, 0)"""));
+        insertIdpConnection();
         var users = new JdbcUserStore(database.jdbi());
         var user = new dev.latchkey.server.identity.User("oidc|idp|sub-5", "idp", "old@corp.example", false, "Old",
                 null, null, "old", null, java.util.Map.of(), java.util.Map.of(), false, T0, T0, null, 0, null, null);

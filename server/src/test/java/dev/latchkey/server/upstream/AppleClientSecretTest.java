@@ -69,7 +69,7 @@ class AppleClientSecretTest {
     }
 
     @Test
-    void theCodeExchangeSendsASecretSignedWithTheConnectionsKeyInsteadOfTheKeyItself() throws Exception {
+    void theCodeExchangeAndTheTokenVaultsRefreshSendASecretSignedWithTheConnectionsKeyNeverTheKey() throws Exception {
         KeyPair keys = ecKeys("secp256r1");
         String pem = pem(keys);
         List<String> bodies = new CopyOnWriteArrayList<>();
@@ -96,15 +96,23 @@ class AppleClientSecretTest {
                     Map.of("code", "c1", "state", "s"), URI.create("https://auth.example/login/callback"), "n",
                     "v".repeat(43))).isInstanceOf(UpstreamException.class).hasMessageContaining("invalid_grant");
 
-            Map<String, String> form = new HashMap<>();
-            URLUtils.parseParameters(bodies.get(0)).forEach((name, values) -> form.put(name, values.get(0)));
-            assertThat(form).containsEntry("client_id", "com.example.web");
-            assertThat(bodies.get(0)).doesNotContain("PRIVATE");
-            SignedJWT secret = SignedJWT.parse(form.get("client_secret"));
-            assertThat(secret.verify(new ECDSAVerifier((ECPublicKey) keys.getPublic()))).isTrue();
-            assertThat(secret.getHeader().getKeyID()).isEqualTo("KEY123");
-            assertThat(secret.getJWTClaimsSet().getIssuer()).isEqualTo("TEAM456");
-            assertThat(secret.getJWTClaimsSet().getAudience()).isEqualTo(List.of(issuer));
+            // Token Vault: refreshing the user's Apple tokens (RFC 6749 §6) authenticates the same way.
+            assertThatThrownBy(() -> oidc.refresh(SocialPresets.effective(connection), "apple-refresh-token"))
+                    .isInstanceOf(UpstreamException.class);
+
+            assertThat(bodies).hasSize(2);
+            for (String body : bodies) {
+                Map<String, String> form = new HashMap<>();
+                URLUtils.parseParameters(body).forEach((name, values) -> form.put(name, values.get(0)));
+                assertThat(form).containsEntry("client_id", "com.example.web");
+                assertThat(body).doesNotContain("PRIVATE");
+                SignedJWT secret = SignedJWT.parse(form.get("client_secret"));
+                assertThat(secret.verify(new ECDSAVerifier((ECPublicKey) keys.getPublic()))).isTrue();
+                assertThat(secret.getHeader().getKeyID()).isEqualTo("KEY123");
+                assertThat(secret.getJWTClaimsSet().getIssuer()).isEqualTo("TEAM456");
+                assertThat(secret.getJWTClaimsSet().getAudience()).isEqualTo(List.of(issuer));
+            }
+            assertThat(bodies.get(1)).contains("grant_type=refresh_token").contains("apple-refresh-token");
         } finally {
             apple.stop(0);
         }

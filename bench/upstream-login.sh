@@ -16,7 +16,8 @@
 #   VUS=4 LOAD=20 CYCLES=3 WARMUP=90 bench/upstream-login.sh     (a quiet machine; the JIT needs the 90 s)
 #
 # Needs node and server/src/test/node/node_modules (npm ci there). Environment: VUS (4), LOAD (10 s), CYCLES (3),
-# WARMUP (10 s), JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR.
+# WARMUP (10 s), JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR, ONLY (upstream or provider: that
+# mode's windows alone, each with its CPU per round trip, for comparing builds or JVM flags; no figure).
 # Results: $RESULTS (default bench/results)/upstream-login-<UTC time>.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."

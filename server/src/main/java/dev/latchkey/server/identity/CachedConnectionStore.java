@@ -7,6 +7,7 @@ import com.github.benmanes.caffeine.cache.Ticker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * A connection store whose look-ups by name are kept {@link #TTL}: an upstream login reads its connection at
@@ -41,26 +42,26 @@ public final class CachedConnectionStore implements ConnectionStore {
 
     @Override
     public void create(Connection connection) {
-        try {
+        written(() -> {
             store.create(connection);
-        } finally {
-            byName.invalidateAll();
-        }
+            return null;
+        });
     }
 
     @Override
     public boolean update(Connection connection) {
-        try {
-            return store.update(connection);
-        } finally {
-            byName.invalidateAll();
-        }
+        return written(() -> store.update(connection));
     }
 
     @Override
     public boolean delete(String id) {
+        return written(() -> store.delete(id));
+    }
+
+    /** A write through the store; the cache is emptied after it, whether it succeeded or not. */
+    private <T> T written(Supplier<T> write) {
         try {
-            return store.delete(id);
+            return write.get();
         } finally {
             byName.invalidateAll();
         }

@@ -68,7 +68,8 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
      * <p>
      * Its commit does not wait for the WAL to reach the disk ({@code synchronous_commit} off for this transaction
      * alone, as {@code SET LOCAL} would; {@link #DURABLE_SETTING} keeps it waiting). Only a crash of PostgreSQL
-     * itself (not a clean stop, not a crash of Latchkey) can lose what committed in its last moments (at most three times {@code wal_writer_delay}, 0.6 s by default): the
+     * itself (not a clean stop, not a crash of Latchkey) can lose what committed in its last moments (at most
+     * three times {@code wal_writer_delay}, 0.6 s by default): the
      * client then holds a successor that is unknown and logs in again, and the token it presented is
      * exchangeable once more. Nothing is ever issued that was not already granted, and the single winner and
      * reuse detection hold for every exchange that survived. It saves a third of a refresh's database time.
@@ -223,7 +224,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     }
 
     static Map<String, Object> exchangeParameters(String tokenHash, String clientId, Instant now,
-                                                          Instant reuseMemoryUntil, NewRefreshToken successor) {
+                                                  Instant reuseMemoryUntil, NewRefreshToken successor) {
         Map<String, Object> parameters = new HashMap<>();
         parameters.put("token_hash", tokenHash);
         parameters.put("client_id", clientId);

@@ -15,8 +15,8 @@ public record NewRefreshToken(String value, String id, String tokenHash, boolean
 
     public static NewRefreshToken generate(boolean rotating, Instant idleExpiresAt) {
         String value = RandomStrings.base64url(32);
-        return new NewRefreshToken(value, TimeOrderedIds.next("rt_", RandomStrings.alphanumeric(24)), SecretHash.of(value), rotating,
-                idleExpiresAt);
+        String id = TimeOrderedIds.next("rt_", RandomStrings.alphanumeric(24));
+        return new NewRefreshToken(value, id, SecretHash.of(value), rotating, idleExpiresAt);
     }
 
     @Override

@@ -30,4 +30,16 @@ class TimeOrderedIdsTest {
         assertThat(id).startsWith("az_").endsWith("r1").hasSize(3 + TimeOrderedIds.TIME_DIGITS + 2);
         assertThat(Long.parseLong(id.substring(3, 3 + TimeOrderedIds.TIME_DIGITS), 36)).isBetween(before, after);
     }
+
+    @Test
+    void authorizationAndRefreshTokenIdsBeginWithTheirCreationTimeAndKeepTheirRandomPart() {
+        long before = System.currentTimeMillis();
+        String authorization = dev.latchkey.server.token.Authorization.newId();
+        String refresh = dev.latchkey.server.token.NewRefreshToken.generate(true, null).id();
+        long after = System.currentTimeMillis();
+        for (String id : List.of(authorization, refresh)) {
+            assertThat(id).matches("(az|rt)_[0-9a-z]{9}[A-Za-z0-9]{24}");
+            assertThat(Long.parseLong(id.substring(3, 3 + TimeOrderedIds.TIME_DIGITS), 36)).isBetween(before, after);
+        }
+    }
 }

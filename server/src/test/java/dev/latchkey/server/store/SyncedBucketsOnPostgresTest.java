@@ -3,9 +3,11 @@ package dev.latchkey.server.store;
 import dev.latchkey.server.ratelimit.BucketClock;
 import dev.latchkey.server.ratelimit.RateLimit;
 import dev.latchkey.server.ratelimit.SyncedBuckets;
+import dev.latchkey.server.testing.MovableClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 
@@ -68,6 +70,32 @@ class SyncedBucketsOnPostgresTest {
             }
 
             assertThat(allowed).isEqualTo(5);
+        }
+    }
+
+    @Test
+    void aNodeSyncsWhenTheBucketsClockSaysSoNotTheSystemClock() {
+        PostgresSchema.requireReachable();
+        try (PostgresSchema schema = PostgresSchema.create();
+             Database first = Database.open(schema.url(), PostgresSchema.USER, null);
+             Database second = Database.open(schema.url(), PostgresSchema.USER, null)) {
+            MovableClock time = new MovableClock(Instant.parse("2026-12-07T08:00:00Z"));
+            BucketClock clock = new BucketClock(time);
+            RateLimit limit = RateLimit.parse("test", "500,1/h");
+            SyncedBuckets a = new SyncedBuckets("management-token", limit,
+                    new PostgresRateLimitBuckets(first, clock).proxies(), clock);
+            SyncedBuckets b = new SyncedBuckets("management-token", limit,
+                    new PostgresRateLimitBuckets(second, clock).proxies(), clock);
+
+            for (int i = 0; i < 5; i++) {
+                assertThat(a.take("token").allowed()).isTrue(); // the first synced, four kept in a's memory
+            }
+            // More than SYNC_EVERY later on the buckets' clock (at once on the system's): a's next take syncs.
+            time.advance(Duration.ofMillis(300));
+            assertThat(a.take("token").allowed()).isTrue();
+
+            // b's first take is a sync of its own: it sees all six of a's, and takes one more.
+            assertThat(b.take("token").remaining()).isEqualTo(500 - 7);
         }
     }
 

@@ -73,7 +73,12 @@ def component(frames):
 
 
 def when(event):
-    return datetime.fromisoformat(event["values"]["startTime"].replace("Z", "+00:00")[:26] + "+00:00")
+    """The event's start, in UTC; JFR writes up to nine fractional digits (or fewer), Python reads six."""
+    stamp = event["values"]["startTime"].rstrip("Z")
+    if "+" in stamp[10:]:
+        stamp = stamp[:10] + stamp[10:].split("+")[0]
+    seconds, _, fraction = stamp.partition(".")
+    return datetime.fromisoformat(f"{seconds}.{(fraction + '000000')[:6]}+00:00")
 
 
 def table(title, counter, total, limit=20):

@@ -17,11 +17,12 @@
 # falls on both. The figure is the refresh rate over the client-credentials rate, summed over the rounds.
 #
 #   bench/refresh-load.sh          the figure
-#   bench/refresh-load.sh --jfr    the same, then one more refresh window under a JFR recording (settings=profile)
-#                                  taken with jcmd, summarised by bench/jfr-hotspots.py (results/*.jfr, *-hotspots.txt)
+#   bench/refresh-load.sh --jfr    the same, then one client-credentials and one refresh window under one JFR
+#                                  recording (JFR_SETTINGS, default profile) taken with jcmd, each summarised alone
+#                                  by bench/jfr-hotspots.py (results/*.jfr, *-<kind>-hotspots.txt)
 #
 # Environment: WARMUP (20s per kind), DURATION (20s), ROUNDS (2), CONNECTIONS (10), SEED_USERS (4),
-# JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR, PG_URL
+# JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR, JFR_SETTINGS (a .jfc file), PG_URL
 # (jdbc:postgresql://127.0.0.1:5432/test), PG_USER (postgres), QUIET_WAIT (180 s).
 # Results: $RESULTS (default bench/results)/refresh-load-<UTC time>.txt
 set -euo pipefail
@@ -37,6 +38,7 @@ CONNECTIONS=${CONNECTIONS:-10}
 JAVA_OPTS=${JAVA_OPTS:-$LAUNCHER_JAVA_OPTS}
 SCOPE="offline_access read:items"
 JFR=
+windows=()
 if [[ ${1:-} == --jfr ]]; then JFR=1; fi
 
 begin_run refresh-load
@@ -88,16 +90,26 @@ say "refresh grants/s (rotating, PostgreSQL): $(( rt_sum / ROUNDS ))   p99 ${rt_
 say "ratio refresh / client credentials: $(awk -v a="$rt_sum" -v b="$cc_sum" 'BEGIN { printf "%.2f", a / b }')   (goal >= 0.6)"
 
 if [[ -n $JFR ]]; then
+  # One recording, one window of each kind, each summarised alone: what a refresh costs beyond a token.
   jfr_file=$(realpath "$RESULTS")/refresh-load-$stamp.jfr
-  jcmd "$SERVER_PID" JFR.start name=refresh settings=profile >/dev/null
-  # The first seconds under a new recording run slower (JFR's own start-up): only the run after them counts.
+  jcmd "$SERVER_PID" JFR.start name=refresh settings="${JFR_SETTINGS:-profile}" >/dev/null
+  # The first seconds under a new recording run slower (JFR's own start-up): only the runs after them count.
   top_up_tokens "$base" "$TOKENS_FILE" $(( 2 * CONNECTIONS )) "$SCOPE" "$BENCH_AUDIENCE"
   wrk -t1 -c"$CONNECTIONS" -d5s -s bench/refresh-chain.lua "$base" >/dev/null 2>>"$out"
-  from_ms=$(now_ms)
-  measure "under JFR, refresh (rotating)" -s bench/refresh-chain.lua "$base"
-  until_ms=$(now_ms)
+  for kind in client-credentials refresh; do
+    script=bench/client-credentials.lua
+    [[ $kind == refresh ]] && script=bench/refresh-chain.lua
+    from_ms=$(now_ms)
+    measure "under JFR, $kind" -s "$script" "$base"
+    until_ms=$(now_ms)
+    windows+=("$kind $from_ms $until_ms")
+    say "#   JFR window of $kind: $from_ms $until_ms (epoch ms)"
+  done
   jcmd "$SERVER_PID" JFR.stop name=refresh filename="$jfr_file" >/dev/null
-  python3 bench/jfr-hotspots.py "$jfr_file" --window "$from_ms" "$until_ms" >"${jfr_file%.jfr}-hotspots.txt"
-  say "# JFR: $jfr_file; summary: ${jfr_file%.jfr}-hotspots.txt"
+  for w in "${windows[@]}"; do
+    read -r kind from_ms until_ms <<<"$w"
+    python3 bench/jfr-hotspots.py "$jfr_file" --window "$from_ms" "$until_ms" >"${jfr_file%.jfr}-$kind-hotspots.txt"
+  done
+  say "# JFR: $jfr_file; summaries: ${jfr_file%.jfr}-{client-credentials,refresh}-hotspots.txt"
 fi
 echo "Results: $out"

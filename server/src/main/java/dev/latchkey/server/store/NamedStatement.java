@@ -17,24 +17,35 @@ import java.util.Map;
  * The names are read once, by JDBI's parser, when the statement is made; a name may appear several times. The
  * values are strings, longs, booleans, or null for a {@code BIGINT}.
  */
-record NamedStatement(String sql, List<String> names) {
+record NamedStatement(String sql, List<String> names, List<String> distinct, int[] slots) {
 
     /** JDBI's own parser: the names are read exactly as in every other statement of the stores. */
     static NamedStatement of(String named) {
         ParsedSql parsed = new ColonPrefixSqlParser().parse(named, null);
-        return new NamedStatement(parsed.getSql(), List.copyOf(parsed.getParameters().getParameterNames()));
+        List<String> names = List.copyOf(parsed.getParameters().getParameterNames());
+        List<String> distinct = names.stream().distinct().toList();
+        int[] slots = names.stream().mapToInt(distinct::indexOf).toArray();
+        return new NamedStatement(parsed.getSql(), names, distinct, slots);
     }
 
-    /** Prepares the statement on {@code connection} with every name bound; a name without a value is refused. */
+    /**
+     * Prepares the statement on {@code connection} with every name bound; a name without a value is refused.
+     * Each name is looked up once, however often it appears.
+     */
     PreparedStatement prepare(Connection connection, Map<String, Object> values) throws SQLException {
+        Object[] resolved = new Object[distinct.size()];
+        for (int i = 0; i < resolved.length; i++) {
+            String name = distinct.get(i);
+            Object value = values.get(name);
+            if (value == null && !values.containsKey(name)) {
+                throw new IllegalArgumentException("No value for :" + name);
+            }
+            resolved[i] = value;
+        }
         PreparedStatement statement = connection.prepareStatement(sql);
         try {
-            for (int i = 0; i < names.size(); i++) {
-                String name = names.get(i);
-                if (!values.containsKey(name)) {
-                    throw new IllegalArgumentException("No value for :" + name);
-                }
-                bind(statement, i + 1, values.get(name));
+            for (int i = 0; i < slots.length; i++) {
+                bind(statement, i + 1, resolved[slots[i]]);
             }
             return statement;
         } catch (SQLException | RuntimeException e) {

@@ -9,13 +9,14 @@
 #          row by primary key, changing no indexed column (a heap-only update), and inserts nothing.
 # Each table first gets HISTORY rows of random digests (exchanged tokens kept for reuse detection, as 30 days of
 # rotations leave them; the family table gets a tenth as many rows, one per family), then CLIENTS pgbench
-# connections each chain their own family's rotations for DURATION seconds, with prepared statements and
-# synchronous_commit on, as the server runs. Prints rotations/s and PostgreSQL CPU per rotation (every
-# postgres process, the reaped backends included; other databases' work counts too).
+# connections each chain their own family's rotations for DURATION seconds, with prepared statements.
+# COMMIT=durable (the default) waits for the WAL flush at each commit; COMMIT=async does not, as the server's
+# exchange runs (JdbcRefreshTokenStore.EXCHANGE). Prints rotations/s and PostgreSQL's CPU per rotation: the
+# machine's busy time over the run less pgbench's own (so other work on the machine counts too: run it quiet).
 #
 #   bench/refresh-storage.sh
 #
-# Environment: HISTORY (1000000), CLIENTS (10), DURATION (20), PG_URL, PG_USER.
+# Environment: HISTORY (1000000), CLIENTS (10), DURATION (20), COMMIT (durable), PG_URL, PG_USER.
 # Results: $RESULTS (default bench/results)/refresh-storage-<UTC time>.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,6 +26,12 @@ source bench/lifecycle.sh
 HISTORY=${HISTORY:-1000000}
 CLIENTS=${CLIENTS:-10}
 DURATION=${DURATION:-20}
+COMMIT=${COMMIT:-durable}
+case $COMMIT in
+  durable) commit_options= ;;
+  async) commit_options='-c synchronous_commit=off' ;;
+  *) echo "COMMIT must be durable or async" >&2; exit 2 ;;
+esac
 RESULTS=${RESULTS:-bench/results}
 mkdir -p "$RESULTS"
 out=$RESULTS/refresh-storage-$(date -u +%Y%m%dT%H%M%SZ).txt
@@ -33,7 +40,7 @@ trap 'drop_schema; rm -rf "$scripts"' EXIT
 say() { echo "$*" | tee -a "$out"; }
 
 fresh_schema
-say "# refresh-storage $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores; $HISTORY history rows, $CLIENTS clients, ${DURATION} s each"
+say "# refresh-storage $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores; $HISTORY history rows, $CLIENTS clients, ${DURATION} s each, $COMMIT commits"
 say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "Creating and filling the two tables ..."
 psql_stdin >/dev/null <<SQL
@@ -109,27 +116,21 @@ UPDATE $PG_SCHEMA.refresh_families SET previous_hash = token_hash, token_hash = 
 \gset
 SQL
 
-# CPU of every postgres process so far, with the children the postmaster has reaped (clock ticks).
-postgres_ticks() {
-  local pid total=0 field
-  for pid in $(pgrep -x postgres); do
-    for field in $(cut -d' ' -f14-17 "/proc/$pid/stat" 2>/dev/null); do
-      total=$(( total + field ))
-    done
-  done
-  echo "$total"
+# The machine's busy clock ticks so far (user, nice, system, irq, softirq).
+machine_ticks() {
+  awk '/^cpu / { print $2 + $3 + $4 + $7 + $8 }' /proc/stat
 }
 
 for design in row ordered family; do
-  before=$(postgres_ticks)
-  report=$(pgbench -h "$pg_host" -p "${pg_port:-5432}" -U "$PG_USER" -n -M prepared -c "$CLIENTS" -j 1 \
-    -T "$DURATION" -D first=1 -f "$scripts/$design.sql" "$pg_db" 2>&1)
-  after=$(postgres_ticks)
+  before=$(machine_ticks)
+  report=$(PGOPTIONS="$commit_options" /usr/bin/time -f "pgbench-cpu %U %S" pgbench -h "$pg_host" -p "${pg_port:-5432}" \
+    -U "$PG_USER" -n -M prepared -c "$CLIENTS" -j 1 -T "$DURATION" -D first=1 -f "$scripts/$design.sql" "$pg_db" 2>&1)
+  after=$(machine_ticks)
   echo "$report" >>"$out"
   done_count=$(grep -o 'number of transactions actually processed: [0-9]*' <<<"$report" | grep -o '[0-9]*$')
   failed=$(grep -c 'ERROR' <<<"$report" || true)
   ms=$(awk -v t=$(( after - before )) -v hz="$(getconf CLK_TCK)" -v n="$done_count" \
-    'BEGIN { printf "%.3f", t * 1000 / hz / n }')
+    -v own="$(awk '/^pgbench-cpu/ { print $2 + $3 }' <<<"$report")" 'BEGIN { printf "%.3f", (t / hz - own) * 1000 / n }')
   say "$design: $(( done_count / DURATION )) rotations/s, PostgreSQL CPU $ms ms per rotation, errors $failed; load $(cut -d' ' -f1 /proc/loadavg)"
 done
 psql_run "SELECT 'row design: ' || count(*) FILTER (WHERE rotated_at = 1) || ' exchanged rows' FROM refresh_tokens" -At | tee -a "$out"

@@ -156,6 +156,41 @@ abstract class StoreContract extends ContractDatabase {
         assertThat(old.expired(T0.plusSeconds(7_000))).isFalse();
     }
 
+    @Test
+    void aNewSessionsSidBeginsWithItsStartTimeAndIsFoundByTheCookie() {
+        var store = new JdbcSsoSessionStore(database.jdbi(), MASTER_KEY);
+        var sessions = new dev.latchkey.server.identity.SsoSessions(store, Clock.systemUTC(),
+                () -> dev.latchkey.server.identity.SessionLifetimes.AUTH0_DEFAULTS);
+        long before = System.currentTimeMillis();
+        var started = sessions.start("auth0|sid-time", null);
+        long after = System.currentTimeMillis();
+        String sid = started.session().sid();
+        // Public (ID tokens carry it): the time it reveals is the ID token's auth_time; the rest stays random.
+        assertThat(sid).matches("[0-9a-z]{9}[A-Za-z0-9_-]{22}");
+        assertThat(Long.parseLong(sid.substring(0, 9), 36))
+                .isBetween(before, after);
+        assertThat(sessions.find(started.cookie()).orElseThrow().sid()).isEqualTo(sid);
+    }
+
+    @Test
+    void noIndexCoversTheOpaqueTokensCodeHashThatNoReleaseWritesSinceV5() throws Exception {
+        // V19 dropped it: the column stays (a previous release still names it), its index only cost an entry per token.
+        List<String> indexed = database.jdbi().withHandle(h -> {
+            var meta = h.getConnection().getMetaData();
+            String table = meta.storesUpperCaseIdentifiers() ? "OPAQUE_TOKENS" : "opaque_tokens";
+            List<String> columns = new ArrayList<>();
+            try (var rows = meta.getIndexInfo(null, h.getConnection().getSchema(), table, false, false)) {
+                while (rows.next()) {
+                    if (rows.getString("COLUMN_NAME") != null) {
+                        columns.add(rows.getString("COLUMN_NAME").toLowerCase(java.util.Locale.ROOT));
+                    }
+                }
+            }
+            return columns;
+        });
+        assertThat(indexed).contains("authorization_id").doesNotContain("code_hash");
+    }
+
     // --- Authorizations and refresh tokens ---
 
     private static Authorization authorization(String id, String userId) {

@@ -112,6 +112,7 @@ import dev.latchkey.server.token.Revocations;
 import dev.latchkey.server.token.TokenIssuer;
 import dev.latchkey.server.store.JdbcAuthorizationStore;
 import dev.latchkey.server.store.JdbcRefreshTokenStore;
+import dev.latchkey.server.store.ReleaseGate;
 import dev.latchkey.server.oauth.grant.RefreshTokenGrant;
 import dev.latchkey.server.ui.BrowserSession;
 import dev.latchkey.server.ui.ConsentPage;
@@ -265,7 +266,7 @@ public final class Latchkey implements AutoCloseable {
             var userPermissions = new JdbcUserPermissionStore(jdbi);
             var rbac = new RbacPolicy(userPermissions);
             var tokenIssuer = new TokenIssuer(tokens, new OpaqueAccessTokenFormat(opaqueStore, clock), idTokens,
-                    authorizationStore, refreshStore, rbac, clock);
+                    authorizationStore, refreshStore, rbac, clock, new ReleaseGate(database, clock));
             var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
             var pages = new Pages();
             var cookies = new Cookies(origin);

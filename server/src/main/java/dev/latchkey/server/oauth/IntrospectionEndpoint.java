@@ -3,7 +3,6 @@ package dev.latchkey.server.oauth;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.latchkey.server.http.Json;
-import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.token.AuthorizationLookup;
 import dev.latchkey.server.token.InvalidTokenException;
 import dev.latchkey.server.token.OwnTokens;
@@ -100,7 +99,7 @@ public final class IntrospectionEndpoint {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        return refreshTokens.find(SecretHash.of(value))
+        return refreshTokens.findPresented(value)
                 .filter(token -> token.clientId().equals(clientId))
                 .filter(token -> token.rotatedAt() == null && !token.expired(now))
                 .filter(token -> authorizations.active(token.authorizationId()).isPresent())

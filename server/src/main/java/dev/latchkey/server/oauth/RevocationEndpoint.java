@@ -55,14 +55,15 @@ public final class RevocationEndpoint {
         // CORS: as at the token endpoint, only the client's own Allowed Web Origins may read the answer.
         Cors.restrictTo(ctx, client.client().webOrigins());
         if (token.length() <= OwnTokens.MAX_TOKEN_LENGTH && token.chars().filter(c -> c == '.').count() != 2) {
-            revoke(SecretHash.of(token), client.client().clientId());
+            revoke(token, client.client().clientId());
         }
         ctx.header("Cache-Control", "no-store");
         ctx.status(200);
     }
 
-    private void revoke(String tokenHash, String clientId) {
-        RefreshToken refresh = refreshTokens.find(tokenHash).filter(t -> t.clientId().equals(clientId)).orElse(null);
+    private void revoke(String value, String clientId) {
+        RefreshToken refresh = refreshTokens.findPresented(value).filter(t -> t.clientId().equals(clientId))
+                .orElse(null);
         if (refresh != null) {
             if (lookups.tenant().flag(TenantSettings.REVOKE_REFRESH_TOKEN_GRANT)) {
                 revocations.grant(refresh.userId(), refresh.clientId(), refresh.audience());
@@ -71,6 +72,7 @@ public final class RevocationEndpoint {
             }
             return;
         }
+        String tokenHash = SecretHash.of(value);
         opaqueTokens.find(tokenHash).filter(t -> t.clientId().equals(clientId)).ifPresent(opaque -> {
             opaqueTokens.delete(tokenHash);
             revocations.opaqueToken(tokenHash);

@@ -25,7 +25,7 @@ import org.jdbi.v3.core.statement.StatementExceptions;
 public final class Database implements AutoCloseable {
 
     /** The version of the newest migration in {@code db/migration} (a test keeps the two in step). */
-    static final int SCHEMA_VERSION = 19;
+    static final int SCHEMA_VERSION = 20;
     /** The purpose the embedded database's file key is derived for. */
     private static final String H2_FILE_KEY = "latchkey h2 file encryption";
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);
@@ -79,6 +79,10 @@ public final class Database implements AutoCloseable {
             config.setPassword(jdbcPassword);
         }
         config.setPoolName("latchkey");
+        if (jdbcUrl.startsWith("jdbc:postgresql:")) {
+            // How other nodes tell this release's connections from an earlier one's (ReleaseGate).
+            config.addDataSourceProperty("ApplicationName", ReleaseGate.APPLICATION_NAME);
+        }
         config.setMaximumPoolSize(10);
         config.setMinimumIdle(1);
         // An unreachable database must answer a request within a second (a 503, see HttpServer), not hold

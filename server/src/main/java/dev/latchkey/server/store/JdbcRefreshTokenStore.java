@@ -1,6 +1,7 @@
 package dev.latchkey.server.store;
 
 import dev.latchkey.server.token.NewRefreshToken;
+import dev.latchkey.server.token.PresentedRefreshToken;
 import dev.latchkey.server.token.RefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
 import org.jdbi.v3.core.Handle;
@@ -25,7 +26,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     /** Every column of a token, in the order of {@link #MAPPER}: the reads name them rather than {@code *}. */
     private static final String ROW = """
             id, token_hash, family_id, authorization_id, client_id, user_id, audience, scope, sid, rotating, created_at,
-            last_used_at, rotated_at, idle_expires_at, absolute_expires_at, expires_at""";
+            last_used_at, rotated_at, idle_expires_at, absolute_expires_at, expires_at, current_hash, previous_hash""";
     /** Reads {@link #ROW} by position: a look-up by name costs a map look-up per column on the exchange's path. */
     private static final RowMapper<RefreshToken> MAPPER = (rs, ctx) -> new RefreshToken(
             rs.getString(1),
@@ -43,12 +44,14 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             nullableInstant(rs, 13),
             nullableInstant(rs, 14),
             nullableInstant(rs, 15),
-            Times.instant(rs.getLong(16)));
+            Times.instant(rs.getLong(16)),
+            rs.getString(17),
+            rs.getString(18));
 
     /** The token's columns, for the statements that copy a family's fields into a successor. */
     private static final String COLUMNS = """
             id, token_hash, family_id, authorization_id, client_id, user_id, audience, scope, sid, rotating,
-            created_at, idle_expires_at, absolute_expires_at, expires_at""";
+            created_at, idle_expires_at, absolute_expires_at, expires_at, current_hash""";
     /** What the one-step exchange may take: rotating, not yet exchanged, within both lifetimes. */
     private static final String EXCHANGEABLE = """
             token_hash = :token_hash AND client_id = :client_id AND rotated_at IS NULL AND rotating
@@ -87,9 +90,37 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             ) SELECT :successor_id, :successor_hash, family_id, authorization_id, client_id, user_id,
                 audience, scope, sid, :successor_rotating, :now, CAST(:successor_idle AS BIGINT),
                 absolute_expires_at,
-                COALESCE(LEAST(CAST(:successor_kept_idle AS BIGINT), absolute_expires_at), :never)
+                COALESCE(LEAST(CAST(:successor_kept_idle AS BIGINT), absolute_expires_at), :never),
+                CAST(:successor_current AS VARCHAR)
             FROM exchanged)
             SELECT\s""" + ROW + " FROM exchanged CROSS JOIN commit_mode");
+
+    /** What an in-place exchange may take: the family's live token, rotating, within both lifetimes. */
+    private static final String EXCHANGEABLE_IN_PLACE = """
+            token_hash = :token_hash AND current_hash = :secret_hash AND client_id = :client_id AND rotated_at IS NULL
+            AND rotating AND (idle_expires_at IS NULL OR idle_expires_at > :now)
+            AND (absolute_expires_at IS NULL OR absolute_expires_at > :now)""";
+    /**
+     * A family-form exchange: the successor's secret replaces the live one, which becomes the previous one. No
+     * indexed column changes unless {@code expires_at} must move: it is moved only when the family would
+     * otherwise outlive it, and then {@link RefreshToken#REUSE_MEMORY} beyond what is needed, so that PostgreSQL
+     * updates the row in place (a heap-only tuple, no index entry) at almost every exchange. (H2's LEAST is null
+     * when any argument is: no argument here is.)
+     */
+    private static final String REPLACE_IN_PLACE = """
+            previous_hash = current_hash, current_hash = :successor_current, last_used_at = :now,
+            rotating = :successor_rotating, idle_expires_at = CAST(:successor_idle AS BIGINT),
+            expires_at = CASE
+                WHEN expires_at >= LEAST(COALESCE(CAST(:successor_idle AS BIGINT), :never),
+                    COALESCE(absolute_expires_at, :never)) THEN expires_at
+                ELSE LEAST(COALESCE(CAST(:successor_kept_idle AS BIGINT), :never),
+                    COALESCE(absolute_expires_at, :never)) END""";
+    /** PostgreSQL's in-place exchange: one round trip, one commit, committed as {@link #EXCHANGE} is. */
+    static final NamedStatement EXCHANGE_IN_PLACE = NamedStatement.of(
+            "WITH commit_mode AS (SELECT set_config('synchronous_commit', CASE WHEN current_setting('"
+            + DURABLE_SETTING + "', true) = 'durable' THEN current_setting('synchronous_commit') ELSE 'off' END,"
+            + " true)), exchanged AS (UPDATE refresh_tokens SET " + REPLACE_IN_PLACE + " WHERE "
+            + EXCHANGEABLE_IN_PLACE + " RETURNING *) SELECT " + ROW + " FROM exchanged CROSS JOIN commit_mode");
 
     private final Jdbi jdbi;
     private final DataSource dataSource;
@@ -124,7 +155,8 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     private static void insert(Handle h, RefreshToken t) {
         h.createUpdate("INSERT INTO refresh_tokens (" + COLUMNS + """
                         ) VALUES (:id, :token_hash, :family_id, :authorization_id, :client_id, :user_id, :audience,
-                            :scope, :sid, :rotating, :created_at, :idle_expires_at, :absolute_expires_at, :expires_at)""")
+                            :scope, :sid, :rotating, :created_at, :idle_expires_at, :absolute_expires_at, :expires_at,
+                            :current_hash)""")
                 .bind("id", t.id())
                 .bind("token_hash", t.tokenHash())
                 .bind("family_id", t.familyId())
@@ -140,6 +172,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                 .bind("absolute_expires_at",
                         t.absoluteExpiresAt() == null ? null : Times.millis(t.absoluteExpiresAt()))
                 .bind("expires_at", Times.millis(t.expiresAt()))
+                .bind("current_hash", t.currentHash())
                 .execute();
     }
 
@@ -211,6 +244,35 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         }
     }
 
+    @Override
+    public Optional<RefreshToken> exchangeInPlace(PresentedRefreshToken presented, String clientId, Instant now,
+                                                  NewRefreshToken successor) {
+        Map<String, Object> parameters = exchangeParameters(presented.lookupHash(), clientId, now, now, successor);
+        parameters.put("secret_hash", presented.secretHash());
+        Optional<RefreshToken> replaced;
+        if (postgres) {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement statement = EXCHANGE_IN_PLACE.prepare(connection, parameters);
+                 ResultSet row = statement.executeQuery()) {
+                replaced = row.next() ? Optional.of(MAPPER.map(row, null)) : Optional.empty();
+            } catch (SQLException e) {
+                throw new StatementFailedException("The refresh token exchange failed", e);
+            }
+        } else {
+            replaced = jdbi.inTransaction(h -> {
+                int won = h.createUpdate("UPDATE refresh_tokens SET " + REPLACE_IN_PLACE + " WHERE "
+                        + EXCHANGEABLE_IN_PLACE).bindMap(parameters).execute();
+                return won == 0 ? Optional.<RefreshToken>empty() : h.createQuery("SELECT " + ROW
+                                + " FROM refresh_tokens WHERE token_hash = :token_hash")
+                        .bind("token_hash", presented.lookupHash()).map(MAPPER).findOne();
+            });
+        }
+        // The row as the exchange found it: rotating (the statement required it) and now exchanged.
+        return replaced.map(t -> new RefreshToken(t.id(), t.tokenHash(), t.familyId(), t.authorizationId(),
+                t.clientId(), t.userId(), t.audience(), t.scopes(), t.sid(), true, t.createdAt(), now, now,
+                t.idleExpiresAt(), t.absoluteExpiresAt(), t.expiresAt(), t.currentHash(), t.previousHash()));
+    }
+
     /** H2 (embedded, no round trips): the same steps in one transaction. */
     private Optional<RefreshToken> exchangeInOneTransaction(String tokenHash, String clientId, Instant now,
                                                             Instant reuseMemoryUntil, NewRefreshToken successor) {
@@ -238,6 +300,8 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         parameters.put("never", Times.millis(RefreshToken.NEVER));
         parameters.put("successor_id", successor.id());
         parameters.put("successor_hash", successor.tokenHash());
+        parameters.put("successor_current",
+                successor.currentHash() == null ? NamedStatement.NULL_TEXT : successor.currentHash());
         parameters.put("successor_rotating", successor.rotating());
         Instant idle = successor.idleExpiresAt();
         parameters.put("successor_idle", idle == null ? null : Times.millis(idle));
@@ -253,7 +317,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         return new RefreshToken(successor.id(), successor.tokenHash(), exchanged.familyId(),
                 exchanged.authorizationId(), exchanged.clientId(), exchanged.userId(), exchanged.audience(),
                 exchanged.scopes(), exchanged.sid(), successor.rotating(), now, null, null, idle, absolute,
-                RefreshToken.keptUntil(successor.rotating(), idle, absolute));
+                RefreshToken.keptUntil(successor.rotating(), idle, absolute), successor.currentHash(), null);
     }
 
     @Override

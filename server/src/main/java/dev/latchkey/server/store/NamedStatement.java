@@ -15,9 +15,12 @@ import java.util.Map;
  * with positional markers: for a statement on a hot path, where JDBI's per-call work (a handle, an argument
  * factory looked up for every value, cleanables) costs more than the database round trip's own Java side.
  * The names are read once, by JDBI's parser, when the statement is made; a name may appear several times. The
- * values are strings, longs, booleans, or null for a {@code BIGINT}.
+ * values are strings, longs, booleans, null for a {@code BIGINT}, or {@link #NULL_TEXT} for a text null.
  */
 record NamedStatement(String sql, List<String> names, List<String> distinct, int[] slots) {
+
+    /** A null sent as text, so that the statement's parameter types stay the same whether the value is there. */
+    static final Object NULL_TEXT = new Object();
 
     /** JDBI's own parser: the names are read exactly as in every other statement of the stores. */
     static NamedStatement of(String named) {
@@ -57,6 +60,8 @@ record NamedStatement(String sql, List<String> names, List<String> distinct, int
     private static void bind(PreparedStatement statement, int index, Object value) throws SQLException {
         if (value == null) {
             statement.setNull(index, Types.BIGINT);
+        } else if (value == NULL_TEXT) {
+            statement.setNull(index, Types.VARCHAR);
         } else if (value instanceof String string) {
             statement.setString(index, string);
         } else if (value instanceof Long number) {

@@ -53,6 +53,7 @@ public final class PostgresRevocationBus implements RevocationBus, AutoCloseable
         if (password != null) {
             credentials.setProperty("password", password);
         }
+        credentials.setProperty("ApplicationName", ReleaseGate.APPLICATION_NAME);
         this.listener = new Thread(this::listen, "latchkey-revocations");
         listener.setDaemon(true);
         listener.start();

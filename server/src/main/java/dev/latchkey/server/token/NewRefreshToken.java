@@ -7,16 +7,46 @@ import dev.latchkey.server.keys.TimeOrderedIds;
 import java.time.Instant;
 
 /**
- * A refresh token about to be stored as the successor of an exchanged one: its value for the client,
- * and what is stored of it. Family, authorization, scope and absolute expiry come from the exchanged
- * token; {@code idleExpiresAt} (null for none) restarts with it (Auth0 §4.2).
+ * A refresh token about to be stored: its value for the client, and what is stored of it. Family, authorization,
+ * scope and absolute expiry come from the exchanged token; {@code idleExpiresAt} (null for none) restarts with it
+ * (Auth0 §4.2). {@code currentHash} is null for the row form and the digest of the secret part for the family
+ * form, whose {@code tokenHash} is the digest of the lookup part (see {@link RefreshToken}).
  */
-public record NewRefreshToken(String value, String id, String tokenHash, boolean rotating, Instant idleExpiresAt) {
+public record NewRefreshToken(String value, String id, String tokenHash, String currentHash, boolean rotating,
+                              Instant idleExpiresAt) {
 
+    /** A row-form token: one row of its own. */
     public static NewRefreshToken generate(boolean rotating, Instant idleExpiresAt) {
         String value = RandomStrings.base64url(32);
-        String id = TimeOrderedIds.next("rt_", RandomStrings.alphanumeric(24));
-        return new NewRefreshToken(value, id, SecretHash.of(value), rotating, idleExpiresAt);
+        return new NewRefreshToken(value, newId(), SecretHash.of(value), null, rotating, idleExpiresAt);
+    }
+
+    /** The first token of a family-form row: a new lookup, a new secret. */
+    public static NewRefreshToken startFamily(boolean rotating, Instant idleExpiresAt) {
+        String lookup = RandomStrings.base64url(16);
+        String secret = RandomStrings.base64url(32);
+        return new NewRefreshToken(lookup + "." + secret, newId(), SecretHash.of(lookup), SecretHash.of(secret),
+                rotating, idleExpiresAt);
+    }
+
+    /** The next token of the family-form row {@code presented} names, stored in place: the row's id is not known yet. */
+    public static NewRefreshToken nextInFamily(PresentedRefreshToken presented, boolean rotating, Instant idleExpiresAt) {
+        String secret = RandomStrings.base64url(32);
+        return new NewRefreshToken(presented.lookup() + "." + secret, null, presented.lookupHash(),
+                SecretHash.of(secret), rotating, idleExpiresAt);
+    }
+
+    public boolean familyForm() {
+        return currentHash != null;
+    }
+
+    /** This token, stored in place in the row {@code id}. */
+    public NewRefreshToken in(String id) {
+        return new NewRefreshToken(value, id, tokenHash, currentHash, rotating, idleExpiresAt);
+    }
+
+    private static String newId() {
+        return TimeOrderedIds.next("rt_", RandomStrings.alphanumeric(24));
     }
 
     @Override

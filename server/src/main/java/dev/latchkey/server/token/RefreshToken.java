@@ -12,6 +12,13 @@ import java.util.List;
  * the row may be deleted: a rotating token is kept {@link #REUSE_MEMORY} beyond its idle lifetime (within
  * its absolute one) so that a reuse after its exchange is still recognised, and that is decided when it
  * is stored, so that exchanging it changes no indexed column.
+ * <p>
+ * Two forms share the table. A row-form token is one row per token: {@code tokenHash} is the digest of its whole
+ * value, and an exchange marks it and stores a successor. A family-form token ({@code <lookup>.<secret>},
+ * {@link PresentedRefreshToken}) is one row per family: {@code tokenHash} is the digest of the lookup part, the
+ * same for every token of the family, {@code currentHash} that of the live token's secret and
+ * {@code previousHash} that of the one it replaced; an exchange replaces them in place and is never marked
+ * {@code rotatedAt}. Any other secret presented with the family's lookup was once a token of the family: a reuse.
  */
 public record RefreshToken(
         String id,
@@ -29,7 +36,9 @@ public record RefreshToken(
         Instant rotatedAt,
         Instant idleExpiresAt,
         Instant absoluteExpiresAt,
-        Instant expiresAt) {
+        Instant expiresAt,
+        String currentHash,
+        String previousHash) {
 
     /** How long an exchanged rotating token is remembered, at least, for reuse detection. */
     public static final Duration REUSE_MEMORY = Duration.ofDays(30);
@@ -38,6 +47,20 @@ public record RefreshToken(
 
     public RefreshToken {
         scopes = List.copyOf(scopes);
+    }
+
+    /** A row-form token. */
+    public RefreshToken(String id, String tokenHash, String familyId, String authorizationId, String clientId,
+                        String userId, String audience, List<String> scopes, String sid, boolean rotating,
+                        Instant createdAt, Instant lastUsedAt, Instant rotatedAt, Instant idleExpiresAt,
+                        Instant absoluteExpiresAt, Instant expiresAt) {
+        this(id, tokenHash, familyId, authorizationId, clientId, userId, audience, scopes, sid, rotating, createdAt,
+                lastUsedAt, rotatedAt, idleExpiresAt, absoluteExpiresAt, expiresAt, null, null);
+    }
+
+    /** One row for the whole family, exchanged in place (see the class comment). */
+    public boolean familyForm() {
+        return currentHash != null;
     }
 
     /** When a token with these lifetimes may be deleted (see the class comment). */

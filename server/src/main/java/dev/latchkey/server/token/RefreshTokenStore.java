@@ -4,7 +4,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
-/** The storage refresh tokens need: one indexed lookup by digest, and single-winner exchanges. */
+/** The storage refresh tokens need: one indexed lookup by digest, and single-winner exchanges, in both forms. */
 public interface RefreshTokenStore {
 
     /**
@@ -34,6 +34,25 @@ public interface RefreshTokenStore {
      */
     Optional<RefreshToken> exchange(String tokenHash, String clientId, Instant now, Instant reuseMemoryUntil,
                                     NewRefreshToken successor);
+
+    /**
+     * The family-form exchange (see {@link RefreshToken}): when {@code presented} is the live token of its family,
+     * rotating, the client's and within its lifetimes, its row takes {@code successor}'s secret in place, the
+     * presented one kept as the previous, atomically: exactly one caller gets the row, as found and now exchanged.
+     * Empty for anything else, which {@link #find} and {@link PresentedRefreshToken#against} then tell apart.
+     */
+    Optional<RefreshToken> exchangeInPlace(PresentedRefreshToken presented, String clientId, Instant now,
+                                           NewRefreshToken successor);
+
+    /**
+     * The token a client's value names, in either form: a family-form value only while it is the family's live
+     * token (an earlier one is no token any longer), a row-form value whatever its state.
+     */
+    default Optional<RefreshToken> findPresented(String value) {
+        PresentedRefreshToken presented = PresentedRefreshToken.of(value);
+        return find(presented.lookupHash())
+                .filter(token -> presented.against(token) == PresentedRefreshToken.Match.CURRENT);
+    }
 
     /** A non-rotating token was used: restart its idle lifetime. */
     void touch(String id, Instant now, Instant idleExpiresAt, Instant expiresAt);

@@ -38,10 +38,11 @@ public final class TokenIssuer {
     private final RefreshTokenStore refreshTokens;
     private final RbacPolicy rbac;
     private final Clock clock;
+    private final RefreshTokenForms forms;
 
     public TokenIssuer(JwtAccessTokenFormat jwt, OpaqueAccessTokenFormat opaque, IdTokenFormat idTokens,
                        AuthorizationStore authorizations, RefreshTokenStore refreshTokens, RbacPolicy rbac,
-                       Clock clock) {
+                       Clock clock, RefreshTokenForms forms) {
         this.jwt = jwt;
         this.opaque = opaque;
         this.idTokens = idTokens;
@@ -49,6 +50,7 @@ public final class TokenIssuer {
         this.refreshTokens = refreshTokens;
         this.rbac = rbac;
         this.clock = clock;
+        this.forms = forms;
     }
 
     /**
@@ -167,15 +169,34 @@ public final class TokenIssuer {
         refreshTokens.create(new RefreshToken(token.id(), token.tokenHash(), familyId == null ? token.id() : familyId,
                 authorization.id(), authorization.clientId(), authorization.userId(), authorization.audience(), scopes,
                 authorization.sid(), token.rotating(), now, null, null, token.idleExpiresAt(), absolute,
-                RefreshToken.keptUntil(token.rotating(), token.idleExpiresAt(), absolute)), MAX_REFRESH_FAMILIES);
+                RefreshToken.keptUntil(token.rotating(), token.idleExpiresAt(), absolute), token.currentHash(), null),
+                MAX_REFRESH_FAMILIES);
         extend(authorization, RefreshToken.earliest(token.idleExpiresAt(), absolute), accessToken, now);
         return token.value();
     }
 
-    /** A refresh token for the client issued now, under its current settings (Auth0 §4.2). */
-    public NewRefreshToken newRefreshToken(Client client, Instant now) {
+    /**
+     * A refresh token for the client issued now, under its current settings (Auth0 §4.2): a rotating one in the
+     * family form once every node reads it, anything else in the row form.
+     */
+    private NewRefreshToken newRefreshToken(Client client, Instant now) {
         RefreshTokenSettings settings = client.refreshToken();
-        return NewRefreshToken.generate(settings.rotating(), settings.idleLifetime().map(now::plus).orElse(null));
+        Instant idle = settings.idleLifetime().map(now::plus).orElse(null);
+        return settings.rotating() && forms.familiesReadEverywhere()
+                ? NewRefreshToken.startFamily(true, idle) : NewRefreshToken.generate(settings.rotating(), idle);
+    }
+
+    /**
+     * The token that replaces {@code presented} when it is exchanged now: the next of its family-form row, in
+     * place, or a token of its own as {@link #newRefreshToken} makes them.
+     */
+    public NewRefreshToken successorOf(PresentedRefreshToken presented, Client client, Instant now) {
+        if (!presented.familyForm()) {
+            return newRefreshToken(client, now);
+        }
+        RefreshTokenSettings settings = client.refreshToken();
+        return NewRefreshToken.nextInFamily(presented, settings.rotating(),
+                settings.idleLifetime().map(now::plus).orElse(null));
     }
 
     /** Auth0 §4.2: a non-rotating token's idle lifetime follows the client's current settings and restarts. */

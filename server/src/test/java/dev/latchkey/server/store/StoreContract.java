@@ -33,6 +33,7 @@ import dev.latchkey.server.token.Authorization;
 import dev.latchkey.server.token.AuthorizationStore;
 import dev.latchkey.server.token.NewRefreshToken;
 import dev.latchkey.server.token.OpaqueToken;
+import dev.latchkey.server.token.PresentedRefreshToken;
 import dev.latchkey.server.token.RefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
 import org.junit.jupiter.api.BeforeEach;
@@ -240,6 +241,110 @@ abstract class StoreContract extends ContractDatabase {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /** A family-form token stored as TokenIssuer stores a new family's first token, with its value. */
+    private static String familyToken(JdbcRefreshTokenStore tokens, String userId, Instant idle, Instant absolute) {
+        NewRefreshToken first = NewRefreshToken.startFamily(true, idle);
+        tokens.create(new RefreshToken(first.id(), first.tokenHash(), first.id(), "az_" + first.id(), "client1", userId,
+                "https://things.example/api", List.of("offline_access"), null, true, T0, null, null, idle, absolute,
+                RefreshToken.keptUntil(true, idle, absolute), first.currentHash(), null), 200);
+        return first.value();
+    }
+
+    @Test
+    void aFamilyFormExchangeHasOneWinnerAndReplacesTheSecretInPlace() throws Exception {
+        var tokens = new JdbcRefreshTokenStore(database);
+        Instant absolute = T0.plusSeconds(86_400);
+        String value = familyToken(tokens, "u-family", T0.plusSeconds(3_600), absolute);
+        PresentedRefreshToken presented = PresentedRefreshToken.of(value);
+        RefreshToken stored = tokens.find(presented.lookupHash()).orElseThrow();
+        assertThat(stored.familyForm()).isTrue();
+        assertThat(presented.against(stored)).isEqualTo(PresentedRefreshToken.Match.CURRENT);
+        assertThat(tokens.findPresented(value)).contains(stored);
+        Instant now = T0.plusSeconds(5);
+
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        List<NewRefreshToken> successors = new ArrayList<>();
+        NewRefreshToken winner = null;
+        try {
+            List<Future<Optional<RefreshToken>>> exchanges = new ArrayList<>();
+            CountDownLatch start = new CountDownLatch(1);
+            for (int i = 0; i < 8; i++) {
+                NewRefreshToken successor = NewRefreshToken.nextInFamily(presented, true, now.plusSeconds(3_600));
+                successors.add(successor);
+                exchanges.add(pool.submit(() -> {
+                    start.await();
+                    return tokens.exchangeInPlace(presented, "client1", now, successor);
+                }));
+            }
+            start.countDown();
+            for (int i = 0; i < exchanges.size(); i++) {
+                Optional<RefreshToken> exchanged = exchanges.get(i).get(30, TimeUnit.SECONDS);
+                if (exchanged.isPresent()) {
+                    assertThat(winner).as("a second winner").isNull();
+                    winner = successors.get(i);
+                    // The row as the exchange found it: rotating, exchanged now, the same family.
+                    assertThat(exchanged.get().id()).isEqualTo(stored.id());
+                    assertThat(exchanged.get().rotating()).isTrue();
+                    assertThat(exchanged.get().absoluteExpiresAt()).isEqualTo(absolute);
+                }
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(winner).isNotNull();
+        assertThat(winner.value()).startsWith(value.substring(0, value.indexOf('.') + 1));
+
+        // One row still: the winner's secret is current, the presented one previous, the rest nothing.
+        RefreshToken after = tokens.find(presented.lookupHash()).orElseThrow();
+        assertThat(PresentedRefreshToken.of(winner.value()).against(after)).isEqualTo(PresentedRefreshToken.Match.CURRENT);
+        assertThat(presented.against(after)).isEqualTo(PresentedRefreshToken.Match.PREVIOUS);
+        NewRefreshToken loser = successors.stream().filter(n -> !n.currentHash().equals(after.currentHash()))
+                .findFirst().orElseThrow();
+        assertThat(PresentedRefreshToken.of(loser.value()).against(after)).isEqualTo(PresentedRefreshToken.Match.OLDER);
+        assertThat(tokens.findPresented(value)).as("an exchanged family-form value is no token").isEmpty();
+        assertThat(tokens.findPresented(winner.value())).isPresent();
+        assertThat(after.idleExpiresAt()).isEqualTo(now.plusSeconds(3_600));
+        assertThat(after.lastUsedAt()).isEqualTo(now);
+        assertThat(after.rotatedAt()).isNull();
+        // The row is kept REUSE_MEMORY beyond the idle expiry it had, within the absolute one: the new idle expiry
+        // is still inside that, so the indexed column kept its value.
+        assertThat(after.expiresAt()).isEqualTo(stored.expiresAt()).isEqualTo(absolute);
+        // A second exchange of the same (now previous) token takes nothing.
+        assertThat(tokens.exchangeInPlace(presented, "client1", now,
+                NewRefreshToken.nextInFamily(presented, true, now.plusSeconds(3_600)))).isEmpty();
+    }
+
+    @Test
+    void aFamilyFormExchangeMovesItsKeptUntilOnlyWhenTheFamilyWouldOutliveIt() {
+        var tokens = new JdbcRefreshTokenStore(database);
+        // No absolute lifetime: the row is kept 30 days beyond each idle expiry.
+        String value = familyToken(tokens, "u-family-kept", T0.plusSeconds(3_600), null);
+        PresentedRefreshToken presented = PresentedRefreshToken.of(value);
+        RefreshToken stored = tokens.find(presented.lookupHash()).orElseThrow();
+        assertThat(stored.expiresAt()).isEqualTo(T0.plusSeconds(3_600).plus(RefreshToken.REUSE_MEMORY));
+
+        // An exchange whose idle expiry stays before the kept-until writes no indexed column.
+        Instant soon = T0.plusSeconds(60);
+        NewRefreshToken second = NewRefreshToken.nextInFamily(presented, true, soon.plusSeconds(3_600));
+        assertThat(tokens.exchangeInPlace(presented, "client1", soon, second)).isPresent();
+        assertThat(tokens.find(presented.lookupHash()).orElseThrow().expiresAt()).isEqualTo(stored.expiresAt());
+
+        // One whose idle expiry passes it moves it REUSE_MEMORY beyond the new idle expiry.
+        Instant later = stored.expiresAt().minusSeconds(60);
+        PresentedRefreshToken secondPresented = PresentedRefreshToken.of(second.value());
+        NewRefreshToken third = NewRefreshToken.nextInFamily(secondPresented, true, later.plusSeconds(3_600));
+        Instant idleBefore = tokens.find(presented.lookupHash()).orElseThrow().idleExpiresAt();
+        assertThat(idleBefore).isBefore(later);
+        // The idle lifetime had run out: nothing is exchanged.
+        assertThat(tokens.exchangeInPlace(secondPresented, "client1", later, third)).isEmpty();
+        Instant inTime = idleBefore.minusSeconds(1);
+        NewRefreshToken fourth = NewRefreshToken.nextInFamily(secondPresented, true,
+                inTime.plus(RefreshToken.REUSE_MEMORY));
+        assertThat(tokens.exchangeInPlace(secondPresented, "client1", inTime, fourth)).isPresent();
+        assertThat(tokens.find(presented.lookupHash()).orElseThrow().expiresAt())
+                .isEqualTo(inTime.plus(RefreshToken.REUSE_MEMORY).plus(RefreshToken.REUSE_MEMORY));
     }
 
     @Test

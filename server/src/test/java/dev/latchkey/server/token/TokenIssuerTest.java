@@ -63,7 +63,7 @@ class TokenIssuerTest {
                 new OpaqueAccessTokenFormat(new JdbcOpaqueTokenStore(database.jdbi()), clock),
                 new IdTokenFormat(ISSUER, signer, masterKey, clock), new JdbcAuthorizationStore(database.jdbi()),
                 new JdbcRefreshTokenStore(database),
-                new RbacPolicy(new JdbcUserPermissionStore(database.jdbi())), clock);
+                new RbacPolicy(new JdbcUserPermissionStore(database.jdbi())), clock, RefreshTokenForms.FAMILIES);
     }
 
     @AfterAll

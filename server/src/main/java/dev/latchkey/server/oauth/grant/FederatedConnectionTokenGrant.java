@@ -4,7 +4,6 @@ import dev.latchkey.server.identity.Connection;
 import dev.latchkey.server.identity.ConnectionStore;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserDirectory;
-import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.oauth.AuthenticatedClient;
 import dev.latchkey.server.oauth.OAuthException;
 import dev.latchkey.server.oauth.TokenRequest;
@@ -126,7 +125,7 @@ public final class FederatedConnectionTokenGrant implements Grant {
             throw refused().aboutUnknownCredential();
         }
         Instant now = clock.instant();
-        RefreshToken token = refreshTokens.find(SecretHash.of(value))
+        RefreshToken token = refreshTokens.findPresented(value)
                 .filter(found -> found.clientId().equals(client.clientId()))
                 .orElseThrow(() -> refused().aboutUnknownCredential());
         if (token.expired(now) || token.rotatedAt() != null || authorizations.active(token.authorizationId()).isEmpty()) {

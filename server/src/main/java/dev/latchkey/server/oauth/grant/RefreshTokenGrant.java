@@ -5,7 +5,6 @@ import com.github.benmanes.caffeine.cache.LoadingCache;
 import com.nimbusds.oauth2.sdk.GrantType;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserDirectory;
-import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.oauth.AuthenticatedClient;
 import dev.latchkey.server.oauth.OAuthException;
 import dev.latchkey.server.oauth.TokenRequest;
@@ -14,6 +13,7 @@ import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;
 import dev.latchkey.server.token.Authorization;
 import dev.latchkey.server.token.NewRefreshToken;
+import dev.latchkey.server.token.PresentedRefreshToken;
 import dev.latchkey.server.token.AuthorizationLookup;
 import dev.latchkey.server.token.RefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
@@ -92,13 +92,16 @@ public final class RefreshTokenGrant implements Grant {
             throw refused(UNKNOWN).aboutUnknownCredential();
         }
         Instant now = clock.instant();
-        String hash = SecretHash.of(value);
+        PresentedRefreshToken presented = PresentedRefreshToken.of(value);
         // The usual case takes one step; a narrowing needs the token's scope read before anything is spent.
-        NewRefreshToken successor = request.scope().isPresent() ? null : issuer.newRefreshToken(client, now);
-        RefreshToken exchanged = successor == null ? null
-                : tokens.exchange(hash, client.clientId(), now, now.plus(RefreshToken.REUSE_MEMORY), successor).orElse(null);
+        NewRefreshToken successor = request.scope().isPresent() ? null : issuer.successorOf(presented, client, now);
+        RefreshToken exchanged = successor == null ? null : exchange(presented, client, now, successor);
         if (exchanged == null) {
-            return slowPath(caller, request, hash, now);
+            return presented.familyForm() ? slowPathInPlace(caller, request, presented, now)
+                    : slowPath(caller, request, presented.lookupHash(), now);
+        }
+        if (presented.familyForm()) {
+            successor = successor.in(exchanged.id());
         }
         try {
             return issue(request, client, exchanged, successor);
@@ -106,6 +109,79 @@ public final class RefreshTokenGrant implements Grant {
             tokens.delete(successor.id());
             throw refused;
         }
+    }
+
+    private RefreshToken exchange(PresentedRefreshToken presented, Client client, Instant now,
+                                  NewRefreshToken successor) {
+        return (presented.familyForm()
+                ? tokens.exchangeInPlace(presented, client.clientId(), now, successor)
+                : tokens.exchange(presented.lookupHash(), client.clientId(), now, now.plus(RefreshToken.REUSE_MEMORY),
+                        successor)).orElse(null);
+    }
+
+    /**
+     * A family-form token the one-step exchange did not take: unknown, another client's, the previous token
+     * (within the leeway: a token of its own in the family; after it: reuse), an older one (reuse), or the live
+     * token that is expired, not rotating, or asked to narrow its scope.
+     */
+    private Granted slowPathInPlace(AuthenticatedClient caller, TokenRequest request, PresentedRefreshToken presented,
+                                    Instant now) {
+        Client client = caller.client();
+        RefreshToken token = tokens.find(presented.lookupHash())
+                .filter(found -> found.clientId().equals(client.clientId()))
+                .orElseThrow(() -> refused(UNKNOWN).aboutUnknownCredential());
+        PresentedRefreshToken.Match match = presented.against(token);
+        if (match == PresentedRefreshToken.Match.UNRELATED
+                || (match != PresentedRefreshToken.Match.CURRENT && !token.rotating())) {
+            // Auth0 §4.2: once rotation is turned off, the family's earlier tokens are revoked, not reused.
+            throw refused(UNKNOWN).aboutUnknownCredential();
+        }
+        boolean previousWithinLeeway = match == PresentedRefreshToken.Match.PREVIOUS && withinLeeway(token, client, now);
+        if (match != PresentedRefreshToken.Match.CURRENT && !previousWithinLeeway) {
+            // Reuse is detected first, whatever else is wrong with the request (RFC 9700 §4.14.2, Auth0 §4.2).
+            throw reused(token);
+        }
+        if (token.expired(now)) {
+            throw refused(UNKNOWN + " It has expired.");
+        }
+        if (!caller.authenticated() && !token.rotating()) {
+            throw refused("A public client's refresh tokens must rotate: enable rotation for the application.");
+        }
+        narrowed(request, token.scopes());
+        if (previousWithinLeeway || !token.rotating()) {
+            // Within the leeway the previous token gets a successor of its own in the family, so that the
+            // token the last exchange gave out stays good too; a non-rotating token is kept.
+            return issue(request, client, token, null);
+        }
+        NewRefreshToken successor = issuer.successorOf(presented, client, now);
+        RefreshToken exchanged = tokens.exchangeInPlace(presented, client.clientId(), now, successor).orElse(null);
+        if (exchanged == null) {
+            // Another exchange of the same token came first: within the leeway this one gets a token of its
+            // own, as in the row form; otherwise it is a reuse.
+            RefreshToken after = tokens.find(presented.lookupHash()).orElseThrow(() -> refused(UNKNOWN));
+            if (presented.against(after) == PresentedRefreshToken.Match.PREVIOUS && withinLeeway(after, client, now)) {
+                return issue(request, client, after, null);
+            }
+            throw reused(token);
+        }
+        successor = successor.in(exchanged.id());
+        try {
+            return issue(request, client, exchanged, successor);
+        } catch (OAuthException refused) {
+            tokens.delete(successor.id());
+            throw refused;
+        }
+    }
+
+    private static boolean withinLeeway(RefreshToken token, Client client, Instant now) {
+        int leeway = client.refreshToken().leeway();
+        return leeway > 0 && token.lastUsedAt() != null && now.isBefore(token.lastUsedAt().plusSeconds(leeway));
+    }
+
+    private OAuthException reused(RefreshToken token) {
+        // Auth0 §4.2: reuse revokes the family and the grant until the user logs in again.
+        revocations.authorization(token.authorizationId());
+        return refused(UNKNOWN + " It was already used.").loggedAs("ferrt");
     }
 
     /** Whatever the one-step exchange did not take: unknown, expired, reused, within leeway, not rotating. */
@@ -151,9 +227,7 @@ public final class RefreshTokenGrant implements Grant {
         RefreshTokenStore.Exchange exchange = tokens.rotate(token, now, client.refreshToken().leeway(),
                 now.plus(RefreshToken.REUSE_MEMORY));
         if (exchange instanceof RefreshTokenStore.Exchange.Reused) {
-            // Auth0 §4.2: reuse revokes the family and the grant until the user logs in again.
-            revocations.authorization(token.authorizationId());
-            throw refused(UNKNOWN + " It was already used.").loggedAs("ferrt");
+            throw reused(token);
         }
         return exchange.token();
     }

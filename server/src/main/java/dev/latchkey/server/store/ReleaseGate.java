@@ -1,0 +1,78 @@
+package dev.latchkey.server.store;
+
+import dev.latchkey.server.token.RefreshTokenForms;
+import org.jdbi.v3.core.Jdbi;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Whether a node of an earlier release still uses the database, told by the connections PostgreSQL lists
+ * ({@code pg_stat_activity}): this release names its connections {@link #APPLICATION_NAME}, and the releases before
+ * the family form of refresh tokens left the PostgreSQL driver's default name. While one such connection is open
+ * on this database under this role, new refresh tokens keep the row form that every release reads; once none
+ * is, they take the family form. Read again at most every {@link #RECHECK}; a failed read keeps the last answer.
+ * The embedded database is this node's alone: the family form at once.
+ * <p>
+ * Rolling back to an earlier release after the family form was written signs out the users whose refresh
+ * tokens took it: the earlier release cannot read them.
+ */
+public final class ReleaseGate implements RefreshTokenForms {
+
+    static final String APPLICATION_NAME = "latchkey";
+    /** What the PostgreSQL driver names a connection when nobody names it. */
+    static final String UNNAMED = "PostgreSQL JDBC Driver";
+    static final Duration RECHECK = Duration.ofSeconds(10);
+    private static final Logger LOG = LoggerFactory.getLogger(ReleaseGate.class);
+
+    private final Jdbi jdbi;
+    private final boolean postgres;
+    private final Clock clock;
+    private volatile boolean open;
+    private volatile Instant checkedAt;
+
+    public ReleaseGate(Database database, Clock clock) {
+        this.jdbi = database.jdbi();
+        this.postgres = DatabaseKind.postgres(jdbi);
+        this.clock = clock;
+        this.open = !postgres;
+    }
+
+    @Override
+    public boolean familiesReadEverywhere() {
+        if (!postgres) {
+            return true;
+        }
+        Instant checked = checkedAt;
+        if (checked == null || !clock.instant().isBefore(checked.plus(RECHECK))) {
+            recheck();
+        }
+        return open;
+    }
+
+    private synchronized void recheck() {
+        Instant now = clock.instant();
+        if (checkedAt != null && now.isBefore(checkedAt.plus(RECHECK))) {
+            return;
+        }
+        checkedAt = now;
+        try {
+            boolean earlier = jdbi.withHandle(h -> h.createQuery("""
+                            SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
+                                AND usename = current_user AND application_name = :unnamed)""")
+                    .bind("unnamed", UNNAMED).mapTo(Boolean.class).one());
+            if (open == earlier) {
+                LOG.info(earlier
+                        ? "A node of an earlier release uses the database: new refresh tokens take the row form"
+                        : "Every node on the database reads family-form refresh tokens: new ones take that form");
+            }
+            open = !earlier;
+        } catch (RuntimeException e) {
+            LOG.warn("Could not tell whether an earlier release uses the database; refresh tokens keep the {} form",
+                    open ? "family" : "row");
+        }
+    }
+}

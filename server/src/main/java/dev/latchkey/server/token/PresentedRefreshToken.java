@@ -1,0 +1,88 @@
+package dev.latchkey.server.token;
+
+import dev.latchkey.server.keys.SecretHash;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+
+/**
+ * A refresh token as a client presents it, read once: the digest it is found by ({@code lookupHash}), and for the
+ * family form ({@code <lookup>.<secret>}, see {@link RefreshToken}) the digest of its secret part. A row-form
+ * value has no dot (base64url), so the two never mix. Holds no part of the value but the lookup, which only
+ * finds the family: the secret decides.
+ */
+public final class PresentedRefreshToken {
+
+    /** What a presented token is to the stored one its lookup found. */
+    public enum Match {
+        /** The live token (a row-form token matched by its whole digest). */
+        CURRENT,
+        /** The family's previous token, replaced by the last exchange. */
+        PREVIOUS,
+        /** Another secret with the family's lookup: a token of the family from before the previous one. */
+        OLDER,
+        /** Nothing of the stored token: a lookup without its secret, or a form that does not fit. */
+        UNRELATED
+    }
+
+    private final String lookup;
+    private final String lookupHash;
+    private final String secretHash;
+
+    private PresentedRefreshToken(String lookup, String lookupHash, String secretHash) {
+        this.lookup = lookup;
+        this.lookupHash = lookupHash;
+        this.secretHash = secretHash;
+    }
+
+    public static PresentedRefreshToken of(String value) {
+        int dot = value.indexOf('.');
+        if (dot < 0) {
+            return new PresentedRefreshToken(null, SecretHash.of(value), null);
+        }
+        String lookup = value.substring(0, dot);
+        return new PresentedRefreshToken(lookup, SecretHash.of(lookup), SecretHash.of(value.substring(dot + 1)));
+    }
+
+    /** The digest the stored token is found by. */
+    public String lookupHash() {
+        return lookupHash;
+    }
+
+    /** The digest of the secret part; null for a row-form value. */
+    public String secretHash() {
+        return secretHash;
+    }
+
+    public boolean familyForm() {
+        return secretHash != null;
+    }
+
+    /** The lookup part, which the family's next token keeps. */
+    String lookup() {
+        return lookup;
+    }
+
+    public Match against(RefreshToken stored) {
+        if (!stored.familyForm()) {
+            return familyForm() ? Match.UNRELATED : Match.CURRENT;
+        }
+        if (!familyForm()) {
+            return Match.UNRELATED;
+        }
+        if (same(secretHash, stored.currentHash())) {
+            return Match.CURRENT;
+        }
+        return same(secretHash, stored.previousHash()) ? Match.PREVIOUS : Match.OLDER;
+    }
+
+    private static boolean same(String a, String b) {
+        return b != null && MessageDigest.isEqual(a.getBytes(StandardCharsets.US_ASCII),
+                b.getBytes(StandardCharsets.US_ASCII));
+    }
+
+    @Override
+    public String toString() {
+        return familyForm() ? "PresentedRefreshToken[family form]" : "PresentedRefreshToken[row form]";
+    }
+}

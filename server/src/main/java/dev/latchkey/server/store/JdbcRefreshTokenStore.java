@@ -52,10 +52,10 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     private static final String COLUMNS = """
             id, token_hash, family_id, authorization_id, client_id, user_id, audience, scope, sid, rotating,
             created_at, idle_expires_at, absolute_expires_at, expires_at, current_hash""";
-    /** What the one-step exchange may take: rotating, not yet exchanged, within both lifetimes. */
+    /** What the one-step exchange may take: a row-form token, rotating, not yet exchanged, within both lifetimes. */
     private static final String EXCHANGEABLE = """
-            token_hash = :token_hash AND client_id = :client_id AND rotated_at IS NULL AND rotating
-            AND (idle_expires_at IS NULL OR idle_expires_at > :now)
+            token_hash = :token_hash AND current_hash IS NULL AND client_id = :client_id AND rotated_at IS NULL
+            AND rotating AND (idle_expires_at IS NULL OR idle_expires_at > :now)
             AND (absolute_expires_at IS NULL OR absolute_expires_at > :now)""";
     /**
      * Marks a token exchanged. Its row is kept for reuse detection at least until {@code :reuse_memory}
@@ -193,7 +193,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         return jdbi.inTransaction(h -> {
             // One conditional UPDATE decides the single winner, whatever the number of nodes.
             int first = h.createUpdate("UPDATE refresh_tokens SET " + MARK_EXCHANGED
-                            + " WHERE token_hash = :token_hash AND rotated_at IS NULL")
+                            + " WHERE token_hash = :token_hash AND current_hash IS NULL AND rotated_at IS NULL")
                     .bind("now", Times.millis(now)).bind("reuse_memory", Times.millis(reuseMemoryUntil))
                     .bind("never", Times.millis(RefreshToken.NEVER))
                     .bind("token_hash", presented.tokenHash()).execute();

@@ -31,13 +31,20 @@ public final class ReleaseGate implements RefreshTokenForms {
     private final Jdbi jdbi;
     private final boolean postgres;
     private final Clock clock;
+    private final String earlierRelease;
     private volatile boolean open;
     private volatile Instant checkedAt;
 
     public ReleaseGate(Database database, Clock clock) {
+        this(database, clock, UNNAMED);
+    }
+
+    /** Watching for connections named {@code earlierRelease} (tests name their own). */
+    ReleaseGate(Database database, Clock clock, String earlierRelease) {
         this.jdbi = database.jdbi();
         this.postgres = DatabaseKind.postgres(jdbi);
         this.clock = clock;
+        this.earlierRelease = earlierRelease;
         this.open = !postgres;
     }
 
@@ -63,7 +70,7 @@ public final class ReleaseGate implements RefreshTokenForms {
             boolean earlier = jdbi.withHandle(h -> h.createQuery("""
                             SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
                                 AND usename = current_user AND application_name = :unnamed)""")
-                    .bind("unnamed", UNNAMED).mapTo(Boolean.class).one());
+                    .bind("unnamed", earlierRelease).mapTo(Boolean.class).one());
             if (open == earlier) {
                 LOG.info(earlier
                         ? "A node of an earlier release uses the database: new refresh tokens take the row form"

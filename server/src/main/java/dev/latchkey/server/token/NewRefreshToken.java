@@ -25,8 +25,8 @@ public record NewRefreshToken(String value, String id, String tokenHash, String 
     public static NewRefreshToken startFamily(boolean rotating, Instant idleExpiresAt) {
         String lookup = RandomStrings.base64url(16);
         String secret = RandomStrings.base64url(32);
-        return new NewRefreshToken(lookup + "." + secret, newId(), SecretHash.of(lookup), SecretHash.of(secret),
-                rotating, idleExpiresAt);
+        return new NewRefreshToken(lookup + "." + secret, newId(), PresentedRefreshToken.familyDigest(lookup),
+                SecretHash.of(secret), rotating, idleExpiresAt);
     }
 
     /** The next token of the family-form row {@code presented} names, stored in place: the row's id is not known yet. */

@@ -4,6 +4,8 @@ import dev.latchkey.server.keys.SecretHash;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
+import java.util.Base64;
+import java.util.HexFormat;
 
 /**
  * A refresh token as a client presents it, read once: the digest it is found by ({@code lookupHash}), and for the
@@ -25,6 +27,8 @@ public final class PresentedRefreshToken {
         UNRELATED
     }
 
+    private static final String FAMILY_PREFIX = "f.";
+
     private final String lookup;
     private final String lookupHash;
     private final String secretHash;
@@ -41,7 +45,17 @@ public final class PresentedRefreshToken {
             return new PresentedRefreshToken(null, SecretHash.of(value), null);
         }
         String lookup = value.substring(0, dot);
-        return new PresentedRefreshToken(lookup, SecretHash.of(lookup), SecretHash.of(value.substring(dot + 1)));
+        return new PresentedRefreshToken(lookup, familyDigest(lookup), SecretHash.of(value.substring(dot + 1)));
+    }
+
+    /**
+     * What a family-form row is found by: {@code f.} and the base64url SHA-256 of the lookup. A row-form token is
+     * found by the hex SHA-256 of its whole value, which has no dot: no value presented in the row form, to this
+     * release or to an earlier one, can name a family-form row (a family's lookup alone is not a token).
+     */
+    static String familyDigest(String lookup) {
+        return FAMILY_PREFIX + Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(HexFormat.of().parseHex(SecretHash.of(lookup)));
     }
 
     /** The digest the stored token is found by. */

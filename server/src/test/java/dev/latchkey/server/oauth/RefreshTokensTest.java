@@ -254,6 +254,94 @@ class RefreshTokensTest {
     }
 
     @Test
+    void aRotatingTokenIsOneFamilyRowWhoseEarlierTokensAreAllRecognisedAsReuse() throws Exception {
+        // The embedded database is this node's alone: rotating tokens take the family form at once.
+        String first = logIn("family@example.com", rotatingId, rotatingSecret, "offline_access read:things", API)
+                .path("refresh_token").asText();
+        assertThat(first).matches("[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}");
+        String lookup = first.substring(0, first.indexOf('.') + 1);
+        String second = json(refresh(rotatingId, rotatingSecret, first, null)).path("refresh_token").asText();
+        String third = json(refresh(rotatingId, rotatingSecret, second, null)).path("refresh_token").asText();
+        JsonNode last = json(refresh(rotatingId, rotatingSecret, third, null));
+        String fourth = last.path("refresh_token").asText();
+        assertThat(second).startsWith(lookup);
+        assertThat(fourth).startsWith(lookup).isNotEqualTo(third);
+        // One token per family for the Management API, however often it rotated.
+        String userId = SignedJWT.parse(last.path("access_token").asText()).getJWTClaimsSet().getSubject();
+        JsonNode listed = json(server.management("GET", "api/v2/users/" + ManagementCalls.encode(userId)
+                + "/refresh-tokens", null));
+        assertThat(listed.path("tokens").size()).isEqualTo(1);
+
+        // RFC 9700 §4.14.2: a token two exchanges back is no longer kept as a digest, but it still names the
+        // family: whoever holds it held a token of the family. Reuse, outside any leeway: the family goes.
+        CLOCK.advance(Duration.ofSeconds(5));
+        HttpResponse<String> older = refresh(rotatingId, rotatingSecret, first, null);
+        assertThat(older.statusCode()).isEqualTo(403);
+        assertThat(json(older).path("error_description").asText()).contains("already used");
+        assertThat(refresh(rotatingId, rotatingSecret, fourth, null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void withinTheLeewayThePreviousFamilyTokenGetsATokenOfItsOwnAndBothStayGood() {
+        String first = logIn("leeway-family@example.com", rotatingId, rotatingSecret, "offline_access read:things",
+                API).path("refresh_token").asText();
+        // Two tabs exchange the same token within the leeway (30 s): each gets a token, and each keeps working.
+        String tabOne = json(refresh(rotatingId, rotatingSecret, first, null)).path("refresh_token").asText();
+        CLOCK.advance(Duration.ofSeconds(3));
+        HttpResponse<String> second = refresh(rotatingId, rotatingSecret, first, null);
+        assertThat(second.statusCode()).as(second.body()).isEqualTo(200);
+        String tabTwo = json(second).path("refresh_token").asText();
+        assertThat(tabTwo).isNotEqualTo(tabOne);
+        assertThat(refresh(rotatingId, rotatingSecret, tabOne, null).statusCode()).isEqualTo(200);
+        assertThat(refresh(rotatingId, rotatingSecret, tabTwo, null).statusCode()).isEqualTo(200);
+        // After the leeway the first token is reuse: the grant goes, with both tabs' tokens.
+        CLOCK.advance(Duration.ofSeconds(60));
+        assertThat(refresh(rotatingId, rotatingSecret, first, null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aFamilyTokensLookupAloneOrAnotherClientsUseIsUnknownAndHarmsNothingButAWrongSecretIsReuse() {
+        String token = logIn("lookup-only@example.com", rotatingId, rotatingSecret, "offline_access read:things",
+                API).path("refresh_token").asText();
+        String lookup = token.substring(0, token.indexOf('.'));
+        // The lookup alone is no token, in either form; nor is the secret without its lookup.
+        for (String presented : new String[] {lookup, "." + token.substring(lookup.length() + 1)}) {
+            HttpResponse<String> answer = refresh(rotatingId, rotatingSecret, presented, null);
+            assertThat(answer.statusCode()).as(presented).isEqualTo(403);
+            assertThat(json(answer).path("error_description").asText()).doesNotContain("already used");
+        }
+        // Another client presenting it learns nothing and revokes nothing.
+        assertThat(refresh(otherId, otherSecret, token, null).statusCode()).isIn(400, 403);
+        String next = json(refresh(rotatingId, rotatingSecret, token, null)).path("refresh_token").asText();
+        assertThat(next).startsWith(lookup + ".");
+
+        // Any other secret with the family's lookup was, or was made from, a token of the family: reuse
+        // (RFC 9700 §4.14.2), and the family goes, outside the leeway.
+        CLOCK.advance(Duration.ofSeconds(60));
+        HttpResponse<String> wrong = refresh(rotatingId, rotatingSecret, lookup + "." + "A".repeat(43), null);
+        assertThat(wrong.statusCode()).isEqualTo(403);
+        assertThat(json(wrong).path("error_description").asText()).contains("already used");
+        assertThat(refresh(rotatingId, rotatingSecret, next, null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void introspectionAndRevocationSeeOnlyAFamilysLiveToken() {
+        String first = logIn("family-introspect@example.com", rotatingId, rotatingSecret,
+                "offline_access read:things", API).path("refresh_token").asText();
+        String second = json(refresh(rotatingId, rotatingSecret, first, null)).path("refresh_token").asText();
+        // RFC 7662: the refresh token is described to its own client only, and only while it is live.
+        JsonNode live = json(server.postForm("oauth/introspect", "client_id=" + rotatingId + "&client_secret="
+                + rotatingSecret + "&token=" + enc(second)));
+        assertThat(live.path("active").asBoolean()).isTrue();
+        JsonNode exchanged = json(server.postForm("oauth/introspect", "client_id=" + rotatingId + "&client_secret="
+                + rotatingSecret + "&token=" + enc(first)));
+        assertThat(exchanged.path("active").asBoolean()).isFalse();
+        // RFC 7009: revoking the live token ends the family.
+        assertThat(revoke(rotatingId, rotatingSecret, second).statusCode()).isEqualTo(200);
+        assertThat(refresh(rotatingId, rotatingSecret, second, null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void idleAndAbsoluteLifetimesEndAToken() {
         String token = logIn("idle@example.com", rotatingId, rotatingSecret, "openid offline_access", API)
                 .path("refresh_token").asText();

@@ -23,6 +23,33 @@ class PostgresStoreContractTest extends StoreContract {
     }
 
     @Test
+    void theFamilyFormWaitsUntilNoConnectionOfAnEarlierReleaseIsOpenAndThisReleaseNamesItsOwn() throws Exception {
+        requireAvailable();
+        // This release's connections carry its name; the releases before it left the driver's default.
+        String name = database.jdbi().withHandle(h -> h.createQuery("SELECT current_setting('application_name')")
+                .mapTo(String.class).one());
+        assertThat(name).isEqualTo(ReleaseGate.APPLICATION_NAME);
+        assertThat(ReleaseGate.UNNAMED).isEqualTo(org.postgresql.PGProperty.APPLICATION_NAME.getDefaultValue());
+
+        // An "earlier release" here is a connection under a name of this test's own, so that nothing else on
+        // the database can stand in for it.
+        String earlier = "earlier-release-" + System.nanoTime();
+        var clock = new dev.latchkey.server.testing.MovableClock(T0);
+        var gate = new ReleaseGate(database, clock, earlier);
+        java.util.Properties properties = new java.util.Properties();
+        properties.setProperty("user", PostgresSchema.USER);
+        properties.setProperty("ApplicationName", earlier);
+        try (Connection old = java.sql.DriverManager.getConnection(PostgresSchema.SERVER_URL, properties)) {
+            assertThat(old.isValid(1)).isTrue();
+            assertThat(gate.familiesReadEverywhere()).isFalse();
+        }
+        // Read again only after RECHECK: until then the last answer stands.
+        assertThat(gate.familiesReadEverywhere()).isFalse();
+        clock.advance(ReleaseGate.RECHECK);
+        assertThat(gate.familiesReadEverywhere()).isTrue();
+    }
+
+    @Test
     void refreshTokenPagesKeepRoomForInPlaceUpdates() {
         requireAvailable();
         // V9: an exchange changes no indexed column; with room in its page PostgreSQL updates the row in place.

@@ -188,7 +188,7 @@ public final class RefreshTokenGrant implements Grant {
     private Granted slowPath(AuthenticatedClient caller, TokenRequest request, String hash, Instant now) {
         Client client = caller.client();
         RefreshToken token = tokens.find(hash)
-                .filter(found -> found.clientId().equals(client.clientId()))
+                .filter(found -> found.clientId().equals(client.clientId()) && !found.familyForm())
                 .orElseThrow(() -> refused(UNKNOWN).aboutUnknownCredential());
         if (token.rotatedAt() != null) {
             // Reuse is detected first, whatever else is wrong with the request.

@@ -105,7 +105,9 @@ verify_tokens() {
 
 # single_use_violations: rows that show a code or a refresh token redeemed twice, as one line of counts.
 # A rotating refresh family has at most one token not yet exchanged (two would mean one token was exchanged
-# twice); an authorization (one per code) has at most one refresh family and one opaque access token.
+# twice); an authorization (one per code) has at most one refresh family and one opaque access token. A family in
+# the family form is one row whatever happens, so only its row-form history and leeway siblings count here; its
+# single winner is the conditional UPDATE's, which the store's tests race.
 single_use_violations() {
   psql_run "SELECT 'refresh families with two live tokens: ' || (SELECT count(*) FROM (SELECT family_id FROM refresh_tokens
       WHERE rotating GROUP BY family_id HAVING count(*) FILTER (WHERE rotated_at IS NULL) > 1) f)

@@ -65,13 +65,14 @@ public final class ReleaseGate implements RefreshTokenForms {
         if (checkedAt != null && now.isBefore(checkedAt.plus(RECHECK))) {
             return;
         }
+        Instant checked = checkedAt;
         checkedAt = now;
         try {
             boolean earlier = jdbi.withHandle(h -> h.createQuery("""
                             SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
                                 AND usename = current_user AND application_name = :unnamed)""")
                     .bind("unnamed", earlierRelease).mapTo(Boolean.class).one());
-            if (open == earlier) {
+            if (open == earlier || checked == null) {
                 LOG.info(earlier
                         ? "A node of an earlier release uses the database: new refresh tokens take the row form"
                         : "Every node on the database reads family-form refresh tokens: new ones take that form");

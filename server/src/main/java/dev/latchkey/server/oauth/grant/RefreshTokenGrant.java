@@ -100,9 +100,16 @@ public final class RefreshTokenGrant implements Grant {
             return presented.familyForm() ? slowPathInPlace(caller, request, presented, now)
                     : slowPath(caller, request, presented.lookupHash(), now);
         }
-        if (presented.familyForm()) {
-            successor = successor.in(exchanged.id());
-        }
+        return issueAfterExchange(request, client, exchanged,
+                presented.familyForm() ? successor.in(exchanged.id()) : successor);
+    }
+
+    /**
+     * Issues from an exchange that already stored {@code successor}; a refusal then (the authorization, the user
+     * or the API gone meanwhile) deletes it, and with it the family's only live token.
+     */
+    private Granted issueAfterExchange(TokenRequest request, Client client, RefreshToken exchanged,
+                                       NewRefreshToken successor) {
         try {
             return issue(request, client, exchanged, successor);
         } catch (OAuthException refused) {
@@ -164,13 +171,7 @@ public final class RefreshTokenGrant implements Grant {
             }
             throw reused(token);
         }
-        successor = successor.in(exchanged.id());
-        try {
-            return issue(request, client, exchanged, successor);
-        } catch (OAuthException refused) {
-            tokens.delete(successor.id());
-            throw refused;
-        }
+        return issueAfterExchange(request, client, exchanged, successor.in(exchanged.id()));
     }
 
     private static boolean withinLeeway(RefreshToken token, Client client, Instant now) {

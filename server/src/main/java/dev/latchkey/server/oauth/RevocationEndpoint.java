@@ -7,6 +7,7 @@ import dev.latchkey.server.registry.TenantSettings;
 import dev.latchkey.server.token.OpaqueTokenStore;
 import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.token.RefreshToken;
+import dev.latchkey.server.token.PresentedRefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.token.Revocations;
 import io.javalin.http.Context;
@@ -62,7 +63,12 @@ public final class RevocationEndpoint {
     }
 
     private void revoke(String value, String clientId) {
-        RefreshToken refresh = refreshTokens.findPresented(value).filter(t -> t.clientId().equals(clientId))
+        // Any token of a family, the live one or one it replaced, revokes it for its own client: a tab that logs
+        // out with a token another tab has since exchanged still ends the session (RFC 7009 §2.1).
+        PresentedRefreshToken presented = PresentedRefreshToken.of(value);
+        RefreshToken refresh = refreshTokens.find(presented.lookupHash())
+                .filter(t -> t.clientId().equals(clientId))
+                .filter(t -> presented.against(t) != PresentedRefreshToken.Match.UNRELATED)
                 .orElse(null);
         if (refresh != null) {
             if (lookups.tenant().flag(TenantSettings.REVOKE_REFRESH_TOKEN_GRANT)) {

@@ -101,19 +101,21 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             AND rotating AND (idle_expires_at IS NULL OR idle_expires_at > :now)
             AND (absolute_expires_at IS NULL OR absolute_expires_at > :now)""";
     /**
-     * A family-form exchange: the successor's secret replaces the live one, which becomes the previous one. No
-     * indexed column changes unless {@code expires_at} must move: it is moved only when the family would
-     * otherwise outlive it, and then {@link RefreshToken#REUSE_MEMORY} beyond what is needed, so that PostgreSQL
-     * updates the row in place (a heap-only tuple, no index entry) at almost every exchange. (H2's LEAST is null
+     * A family-form exchange: the successor's secret replaces the live one, which becomes the previous one. The
+     * row is kept, as the row form keeps an exchanged token, at least {@link RefreshToken#REUSE_MEMORY} beyond the
+     * live token's idle expiry (within the absolute one), so that a reuse after the family's last exchange is still
+     * recognised. No indexed column changes unless {@code expires_at} falls short of that: it is then moved twice
+     * that far, so that PostgreSQL updates the row in place (a heap-only tuple, no index entry) at almost every
+     * exchange. (H2's LEAST is null
      * when any argument is: no argument here is.)
      */
     private static final String REPLACE_IN_PLACE = """
             previous_hash = current_hash, current_hash = :successor_current, last_used_at = :now,
             rotating = :successor_rotating, idle_expires_at = CAST(:successor_idle AS BIGINT),
             expires_at = CASE
-                WHEN expires_at >= LEAST(COALESCE(CAST(:successor_idle AS BIGINT), :never),
+                WHEN expires_at >= LEAST(COALESCE(CAST(:successor_kept_idle AS BIGINT), :never),
                     COALESCE(absolute_expires_at, :never)) THEN expires_at
-                ELSE LEAST(COALESCE(CAST(:successor_kept_idle AS BIGINT), :never),
+                ELSE LEAST(COALESCE(CAST(:successor_kept_twice AS BIGINT), :never),
                     COALESCE(absolute_expires_at, :never)) END""";
     /** PostgreSQL's in-place exchange: one round trip, one commit, committed as {@link #EXCHANGE} is. */
     static final NamedStatement EXCHANGE_IN_PLACE = NamedStatement.of(
@@ -141,7 +143,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                 List<String> oldest = h.createQuery("""
                                 SELECT family_id FROM refresh_tokens
                                 WHERE user_id = :user_id AND client_id = :client_id AND rotated_at IS NULL
-                                ORDER BY created_at DESC, id DESC OFFSET :keep ROWS""")
+                                ORDER BY COALESCE(last_used_at, created_at) DESC, id DESC OFFSET :keep ROWS""")
                         .bind("user_id", t.userId()).bind("client_id", t.clientId()).bind("keep", maxFamilies)
                         .mapTo(String.class).list();
                 for (String family : oldest) {
@@ -308,6 +310,8 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         // RefreshToken.keptUntil in SQL: a rotating token is kept REUSE_MEMORY beyond its idle lifetime.
         parameters.put("successor_kept_idle", idle == null ? null
                 : Times.millis(successor.rotating() ? idle.plus(RefreshToken.REUSE_MEMORY) : idle));
+        parameters.put("successor_kept_twice", idle == null ? null
+                : Times.millis(idle.plus(RefreshToken.REUSE_MEMORY).plus(RefreshToken.REUSE_MEMORY)));
         return parameters;
     }
 

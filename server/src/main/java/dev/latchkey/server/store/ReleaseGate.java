@@ -13,8 +13,9 @@ import java.time.Instant;
  * Whether a node of an earlier release still uses the database, told by the connections PostgreSQL lists
  * ({@code pg_stat_activity}): this release names its connections {@link #APPLICATION_NAME}, and the releases before
  * the family form of refresh tokens left the PostgreSQL driver's default name. While one such connection is open
- * on this database under this role, new refresh tokens keep the row form that every release reads; once none
- * is, they take the family form. Read again at most every {@link #RECHECK}; a failed read keeps the last answer.
+ * on this database, under any role, new refresh tokens keep the row form that every release reads; once none
+ * is, they take the family form. (A connection PostgreSQL does not show, or a pooler that renames them, is
+ * not seen: such deployments must finish a rolling upgrade before the gate opens, see the README.) Read again at most every {@link #RECHECK}; a failed read keeps the last answer.
  * The embedded database is this node's alone: the family form at once.
  * <p>
  * Rolling back to an earlier release after the family form was written signs out the users whose refresh
@@ -70,7 +71,7 @@ public final class ReleaseGate implements RefreshTokenForms {
         try {
             boolean earlier = jdbi.withHandle(h -> h.createQuery("""
                             SELECT EXISTS (SELECT 1 FROM pg_stat_activity WHERE datname = current_database()
-                                AND usename = current_user AND application_name = :unnamed)""")
+                                AND application_name = :unnamed)""")
                     .bind("unnamed", earlierRelease).mapTo(Boolean.class).one());
             if (open == earlier || checked == null) {
                 LOG.info(earlier

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
+import java.util.regex.Pattern;
 
 /**
  * A refresh token as a client presents it, read once: the digest it is found by ({@code lookupHash}), and for the
@@ -23,11 +24,15 @@ public final class PresentedRefreshToken {
         PREVIOUS,
         /** Another secret with the family's lookup: a token of the family from before the previous one. */
         OLDER,
-        /** Nothing of the stored token: a lookup without its secret, or a form that does not fit. */
+        /** Nothing of the stored token: a lookup without a well-formed secret, or a form that does not fit. */
         UNRELATED
     }
 
     private static final String FAMILY_PREFIX = "f.";
+    /** 32 random bytes in base64url, as {@link NewRefreshToken} makes the secret part. */
+    private static final Pattern SECRET_SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
+    /** Stands for the digest of a secret that cannot be one: it matches no stored digest (those are hex). */
+    private static final String MALFORMED = "malformed";
 
     private final String lookup;
     private final String lookupHash;
@@ -45,7 +50,11 @@ public final class PresentedRefreshToken {
             return new PresentedRefreshToken(null, SecretHash.of(value), null);
         }
         String lookup = value.substring(0, dot);
-        return new PresentedRefreshToken(lookup, familyDigest(lookup), SecretHash.of(value.substring(dot + 1)));
+        String secret = value.substring(dot + 1);
+        // Only a secret of the shape Latchkey makes can have been a token of the family: a truncated or empty one
+        // is nothing, never a reuse.
+        return new PresentedRefreshToken(lookup, familyDigest(lookup),
+                SECRET_SHAPE.matcher(secret).matches() ? SecretHash.of(secret) : MALFORMED);
     }
 
     /**
@@ -81,7 +90,7 @@ public final class PresentedRefreshToken {
         if (!stored.familyForm()) {
             return familyForm() ? Match.UNRELATED : Match.CURRENT;
         }
-        if (!familyForm()) {
+        if (!familyForm() || MALFORMED.equals(secretHash)) {
             return Match.UNRELATED;
         }
         if (same(secretHash, stored.currentHash())) {

@@ -69,6 +69,16 @@ public record RefreshToken(
         return earliest(idle, absoluteExpiresAt);
     }
 
+    /**
+     * When a family-form row may be deleted: {@link #REUSE_MEMORY} beyond the live token's idle expiry at least, as
+     * for an exchanged row-form token, and stored twice that far so that most exchanges leave it (an indexed
+     * column) as it is.
+     */
+    public static Instant keptUntilInPlace(Instant idleExpiresAt, Instant absoluteExpiresAt) {
+        return earliest(idleExpiresAt == null ? null : idleExpiresAt.plus(REUSE_MEMORY).plus(REUSE_MEMORY),
+                absoluteExpiresAt);
+    }
+
     /** The end of this token's usefulness, from its idle and absolute lifetimes; null when it has neither. */
     public Instant validUntil() {
         return idleExpiresAt == null && absoluteExpiresAt == null ? null : earliest(idleExpiresAt, absoluteExpiresAt);

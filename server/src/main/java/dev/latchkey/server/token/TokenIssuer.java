@@ -169,7 +169,9 @@ public final class TokenIssuer {
         refreshTokens.create(new RefreshToken(token.id(), token.tokenHash(), familyId == null ? token.id() : familyId,
                 authorization.id(), authorization.clientId(), authorization.userId(), authorization.audience(), scopes,
                 authorization.sid(), token.rotating(), now, null, null, token.idleExpiresAt(), absolute,
-                RefreshToken.keptUntil(token.rotating(), token.idleExpiresAt(), absolute), token.currentHash(), null),
+                token.familyForm() ? RefreshToken.keptUntilInPlace(token.idleExpiresAt(), absolute)
+                        : RefreshToken.keptUntil(token.rotating(), token.idleExpiresAt(), absolute),
+                token.currentHash(), null),
                 MAX_REFRESH_FAMILIES);
         extend(authorization, RefreshToken.earliest(token.idleExpiresAt(), absolute), accessToken, now);
         return token.value();

@@ -304,8 +304,10 @@ class RefreshTokensTest {
         String token = logIn("lookup-only@example.com", rotatingId, rotatingSecret, "offline_access read:things",
                 API).path("refresh_token").asText();
         String lookup = token.substring(0, token.indexOf('.'));
-        // The lookup alone is no token, in either form; nor is the secret without its lookup.
-        for (String presented : new String[] {lookup, "." + token.substring(lookup.length() + 1)}) {
+        // The lookup alone is no token, in either form; nor is the secret without its lookup, nor a secret that
+        // Latchkey cannot have made (truncated, empty): none of them is a reuse.
+        String secret = token.substring(lookup.length() + 1);
+        for (String presented : new String[] {lookup, "." + secret, lookup + ".", lookup + "." + secret.substring(1)}) {
             HttpResponse<String> answer = refresh(rotatingId, rotatingSecret, presented, null);
             assertThat(answer.statusCode()).as(presented).isEqualTo(403);
             assertThat(json(answer).path("error_description").asText()).doesNotContain("already used");
@@ -339,6 +341,18 @@ class RefreshTokensTest {
         // RFC 7009: revoking the live token ends the family.
         assertThat(revoke(rotatingId, rotatingSecret, second).statusCode()).isEqualTo(200);
         assertThat(refresh(rotatingId, rotatingSecret, second, null).statusCode()).isEqualTo(403);
+
+        // So does revoking a token the family has since replaced (a tab logging out after another refreshed),
+        // for its own client only.
+        String other = logIn("family-revoke@example.com", rotatingId, rotatingSecret, "offline_access read:things",
+                API).path("refresh_token").asText();
+        String replacing = json(refresh(rotatingId, rotatingSecret, other, null)).path("refresh_token").asText();
+        assertThat(revoke(otherId, otherSecret, other).statusCode()).isEqualTo(200);
+        HttpResponse<String> still = refresh(rotatingId, rotatingSecret, replacing, null);
+        assertThat(still.statusCode()).as("after another client's revoke").isEqualTo(200);
+        String livest = json(still).path("refresh_token").asText();
+        assertThat(revoke(rotatingId, rotatingSecret, other).statusCode()).isEqualTo(200);
+        assertThat(refresh(rotatingId, rotatingSecret, livest, null).statusCode()).isEqualTo(403);
     }
 
     @Test

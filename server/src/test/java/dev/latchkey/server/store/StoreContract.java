@@ -248,7 +248,7 @@ abstract class StoreContract extends ContractDatabase {
         NewRefreshToken first = NewRefreshToken.startFamily(true, idle);
         tokens.create(new RefreshToken(first.id(), first.tokenHash(), first.id(), "az_" + first.id(), "client1", userId,
                 "https://things.example/api", List.of("offline_access"), null, true, T0, null, null, idle, absolute,
-                RefreshToken.keptUntil(true, idle, absolute), first.currentHash(), null), 200);
+                RefreshToken.keptUntilInPlace(idle, absolute), first.currentHash(), null), 200);
         return first.value();
     }
 
@@ -308,8 +308,8 @@ abstract class StoreContract extends ContractDatabase {
         assertThat(after.idleExpiresAt()).isEqualTo(now.plusSeconds(3_600));
         assertThat(after.lastUsedAt()).isEqualTo(now);
         assertThat(after.rotatedAt()).isNull();
-        // The row is kept REUSE_MEMORY beyond the idle expiry it had, within the absolute one: the new idle expiry
-        // is still inside that, so the indexed column kept its value.
+        // The row is kept twice REUSE_MEMORY beyond the idle expiry, within the absolute one: the new idle expiry
+        // is still far inside that, so the indexed column kept its value.
         assertThat(after.expiresAt()).isEqualTo(stored.expiresAt()).isEqualTo(absolute);
         // A second exchange of the same (now previous) token takes nothing.
         assertThat(tokens.exchangeInPlace(presented, "client1", now,
@@ -319,11 +319,11 @@ abstract class StoreContract extends ContractDatabase {
     @Test
     void aFamilyFormExchangeMovesItsKeptUntilOnlyWhenTheFamilyWouldOutliveIt() {
         var tokens = new JdbcRefreshTokenStore(database);
-        // No absolute lifetime: the row is kept 30 days beyond each idle expiry.
+        // No absolute lifetime: the row is kept at least 30 days beyond the idle expiry, stored as 60.
         String value = familyToken(tokens, "u-family-kept", T0.plusSeconds(3_600), null);
         PresentedRefreshToken presented = PresentedRefreshToken.of(value);
         RefreshToken stored = tokens.find(presented.lookupHash()).orElseThrow();
-        assertThat(stored.expiresAt()).isEqualTo(T0.plusSeconds(3_600).plus(RefreshToken.REUSE_MEMORY));
+        assertThat(stored.expiresAt()).isEqualTo(T0.plusSeconds(3_600).plus(RefreshToken.REUSE_MEMORY.multipliedBy(2)));
 
         // An exchange whose idle expiry stays before the kept-until writes no indexed column.
         Instant soon = T0.plusSeconds(60);
@@ -331,7 +331,7 @@ abstract class StoreContract extends ContractDatabase {
         assertThat(tokens.exchangeInPlace(presented, "client1", soon, second)).isPresent();
         assertThat(tokens.find(presented.lookupHash()).orElseThrow().expiresAt()).isEqualTo(stored.expiresAt());
 
-        // One whose idle expiry passes it moves it REUSE_MEMORY beyond the new idle expiry.
+        // One that would leave less than REUSE_MEMORY beyond the new idle expiry moves it to twice that.
         Instant later = stored.expiresAt().minusSeconds(60);
         PresentedRefreshToken secondPresented = PresentedRefreshToken.of(second.value());
         NewRefreshToken third = NewRefreshToken.nextInFamily(secondPresented, true, later.plusSeconds(3_600));
@@ -344,7 +344,7 @@ abstract class StoreContract extends ContractDatabase {
                 inTime.plus(RefreshToken.REUSE_MEMORY));
         assertThat(tokens.exchangeInPlace(secondPresented, "client1", inTime, fourth)).isPresent();
         assertThat(tokens.find(presented.lookupHash()).orElseThrow().expiresAt())
-                .isEqualTo(inTime.plus(RefreshToken.REUSE_MEMORY).plus(RefreshToken.REUSE_MEMORY));
+                .isEqualTo(inTime.plus(RefreshToken.REUSE_MEMORY.multipliedBy(3)));
     }
 
     @Test

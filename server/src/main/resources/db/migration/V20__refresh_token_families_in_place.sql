@@ -5,3 +5,5 @@
 -- indexed, so an exchange writes no index entry. Adding nullable columns leaves every release's statements valid.
 ALTER TABLE refresh_tokens ADD COLUMN current_hash VARCHAR(64);
 ALTER TABLE refresh_tokens ADD COLUMN previous_hash VARCHAR(64);
+-- The live token's generation in its family (exchanges before it); null for the row form. See FamilySecrets.
+ALTER TABLE refresh_tokens ADD COLUMN generation INTEGER;

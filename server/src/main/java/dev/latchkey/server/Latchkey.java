@@ -113,6 +113,7 @@ import dev.latchkey.server.token.TokenIssuer;
 import dev.latchkey.server.store.JdbcAuthorizationStore;
 import dev.latchkey.server.store.JdbcRefreshTokenStore;
 import dev.latchkey.server.store.ReleaseGate;
+import dev.latchkey.server.token.FamilySecrets;
 import dev.latchkey.server.oauth.grant.RefreshTokenGrant;
 import dev.latchkey.server.ui.BrowserSession;
 import dev.latchkey.server.ui.ConsentPage;
@@ -265,8 +266,9 @@ public final class Latchkey implements AutoCloseable {
             var roles = new JdbcRoleStore(jdbi, clock);
             var userPermissions = new JdbcUserPermissionStore(jdbi);
             var rbac = new RbacPolicy(userPermissions);
+            var familySecrets = FamilySecrets.of(masterKey);
             var tokenIssuer = new TokenIssuer(tokens, new OpaqueAccessTokenFormat(opaqueStore, clock), idTokens,
-                    authorizationStore, refreshStore, rbac, clock, new ReleaseGate(database, clock));
+                    authorizationStore, refreshStore, rbac, clock, new ReleaseGate(database, clock), familySecrets);
             var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
             var pages = new Pages();
             var cookies = new Cookies(origin);
@@ -327,16 +329,17 @@ public final class Latchkey implements AutoCloseable {
                     List.of(new ClientCredentialsGrant(lookups, tokenIssuer),
                             new AuthorizationCodeGrant(codeStore, lookups, users, tokenIssuer, revocations, clock),
                             new RefreshTokenGrant(refreshStore, authorizations, lookups, users, tokenIssuer,
-                                    revocations, clock),
+                                    revocations, clock, familySecrets),
                             PasswordGrant.password(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
                             PasswordGrant.realm(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
                             new DeviceCodeGrant(deviceCodes, lookups, users, tokenIssuer, revocations, clock),
                             new FederatedConnectionTokenGrant(refreshStore, authorizations, users, connections,
-                                    idpTokenVault, clock)),
+                                    idpTokenVault, clock, familySecrets)),
                     origin, auditLog, metrics);
-            var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, revocations, lookups);
+            var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, revocations, lookups,
+                    familySecrets);
             var introspection = new IntrospectionEndpoint(clientAuthenticator, ownTokens, refreshStore, authorizations,
-                    issuer, clock);
+                    issuer, clock, familySecrets);
             // Device authorization (RFC 8628): the code endpoint, and /activate on the login and consent pages.
             var deviceAuthorization = new DeviceAuthorizationEndpoint(issuer, userinfoAudience, clientAuthenticator,
                     lookups, deviceCodes, auditLog, origin, clock);

@@ -7,6 +7,7 @@ import dev.latchkey.server.token.AuthorizationLookup;
 import dev.latchkey.server.token.InvalidTokenException;
 import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.token.RefreshToken;
+import dev.latchkey.server.token.FamilySecrets;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.token.ValidToken;
 import io.javalin.http.Context;
@@ -34,12 +35,15 @@ public final class IntrospectionEndpoint {
     private final ClientAuthenticator authenticator;
     private final OwnTokens tokens;
     private final RefreshTokenStore refreshTokens;
+    private final FamilySecrets familySecrets;
     private final AuthorizationLookup authorizations;
     private final String issuer;
     private final Clock clock;
 
     public IntrospectionEndpoint(ClientAuthenticator authenticator, OwnTokens tokens, RefreshTokenStore refreshTokens,
-                                 AuthorizationLookup authorizations, String issuer, Clock clock) {
+                                 AuthorizationLookup authorizations, String issuer, Clock clock,
+                                 FamilySecrets familySecrets) {
+        this.familySecrets = familySecrets;
         this.authenticator = authenticator;
         this.tokens = tokens;
         this.refreshTokens = refreshTokens;
@@ -99,7 +103,7 @@ public final class IntrospectionEndpoint {
             return Optional.empty();
         }
         Instant now = clock.instant();
-        return refreshTokens.findPresented(value)
+        return refreshTokens.findPresented(familySecrets.present(value))
                 .filter(token -> token.clientId().equals(clientId))
                 .filter(token -> token.rotatedAt() == null && !token.expired(now))
                 .filter(token -> authorizations.active(token.authorizationId()).isPresent())

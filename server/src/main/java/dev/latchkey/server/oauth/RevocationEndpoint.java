@@ -7,6 +7,7 @@ import dev.latchkey.server.registry.TenantSettings;
 import dev.latchkey.server.token.OpaqueTokenStore;
 import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.token.RefreshToken;
+import dev.latchkey.server.token.FamilySecrets;
 import dev.latchkey.server.token.PresentedRefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.token.Revocations;
@@ -36,9 +37,12 @@ public final class RevocationEndpoint {
     private final OpaqueTokenStore opaqueTokens;
     private final Revocations revocations;
     private final RegistryLookups lookups;
+    private final FamilySecrets familySecrets;
 
     public RevocationEndpoint(ClientAuthenticator authenticator, RefreshTokenStore refreshTokens,
-                              OpaqueTokenStore opaqueTokens, Revocations revocations, RegistryLookups lookups) {
+                              OpaqueTokenStore opaqueTokens, Revocations revocations, RegistryLookups lookups,
+                              FamilySecrets familySecrets) {
+        this.familySecrets = familySecrets;
         this.authenticator = authenticator;
         this.refreshTokens = refreshTokens;
         this.opaqueTokens = opaqueTokens;
@@ -65,7 +69,7 @@ public final class RevocationEndpoint {
     private void revoke(String value, String clientId) {
         // Any token of a family, the live one or one it replaced, revokes it for its own client: a tab that logs
         // out with a token another tab has since exchanged still ends the session (RFC 7009 §2.1).
-        PresentedRefreshToken presented = PresentedRefreshToken.of(value);
+        PresentedRefreshToken presented = familySecrets.present(value);
         RefreshToken refresh = refreshTokens.find(presented.lookupHash())
                 .filter(t -> t.clientId().equals(clientId))
                 .filter(t -> presented.against(t) != PresentedRefreshToken.Match.UNRELATED)

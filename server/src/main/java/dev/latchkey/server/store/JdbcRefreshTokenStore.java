@@ -26,7 +26,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     /** Every column of a token, in the order of {@link #MAPPER}: the reads name them rather than {@code *}. */
     private static final String ROW = """
             id, token_hash, family_id, authorization_id, client_id, user_id, audience, scope, sid, rotating, created_at,
-            last_used_at, rotated_at, idle_expires_at, absolute_expires_at, expires_at, current_hash, previous_hash""";
+            last_used_at, rotated_at, idle_expires_at, absolute_expires_at, expires_at, current_hash, previous_hash, generation""";
     /** Reads {@link #ROW} by position: a look-up by name costs a map look-up per column on the exchange's path. */
     private static final RowMapper<RefreshToken> MAPPER = (rs, ctx) -> new RefreshToken(
             rs.getString(1),
@@ -46,12 +46,13 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             nullableInstant(rs, 15),
             Times.instant(rs.getLong(16)),
             rs.getString(17),
-            rs.getString(18));
+            rs.getString(18),
+            nullableInt(rs, 19));
 
     /** The token's columns, for the statements that copy a family's fields into a successor. */
     private static final String COLUMNS = """
             id, token_hash, family_id, authorization_id, client_id, user_id, audience, scope, sid, rotating,
-            created_at, idle_expires_at, absolute_expires_at, expires_at, current_hash""";
+            created_at, idle_expires_at, absolute_expires_at, expires_at, current_hash, generation""";
     /** What the one-step exchange may take: a row-form token, rotating, not yet exchanged, within both lifetimes. */
     private static final String EXCHANGEABLE = """
             token_hash = :token_hash AND current_hash IS NULL AND client_id = :client_id AND rotated_at IS NULL
@@ -91,7 +92,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                 audience, scope, sid, :successor_rotating, :now, CAST(:successor_idle AS BIGINT),
                 absolute_expires_at,
                 COALESCE(LEAST(CAST(:successor_kept_idle AS BIGINT), absolute_expires_at), :never),
-                CAST(:successor_current AS VARCHAR)
+                CAST(:successor_current AS VARCHAR), CAST(:successor_generation AS INTEGER)
             FROM exchanged)
             SELECT\s""" + ROW + " FROM exchanged CROSS JOIN commit_mode");
 
@@ -110,14 +111,19 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
      * when any argument is: no argument here is.)
      */
     private static final String REPLACE_IN_PLACE = """
-            previous_hash = current_hash, current_hash = :successor_current, last_used_at = :now,
+            previous_hash = current_hash, current_hash = :successor_current, generation = generation + 1,
+            last_used_at = :now,
             rotating = :successor_rotating, idle_expires_at = CAST(:successor_idle AS BIGINT),
             expires_at = CASE
                 WHEN expires_at >= LEAST(COALESCE(CAST(:successor_kept_idle AS BIGINT), :never),
                     COALESCE(absolute_expires_at, :never)) THEN expires_at
                 ELSE LEAST(COALESCE(CAST(:successor_kept_twice AS BIGINT), :never),
                     COALESCE(absolute_expires_at, :never)) END""";
-    /** PostgreSQL's in-place exchange: one round trip, one commit, committed as {@link #EXCHANGE} is. */
+    /**
+     * PostgreSQL's in-place exchange: one round trip, one commit, committed as {@link #EXCHANGE} is. If a crash of
+     * PostgreSQL loses the commit, the client holds a token of a generation the row has not reached: unknown
+     * (FamilySecrets), so it logs in again, as with a lost row-form successor, and no reuse is reported.
+     */
     static final NamedStatement EXCHANGE_IN_PLACE = NamedStatement.of(
             "WITH commit_mode AS (SELECT set_config('synchronous_commit', CASE WHEN current_setting('"
             + DURABLE_SETTING + "', true) = 'durable' THEN current_setting('synchronous_commit') ELSE 'off' END,"
@@ -158,7 +164,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         h.createUpdate("INSERT INTO refresh_tokens (" + COLUMNS + """
                         ) VALUES (:id, :token_hash, :family_id, :authorization_id, :client_id, :user_id, :audience,
                             :scope, :sid, :rotating, :created_at, :idle_expires_at, :absolute_expires_at, :expires_at,
-                            :current_hash)""")
+                            :current_hash, :generation)""")
                 .bind("id", t.id())
                 .bind("token_hash", t.tokenHash())
                 .bind("family_id", t.familyId())
@@ -175,6 +181,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                         t.absoluteExpiresAt() == null ? null : Times.millis(t.absoluteExpiresAt()))
                 .bind("expires_at", Times.millis(t.expiresAt()))
                 .bind("current_hash", t.currentHash())
+                .bind("generation", t.generation())
                 .execute();
     }
 
@@ -272,7 +279,8 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         // The row as the exchange found it: rotating (the statement required it) and now exchanged.
         return replaced.map(t -> new RefreshToken(t.id(), t.tokenHash(), t.familyId(), t.authorizationId(),
                 t.clientId(), t.userId(), t.audience(), t.scopes(), t.sid(), true, t.createdAt(), now, now,
-                t.idleExpiresAt(), t.absoluteExpiresAt(), t.expiresAt(), t.currentHash(), t.previousHash()));
+                t.idleExpiresAt(), t.absoluteExpiresAt(), t.expiresAt(), t.currentHash(), t.previousHash(),
+                t.generation()));
     }
 
     /** H2 (embedded, no round trips): the same steps in one transaction. */
@@ -304,6 +312,8 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         parameters.put("successor_hash", successor.tokenHash());
         parameters.put("successor_current",
                 successor.currentHash() == null ? NamedStatement.NULL_TEXT : successor.currentHash());
+        parameters.put("successor_generation",
+                successor.generation() == null ? null : Long.valueOf(successor.generation()));
         parameters.put("successor_rotating", successor.rotating());
         Instant idle = successor.idleExpiresAt();
         parameters.put("successor_idle", idle == null ? null : Times.millis(idle));
@@ -321,7 +331,8 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
         return new RefreshToken(successor.id(), successor.tokenHash(), exchanged.familyId(),
                 exchanged.authorizationId(), exchanged.clientId(), exchanged.userId(), exchanged.audience(),
                 exchanged.scopes(), exchanged.sid(), successor.rotating(), now, null, null, idle, absolute,
-                RefreshToken.keptUntil(successor.rotating(), idle, absolute), successor.currentHash(), null);
+                RefreshToken.keptUntil(successor.rotating(), idle, absolute), successor.currentHash(), null,
+                successor.generation());
     }
 
     @Override
@@ -378,6 +389,11 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     @Override
     public int deleteExpired(Instant now, int batch) {
         return jdbi.withHandle(h -> ExpiredRows.delete(h, "refresh_tokens", List.of("id"), now, batch));
+    }
+
+    private static Integer nullableInt(ResultSet rs, int column) throws SQLException {
+        int value = rs.getInt(column);
+        return rs.wasNull() ? null : value;
     }
 
     private static Instant nullableInstant(ResultSet rs, int column) throws SQLException {

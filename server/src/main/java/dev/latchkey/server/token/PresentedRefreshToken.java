@@ -6,13 +6,12 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HexFormat;
-import java.util.regex.Pattern;
 
 /**
  * A refresh token as a client presents it, read once: the digest it is found by ({@code lookupHash}), and for the
- * family form ({@code <lookup>.<secret>}, see {@link RefreshToken}) the digest of its secret part. A row-form
- * value has no dot (base64url), so the two never mix. Holds no part of the value but the lookup, which only
- * finds the family: the secret decides.
+ * family form ({@code <lookup>.<secret>}, see {@link RefreshToken}) the digest of its secret part and the
+ * generation {@link FamilySecrets} made it for. A row-form value has no dot (base64url), so the two never mix.
+ * Holds no part of the value but the lookup, which only finds the family: the secret decides.
  */
 public final class PresentedRefreshToken {
 
@@ -22,39 +21,38 @@ public final class PresentedRefreshToken {
         CURRENT,
         /** The family's previous token, replaced by the last exchange. */
         PREVIOUS,
-        /** Another secret with the family's lookup: a token of the family from before the previous one. */
+        /** A token Latchkey gave out in the family before the previous one. */
         OLDER,
-        /** Nothing of the stored token: a lookup without a well-formed secret, or a form that does not fit. */
+        /**
+         * Nothing of the stored token: a lookup without a secret Latchkey made for it, a secret of a generation the
+         * family has not reached (an exchange the database lost), or a form that does not fit.
+         */
         UNRELATED
     }
 
     private static final String FAMILY_PREFIX = "f.";
-    /** 32 random bytes in base64url, as {@link NewRefreshToken} makes the secret part. */
-    private static final Pattern SECRET_SHAPE = Pattern.compile("[A-Za-z0-9_-]{43}");
-    /** Stands for the digest of a secret that cannot be one: it matches no stored digest (those are hex). */
-    private static final String MALFORMED = "malformed";
 
     private final String lookup;
     private final String lookupHash;
     private final String secretHash;
+    private final int generation;
 
-    private PresentedRefreshToken(String lookup, String lookupHash, String secretHash) {
+    private PresentedRefreshToken(String lookup, String lookupHash, String secretHash, int generation) {
         this.lookup = lookup;
         this.lookupHash = lookupHash;
         this.secretHash = secretHash;
+        this.generation = generation;
     }
 
-    public static PresentedRefreshToken of(String value) {
+    static PresentedRefreshToken of(String value, FamilySecrets secrets) {
         int dot = value.indexOf('.');
         if (dot < 0) {
-            return new PresentedRefreshToken(null, SecretHash.of(value), null);
+            return new PresentedRefreshToken(null, SecretHash.of(value), null, -1);
         }
         String lookup = value.substring(0, dot);
         String secret = value.substring(dot + 1);
-        // Only a secret of the shape Latchkey makes can have been a token of the family: a truncated or empty one
-        // is nothing, never a reuse.
-        return new PresentedRefreshToken(lookup, familyDigest(lookup),
-                SECRET_SHAPE.matcher(secret).matches() ? SecretHash.of(secret) : MALFORMED);
+        return new PresentedRefreshToken(lookup, familyDigest(lookup), SecretHash.of(secret),
+                secrets.generationOf(lookup, secret));
     }
 
     /**
@@ -86,17 +84,26 @@ public final class PresentedRefreshToken {
         return lookup;
     }
 
+    /** The generation the secret was made for; -1 for a row-form value or a secret Latchkey did not make. */
+    int generation() {
+        return generation;
+    }
+
     public Match against(RefreshToken stored) {
         if (!stored.familyForm()) {
             return familyForm() ? Match.UNRELATED : Match.CURRENT;
         }
-        if (!familyForm() || MALFORMED.equals(secretHash)) {
+        if (!familyForm() || generation < 0 || stored.generation() == null) {
             return Match.UNRELATED;
         }
-        if (same(secretHash, stored.currentHash())) {
-            return Match.CURRENT;
+        int live = stored.generation();
+        if (generation == live) {
+            return same(secretHash, stored.currentHash()) ? Match.CURRENT : Match.UNRELATED;
         }
-        return same(secretHash, stored.previousHash()) ? Match.PREVIOUS : Match.OLDER;
+        if (generation == live - 1) {
+            return same(secretHash, stored.previousHash()) ? Match.PREVIOUS : Match.UNRELATED;
+        }
+        return generation < live - 1 ? Match.OLDER : Match.UNRELATED;
     }
 
     private static boolean same(String a, String b) {

@@ -38,7 +38,8 @@ public record RefreshToken(
         Instant absoluteExpiresAt,
         Instant expiresAt,
         String currentHash,
-        String previousHash) {
+        String previousHash,
+        Integer generation) {
 
     /** How long an exchanged rotating token is remembered, at least, for reuse detection. */
     public static final Duration REUSE_MEMORY = Duration.ofDays(30);
@@ -55,7 +56,7 @@ public record RefreshToken(
                         Instant createdAt, Instant lastUsedAt, Instant rotatedAt, Instant idleExpiresAt,
                         Instant absoluteExpiresAt, Instant expiresAt) {
         this(id, tokenHash, familyId, authorizationId, clientId, userId, audience, scopes, sid, rotating, createdAt,
-                lastUsedAt, rotatedAt, idleExpiresAt, absoluteExpiresAt, expiresAt, null, null);
+                lastUsedAt, rotatedAt, idleExpiresAt, absoluteExpiresAt, expiresAt, null, null, null);
     }
 
     /** One row for the whole family, exchanged in place (see the class comment). */

@@ -48,8 +48,7 @@ public interface RefreshTokenStore {
      * The token a client's value names, in either form: a family-form value only while it is the family's live
      * token (an earlier one is no token any longer), a row-form value whatever its state.
      */
-    default Optional<RefreshToken> findPresented(String value) {
-        PresentedRefreshToken presented = PresentedRefreshToken.of(value);
+    default Optional<RefreshToken> findPresented(PresentedRefreshToken presented) {
         return find(presented.lookupHash())
                 .filter(token -> presented.against(token) == PresentedRefreshToken.Match.CURRENT);
     }

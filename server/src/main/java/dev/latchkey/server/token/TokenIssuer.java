@@ -39,10 +39,11 @@ public final class TokenIssuer {
     private final RbacPolicy rbac;
     private final Clock clock;
     private final RefreshTokenForms forms;
+    private final FamilySecrets familySecrets;
 
     public TokenIssuer(JwtAccessTokenFormat jwt, OpaqueAccessTokenFormat opaque, IdTokenFormat idTokens,
                        AuthorizationStore authorizations, RefreshTokenStore refreshTokens, RbacPolicy rbac,
-                       Clock clock, RefreshTokenForms forms) {
+                       Clock clock, RefreshTokenForms forms, FamilySecrets familySecrets) {
         this.jwt = jwt;
         this.opaque = opaque;
         this.idTokens = idTokens;
@@ -51,6 +52,7 @@ public final class TokenIssuer {
         this.rbac = rbac;
         this.clock = clock;
         this.forms = forms;
+        this.familySecrets = familySecrets;
     }
 
     /**
@@ -171,7 +173,7 @@ public final class TokenIssuer {
                 authorization.sid(), token.rotating(), now, null, null, token.idleExpiresAt(), absolute,
                 token.familyForm() ? RefreshToken.keptUntilInPlace(token.idleExpiresAt(), absolute)
                         : RefreshToken.keptUntil(token.rotating(), token.idleExpiresAt(), absolute),
-                token.currentHash(), null),
+                token.currentHash(), null, token.generation()),
                 MAX_REFRESH_FAMILIES);
         extend(authorization, RefreshToken.earliest(token.idleExpiresAt(), absolute), accessToken, now);
         return token.value();
@@ -185,7 +187,8 @@ public final class TokenIssuer {
         RefreshTokenSettings settings = client.refreshToken();
         Instant idle = settings.idleLifetime().map(now::plus).orElse(null);
         return settings.rotating() && forms.familiesReadEverywhere()
-                ? NewRefreshToken.startFamily(true, idle) : NewRefreshToken.generate(settings.rotating(), idle);
+                ? NewRefreshToken.startFamily(familySecrets, true, idle)
+                : NewRefreshToken.generate(settings.rotating(), idle);
     }
 
     /**
@@ -197,7 +200,7 @@ public final class TokenIssuer {
             return newRefreshToken(client, now);
         }
         RefreshTokenSettings settings = client.refreshToken();
-        return NewRefreshToken.nextInFamily(presented, settings.rotating(),
+        return NewRefreshToken.nextInFamily(familySecrets, presented, settings.rotating(),
                 settings.idleLifetime().map(now::plus).orElse(null));
     }
 

@@ -300,7 +300,7 @@ class RefreshTokensTest {
     }
 
     @Test
-    void aFamilyTokensLookupAloneOrAnotherClientsUseIsUnknownAndHarmsNothingButAWrongSecretIsReuse() {
+    void aFamilyTokensLookupAloneAMadeUpSecretOrAnotherClientsUseIsUnknownAndHarmsNothing() {
         String token = logIn("lookup-only@example.com", rotatingId, rotatingSecret, "offline_access read:things",
                 API).path("refresh_token").asText();
         String lookup = token.substring(0, token.indexOf('.'));
@@ -317,13 +317,13 @@ class RefreshTokensTest {
         String next = json(refresh(rotatingId, rotatingSecret, token, null)).path("refresh_token").asText();
         assertThat(next).startsWith(lookup + ".");
 
-        // Any other secret with the family's lookup was, or was made from, a token of the family: reuse
-        // (RFC 9700 §4.14.2), and the family goes, outside the leeway.
+        // A secret Latchkey did not make, with the family's lookup, is nothing either: only a token it gave out
+        // in the family counts as reuse (the MAC in each secret tells them apart, FamilySecrets).
         CLOCK.advance(Duration.ofSeconds(60));
-        HttpResponse<String> wrong = refresh(rotatingId, rotatingSecret, lookup + "." + "A".repeat(43), null);
-        assertThat(wrong.statusCode()).isEqualTo(403);
-        assertThat(json(wrong).path("error_description").asText()).contains("already used");
-        assertThat(refresh(rotatingId, rotatingSecret, next, null).statusCode()).isEqualTo(403);
+        HttpResponse<String> forged = refresh(rotatingId, rotatingSecret, lookup + "." + "A".repeat(43), null);
+        assertThat(forged.statusCode()).isEqualTo(403);
+        assertThat(json(forged).path("error_description").asText()).doesNotContain("already used");
+        assertThat(refresh(rotatingId, rotatingSecret, next, null).statusCode()).isEqualTo(200);
     }
 
     @Test

@@ -31,6 +31,7 @@ import dev.latchkey.server.registry.TokenDialect;
 import dev.latchkey.server.registry.TokenEndpointAuthMethod;
 import dev.latchkey.server.token.Authorization;
 import dev.latchkey.server.token.AuthorizationStore;
+import dev.latchkey.server.token.FamilySecrets;
 import dev.latchkey.server.token.NewRefreshToken;
 import dev.latchkey.server.token.OpaqueToken;
 import dev.latchkey.server.token.PresentedRefreshToken;
@@ -243,12 +244,14 @@ abstract class StoreContract extends ContractDatabase {
         }
     }
 
+    private static final FamilySecrets SECRETS = new FamilySecrets(new byte[32]);
+
     /** A family-form token stored as TokenIssuer stores a new family's first token, with its value. */
     private static String familyToken(JdbcRefreshTokenStore tokens, String userId, Instant idle, Instant absolute) {
-        NewRefreshToken first = NewRefreshToken.startFamily(true, idle);
+        NewRefreshToken first = NewRefreshToken.startFamily(SECRETS, true, idle);
         tokens.create(new RefreshToken(first.id(), first.tokenHash(), first.id(), "az_" + first.id(), "client1", userId,
                 "https://things.example/api", List.of("offline_access"), null, true, T0, null, null, idle, absolute,
-                RefreshToken.keptUntilInPlace(idle, absolute), first.currentHash(), null), 200);
+                RefreshToken.keptUntilInPlace(idle, absolute), first.currentHash(), null, first.generation()), 200);
         return first.value();
     }
 
@@ -257,11 +260,11 @@ abstract class StoreContract extends ContractDatabase {
         var tokens = new JdbcRefreshTokenStore(database);
         Instant absolute = T0.plusSeconds(86_400);
         String value = familyToken(tokens, "u-family", T0.plusSeconds(3_600), absolute);
-        PresentedRefreshToken presented = PresentedRefreshToken.of(value);
+        PresentedRefreshToken presented = SECRETS.present(value);
         RefreshToken stored = tokens.find(presented.lookupHash()).orElseThrow();
         assertThat(stored.familyForm()).isTrue();
         assertThat(presented.against(stored)).isEqualTo(PresentedRefreshToken.Match.CURRENT);
-        assertThat(tokens.findPresented(value)).contains(stored);
+        assertThat(tokens.findPresented(SECRETS.present(value))).contains(stored);
         Instant now = T0.plusSeconds(5);
 
         ExecutorService pool = Executors.newFixedThreadPool(8);
@@ -271,7 +274,7 @@ abstract class StoreContract extends ContractDatabase {
             List<Future<Optional<RefreshToken>>> exchanges = new ArrayList<>();
             CountDownLatch start = new CountDownLatch(1);
             for (int i = 0; i < 8; i++) {
-                NewRefreshToken successor = NewRefreshToken.nextInFamily(presented, true, now.plusSeconds(3_600));
+                NewRefreshToken successor = NewRefreshToken.nextInFamily(SECRETS, presented, true, now.plusSeconds(3_600));
                 successors.add(successor);
                 exchanges.add(pool.submit(() -> {
                     start.await();
@@ -298,13 +301,14 @@ abstract class StoreContract extends ContractDatabase {
 
         // One row still: the winner's secret is current, the presented one previous, the rest nothing.
         RefreshToken after = tokens.find(presented.lookupHash()).orElseThrow();
-        assertThat(PresentedRefreshToken.of(winner.value()).against(after)).isEqualTo(PresentedRefreshToken.Match.CURRENT);
+        assertThat(SECRETS.present(winner.value()).against(after)).isEqualTo(PresentedRefreshToken.Match.CURRENT);
         assertThat(presented.against(after)).isEqualTo(PresentedRefreshToken.Match.PREVIOUS);
         NewRefreshToken loser = successors.stream().filter(n -> !n.currentHash().equals(after.currentHash()))
                 .findFirst().orElseThrow();
-        assertThat(PresentedRefreshToken.of(loser.value()).against(after)).isEqualTo(PresentedRefreshToken.Match.OLDER);
-        assertThat(tokens.findPresented(value)).as("an exchanged family-form value is no token").isEmpty();
-        assertThat(tokens.findPresented(winner.value())).isPresent();
+        // A loser's successor was never given out: of the live generation but not the live token, it is nothing.
+        assertThat(SECRETS.present(loser.value()).against(after)).isEqualTo(PresentedRefreshToken.Match.UNRELATED);
+        assertThat(tokens.findPresented(SECRETS.present(value))).as("an exchanged family-form value is no token").isEmpty();
+        assertThat(tokens.findPresented(SECRETS.present(winner.value()))).isPresent();
         assertThat(after.idleExpiresAt()).isEqualTo(now.plusSeconds(3_600));
         assertThat(after.lastUsedAt()).isEqualTo(now);
         assertThat(after.rotatedAt()).isNull();
@@ -313,7 +317,7 @@ abstract class StoreContract extends ContractDatabase {
         assertThat(after.expiresAt()).isEqualTo(stored.expiresAt()).isEqualTo(absolute);
         // A second exchange of the same (now previous) token takes nothing.
         assertThat(tokens.exchangeInPlace(presented, "client1", now,
-                NewRefreshToken.nextInFamily(presented, true, now.plusSeconds(3_600)))).isEmpty();
+                NewRefreshToken.nextInFamily(SECRETS, presented, true, now.plusSeconds(3_600)))).isEmpty();
     }
 
     @Test
@@ -321,26 +325,26 @@ abstract class StoreContract extends ContractDatabase {
         var tokens = new JdbcRefreshTokenStore(database);
         // No absolute lifetime: the row is kept at least 30 days beyond the idle expiry, stored as 60.
         String value = familyToken(tokens, "u-family-kept", T0.plusSeconds(3_600), null);
-        PresentedRefreshToken presented = PresentedRefreshToken.of(value);
+        PresentedRefreshToken presented = SECRETS.present(value);
         RefreshToken stored = tokens.find(presented.lookupHash()).orElseThrow();
         assertThat(stored.expiresAt()).isEqualTo(T0.plusSeconds(3_600).plus(RefreshToken.REUSE_MEMORY.multipliedBy(2)));
 
         // An exchange whose idle expiry stays before the kept-until writes no indexed column.
         Instant soon = T0.plusSeconds(60);
-        NewRefreshToken second = NewRefreshToken.nextInFamily(presented, true, soon.plusSeconds(3_600));
+        NewRefreshToken second = NewRefreshToken.nextInFamily(SECRETS, presented, true, soon.plusSeconds(3_600));
         assertThat(tokens.exchangeInPlace(presented, "client1", soon, second)).isPresent();
         assertThat(tokens.find(presented.lookupHash()).orElseThrow().expiresAt()).isEqualTo(stored.expiresAt());
 
         // One that would leave less than REUSE_MEMORY beyond the new idle expiry moves it to twice that.
         Instant later = stored.expiresAt().minusSeconds(60);
-        PresentedRefreshToken secondPresented = PresentedRefreshToken.of(second.value());
-        NewRefreshToken third = NewRefreshToken.nextInFamily(secondPresented, true, later.plusSeconds(3_600));
+        PresentedRefreshToken secondPresented = SECRETS.present(second.value());
+        NewRefreshToken third = NewRefreshToken.nextInFamily(SECRETS, secondPresented, true, later.plusSeconds(3_600));
         Instant idleBefore = tokens.find(presented.lookupHash()).orElseThrow().idleExpiresAt();
         assertThat(idleBefore).isBefore(later);
         // The idle lifetime had run out: nothing is exchanged.
         assertThat(tokens.exchangeInPlace(secondPresented, "client1", later, third)).isEmpty();
         Instant inTime = idleBefore.minusSeconds(1);
-        NewRefreshToken fourth = NewRefreshToken.nextInFamily(secondPresented, true,
+        NewRefreshToken fourth = NewRefreshToken.nextInFamily(SECRETS, secondPresented, true,
                 inTime.plus(RefreshToken.REUSE_MEMORY));
         assertThat(tokens.exchangeInPlace(secondPresented, "client1", inTime, fourth)).isPresent();
         assertThat(tokens.find(presented.lookupHash()).orElseThrow().expiresAt())

@@ -63,7 +63,8 @@ class TokenIssuerTest {
                 new OpaqueAccessTokenFormat(new JdbcOpaqueTokenStore(database.jdbi()), clock),
                 new IdTokenFormat(ISSUER, signer, masterKey, clock), new JdbcAuthorizationStore(database.jdbi()),
                 new JdbcRefreshTokenStore(database),
-                new RbacPolicy(new JdbcUserPermissionStore(database.jdbi())), clock, RefreshTokenForms.FAMILIES);
+                new RbacPolicy(new JdbcUserPermissionStore(database.jdbi())), clock, RefreshTokenForms.FAMILIES,
+                new FamilySecrets(new byte[32]));
     }
 
     @AfterAll

@@ -12,6 +12,7 @@ import dev.latchkey.server.token.AuthorizationLookup;
 import dev.latchkey.server.token.IssuedAccessToken;
 import dev.latchkey.server.token.IssuedTokens;
 import dev.latchkey.server.token.RefreshToken;
+import dev.latchkey.server.token.FamilySecrets;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.upstream.IdpTokenVault;
 
@@ -49,6 +50,7 @@ public final class FederatedConnectionTokenGrant implements Grant {
     private static final Events EVENTS = new Events("sertft", "fertft", "Federated Connection Access Token");
 
     private final RefreshTokenStore refreshTokens;
+    private final FamilySecrets familySecrets;
     private final AuthorizationLookup authorizations;
     private final UserDirectory users;
     private final ConnectionStore connections;
@@ -57,7 +59,8 @@ public final class FederatedConnectionTokenGrant implements Grant {
 
     public FederatedConnectionTokenGrant(RefreshTokenStore refreshTokens, AuthorizationLookup authorizations,
                                          UserDirectory users, ConnectionStore connections, IdpTokenVault vault,
-                                         Clock clock) {
+                                         Clock clock, FamilySecrets familySecrets) {
+        this.familySecrets = familySecrets;
         this.refreshTokens = refreshTokens;
         this.authorizations = authorizations;
         this.users = users;
@@ -125,7 +128,7 @@ public final class FederatedConnectionTokenGrant implements Grant {
             throw refused().aboutUnknownCredential();
         }
         Instant now = clock.instant();
-        RefreshToken token = refreshTokens.findPresented(value)
+        RefreshToken token = refreshTokens.findPresented(familySecrets.present(value))
                 .filter(found -> found.clientId().equals(client.clientId()))
                 .orElseThrow(() -> refused().aboutUnknownCredential());
         if (token.expired(now) || token.rotatedAt() != null || authorizations.active(token.authorizationId()).isEmpty()) {

@@ -12,6 +12,7 @@ import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;
 import dev.latchkey.server.token.Authorization;
+import dev.latchkey.server.token.FamilySecrets;
 import dev.latchkey.server.token.NewRefreshToken;
 import dev.latchkey.server.token.PresentedRefreshToken;
 import dev.latchkey.server.token.AuthorizationLookup;
@@ -61,9 +62,11 @@ public final class RefreshTokenGrant implements Grant {
     private final TokenIssuer issuer;
     private final Revocations revocations;
     private final Clock clock;
+    private final FamilySecrets familySecrets;
 
     public RefreshTokenGrant(RefreshTokenStore tokens, AuthorizationLookup authorizations, RegistryLookups lookups,
-                             UserDirectory users, TokenIssuer issuer, Revocations revocations, Clock clock) {
+                             UserDirectory users, TokenIssuer issuer, Revocations revocations, Clock clock,
+                             FamilySecrets familySecrets) {
         this.tokens = tokens;
         this.authorizations = authorizations;
         this.lookups = lookups;
@@ -71,6 +74,7 @@ public final class RefreshTokenGrant implements Grant {
         this.issuer = issuer;
         this.revocations = revocations;
         this.clock = clock;
+        this.familySecrets = familySecrets;
     }
 
     @Override
@@ -92,7 +96,7 @@ public final class RefreshTokenGrant implements Grant {
             throw refused(UNKNOWN).aboutUnknownCredential();
         }
         Instant now = clock.instant();
-        PresentedRefreshToken presented = PresentedRefreshToken.of(value);
+        PresentedRefreshToken presented = familySecrets.present(value);
         // The usual case takes one step; a narrowing needs the token's scope read before anything is spent.
         NewRefreshToken successor = request.scope().isPresent() ? null : issuer.successorOf(presented, client, now);
         RefreshToken exchanged = successor == null ? null : exchange(presented, client, now, successor);

@@ -215,10 +215,12 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             boolean recent = leewaySeconds > 0 && token.rotatedAt() != null
                     && now.isBefore(token.rotatedAt().plusSeconds(leewaySeconds));
             if (recent) {
-                // Auth0 §4.2: only the family's previous token, not an older one, may be used again.
+                // Auth0 §4.2: only the family's previous token, not an older one, may be used again. A later
+                // exchange may also be one in place, of the family-form row that succeeded this token.
                 long later = h.createQuery("""
                                 SELECT COUNT(*) FROM refresh_tokens
-                                WHERE family_id = :family_id AND rotated_at > :rotated_at""")
+                                WHERE family_id = :family_id AND (rotated_at > :rotated_at
+                                    OR (generation > 0 AND last_used_at > :rotated_at))""")
                         .bind("family_id", token.familyId()).bind("rotated_at", Times.millis(token.rotatedAt()))
                         .mapTo(Long.class).one();
                 if (later == 0) {

@@ -321,6 +321,28 @@ abstract class StoreContract extends ContractDatabase {
     }
 
     @Test
+    void aRowFormTokenIsNoLongerWithinTheLeewayOnceItsFamilyFormSuccessorWasExchanged() {
+        var tokens = new JdbcRefreshTokenStore(database);
+        RefreshToken old = refreshToken("rt_mixed", "rt_mixed", "az_mixed", "u-mixed", T0);
+        tokens.create(old, 200);
+        // An earlier release's row, exchanged by this one: its successor takes the family form.
+        Instant now = T0.plusSeconds(5);
+        NewRefreshToken successor = NewRefreshToken.startFamily(SECRETS, true, now.plusSeconds(3_600));
+        assertThat(tokens.exchange(old.tokenHash(), "client1", now, now.plusSeconds(86_400), successor)).isPresent();
+        RefreshToken exchangedOld = tokens.find(old.tokenHash()).orElseThrow();
+        // Within a 30 s leeway the old token may be used again while its successor is untouched ...
+        assertThat(tokens.rotate(exchangedOld, now.plusSeconds(2), 30, now.plusSeconds(86_400)))
+                .isInstanceOf(RefreshTokenStore.Exchange.WithinLeeway.class);
+        // ... but no longer once the successor was exchanged in place: then the old token is older than the
+        // family's previous one, a reuse (Auth0 §4.2).
+        PresentedRefreshToken live = SECRETS.present(successor.value());
+        assertThat(tokens.exchangeInPlace(live, "client1", now.plusSeconds(3),
+                NewRefreshToken.nextInFamily(SECRETS, live, true, now.plusSeconds(3_600)))).isPresent();
+        assertThat(tokens.rotate(exchangedOld, now.plusSeconds(4), 30, now.plusSeconds(86_400)))
+                .isInstanceOf(RefreshTokenStore.Exchange.Reused.class);
+    }
+
+    @Test
     void aFamilyFormExchangeMovesItsKeptUntilOnlyWhenTheFamilyWouldOutliveIt() {
         var tokens = new JdbcRefreshTokenStore(database);
         // No absolute lifetime: the row is kept at least 30 days beyond the idle expiry, stored as 60.

@@ -70,6 +70,10 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
     /** Set to {@code durable} (on the database or role) to make each exchange's commit wait for the disk. */
     static final String DURABLE_SETTING = "latchkey.refresh_commit";
+    /** The exchanges' first CTE: their transaction's commit does not wait for the disk unless told durable. */
+    private static final String COMMIT_MODE = "WITH commit_mode AS (SELECT set_config('synchronous_commit', CASE WHEN"
+            + " current_setting('" + DURABLE_SETTING + "', true) = 'durable' THEN current_setting('synchronous_commit')"
+            + " ELSE 'off' END, true))";
     /**
      * PostgreSQL's exchange, one round trip and one commit (see {@link #exchangeInOneStatement}). The conditional
      * UPDATE decides the single winner: a concurrent exchange waits for the row lock, then finds the row
@@ -84,9 +88,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
      * reuse detection hold for every exchange that survived. It saves a third of a refresh's database time.
      */
     static final NamedStatement EXCHANGE = NamedStatement.of(
-            "WITH commit_mode AS (SELECT set_config('synchronous_commit', CASE WHEN current_setting('"
-            + DURABLE_SETTING + "', true) = 'durable' THEN current_setting('synchronous_commit') ELSE 'off' END,"
-            + " true)), exchanged AS (UPDATE refresh_tokens SET " + MARK_EXCHANGED + " WHERE " + EXCHANGEABLE
+            COMMIT_MODE + ", exchanged AS (UPDATE refresh_tokens SET " + MARK_EXCHANGED + " WHERE " + EXCHANGEABLE
             + " RETURNING *), successor AS (INSERT INTO refresh_tokens (" + COLUMNS + """
             ) SELECT :successor_id, :successor_hash, family_id, authorization_id, client_id, user_id,
                 audience, scope, sid, :successor_rotating, :now, CAST(:successor_idle AS BIGINT),
@@ -107,8 +109,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
      * live token's idle expiry (within the absolute one), so that a reuse after the family's last exchange is still
      * recognised. No indexed column changes unless {@code expires_at} falls short of that: it is then moved twice
      * that far, so that PostgreSQL updates the row in place (a heap-only tuple, no index entry) at almost every
-     * exchange. (H2's LEAST is null
-     * when any argument is: no argument here is.)
+     * exchange. (H2's LEAST is null when any argument is: no argument here is.)
      */
     private static final String REPLACE_IN_PLACE = """
             previous_hash = current_hash, current_hash = :successor_current, generation = generation + 1,
@@ -125,9 +126,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
      * (FamilySecrets), so it logs in again, as with a lost row-form successor, and no reuse is reported.
      */
     static final NamedStatement EXCHANGE_IN_PLACE = NamedStatement.of(
-            "WITH commit_mode AS (SELECT set_config('synchronous_commit', CASE WHEN current_setting('"
-            + DURABLE_SETTING + "', true) = 'durable' THEN current_setting('synchronous_commit') ELSE 'off' END,"
-            + " true)), exchanged AS (UPDATE refresh_tokens SET " + REPLACE_IN_PLACE + " WHERE "
+            COMMIT_MODE + ", exchanged AS (UPDATE refresh_tokens SET " + REPLACE_IN_PLACE + " WHERE "
             + EXCHANGEABLE_IN_PLACE + " RETURNING *) SELECT " + ROW + " FROM exchanged CROSS JOIN commit_mode");
 
     private final Jdbi jdbi;
@@ -245,9 +244,13 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
      */
     private Optional<RefreshToken> exchangeInOneStatement(String tokenHash, String clientId, Instant now,
                                                           Instant reuseMemoryUntil, NewRefreshToken successor) {
-        Map<String, Object> parameters = exchangeParameters(tokenHash, clientId, now, reuseMemoryUntil, successor);
+        return oneRow(EXCHANGE, exchangeParameters(tokenHash, clientId, now, reuseMemoryUntil, successor));
+    }
+
+    /** Runs an exchange statement through plain JDBC: the token row it answers, if any. */
+    private Optional<RefreshToken> oneRow(NamedStatement exchange, Map<String, Object> parameters) {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement statement = EXCHANGE.prepare(connection, parameters);
+             PreparedStatement statement = exchange.prepare(connection, parameters);
              ResultSet row = statement.executeQuery()) {
             return row.next() ? Optional.of(MAPPER.map(row, null)) : Optional.empty();
         } catch (SQLException e) {
@@ -260,24 +263,14 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                                                   NewRefreshToken successor) {
         Map<String, Object> parameters = exchangeParameters(presented.lookupHash(), clientId, now, now, successor);
         parameters.put("secret_hash", presented.secretHash());
-        Optional<RefreshToken> replaced;
-        if (postgres) {
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement statement = EXCHANGE_IN_PLACE.prepare(connection, parameters);
-                 ResultSet row = statement.executeQuery()) {
-                replaced = row.next() ? Optional.of(MAPPER.map(row, null)) : Optional.empty();
-            } catch (SQLException e) {
-                throw new StatementFailedException("The refresh token exchange failed", e);
-            }
-        } else {
-            replaced = jdbi.inTransaction(h -> {
-                int won = h.createUpdate("UPDATE refresh_tokens SET " + REPLACE_IN_PLACE + " WHERE "
-                        + EXCHANGEABLE_IN_PLACE).bindMap(parameters).execute();
-                return won == 0 ? Optional.<RefreshToken>empty() : h.createQuery("SELECT " + ROW
-                                + " FROM refresh_tokens WHERE token_hash = :token_hash")
-                        .bind("token_hash", presented.lookupHash()).map(MAPPER).findOne();
-            });
-        }
+        Optional<RefreshToken> replaced = postgres ? oneRow(EXCHANGE_IN_PLACE, parameters)
+                : jdbi.inTransaction(h -> {
+                    int won = h.createUpdate("UPDATE refresh_tokens SET " + REPLACE_IN_PLACE + " WHERE "
+                            + EXCHANGEABLE_IN_PLACE).bindMap(parameters).execute();
+                    return won == 0 ? Optional.<RefreshToken>empty() : h.createQuery("SELECT " + ROW
+                                    + " FROM refresh_tokens WHERE token_hash = :token_hash")
+                            .bind("token_hash", presented.lookupHash()).map(MAPPER).findOne();
+                });
         // The row as the exchange found it: rotating (the statement required it) and now exchanged.
         return replaced.map(t -> new RefreshToken(t.id(), t.tokenHash(), t.familyId(), t.authorizationId(),
                 t.clientId(), t.userId(), t.audience(), t.scopes(), t.sid(), true, t.createdAt(), now, now,

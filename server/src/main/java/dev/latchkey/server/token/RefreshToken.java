@@ -17,8 +17,9 @@ import java.util.List;
  * value, and an exchange marks it and stores a successor. A family-form token ({@code <lookup>.<secret>},
  * {@link PresentedRefreshToken}) is one row per family: {@code tokenHash} is the digest of the lookup part, the
  * same for every token of the family, {@code currentHash} that of the live token's secret and
- * {@code previousHash} that of the one it replaced; an exchange replaces them in place and is never marked
- * {@code rotatedAt}. Any other secret presented with the family's lookup was once a token of the family: a reuse.
+ * {@code previousHash} that of the one it replaced, {@code generation} the number of exchanges before the live
+ * token; an exchange replaces them in place and is never marked {@code rotatedAt}. A token Latchkey gave out in
+ * the family before the previous one, told by its generation ({@link FamilySecrets}), is a reuse.
  */
 public record RefreshToken(
         String id,

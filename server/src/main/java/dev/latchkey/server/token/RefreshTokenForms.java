@@ -8,10 +8,5 @@ package dev.latchkey.server.token;
 @FunctionalInterface
 public interface RefreshTokenForms {
 
-    /** Always the family form: a database no earlier release shares (the embedded one, tests). */
-    RefreshTokenForms FAMILIES = () -> true;
-    /** Always the row form. */
-    RefreshTokenForms ROWS = () -> false;
-
     boolean familiesReadEverywhere();
 }

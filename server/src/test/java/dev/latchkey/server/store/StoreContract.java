@@ -321,6 +321,22 @@ abstract class StoreContract extends ContractDatabase {
     }
 
     @Test
+    void beyondTheFamilyCapTheLeastRecentlyUsedFamilyGoesNotTheOldestCreated() {
+        var tokens = new JdbcRefreshTokenStore(database);
+        RefreshToken old = refreshToken("rt_cap_old", "rt_cap_old", "az_cap", "u-cap", T0);
+        RefreshToken idle = refreshToken("rt_cap_idle", "rt_cap_idle", "az_cap", "u-cap", T0.plusSeconds(10));
+        tokens.create(old, 2);
+        tokens.create(idle, 2);
+        // The oldest family is the one in use: a family-form row keeps its first created_at however often it
+        // is exchanged, so creation time alone would drop the session that is alive (Auth0: 200 per user and app).
+        tokens.touch(old.id(), T0.plusSeconds(20), old.idleExpiresAt(), old.expiresAt());
+        tokens.create(refreshToken("rt_cap_new", "rt_cap_new", "az_cap", "u-cap", T0.plusSeconds(30)), 2);
+        assertThat(tokens.findById("rt_cap_old")).isPresent();
+        assertThat(tokens.findById("rt_cap_idle")).isEmpty();
+        assertThat(tokens.findById("rt_cap_new")).isPresent();
+    }
+
+    @Test
     void aRowFormTokenIsNoLongerWithinTheLeewayOnceItsFamilyFormSuccessorWasExchanged() {
         var tokens = new JdbcRefreshTokenStore(database);
         RefreshToken old = refreshToken("rt_mixed", "rt_mixed", "az_mixed", "u-mixed", T0);

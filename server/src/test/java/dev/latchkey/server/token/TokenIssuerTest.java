@@ -50,6 +50,8 @@ class TokenIssuerTest {
     private final MovableClock clock = new MovableClock(NOW);
     private Database database;
     private TokenIssuer issuer;
+    /** What the release gate answers: whether every node reads family-form refresh tokens. */
+    private volatile boolean familiesReadEverywhere = true;
 
     @BeforeAll
     void open() {
@@ -63,7 +65,7 @@ class TokenIssuerTest {
                 new OpaqueAccessTokenFormat(new JdbcOpaqueTokenStore(database.jdbi()), clock),
                 new IdTokenFormat(ISSUER, signer, masterKey, clock), new JdbcAuthorizationStore(database.jdbi()),
                 new JdbcRefreshTokenStore(database),
-                new RbacPolicy(new JdbcUserPermissionStore(database.jdbi())), clock, RefreshTokenForms.FAMILIES,
+                new RbacPolicy(new JdbcUserPermissionStore(database.jdbi())), clock, () -> familiesReadEverywhere,
                 new FamilySecrets(new byte[32]));
     }
 
@@ -181,5 +183,27 @@ class TokenIssuerTest {
         assertThat(successor.scopes()).containsExactly("offline_access", "read");
         assertThat(successor.absoluteExpiresAt()).isEqualTo(first.absoluteExpiresAt());
         assertThat(successor.idleExpiresAt()).isEqualTo(clock.instant().plusSeconds(3_600));
+    }
+
+    @Test
+    void rotatingTokensTakeTheFamilyFormOnlyOnceEveryNodeReadsItOthersNever() {
+        Client rotating = client(AppType.REGULAR_WEB, TokenEndpointAuthMethod.CLIENT_SECRET_POST,
+                RefreshTokenSettings.ROTATING);
+        Client lasting = client(AppType.REGULAR_WEB, TokenEndpointAuthMethod.CLIENT_SECRET_POST,
+                RefreshTokenSettings.NON_ROTATING);
+        try {
+            // An earlier release still uses the database: the row form, which it reads.
+            familiesReadEverywhere = false;
+            String row = atTokenEndpoint(rotating, api(true), List.of("offline_access")).refreshToken();
+            assertThat(row).matches("[A-Za-z0-9_-]{43}");
+            familiesReadEverywhere = true;
+            String family = atTokenEndpoint(rotating, api(true), List.of("offline_access")).refreshToken();
+            assertThat(family).matches("[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}");
+            // A token that never rotates has nothing to gain from a family row.
+            assertThat(atTokenEndpoint(lasting, api(true), List.of("offline_access")).refreshToken())
+                    .matches("[A-Za-z0-9_-]{43}");
+        } finally {
+            familiesReadEverywhere = true;
+        }
     }
 }

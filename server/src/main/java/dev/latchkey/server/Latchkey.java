@@ -267,8 +267,9 @@ public final class Latchkey implements AutoCloseable {
             var userPermissions = new JdbcUserPermissionStore(jdbi);
             var rbac = new RbacPolicy(userPermissions);
             var familySecrets = FamilySecrets.of(masterKey);
+            var releaseGate = new ReleaseGate(database, clock);
             var tokenIssuer = new TokenIssuer(tokens, new OpaqueAccessTokenFormat(opaqueStore, clock), idTokens,
-                    authorizationStore, refreshStore, rbac, clock, new ReleaseGate(database, clock), familySecrets);
+                    authorizationStore, refreshStore, rbac, clock, releaseGate, familySecrets);
             var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
             var pages = new Pages();
             var cookies = new Cookies(origin);
@@ -290,7 +291,7 @@ public final class Latchkey implements AutoCloseable {
             var upstreamStrategies = new UpstreamStrategies(oidcUpstream, new OAuth2Upstream(upstreamHttp));
             var idpTokenVault = new IdpTokenVault(identities, upstreamStrategies::refresh, clock);
             var upstreamLogins = new UpstreamLoginPages(issuer, transactions, lookups, connections,
-                    upstreamStrategies, upstreamLoginStore,
+                    upstreamStrategies, upstreamLoginStore, masterKey, releaseGate,
                     new UpstreamUsers(userStore, identities, clock), engine, steps, browser, pages, origin, clock,
                     auditLog);
             var authorize = new AuthorizeEndpoint(lookups, userinfoAudience, ownTokens, engine, browser, steps,

@@ -24,6 +24,12 @@ public record LoginTransaction(
         return userId != null;
     }
 
+    /** The same transaction once {@code authentication} logged the user in. */
+    public LoginTransaction authenticatedAs(Authentication authentication) {
+        return new LoginTransaction(idHash, outcome, csrfHash, network, authentication.userId(),
+                authentication.authTime(), authentication.sid(), createdAt, expiresAt);
+    }
+
     public boolean expired(Instant now) {
         return !now.isBefore(expiresAt);
     }

@@ -58,20 +58,30 @@ public final class LoginTransactions {
      */
     public String start(Outcome outcome, Authentication authentication, String network,
                         String browserBinding) {
+        PendingLogin draft = draft(outcome, network, browserBinding);
+        save(authentication == null ? draft.transaction() : draft.transaction().authenticatedAs(authentication));
+        return draft.id();
+    }
+
+    /**
+     * A transaction as {@link #start} opens it, not stored: one that may end without showing a page (a login at
+     * an upstream provider carries it in its sealed state), stored with {@link #save} only if a page follows.
+     */
+    public PendingLogin draft(Outcome outcome, String network, String browserBinding) {
         String id = RandomStrings.base64url(24);
-        String csrf = csrfToken(browserBinding, id);
         Instant now = clock.instant();
-        int open = store.countOpen(network, now);
+        return new PendingLogin(id, new LoginTransaction(SecretHash.of(id), outcome,
+                SecretHash.of(csrfToken(browserBinding, id)), network, null, null, null, now, now.plus(LIFETIME)),
+                false);
+    }
+
+    /** Stores {@code tx} (a {@link #draft}, maybe authenticated since), within its network's cap. */
+    public void save(LoginTransaction tx) {
+        int open = store.countOpen(tx.network(), clock.instant());
         if (open >= MAX_OPEN_PER_NETWORK) {
-            store.deleteOldest(network, open - MAX_OPEN_PER_NETWORK + 1);
+            store.deleteOldest(tx.network(), open - MAX_OPEN_PER_NETWORK + 1);
         }
-        LoginTransaction tx = new LoginTransaction(SecretHash.of(id), outcome, SecretHash.of(csrf), network, null,
-                null, null, now, now.plus(LIFETIME));
         store.create(tx);
-        if (authentication != null) {
-            authenticated(tx, authentication);
-        }
-        return id;
     }
 
     public Optional<LoginTransaction> find(String id) {
@@ -83,8 +93,7 @@ public final class LoginTransactions {
 
     public LoginTransaction authenticated(LoginTransaction tx, Authentication authentication) {
         store.authenticated(tx.idHash(), authentication.userId(), authentication.authTime(), authentication.sid());
-        return new LoginTransaction(tx.idHash(), tx.outcome(), tx.csrfHash(), tx.network(), authentication.userId(),
-                authentication.authTime(), authentication.sid(), tx.createdAt(), tx.expiresAt());
+        return tx.authenticatedAs(authentication);
     }
 
     public void finish(LoginTransaction tx) {

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.util.Base64;
+import java.util.Optional;
 
 /**
  * The 256-bit key that seals secrets at rest (signing keys, API signing secrets, client secret
@@ -105,17 +106,7 @@ public final class MasterKey {
     }
 
     public String seal(byte[] plaintext, String purpose) {
-        try {
-            byte[] iv = RandomStrings.bytes(IV_BYTES);
-            Cipher cipher = CIPHERS.get();
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
-            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
-            byte[] sealed = cipher.doFinal(plaintext);
-            return PREFIX + Base64.getEncoder().encodeToString(ByteBuffer.allocate(iv.length + sealed.length)
-                    .put(iv).put(sealed).array());
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM sealing failed", e);
-        }
+        return PREFIX + Base64.getEncoder().encodeToString(encrypt(plaintext, purpose));
     }
 
     public String seal(String plaintext, String purpose) {
@@ -127,15 +118,52 @@ public final class MasterKey {
             throw new IllegalStateException("Not a sealed value (" + purpose + ")");
         }
         try {
-            byte[] data = Base64.getDecoder().decode(sealed.substring(PREFIX.length()));
-            Cipher cipher = CIPHERS.get();
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, 0, IV_BYTES));
-            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
-            return cipher.doFinal(data, IV_BYTES, data.length - IV_BYTES);
+            return decrypt(Base64.getDecoder().decode(sealed.substring(PREFIX.length())), purpose);
         } catch (GeneralSecurityException | IllegalArgumentException e) {
             throw new IllegalStateException("Cannot decrypt a stored " + purpose
                     + ": is LATCHKEY_MASTER_KEY the key this database was created with?", e);
         }
+    }
+
+    /**
+     * {@code plaintext} sealed for a trip through a browser or another party: base64url without padding, so that
+     * it fits a URL parameter as it is. Only this key opens it, with the same {@code purpose}.
+     */
+    public String sealForTransit(byte[] plaintext, String purpose) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(encrypt(plaintext, purpose));
+    }
+
+    /** What {@link #sealForTransit} sealed for {@code purpose}; empty for anything else, whoever made it up. */
+    public Optional<byte[]> openFromTransit(String sealed, String purpose) {
+        try {
+            return Optional.of(decrypt(Base64.getUrlDecoder().decode(sealed), purpose));
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
+
+    private byte[] encrypt(byte[] plaintext, String purpose) {
+        try {
+            byte[] iv = RandomStrings.bytes(IV_BYTES);
+            Cipher cipher = CIPHERS.get();
+            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, iv));
+            cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+            byte[] sealed = cipher.doFinal(plaintext);
+            return ByteBuffer.allocate(iv.length + sealed.length).put(iv).put(sealed).array();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("AES-GCM sealing failed", e);
+        }
+    }
+
+    /** {@code iv || ciphertext+tag} opened; throws when it is too short or does not authenticate. */
+    private byte[] decrypt(byte[] data, String purpose) throws GeneralSecurityException {
+        if (data.length < IV_BYTES + TAG_BITS / 8) {
+            throw new IllegalArgumentException("too short to be sealed");
+        }
+        Cipher cipher = CIPHERS.get();
+        cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, data, 0, IV_BYTES));
+        cipher.updateAAD(purpose.getBytes(StandardCharsets.UTF_8));
+        return cipher.doFinal(data, IV_BYTES, data.length - IV_BYTES);
     }
 
     public String openString(String sealed, String purpose) {

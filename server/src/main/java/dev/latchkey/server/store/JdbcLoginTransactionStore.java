@@ -39,10 +39,13 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
     public void create(LoginTransaction tx) {
         jdbi.useHandle(h -> h.createUpdate("""
                 INSERT INTO login_transactions (id_hash, client_id, request, csrf_hash, network, created_at,
-                    expires_at, kind, device_code_id)
+                    expires_at, kind, device_code_id, user_id, auth_time, sid)
                 VALUES (:id_hash, :client_id, :request, :csrf_hash, :network, :created_at, :expires_at, :kind,
-                    :device_code_id)""")
+                    :device_code_id, :user_id, :auth_time, :sid)""")
                 .bind("id_hash", tx.idHash())
+                .bind("user_id", tx.userId())
+                .bind("auth_time", tx.authTime() == null ? null : Times.millis(tx.authTime()))
+                .bind("sid", tx.sid())
                 .bind("network", tx.network())
                 .bind("client_id", tx.outcome().request().clientId())
                 .bind("request", JsonColumns.write(tx.outcome().request()))

@@ -1,6 +1,7 @@
 package dev.latchkey.server.store;
 
 import dev.latchkey.server.token.RefreshTokenForms;
+import dev.latchkey.server.upstream.UpstreamStateForms;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -12,16 +13,16 @@ import java.time.Instant;
 /**
  * Whether a node of an earlier release still uses the database, told by the connections PostgreSQL lists
  * ({@code pg_stat_activity}): this release names its connections {@link #APPLICATION_NAME}, and the releases before
- * the family form of refresh tokens left the PostgreSQL driver's default name. While one such connection is open
- * on this database, under any role, new refresh tokens keep the row form that every release reads; once none
- * is, they take the family form. (A connection PostgreSQL does not show, or a pooler that renames them, is
+ * the family form of refresh tokens and the sealed upstream state left the PostgreSQL driver's default name. While
+ * one such connection is open on this database, under any role, new refresh tokens keep the row form and upstream
+ * logins store their state, as every release reads; once none is, both take the new form. (A connection PostgreSQL does not show, or a pooler that renames them, is
  * not seen: such deployments must finish a rolling upgrade before the gate opens, see the README.) Read again at most every {@link #RECHECK}; a failed read keeps the last answer.
  * The embedded database is this node's alone: the family form at once.
  * <p>
  * Rolling back to an earlier release after the family form was written signs out the users whose refresh
  * tokens took it: the earlier release cannot read them.
  */
-public final class ReleaseGate implements RefreshTokenForms {
+public final class ReleaseGate implements RefreshTokenForms, UpstreamStateForms {
 
     static final String APPLICATION_NAME = "latchkey";
     /** What the PostgreSQL driver names a connection when nobody names it. */
@@ -51,6 +52,15 @@ public final class ReleaseGate implements RefreshTokenForms {
 
     @Override
     public boolean familiesReadEverywhere() {
+        return everyNodeIsThisRelease();
+    }
+
+    @Override
+    public boolean sealedStatesReadEverywhere() {
+        return everyNodeIsThisRelease();
+    }
+
+    private boolean everyNodeIsThisRelease() {
         if (!postgres) {
             return true;
         }
@@ -75,13 +85,15 @@ public final class ReleaseGate implements RefreshTokenForms {
                     .bind("unnamed", earlierRelease).mapTo(Boolean.class).one());
             if (open == earlier || checked == null) {
                 LOG.info(earlier
-                        ? "A node of an earlier release uses the database: new refresh tokens take the row form"
-                        : "Every node on the database reads family-form refresh tokens: new ones take that form");
+                        ? "A node of an earlier release uses the database: new refresh tokens take the row form, "
+                                + "upstream logins store their state"
+                        : "Every node on the database is of this release: new refresh tokens take the family form, "
+                                + "upstream logins seal their state");
             }
             open = !earlier;
         } catch (RuntimeException e) {
-            LOG.warn("Could not tell whether an earlier release uses the database; refresh tokens keep the {} form",
-                    open ? "family" : "row");
+            LOG.warn("Could not tell whether an earlier release uses the database; new forms {}",
+                    open ? "still in use" : "still held back");
         }
     }
 }

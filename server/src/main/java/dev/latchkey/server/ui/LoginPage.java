@@ -10,6 +10,7 @@ import dev.latchkey.server.interaction.Authentication;
 import dev.latchkey.server.interaction.InteractionEngine;
 import dev.latchkey.server.interaction.LoginTransaction;
 import dev.latchkey.server.interaction.LoginTransactions;
+import dev.latchkey.server.interaction.PendingLogin;
 import dev.latchkey.server.interaction.SessionState;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
@@ -103,7 +104,7 @@ public final class LoginPage {
         if (realm.isPresent()) {
             // Auth0 home realm discovery: the email's domain belongs to an enterprise connection; the password
             // typed here is not looked at, the provider asks for its own.
-            upstream.toProvider(ctx, id, realm.get());
+            upstream.toProvider(ctx, new PendingLogin(id, tx), realm.get());
             return;
         }
         if (email.isEmpty() || password == null || password.isEmpty()) {
@@ -118,8 +119,8 @@ public final class LoginPage {
                 origin.clientAddress(ctx), client.get().clientId(), client.get().name(), ctx.userAgent()));
         if (result instanceof LoginResult.Success success) {
             Authentication authentication = browser.logIn(ctx, success.user().userId());
-            steps.resumeLoggedIn(ctx, id, tx, authentication, engine.resume(tx.outcome(), client.get(),
-                    SessionState.loggedIn(authentication, success.user())));
+            steps.resumeLoggedIn(ctx, new PendingLogin(id, tx), authentication, engine.resume(tx.outcome(),
+                    client.get(), SessionState.loggedIn(authentication, success.user())));
         } else if (result instanceof LoginResult.TooManyAttempts tooMany) {
             long retryAfter = Math.max(1, Duration.between(clock.instant(), tooMany.until()).toSeconds());
             ctx.header("Retry-After", Long.toString(retryAfter));

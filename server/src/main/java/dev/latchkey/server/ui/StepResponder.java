@@ -44,29 +44,45 @@ public final class StepResponder {
         }
     }
 
-    /** From a page of the transaction {@code pending}. */
+    /**
+     * From a page of the transaction {@code pending}, or from the callback of an upstream login that carried it
+     * unstored ({@link PendingLogin#stored()} false): such a transaction is stored only when a page of it follows.
+     */
     public void resume(Context ctx, PendingLogin pending, Step step) {
-        if (step instanceof Step.ShowLogin) {
-            toPage(ctx, "login", pending.id());
-        } else if (step instanceof Step.ShowConsent consent) {
-            if (!consent.authentication().userId().equals(pending.transaction().userId())) {
-                transactions.authenticated(pending.transaction(), consent.authentication());
+        LoginTransaction tx = pending.transaction();
+        if (step instanceof Step.Complete || step instanceof Step.Fail) {
+            if (pending.stored()) {
+                transactions.finish(tx);
+            }
+            end(ctx, tx.outcome(), step);
+            return;
+        }
+        if (step instanceof Step.ShowConsent consent) {
+            if (!pending.stored()) {
+                transactions.save(tx.authenticatedAs(consent.authentication()));
+            } else if (!consent.authentication().userId().equals(tx.userId())) {
+                transactions.authenticated(tx, consent.authentication());
             }
             toPage(ctx, "consent", pending.id());
         } else {
-            transactions.finish(pending.transaction());
-            end(ctx, pending.transaction().outcome(), step);
+            if (!pending.stored()) {
+                transactions.save(tx);
+            }
+            toPage(ctx, "login", pending.id());
         }
     }
 
     /**
-     * After the user logged in on a page of transaction {@code id} ({@code tx}, not yet authenticated): the
-     * login is written into the transaction only when a page of it follows; a transaction that ends here is
-     * deleted at once, so that write would be lost.
+     * After the user logged in on a page of transaction {@code pending} (not yet authenticated) or at an upstream
+     * provider: the login is written into the transaction only when a page of it follows; a transaction that ends
+     * here is deleted at once, so that write would be lost.
      */
-    public void resumeLoggedIn(Context ctx, String id, LoginTransaction tx, Authentication authentication, Step step) {
+    public void resumeLoggedIn(Context ctx, PendingLogin pending, Authentication authentication, Step step) {
         boolean ends = step instanceof Step.Complete || step instanceof Step.Fail;
-        resume(ctx, new PendingLogin(id, ends ? tx : transactions.authenticated(tx, authentication)), step);
+        LoginTransaction tx = pending.transaction();
+        LoginTransaction loggedIn = ends ? tx
+                : pending.stored() ? transactions.authenticated(tx, authentication) : tx.authenticatedAs(authentication);
+        resume(ctx, new PendingLogin(pending.id(), loggedIn, pending.stored()), step);
     }
 
     private void end(Context ctx, Outcome outcome, Step step) {

@@ -16,6 +16,8 @@ import dev.latchkey.server.interaction.Outcome;
 import dev.latchkey.server.interaction.PendingLogin;
 import dev.latchkey.server.interaction.SessionState;
 import dev.latchkey.server.interaction.Step;
+import dev.latchkey.server.identity.IpNetwork;
+import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.Client;
@@ -25,6 +27,7 @@ import dev.latchkey.server.upstream.UpstreamProtocol;
 import dev.latchkey.server.upstream.UpstreamException;
 import dev.latchkey.server.upstream.UpstreamLogin;
 import dev.latchkey.server.upstream.UpstreamLoginStore;
+import dev.latchkey.server.upstream.UpstreamStateForms;
 import dev.latchkey.server.upstream.UpstreamUsers;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -46,8 +49,11 @@ import java.util.Optional;
  * the transaction resumes as after a password login (consent and the rest unchanged).
  * <p>Rules:
  * <ul>
- *   <li>RFC 9700 §4.7.1, §2.1.1: a fresh {@code state} (256 bits), {@code nonce} and PKCE S256 verifier per
- *       login; the state is kept as a digest and consumed once: a replayed callback finds nothing.</li>
+ *   <li>RFC 9700 §4.7.1, §2.1.1: a fresh {@code state}, {@code nonce} and PKCE S256 verifier per login. The state
+ *       is sealed ({@link UpstreamStates}): it carries the login, and the login transaction when no page has
+ *       needed it stored yet. While a node of an earlier release uses the database ({@link UpstreamStateForms}),
+ *       the state is 256 random bits kept as a digest and consumed once instead; callbacks of either form are
+ *       read.</li>
  *   <li>RFC 6749 §10.12: the callback counts only in the browser that opened the login transaction (its
  *       binding cookie, {@link LoginTransactions}); a state carried to another browser is refused.</li>
  *   <li>The connection must still exist and be enabled for the client when the provider answers.</li>
@@ -60,7 +66,7 @@ public final class UpstreamLoginPages {
     /** Time a user has at the provider. */
     static final Duration LIFETIME = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLoginPages.class);
-    private static final int MAX_STATE = 200;
+    private static final int MAX_STATE = UpstreamStates.MAX_LENGTH;
     /** Marks a form-post callback this server's page posted again (see {@link #formPostCallback}). */
     static final String POSTED_AGAIN = "latchkey_posted_again";
 
@@ -70,6 +76,8 @@ public final class UpstreamLoginPages {
     private final ConnectionStore connections;
     private final UpstreamProtocol upstream;
     private final UpstreamLoginStore logins;
+    private final UpstreamStates states;
+    private final UpstreamStateForms forms;
     private final UpstreamUsers users;
     private final InteractionEngine engine;
     private final StepResponder steps;
@@ -81,7 +89,7 @@ public final class UpstreamLoginPages {
 
     public UpstreamLoginPages(String issuer, LoginTransactions transactions, RegistryLookups lookups,
                               ConnectionStore connections, UpstreamProtocol upstream, UpstreamLoginStore logins,
-                              UpstreamUsers users, InteractionEngine engine, StepResponder steps,
+                              MasterKey stateKey, UpstreamStateForms forms, UpstreamUsers users, InteractionEngine engine, StepResponder steps,
                               BrowserSession browser, Pages pages, RequestOrigin origin, Clock clock,
                               AuditLog log) {
         this.log = log;
@@ -91,6 +99,8 @@ public final class UpstreamLoginPages {
         this.connections = connections;
         this.upstream = upstream;
         this.logins = logins;
+        this.states = new UpstreamStates(stateKey);
+        this.forms = forms;
         this.users = users;
         this.engine = engine;
         this.steps = steps;
@@ -100,9 +110,16 @@ public final class UpstreamLoginPages {
         this.clock = clock;
     }
 
-    /** From {@code /authorize?connection=}: opens the login transaction and goes to the provider. */
+    /**
+     * From {@code /authorize?connection=}: goes to the provider with a login transaction that is stored only if a
+     * page of it follows the provider's answer (carried in the sealed state), or stored now when the state cannot
+     * carry it.
+     */
     public void begin(Context ctx, Outcome outcome, Connection connection) {
-        toProvider(ctx, steps.open(ctx, outcome, null), connection);
+        String binding = browser.binding(ctx);
+        PendingLogin draft = transactions.draft(outcome, IpNetwork.of(origin.clientAddress(ctx)), binding);
+        browser.keepBinding(ctx, binding);
+        toProvider(ctx, draft, connection);
     }
 
     /** {@code GET /u/login/upstream?state=&connection=}: a button of the login page. */
@@ -127,14 +144,23 @@ public final class UpstreamLoginPages {
                     + client.get().name() + ".", "error: invalid_request");
             return;
         }
-        toProvider(ctx, id, connection.get());
+        toProvider(ctx, new PendingLogin(id, tx.get()), connection.get());
     }
 
-    /** Sends the browser of login transaction {@code transactionId} to {@code connection}'s provider. */
-    void toProvider(Context ctx, String transactionId, Connection connection) {
-        String state = RandomStrings.base64url(32);
+    /**
+     * Sends the browser of login transaction {@code pending} to {@code connection}'s provider; an unstored
+     * transaction is carried in the sealed state, or stored first when it cannot be.
+     */
+    void toProvider(Context ctx, PendingLogin pending, Connection connection) {
+        boolean sealed = forms.sealedStatesReadEverywhere();
+        String rowState = sealed ? null : RandomStrings.base64url(32);
         String nonce = RandomStrings.base64url(32);
         String verifier = new CodeVerifier().getValue();
+        UpstreamLogin login = new UpstreamLogin(rowState == null ? null : SecretHash.of(rowState), connection.name(),
+                pending.id(), verifier, nonce, clock.instant().plus(LIFETIME));
+        Optional<String> carrying = sealed && !pending.stored() ? states.sealCarrying(login, pending)
+                : Optional.empty();
+        String state = !sealed ? rowState : carrying.orElseGet(() -> states.seal(login));
         URI location;
         try {
             location = upstream.authorizationRequest(connection, callback, state, nonce, verifier);
@@ -144,8 +170,12 @@ public final class UpstreamLoginPages {
                     + " cannot be reached right now. Try again in a moment.", null);
             return;
         }
-        logins.create(new UpstreamLogin(SecretHash.of(state), connection.name(), transactionId, verifier, nonce,
-                clock.instant().plus(LIFETIME)));
+        if (!pending.stored() && carrying.isEmpty()) {
+            transactions.save(pending.transaction());
+        }
+        if (!sealed) {
+            logins.create(login);
+        }
         ctx.header("Cache-Control", "no-store");
         ctx.redirect(location.toString(), HttpStatus.FOUND);
     }
@@ -179,16 +209,27 @@ public final class UpstreamLoginPages {
     /** The callback's answer, wherever it came: {@code params} holds each parameter sent exactly once. */
     private void finish(Context ctx, Map<String, String> params) {
         String state = params.get("state");
-        Optional<UpstreamLogin> login = state == null || state.length() > MAX_STATE ? Optional.empty()
-                : logins.consume(SecretHash.of(state), clock.instant());
-        Optional<LoginTransaction> tx = login.flatMap(l -> transactions.find(l.transactionId()));
-        Optional<Client> client = tx.flatMap(t -> lookups.client(t.outcome().request().clientId()));
-        if (login.isEmpty() || tx.isEmpty() || client.isEmpty()) {
+        Optional<UpstreamLogin> login = Optional.empty();
+        Optional<PendingLogin> carried = Optional.empty();
+        if (state != null && state.length() <= MAX_STATE) {
+            if (UpstreamStates.storedForm(state)) {
+                login = logins.consume(SecretHash.of(state), clock.instant());
+            } else {
+                Optional<UpstreamStates.Opened> opened = states.open(state, clock.instant());
+                login = opened.map(UpstreamStates.Opened::login);
+                carried = opened.flatMap(UpstreamStates.Opened::carried);
+            }
+        }
+        Optional<PendingLogin> found = carried.isPresent() ? carried : login.flatMap(l ->
+                transactions.find(l.transactionId()).map(tx -> new PendingLogin(l.transactionId(), tx)));
+        Optional<Client> client = found.flatMap(p -> lookups.client(p.transaction().outcome().request().clientId()));
+        if (login.isEmpty() || found.isEmpty() || client.isEmpty()) {
             pages.error(ctx, 400, "Login expired", LoginPage.EXPIRED, null);
             return;
         }
-        String id = login.get().transactionId();
-        if (browser.csrfFor(ctx, tx.get(), id).isEmpty()) {
+        PendingLogin pending = found.get();
+        LoginTransaction tx = pending.transaction();
+        if (browser.csrfFor(ctx, tx, pending.id()).isEmpty()) {
             pages.error(ctx, 403, "Request rejected", LoginPage.FORM_REJECTED, null);
             return;
         }
@@ -199,7 +240,6 @@ public final class UpstreamLoginPages {
                     "error: invalid_request");
             return;
         }
-        PendingLogin pending = new PendingLogin(id, tx.get());
         User user;
         OidcUpstream.Login result;
         try {
@@ -212,7 +252,14 @@ public final class UpstreamLoginPages {
             // Auth0: f = failed login; the message names the check, never a token or code.
             record("f", e.getMessage(), client.get(), null, null, connection.get(), ctx);
             switch (e.reason()) {
-                case PROVIDER_ERROR -> steps.resume(ctx, pending, new Step.Fail("access_denied", e.getMessage()));
+                // The token endpoint refusing the code: a stale or replayed callback (the code is single use).
+                case PROVIDER_ERROR -> {
+                    if (e.grantRefused()) {
+                        pages.error(ctx, 400, "Login expired", LoginPage.EXPIRED, null);
+                    } else {
+                        steps.resume(ctx, pending, new Step.Fail("access_denied", e.getMessage()));
+                    }
+                }
                 case UNREACHABLE, TOO_LARGE -> pages.error(ctx, 502, "Identity provider unavailable",
                         "The identity provider of " + connection.get().label() + " did not answer properly. Go "
                                 + "back to the application and try again.", null);
@@ -230,7 +277,7 @@ public final class UpstreamLoginPages {
         // The provider's ID token stays with the session, for a federated logout.
         Authentication authentication = browser.logIn(ctx, user.userId(),
                 new UpstreamSignIn(connection.get().name(), result.idToken()));
-        steps.resumeLoggedIn(ctx, id, tx.get(), authentication, engine.resume(tx.get().outcome(), client.get(),
+        steps.resumeLoggedIn(ctx, pending, authentication, engine.resume(tx.outcome(), client.get(),
                 SessionState.loggedIn(authentication, user)));
     }
 

@@ -145,7 +145,7 @@ public final class OAuth2Upstream implements UpstreamProtocol {
             if (error == null || error.getCode() == null) {
                 throw UpstreamException.withoutTokens(answer.getStatusCode());
             }
-            throw new UpstreamException(UpstreamException.Reason.PROVIDER_ERROR, "The identity provider's token "
+            throw UpstreamException.refused(error.getCode(), "The identity provider's token "
                     + "endpoint answered " + OidcUpstream.clean(error.getCode()) + " (HTTP "
                     + answer.getStatusCode() + ")");
         }

@@ -154,7 +154,7 @@ public final class OidcUpstream implements UpstreamProtocol {
             if (error == null || error.getCode() == null) {
                 throw UpstreamException.withoutTokens(answer.getStatusCode());
             }
-            throw new UpstreamException(UpstreamException.Reason.PROVIDER_ERROR, "The identity provider's token "
+            throw UpstreamException.refused(error.getCode(), "The identity provider's token "
                     + "endpoint answered " + clean(error.getCode()) + " (HTTP " + answer.getStatusCode() + ")");
         }
         OIDCTokenResponse tokens = (OIDCTokenResponse) response.toSuccessResponse();

@@ -29,6 +29,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 import java.util.zip.GZIPInputStream;
 
@@ -90,15 +91,21 @@ class JobsApiTest {
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())));
     }
 
+    /**
+     * Polls the job until it ends. The pause between polls grows from 5 ms to 100 ms: the Management API limits
+     * calls per token (50 burst), and a tight loop on a fast machine would spend that budget on polls alone.
+     */
     static JsonNode finished(TestServer on, String jobId) {
         Instant deadline = Instant.now().plus(Duration.ofSeconds(30));
+        long pauseNanos = Duration.ofMillis(5).toNanos();
         while (true) {
             JsonNode job = json(on.management("GET", "api/v2/jobs/" + jobId, null));
             String status = job.path("status").asText();
             if (status.equals("completed") || status.equals("failed") || Instant.now().isAfter(deadline)) {
                 return job;
             }
-            Thread.onSpinWait();
+            LockSupport.parkNanos(pauseNanos);
+            pauseNanos = Math.min(pauseNanos * 2, Duration.ofMillis(100).toNanos());
         }
     }
 

@@ -2,7 +2,7 @@
 """Summarises a JFR recording of a server under load (token-load.sh, authcode-load.sh and
 userinfo-load.sh with --jfr) for BENCHMARKS.md.
 
-    bench/jfr-hotspots.py bench/results/<script>-<time>.jfr [--window START_MS END_MS]
+    bench/jfr-hotspots.py bench/results/<script>-<time>.jfr [--window START_MS END_MS] [--top N]
 
 Prints: where the HTTP worker threads' Java samples go, by component (each sample goes to the
 nearest frame, from the leaf down, that belongs to a known component; JDK-internal frames count
@@ -10,6 +10,7 @@ for their caller), the hottest leaf methods, Latchkey's methods by inclusive sha
 samples outside idle waits, allocation pressure by type and by allocating component, GC pauses and
 the JVM's share of the machine's CPU. --window keeps only events between two epoch-millisecond
 times (token-load.sh prints the window of its measured run; the other two pass it themselves).
+--top N lists N of Latchkey's methods by inclusive share (25 unless told).
 Needs `jfr` (any JDK 17+) on the PATH.
 """
 import collections
@@ -99,6 +100,7 @@ def main():
     if "--window" in sys.argv:
         at = sys.argv.index("--window")
         window = (int(sys.argv[at + 1]), int(sys.argv[at + 2]))
+    top = int(sys.argv[sys.argv.index("--top") + 1]) if "--top" in sys.argv else 25
     samples = within(jfr_events(path, "jdk.ExecutionSample"), window)
     workers = [e for e in samples if "latchkey-http" in (e["values"]["sampledThread"] or {}).get("javaName", "")]
     frames = [e["values"]["stackTrace"]["frames"] for e in workers if e["values"]["stackTrace"]]
@@ -115,7 +117,7 @@ def main():
         for name in {frame_name(x) for x in f if frame_name(x).startswith("dev.latchkey")}:
             inclusive[name] += 1
     table("Latchkey methods, inclusive (share of worker samples with the method on the stack)",
-          inclusive, len(frames), 25)
+          inclusive, len(frames), top)
 
     native = within(jfr_events(path, "jdk.NativeMethodSample"), window)
     busy = [e for e in native if e["values"]["stackTrace"]

@@ -95,6 +95,7 @@ import dev.latchkey.server.interaction.ConsentQuestions;
 import dev.latchkey.server.interaction.InteractionEngine;
 import dev.latchkey.server.interaction.LoginTransactions;
 import dev.latchkey.server.oauth.grant.AuthorizationCodeGrant;
+import dev.latchkey.server.oauth.grant.SealedCodes;
 import dev.latchkey.server.store.JdbcAuthorizationCodeStore;
 import dev.latchkey.server.store.JdbcKnownWebOrigins;
 import dev.latchkey.server.store.JdbcLoginTransactionStore;
@@ -109,6 +110,7 @@ import dev.latchkey.server.token.OpaqueTokenLookup;
 import dev.latchkey.server.token.AuthorizationLookup;
 import dev.latchkey.server.token.RevocationBus;
 import dev.latchkey.server.token.Revocations;
+import dev.latchkey.server.token.SealedOpaqueTokens;
 import dev.latchkey.server.token.TokenIssuer;
 import dev.latchkey.server.store.JdbcAuthorizationStore;
 import dev.latchkey.server.store.JdbcRefreshTokenStore;
@@ -268,8 +270,11 @@ public final class Latchkey implements AutoCloseable {
             var rbac = new RbacPolicy(userPermissions);
             var familySecrets = FamilySecrets.of(masterKey);
             var releaseGate = new ReleaseGate(database, clock);
-            var tokenIssuer = new TokenIssuer(tokens, new OpaqueAccessTokenFormat(opaqueStore, clock), idTokens,
-                    authorizationStore, refreshStore, rbac, clock, releaseGate, familySecrets);
+            var sealedCodes = new SealedCodes(masterKey);
+            var sealedOpaque = new SealedOpaqueTokens(masterKey);
+            var opaqueFormat = new OpaqueAccessTokenFormat(opaqueStore, sealedOpaque, releaseGate, clock);
+            var tokenIssuer = new TokenIssuer(tokens, opaqueFormat, idTokens, authorizationStore, refreshStore, rbac,
+                    clock, releaseGate, familySecrets);
             var consent = new ConsentPolicy(userGrants, userinfoAudience, clock);
             var pages = new Pages();
             var cookies = new Cookies(origin);
@@ -278,7 +283,8 @@ public final class Latchkey implements AutoCloseable {
             var engine = new InteractionEngine(lookups, users, consent, rbac, clock);
             var deviceCodes = new JdbcDeviceCodeStore(jdbi);
             var steps = new StepResponder(issuer, transactions, browser, origin, new OutcomeRouter(
-                    new AuthorizationCompletion(new AuthorizationIssuer(codeStore, tokenIssuer, clock), responder),
+                    new AuthorizationCompletion(new AuthorizationIssuer(codeStore, sealedCodes, releaseGate,
+                            tokenIssuer, clock), responder),
                     new DeviceApprovalCompletion(deviceCodes, tokenIssuer, pages, auditLog, clock)));
             var ownTokens = new OwnTokens(issuer, ring, opaqueLookup, authorizations, lookups, masterKey, clock);
             // Upstream identity providers (connections of strategy oidc, oauth2 and the social presets):
@@ -328,7 +334,8 @@ public final class Latchkey implements AutoCloseable {
             var clientAuthenticator = new ClientAuthenticator(lookups, clientFailures, clientLimit);
             var tokenEndpoint = new TokenEndpoint(clientAuthenticator,
                     List.of(new ClientCredentialsGrant(lookups, tokenIssuer),
-                            new AuthorizationCodeGrant(codeStore, lookups, users, tokenIssuer, revocations, clock),
+                            new AuthorizationCodeGrant(codeStore, sealedCodes, authorizationStore, lookups, users,
+                                    tokenIssuer, revocations, clock),
                             new RefreshTokenGrant(refreshStore, authorizations, lookups, users, tokenIssuer,
                                     revocations, clock, familySecrets),
                             PasswordGrant.password(userinfoAudience, lookups, connections, users, tokenIssuer, clock),
@@ -337,8 +344,8 @@ public final class Latchkey implements AutoCloseable {
                             new FederatedConnectionTokenGrant(refreshStore, authorizations, users, connections,
                                     idpTokenVault, clock, familySecrets)),
                     origin, auditLog, metrics);
-            var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, revocations, lookups,
-                    familySecrets);
+            var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, sealedOpaque,
+                    authorizations, revocations, lookups, familySecrets);
             var introspection = new IntrospectionEndpoint(clientAuthenticator, ownTokens, refreshStore, authorizations,
                     issuer, clock, familySecrets);
             // Device authorization (RFC 8628): the code endpoint, and /activate on the login and consent pages.

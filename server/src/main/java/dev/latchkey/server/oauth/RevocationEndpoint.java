@@ -4,6 +4,7 @@ import dev.latchkey.server.http.Cors;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.TenantSettings;
+import dev.latchkey.server.token.AuthorizationLookup;
 import dev.latchkey.server.token.OpaqueTokenStore;
 import dev.latchkey.server.token.OwnTokens;
 import dev.latchkey.server.token.RefreshToken;
@@ -11,6 +12,7 @@ import dev.latchkey.server.token.FamilySecrets;
 import dev.latchkey.server.token.PresentedRefreshToken;
 import dev.latchkey.server.token.RefreshTokenStore;
 import dev.latchkey.server.token.Revocations;
+import dev.latchkey.server.token.SealedOpaqueTokens;
 import io.javalin.http.Context;
 
 import java.util.Map;
@@ -24,8 +26,9 @@ import java.util.Map;
  *       issued from it, at once on every node (beyond Auth0, which leaves access tokens alone); with
  *       the tenant flag {@code revoke_refresh_token_grant}, every authorization of the same user,
  *       client and API (Auth0 §4.2);</li>
- *   <li>an opaque access token of this client is deleted; a JWT access token cannot be recalled
- *       one by one and is left to run out (Auth0 revokes only refresh tokens);</li>
+ *   <li>an opaque access token of this client is deleted; a sealed one, which is not stored, revokes its
+ *       authorization as a refresh token does; a JWT access token cannot be recalled one by one and is left to
+ *       run out (Auth0 revokes only refresh tokens);</li>
  *   <li>answer 200 with an empty body, also for unknown tokens and other clients' tokens
  *       (RFC 7009 §2.2), which stay valid.</li>
  * </ol>
@@ -35,14 +38,19 @@ public final class RevocationEndpoint {
     private final ClientAuthenticator authenticator;
     private final RefreshTokenStore refreshTokens;
     private final OpaqueTokenStore opaqueTokens;
+    private final SealedOpaqueTokens sealedOpaqueTokens;
+    private final AuthorizationLookup authorizations;
     private final Revocations revocations;
     private final RegistryLookups lookups;
     private final FamilySecrets familySecrets;
 
     public RevocationEndpoint(ClientAuthenticator authenticator, RefreshTokenStore refreshTokens,
-                              OpaqueTokenStore opaqueTokens, Revocations revocations, RegistryLookups lookups,
+                              OpaqueTokenStore opaqueTokens, SealedOpaqueTokens sealedOpaqueTokens,
+                              AuthorizationLookup authorizations, Revocations revocations, RegistryLookups lookups,
                               FamilySecrets familySecrets) {
         this.familySecrets = familySecrets;
+        this.sealedOpaqueTokens = sealedOpaqueTokens;
+        this.authorizations = authorizations;
         this.authenticator = authenticator;
         this.refreshTokens = refreshTokens;
         this.opaqueTokens = opaqueTokens;
@@ -80,6 +88,14 @@ public final class RevocationEndpoint {
             } else {
                 revocations.authorization(refresh.authorizationId());
             }
+            return;
+        }
+        if (!SealedOpaqueTokens.rowForm(value)) {
+            // A sealed opaque token stands while its authorization does: revoking it revokes that authorization,
+            // and the refresh tokens of the same grant with it (RFC 7009 §2.1 allows it; nothing else recalls it).
+            sealedOpaqueTokens.open(value).flatMap(t -> authorizations.active(t.authorizationId()))
+                    .filter(a -> a.clientId().equals(clientId))
+                    .ifPresent(a -> revocations.authorization(a.id()));
             return;
         }
         String tokenHash = SecretHash.of(value);

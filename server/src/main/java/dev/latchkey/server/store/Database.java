@@ -25,7 +25,7 @@ import org.jdbi.v3.core.statement.StatementExceptions;
 public final class Database implements AutoCloseable {
 
     /** The version of the newest migration in {@code db/migration} (a test keeps the two in step). */
-    static final int SCHEMA_VERSION = 20;
+    static final int SCHEMA_VERSION = 21;
     /** The purpose the embedded database's file key is derived for. */
     private static final String H2_FILE_KEY = "latchkey h2 file encryption";
     private static final Logger LOG = LoggerFactory.getLogger(Database.class);

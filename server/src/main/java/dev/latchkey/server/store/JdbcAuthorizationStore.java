@@ -26,10 +26,19 @@ public final class JdbcAuthorizationStore implements AuthorizationStore {
             Times.instant(rs.getLong("created_at")),
             Times.instant(rs.getLong("expires_at")));
 
+    private static final String SPEND_CODE = """
+            UPDATE authorizations SET code_used_at = :now
+            WHERE id = :id AND client_id = :client_id AND code_used_at IS NULL AND revoked_at IS NULL
+                AND expires_at > :now""";
+
     private final Jdbi jdbi;
+    /** The conditional UPDATE answering the row it changed: the first spend is one statement. */
+    private final String spendCode;
 
     public JdbcAuthorizationStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.spendCode = DatabaseKind.postgres(jdbi) ? SPEND_CODE + " RETURNING *"
+                : "SELECT * FROM FINAL TABLE (" + SPEND_CODE + ")";
     }
 
     @Override
@@ -57,6 +66,25 @@ public final class JdbcAuthorizationStore implements AuthorizationStore {
         return jdbi.withHandle(h -> h.createQuery(
                         "SELECT * FROM authorizations WHERE id = :id AND revoked_at IS NULL")
                 .bind("id", id).map(MAPPER).findOne());
+    }
+
+    @Override
+    public Optional<CodeSpend> spendCode(String id, String clientId, Instant now) {
+        return jdbi.withHandle(h -> {
+            // One conditional UPDATE decides who was first, whatever the number of nodes; another client's
+            // attempt changes nothing (RFC 6749 §4.1.3).
+            Optional<Authorization> first = h.createQuery(spendCode)
+                    .bind("now", Times.millis(now)).bind("id", id).bind("client_id", clientId)
+                    .map(MAPPER).findOne();
+            if (first.isPresent()) {
+                return first.map(a -> new CodeSpend(a, true));
+            }
+            return h.createQuery("""
+                            SELECT * FROM authorizations WHERE id = :id AND client_id = :client_id
+                                AND code_used_at IS NOT NULL""")
+                    .bind("id", id).bind("client_id", clientId).map(MAPPER).findOne()
+                    .map(a -> new CodeSpend(a, false));
+        });
     }
 
     @Override

@@ -1,7 +1,6 @@
 package dev.latchkey.server.store;
 
-import dev.latchkey.server.token.RefreshTokenForms;
-import dev.latchkey.server.upstream.UpstreamStateForms;
+import dev.latchkey.server.Rollout;
 import org.jdbi.v3.core.Jdbi;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,16 +12,17 @@ import java.time.Instant;
 /**
  * Whether a node of an earlier release still uses the database, told by the connections PostgreSQL lists
  * ({@code pg_stat_activity}): this release names its connections {@link #APPLICATION_NAME}, and the releases before
- * the family form of refresh tokens and the sealed upstream state left the PostgreSQL driver's default name. While
- * one such connection is open on this database, under any role, new refresh tokens keep the row form and upstream
- * logins store their state, as every release reads; once none is, both take the new form. (A connection PostgreSQL does not show, or a pooler that renames them, is
- * not seen: such deployments must finish a rolling upgrade before the gate opens, see the README.) Read again at most every {@link #RECHECK}; a failed read keeps the last answer.
- * The embedded database is this node's alone: the family form at once.
+ * the new forms of {@link Rollout} left the PostgreSQL driver's default name. While one such connection is open on
+ * this database, under any role, this node hands out the forms every release reads; once none is, the new ones.
+ * A connection PostgreSQL does not show, or a pooler that renames them, is not seen: such deployments must finish
+ * a rolling upgrade before the gate opens (see the README). Read again at most every {@link #RECHECK}; a failed
+ * read keeps the last answer. The embedded database is this node's alone: the new forms at once.
  * <p>
- * Rolling back to an earlier release after the family form was written signs out the users whose refresh
- * tokens took it: the earlier release cannot read them.
+ * Rolling back to an earlier release after the new forms were handed out signs out the users whose refresh tokens
+ * took the family form, and refuses the sealed codes, states and opaque tokens in flight: the earlier release
+ * cannot read them.
  */
-public final class ReleaseGate implements RefreshTokenForms, UpstreamStateForms {
+public final class ReleaseGate implements Rollout {
 
     static final String APPLICATION_NAME = "latchkey";
     /** What the PostgreSQL driver names a connection when nobody names it. */
@@ -51,16 +51,7 @@ public final class ReleaseGate implements RefreshTokenForms, UpstreamStateForms 
     }
 
     @Override
-    public boolean familiesReadEverywhere() {
-        return everyNodeIsThisRelease();
-    }
-
-    @Override
-    public boolean sealedStatesReadEverywhere() {
-        return everyNodeIsThisRelease();
-    }
-
-    private boolean everyNodeIsThisRelease() {
+    public boolean newFormsReadEverywhere() {
         if (!postgres) {
             return true;
         }
@@ -85,10 +76,10 @@ public final class ReleaseGate implements RefreshTokenForms, UpstreamStateForms 
                     .bind("unnamed", earlierRelease).mapTo(Boolean.class).one());
             if (open == earlier || checked == null) {
                 LOG.info(earlier
-                        ? "A node of an earlier release uses the database: new refresh tokens take the row form, "
-                                + "upstream logins store their state"
-                        : "Every node on the database is of this release: new refresh tokens take the family form, "
-                                + "upstream logins seal their state");
+                        ? "A node of an earlier release uses the database: refresh tokens, upstream login states, "
+                                + "codes and opaque access tokens keep the forms it reads"
+                        : "Every node on the database is of this release: refresh tokens take the family form; "
+                                + "upstream login states, codes and opaque access tokens are sealed");
             }
             open = !earlier;
         } catch (RuntimeException e) {

@@ -17,6 +17,13 @@ public interface AuthorizationStore {
     /** The authorization when it exists and was not revoked (expiry is the caller's to check). */
     Optional<Authorization> findActive(String id);
 
+    /**
+     * Spends the sealed-form code the authorization {@code id} of {@code clientId} carries: exactly one caller, on
+     * any node, gets it {@link CodeSpend#first() first}; later callers get it as a replay. Empty when there is no
+     * such authorization of that client, or it was revoked or has expired before its code was spent.
+     */
+    Optional<CodeSpend> spendCode(String id, String clientId, Instant now);
+
     /** Keeps the authorization at least until {@code expiresAt} (a refresh token outlives it). */
     void extend(String id, Instant expiresAt);
 
@@ -32,6 +39,10 @@ public interface AuthorizationStore {
     Revoked revokeSession(String sid, Instant now);
 
     int deleteExpired(Instant now, int batch);
+
+    /** An authorization whose code was spent: by this caller ({@code first}), or before (a replay). */
+    record CodeSpend(Authorization authorization, boolean first) {
+    }
 
     /** What a revocation ended: the authorizations and the digests of the opaque tokens deleted. */
     record Revoked(List<String> authorizationIds, List<String> opaqueTokenHashes) {

@@ -38,7 +38,8 @@ import java.util.concurrent.ConcurrentHashMap;
  *   <li>a value with two dots is a JWT: {@code typ} {@code JWT} or {@code at+jwt} (RFC 9068 §4), signed
  *       by the key ring (RS256, PS256) or, for an HS256 API, with that API's secret — never by another
  *       algorithm (RFC 8725 §3.1); issued here; for one of the accepted audiences; not expired;</li>
- *   <li>anything else is an opaque token, found by its digest and not expired;</li>
+ *   <li>anything else is an opaque token: sealed ({@link SealedOpaqueTokens}), or found by its digest; not
+ *       expired;</li>
  *   <li>its authorization (or, for a machine token, its client grant) still stands (RFC 7009 §2.1).</li>
  * </ol>
  * Time is the server's clock, so tests move it instead of forging expired tokens. The parse and the signature
@@ -53,6 +54,7 @@ public final class OwnTokens {
     private final String issuer;
     private final SigningKeyRing ring;
     private final OpaqueTokenLookup opaqueTokens;
+    private final SealedOpaqueTokens sealedOpaqueTokens;
     private final AuthorizationLookup authorizations;
     private final RegistryLookups lookups;
     private final MasterKey masterKey;
@@ -65,6 +67,7 @@ public final class OwnTokens {
         this.issuer = issuer;
         this.ring = ring;
         this.opaqueTokens = opaqueTokens;
+        this.sealedOpaqueTokens = new SealedOpaqueTokens(masterKey);
         this.authorizations = authorizations;
         this.lookups = lookups;
         this.masterKey = masterKey;
@@ -88,14 +91,28 @@ public final class OwnTokens {
         if (dots(value) == 2) {
             return jwt(value, digest == null ? digestOf(value) : digest, audiences);
         }
-        OpaqueToken token = opaqueTokens.find(value).orElseThrow(() ->
-                new InvalidTokenException(InvalidTokenException.Reason.UNKNOWN));
         List<String> audience = List.of(issuer + "userinfo");
         if (audiences != null && audiences.stream().noneMatch(audience::contains)) {
             throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_AUDIENCE);
         }
+        if (!SealedOpaqueTokens.rowForm(value)) {
+            return sealedOpaque(value, audience);
+        }
+        OpaqueToken token = opaqueTokens.find(value).orElseThrow(() ->
+                new InvalidTokenException(InvalidTokenException.Reason.UNKNOWN));
         return new ValidToken(true, token.userId(), token.userId(), token.clientId(), audience, token.scopes(),
                 token.issuedAt(), token.expiresAt(), null);
+    }
+
+    /** A sealed opaque token: this server's, not expired, and its authorization still stands. */
+    private ValidToken sealedOpaque(String value, List<String> audience) {
+        SealedOpaqueTokens.Contents token = sealedOpaqueTokens.open(value)
+                .filter(t -> clock.instant().isBefore(t.expiresAt()))
+                .orElseThrow(() -> new InvalidTokenException(InvalidTokenException.Reason.UNKNOWN));
+        Authorization authorization = authorizations.active(token.authorizationId())
+                .orElseThrow(() -> new InvalidTokenException(InvalidTokenException.Reason.UNKNOWN));
+        return new ValidToken(true, authorization.userId(), authorization.userId(), authorization.clientId(),
+                audience, token.scopes(), token.issuedAt(), token.expiresAt(), null);
     }
 
     private static int dots(String value) {

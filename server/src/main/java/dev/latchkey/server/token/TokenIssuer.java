@@ -1,5 +1,6 @@
 package dev.latchkey.server.token;
 
+import dev.latchkey.server.Rollout;
 import dev.latchkey.server.rbac.RbacGrant;
 import dev.latchkey.server.rbac.RbacPolicy;
 import dev.latchkey.server.registry.Client;
@@ -38,12 +39,12 @@ public final class TokenIssuer {
     private final RefreshTokenStore refreshTokens;
     private final RbacPolicy rbac;
     private final Clock clock;
-    private final RefreshTokenForms forms;
+    private final Rollout forms;
     private final FamilySecrets familySecrets;
 
     public TokenIssuer(JwtAccessTokenFormat jwt, OpaqueAccessTokenFormat opaque, IdTokenFormat idTokens,
                        AuthorizationStore authorizations, RefreshTokenStore refreshTokens, RbacPolicy rbac,
-                       Clock clock, RefreshTokenForms forms, FamilySecrets familySecrets) {
+                       Clock clock, Rollout forms, FamilySecrets familySecrets) {
         this.jwt = jwt;
         this.opaque = opaque;
         this.idTokens = idTokens;
@@ -186,7 +187,7 @@ public final class TokenIssuer {
     private NewRefreshToken newRefreshToken(Client client, Instant now) {
         RefreshTokenSettings settings = client.refreshToken();
         Instant idle = settings.idleLifetime().map(now::plus).orElse(null);
-        return settings.rotating() && forms.familiesReadEverywhere()
+        return settings.rotating() && forms.newFormsReadEverywhere()
                 ? NewRefreshToken.startFamily(familySecrets, true, idle)
                 : NewRefreshToken.generate(settings.rotating(), idle);
     }

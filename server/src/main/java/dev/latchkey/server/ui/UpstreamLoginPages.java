@@ -27,7 +27,7 @@ import dev.latchkey.server.upstream.UpstreamProtocol;
 import dev.latchkey.server.upstream.UpstreamException;
 import dev.latchkey.server.upstream.UpstreamLogin;
 import dev.latchkey.server.upstream.UpstreamLoginStore;
-import dev.latchkey.server.upstream.UpstreamStateForms;
+import dev.latchkey.server.Rollout;
 import dev.latchkey.server.upstream.UpstreamUsers;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
@@ -51,7 +51,7 @@ import java.util.Optional;
  * <ul>
  *   <li>RFC 9700 §4.7.1, §2.1.1: a fresh {@code state}, {@code nonce} and PKCE S256 verifier per login. The state
  *       is sealed ({@link UpstreamStates}): it carries the login, and the login transaction when no page has
- *       needed it stored yet. While a node of an earlier release uses the database ({@link UpstreamStateForms}),
+ *       needed it stored yet. While a node of an earlier release uses the database ({@link Rollout}),
  *       the state is 256 random bits kept as a digest and consumed once instead; callbacks of either form are
  *       read.</li>
  *   <li>RFC 6749 §10.12: the callback counts only in the browser that opened the login transaction (its
@@ -77,7 +77,7 @@ public final class UpstreamLoginPages {
     private final UpstreamProtocol upstream;
     private final UpstreamLoginStore logins;
     private final UpstreamStates states;
-    private final UpstreamStateForms forms;
+    private final Rollout forms;
     private final UpstreamUsers users;
     private final InteractionEngine engine;
     private final StepResponder steps;
@@ -89,9 +89,9 @@ public final class UpstreamLoginPages {
 
     public UpstreamLoginPages(String issuer, LoginTransactions transactions, RegistryLookups lookups,
                               ConnectionStore connections, UpstreamProtocol upstream, UpstreamLoginStore logins,
-                              MasterKey stateKey, UpstreamStateForms forms, UpstreamUsers users, InteractionEngine engine, StepResponder steps,
-                              BrowserSession browser, Pages pages, RequestOrigin origin, Clock clock,
-                              AuditLog log) {
+                              MasterKey stateKey, Rollout forms, UpstreamUsers users, InteractionEngine engine,
+                              StepResponder steps, BrowserSession browser, Pages pages, RequestOrigin origin,
+                              Clock clock, AuditLog log) {
         this.log = log;
         this.callback = URI.create(issuer + "login/callback");
         this.transactions = transactions;
@@ -152,7 +152,7 @@ public final class UpstreamLoginPages {
      * transaction is carried in the sealed state, or stored first when it cannot be.
      */
     void toProvider(Context ctx, PendingLogin pending, Connection connection) {
-        boolean sealed = forms.sealedStatesReadEverywhere();
+        boolean sealed = forms.newFormsReadEverywhere();
         String rowState = sealed ? null : RandomStrings.base64url(32);
         String nonce = RandomStrings.base64url(32);
         String verifier = new CodeVerifier().getValue();

@@ -208,19 +208,27 @@ class UsersApiTest {
         String userId = createUser(email).path("user_id").asText();
         Browser browser = new Browser(server);
         logIn(browser, email);
-        // A login transaction waiting on the consent page, and a code not yet exchanged.
+        // A login transaction waiting on the consent page, and a code not yet exchanged. The code and the opaque
+        // access token are sealed: they are not stored, and stand only while their authorization does.
         browser.authorize(authorization("consent"));
         browser.authorize(authorization(null));
-        List<String> tables = List.of("sso_sessions", "opaque_tokens", "user_grants", "authorization_codes",
-                "login_transactions");
+        List<String> tables = List.of("sso_sessions", "user_grants", "login_transactions");
         for (String table : tables) {
             assertThat(rows(table, userId)).as(table).isPositive();
         }
+        assertThat(liveAuthorizations(userId)).isPositive();
 
         assertThat(server.management("DELETE", userPath(userId), null).statusCode()).isEqualTo(204);
         for (String table : tables) {
             assertThat(rows(table, userId)).as(table).isZero();
         }
+        assertThat(liveAuthorizations(userId)).isZero();
+    }
+
+    private static int liveAuthorizations(String userId) {
+        return Jdbi.create(server.latchkey().settings().databaseUrl()).withHandle(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM authorizations WHERE user_id = :id AND revoked_at IS NULL")
+                .bind("id", userId).mapTo(Integer.class).one());
     }
 
     @Test

@@ -445,6 +445,31 @@ class RefreshTokensTest {
     }
 
     @Test
+    void revokingASealedOpaqueTokenEndsItsAuthorization() {
+        JsonNode tokens = logIn("sealed-opaque@example.com", webId, webSecret, "openid offline_access", null);
+        String refreshToken = tokens.path("refresh_token").asText();
+        String opaque = tokens.path("access_token").asText();
+        // The sealed form: no dot (never taken for a JWT), longer than a stored token's 43 characters.
+        assertThat(opaque).matches("[A-Za-z0-9_-]{44,1024}");
+        assertThat(userinfo(opaque).statusCode()).isEqualTo(200);
+        assertThat(introspect(opaque).path("active").asBoolean()).isTrue();
+        // Changed by one character, it is no token of ours.
+        String changed = opaque.substring(0, 30) + (opaque.charAt(30) == 'A' ? 'B' : 'A') + opaque.substring(31);
+        assertThat(userinfo(changed).statusCode()).isEqualTo(401);
+        assertThat(introspect(changed).path("active").asBoolean()).isFalse();
+
+        // RFC 7009 §2.2: another client's revocation is answered 200 and changes nothing.
+        assertThat(revoke(otherId, otherSecret, opaque).statusCode()).isEqualTo(200);
+        assertThat(userinfo(opaque).statusCode()).isEqualTo(200);
+        // RFC 7009 §2.1: nothing stored recalls a sealed token alone, so its authorization is revoked, and the
+        // refresh token of the same grant with it.
+        assertThat(revoke(webId, webSecret, opaque).statusCode()).isEqualTo(200);
+        assertThat(userinfo(opaque).statusCode()).isEqualTo(401);
+        assertThat(introspect(opaque).path("active").asBoolean()).isFalse();
+        assertThat(refresh(webId, webSecret, refreshToken, null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void introspectionDescribesLiveTokensToAuthenticatedClientsOnly() {
         JsonNode tokens = logIn("introspect@example.com", webId, webSecret, "openid offline_access read:things", API);
         JsonNode jwt = introspect(tokens.path("access_token").asText());

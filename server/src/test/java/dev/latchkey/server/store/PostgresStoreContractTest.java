@@ -41,17 +41,17 @@ class PostgresStoreContractTest extends StoreContract {
         properties.setProperty("ApplicationName", earlier);
         try (Connection old = java.sql.DriverManager.getConnection(PostgresSchema.SERVER_URL, properties)) {
             assertThat(old.isValid(1)).isTrue();
-            assertThat(gate.familiesReadEverywhere()).isFalse();
+            assertThat(gate.newFormsReadEverywhere()).isFalse();
         }
         // Read again only after RECHECK: until then the last answer stands.
-        assertThat(gate.familiesReadEverywhere()).isFalse();
+        assertThat(gate.newFormsReadEverywhere()).isFalse();
         // PostgreSQL lists a closed connection until its backend has exited, a moment later: read again until
         // then, each read RECHECK apart on the gate's clock.
         boolean open = false;
         long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(10);
         while (!open && System.nanoTime() < deadline) {
             clock.advance(ReleaseGate.RECHECK);
-            open = gate.familiesReadEverywhere();
+            open = gate.newFormsReadEverywhere();
             if (!open) {
                 Thread.sleep(20);
             }

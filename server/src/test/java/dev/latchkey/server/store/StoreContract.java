@@ -1524,6 +1524,44 @@ abstract class StoreContract extends ContractDatabase {
     }
 
     @Test
+    void aSealedCodeIsSpentOnceInItsAuthorizationByItsOwnClient() throws Exception {
+        var authorizations = new JdbcAuthorizationStore(database.jdbi());
+        authorizations.create(authorization("az-code", "auth0|coder"));
+        // RFC 6749 §4.1.3: another client cannot spend it, and does not learn it exists.
+        assertThat(authorizations.spendCode("az-code", "client-2", T0)).isEmpty();
+        assertThat(authorizations.spendCode("az-none", "client1", T0)).isEmpty();
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            var start = new java.util.concurrent.CountDownLatch(1);
+            var answers = new ArrayList<java.util.concurrent.Future<AuthorizationStore.CodeSpend>>();
+            for (int i = 0; i < 4; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return authorizations.spendCode("az-code", "client1", T0.plusSeconds(1)).orElseThrow();
+                }));
+            }
+            start.countDown();
+            int first = 0;
+            for (var answer : answers) {
+                var spend = answer.get();
+                // RFC 6749 §4.1.2: single use; every later use is a replay, answered with the authorization.
+                assertThat(spend.authorization().id()).isEqualTo("az-code");
+                assertThat(spend.authorization().userId()).isEqualTo("auth0|coder");
+                first += spend.first() ? 1 : 0;
+            }
+            assertThat(first).isEqualTo(1);
+        } finally {
+            pool.shutdownNow();
+        }
+        // A revoked authorization's code (a logout before the exchange) is spent by nobody; nor is an expired one's.
+        authorizations.create(authorization("az-revoked", "auth0|coder"));
+        authorizations.revoke("az-revoked", T0);
+        assertThat(authorizations.spendCode("az-revoked", "client1", T0.plusSeconds(1))).isEmpty();
+        authorizations.create(authorization("az-expired", "auth0|coder"));
+        assertThat(authorizations.spendCode("az-expired", "client1", T0.plusSeconds(86_400))).isEmpty();
+    }
+
+    @Test
     void callbacksRacingWithOneStateGetItOnce() throws Exception {
         var logins = new JdbcUpstreamLoginStore(database.jdbi(), MASTER_KEY);
         logins.create(new dev.latchkey.server.upstream.UpstreamLogin("hash-race", "idp", "tx-r", "v", "n",

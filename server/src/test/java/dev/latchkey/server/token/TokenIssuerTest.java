@@ -51,7 +51,7 @@ class TokenIssuerTest {
     private Database database;
     private TokenIssuer issuer;
     /** What the release gate answers: whether every node reads family-form refresh tokens. */
-    private volatile boolean familiesReadEverywhere = true;
+    private volatile boolean newFormsReadEverywhere = true;
 
     @BeforeAll
     void open() {
@@ -62,10 +62,11 @@ class TokenIssuerTest {
         ring.ensureReady();
         TokenSigner signer = new TokenSigner(ring);
         issuer = new TokenIssuer(new JwtAccessTokenFormat(ISSUER, signer, clock),
-                new OpaqueAccessTokenFormat(new JdbcOpaqueTokenStore(database.jdbi()), clock),
+                new OpaqueAccessTokenFormat(new JdbcOpaqueTokenStore(database.jdbi()),
+                        new SealedOpaqueTokens(masterKey), () -> newFormsReadEverywhere, clock),
                 new IdTokenFormat(ISSUER, signer, masterKey, clock), new JdbcAuthorizationStore(database.jdbi()),
                 new JdbcRefreshTokenStore(database),
-                new RbacPolicy(new JdbcUserPermissionStore(database.jdbi())), clock, () -> familiesReadEverywhere,
+                new RbacPolicy(new JdbcUserPermissionStore(database.jdbi())), clock, () -> newFormsReadEverywhere,
                 new FamilySecrets(new byte[32]));
     }
 
@@ -127,10 +128,20 @@ class TokenIssuerTest {
 
         int opaqueBefore = rows("opaque_tokens");
         IssuedTokens opaque = atTokenEndpoint(client, null, List.of("openid"));
-        // Auth0 §4.1: an opaque /userinfo token from the code flow lives 86400 s.
-        assertThat(opaque.accessToken().value()).doesNotContain(".");
+        // Auth0 §4.1: an opaque /userinfo token from the code flow lives 86400 s. Sealed: nothing stored.
+        assertThat(opaque.accessToken().value()).doesNotContain(".").hasSizeGreaterThan(43);
         assertThat(opaque.accessToken().expiresIn()).isEqualTo(86_400);
-        assertThat(rows("opaque_tokens")).isEqualTo(opaqueBefore + 1);
+        assertThat(rows("opaque_tokens")).isEqualTo(opaqueBefore);
+
+        // While a node of an earlier release uses the database: the row form, which every release reads.
+        try {
+            newFormsReadEverywhere = false;
+            IssuedTokens row = atTokenEndpoint(client, null, List.of("openid"));
+            assertThat(row.accessToken().value()).doesNotContain(".").hasSize(43);
+            assertThat(rows("opaque_tokens")).isEqualTo(opaqueBefore + 1);
+        } finally {
+            newFormsReadEverywhere = true;
+        }
     }
 
     @Test
@@ -193,17 +204,17 @@ class TokenIssuerTest {
                 RefreshTokenSettings.NON_ROTATING);
         try {
             // An earlier release still uses the database: the row form, which it reads.
-            familiesReadEverywhere = false;
+            newFormsReadEverywhere = false;
             String row = atTokenEndpoint(rotating, api(true), List.of("offline_access")).refreshToken();
             assertThat(row).matches("[A-Za-z0-9_-]{43}");
-            familiesReadEverywhere = true;
+            newFormsReadEverywhere = true;
             String family = atTokenEndpoint(rotating, api(true), List.of("offline_access")).refreshToken();
             assertThat(family).matches("[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}");
             // A token that never rotates has nothing to gain from a family row.
             assertThat(atTokenEndpoint(lasting, api(true), List.of("offline_access")).refreshToken())
                     .matches("[A-Za-z0-9_-]{43}");
         } finally {
-            familiesReadEverywhere = true;
+            newFormsReadEverywhere = true;
         }
     }
 }

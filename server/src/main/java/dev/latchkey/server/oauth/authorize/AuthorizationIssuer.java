@@ -1,11 +1,13 @@
 package dev.latchkey.server.oauth.authorize;
 
+import dev.latchkey.server.Rollout;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.interaction.Authentication;
 import dev.latchkey.server.keys.RandomStrings;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.oauth.grant.AuthorizationCode;
 import dev.latchkey.server.oauth.grant.AuthorizationCodeStore;
+import dev.latchkey.server.oauth.grant.SealedCodes;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.ResourceServer;
 import dev.latchkey.server.token.Authorization;
@@ -20,6 +22,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Issues what the response type asks for once the user is logged in and has consented: a code
@@ -33,11 +36,16 @@ public final class AuthorizationIssuer {
     public static final Duration CODE_LIFETIME = Duration.ofSeconds(60);
 
     private final AuthorizationCodeStore codes;
+    private final SealedCodes sealedCodes;
+    private final Rollout forms;
     private final TokenIssuer issuer;
     private final Clock clock;
 
-    public AuthorizationIssuer(AuthorizationCodeStore codes, TokenIssuer issuer, Clock clock) {
+    public AuthorizationIssuer(AuthorizationCodeStore codes, SealedCodes sealedCodes, Rollout forms,
+                               TokenIssuer issuer, Clock clock) {
         this.codes = codes;
+        this.sealedCodes = sealedCodes;
+        this.forms = forms;
         this.issuer = issuer;
         this.clock = clock;
     }
@@ -54,13 +62,7 @@ public final class AuthorizationIssuer {
         Map<String, String> response = new LinkedHashMap<>();
         String code = null;
         if (request.returnsCode()) {
-            code = RandomStrings.base64url(32);
-            Instant now = clock.instant();
-            codes.create(new AuthorizationCode(SecretHash.of(code), client.clientId(), request.redirectUri(),
-                    request.codeChallenge(), request.codeChallengeMethod(), request.nonce(), request.scopes(),
-                    request.audience(), user.userId(), authentication.authTime(), authentication.sid(), now,
-                    now.plus(CODE_LIFETIME), null, now.plus(CODE_LIFETIME), authorization.id(), acr,
-                    !request.redirectUriDefaulted()));
+            code = code(request, client, user, authentication, authorization, acr);
             response.put("code", code);
         }
         if (request.returnsToken() || request.returnsIdToken()) {
@@ -85,5 +87,29 @@ public final class AuthorizationIssuer {
             response.put("state", request.state());
         }
         return response;
+    }
+
+    /**
+     * A code for {@code authorization}: sealed, spent in the authorization's own row, once every node reads that
+     * form and it is short enough ({@link SealedCodes}); else 256 random bits, stored as a row by their digest.
+     */
+    private String code(CheckedAuthorization request, Client client, User user, Authentication authentication,
+                        Authorization authorization, String acr) {
+        Instant now = clock.instant();
+        AuthorizationCode bound = new AuthorizationCode(null, client.clientId(), request.redirectUri(),
+                request.codeChallenge(), request.codeChallengeMethod(), request.nonce(), request.scopes(),
+                request.audience(), user.userId(), authentication.authTime(), authentication.sid(), now,
+                now.plus(CODE_LIFETIME), null, now.plus(CODE_LIFETIME), authorization.id(), acr,
+                !request.redirectUriDefaulted());
+        Optional<String> sealed = forms.newFormsReadEverywhere() ? sealedCodes.seal(bound) : Optional.empty();
+        if (sealed.isPresent()) {
+            return sealed.get();
+        }
+        String code = RandomStrings.base64url(32);
+        codes.create(new AuthorizationCode(SecretHash.of(code), bound.clientId(), bound.redirectUri(),
+                bound.codeChallenge(), bound.codeChallengeMethod(), bound.nonce(), bound.scopes(), bound.audience(),
+                bound.userId(), bound.authTime(), bound.sid(), bound.issuedAt(), bound.validUntil(), null,
+                bound.expiresAt(), bound.authorizationId(), bound.acr(), bound.redirectUriGiven()));
+        return code;
     }
 }

@@ -14,6 +14,7 @@ import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.ResourceServer;
 import dev.latchkey.server.token.Authorization;
+import dev.latchkey.server.token.AuthorizationStore;
 import dev.latchkey.server.token.Revocations;
 import dev.latchkey.server.token.TokenIssuer;
 import dev.latchkey.server.token.UserTokenRequest;
@@ -23,6 +24,7 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -43,15 +45,20 @@ public final class AuthorizationCodeGrant implements Grant {
     private static final Events EVENTS = new Events("seacft", "feacft", "Authorization Code for Access Token");
 
     private final AuthorizationCodeStore codes;
+    private final SealedCodes sealedCodes;
+    private final AuthorizationStore authorizations;
     private final RegistryLookups lookups;
     private final UserDirectory users;
     private final TokenIssuer issuer;
     private final Revocations revocations;
     private final Clock clock;
 
-    public AuthorizationCodeGrant(AuthorizationCodeStore codes, RegistryLookups lookups, UserDirectory users,
+    public AuthorizationCodeGrant(AuthorizationCodeStore codes, SealedCodes sealedCodes,
+                                  AuthorizationStore authorizations, RegistryLookups lookups, UserDirectory users,
                                   TokenIssuer issuer, Revocations revocations, Clock clock) {
         this.codes = codes;
+        this.sealedCodes = sealedCodes;
+        this.authorizations = authorizations;
         this.lookups = lookups;
         this.users = users;
         this.issuer = issuer;
@@ -96,8 +103,10 @@ public final class AuthorizationCodeGrant implements Grant {
         Instant now = clock.instant();
         // RFC 6749 §4.1.3: the code must have been issued to this client; the store checks it while
         // consuming, so another client's attempt leaves the code and its tokens alone (§10.5).
-        AuthorizationCodeStore.Consumed consumed = codes.consume(SecretHash.of(value), client.clientId(), now,
-                now.plus(REPLAY_MEMORY)).orElseThrow(() -> invalidGrant(INVALID_CODE).aboutUnknownCredential());
+        AuthorizationCodeStore.Consumed consumed = (SealedCodes.rowForm(value)
+                ? codes.consume(SecretHash.of(value), client.clientId(), now, now.plus(REPLAY_MEMORY))
+                : spendSealed(value, client.clientId(), now))
+                .orElseThrow(() -> invalidGrant(INVALID_CODE).aboutUnknownCredential());
         AuthorizationCode code = consumed.code();
         if (consumed instanceof AuthorizationCodeStore.Consumed.Replayed) {
             // RFC 6749 §4.1.2: a code used twice is refused, and what it gave is revoked.
@@ -117,6 +126,14 @@ public final class AuthorizationCodeGrant implements Grant {
         }
         verifyPkce(caller, code, request.raw("code_verifier"));
         return code;
+    }
+
+    /** A code of the sealed form, spent in its authorization's row: as the store answers a row-form code. */
+    private Optional<AuthorizationCodeStore.Consumed> spendSealed(String value, String clientId, Instant now) {
+        return sealedCodes.open(value).flatMap(payload -> authorizations.spendCode(payload.authorizationId(),
+                clientId, now).map(spend -> spend.first()
+                ? new AuthorizationCodeStore.Consumed.First(payload.with(spend.authorization(), now))
+                : new AuthorizationCodeStore.Consumed.Replayed(payload.with(spend.authorization(), now))));
     }
 
     /** RFC 7636 §4.6, RFC 9700 §2.1.1: the verifier matches, and is absent when no challenge was made. */

@@ -168,6 +168,47 @@ class AuthorizationCodeFlowTest {
     }
 
     @Test
+    void aSealedCodeIsTamperProofAndARequestTooLongToSealGetsAStoredCode() throws Exception {
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server), codeRequest(webClientId, null, "openid"));
+        String code = callback.get("code");
+        // The sealed form: longer than the 43 characters of a stored code, and URL-safe as it is.
+        assertThat(code).matches("[A-Za-z0-9_-]{44,512}");
+        // RFC 6749 §5.2: one character changed is an unknown code; the real one was not spent by it.
+        String changed = code.substring(0, 20) + (code.charAt(20) == 'A' ? 'B' : 'A') + code.substring(21);
+        assertThat(json(exchange(webClientId, webClientSecret, changed, null)).path("error").asText())
+                .isEqualTo("invalid_grant");
+        assertThat(json(exchange(webClientId, webClientSecret, code.substring(0, 100), null)).path("error")
+                .asText()).isEqualTo("invalid_grant");
+        assertThat(exchange(webClientId, webClientSecret, code, null).statusCode()).isEqualTo(200);
+
+        // A nonce of 500 characters (NonceCheck takes up to 512) would seal too long: that code is stored instead.
+        Map<String, String> params = codeRequest(webClientId, null, "openid");
+        params.put("nonce", "n".repeat(500));
+        String stored = authorizeAndLogIn(new Browser(server), params).get("code");
+        assertThat(stored).hasSize(43);
+        HttpResponse<String> token = exchange(webClientId, webClientSecret, stored, null);
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        assertThat(SignedJWT.parse(json(token).path("id_token").asText()).getJWTClaimsSet().getStringClaim("nonce"))
+                .isEqualTo("n".repeat(500));
+        assertThat(exchange(webClientId, webClientSecret, stored, null).statusCode()).isEqualTo(400);
+    }
+
+    @Test
+    void aCodeWhoseAuthorizationWasRevokedBeforeTheExchangeIsRefused() {
+        String userId = TestUsers.create(server, "mallory@example.com").userId();
+        Browser browser = new Browser(server);
+        browser.authorize(codeRequest(webClientId, null, "openid"));
+        HttpResponse<String> afterLogin = browser.logIn("mallory@example.com", TestUsers.PASSWORD);
+        String code = Browser.redirectParams(afterLogin).get("code");
+        // Blocking the user revokes every authorization of theirs, the one this code carries included.
+        assertThat(server.management("PATCH", "api/v2/users/" + ManagementCalls.encode(userId), "{\"blocked\":true}")
+                .statusCode()).isEqualTo(200);
+        HttpResponse<String> refused = exchange(webClientId, webClientSecret, code, null);
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(json(refused).path("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
     void codeIsBoundToItsClient() {
         Map<String, String> callback = authorizeAndLogIn(new Browser(server),
                 codeRequest(webClientId, null, "openid"));

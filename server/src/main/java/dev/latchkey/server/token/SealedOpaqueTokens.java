@@ -1,12 +1,9 @@
 package dev.latchkey.server.token;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.SealedJson;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
@@ -29,13 +26,11 @@ public final class SealedOpaqueTokens {
     static final int MAX_LENGTH = 1024;
     /** Every token of the row form: 32 random bytes in base64url. A sealed one is longer. */
     private static final int ROW_FORM_LENGTH = 43;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private final MasterKey key;
+    private final SealedJson<Payload> sealed;
 
     public SealedOpaqueTokens(MasterKey key) {
-        this.key = key;
+        this.sealed = new SealedJson<>(key, PURPOSE, Payload.class, MAX_LENGTH);
     }
 
     /** What a sealed token says: its authorization, scopes and lifetime. */
@@ -43,15 +38,8 @@ public final class SealedOpaqueTokens {
     }
 
     Optional<String> seal(Contents contents) {
-        Payload payload = new Payload(contents.authorizationId(), String.join(" ", contents.scopes()),
-                contents.issuedAt().getEpochSecond(), contents.expiresAt().getEpochSecond());
-        String sealed;
-        try {
-            sealed = key.sealForTransit(JSON.writeValueAsBytes(payload), PURPOSE);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write an opaque access token", e);
-        }
-        return sealed.length() <= MAX_LENGTH ? Optional.of(sealed) : Optional.empty();
+        return sealed.seal(new Payload(contents.authorizationId(), String.join(" ", contents.scopes()),
+                contents.issuedAt().getEpochSecond(), contents.expiresAt().getEpochSecond()));
     }
 
     /** True for a token of the row form, found by its digest. */
@@ -61,24 +49,10 @@ public final class SealedOpaqueTokens {
 
     /** What a sealed token says; empty for anything this server did not seal as an opaque access token. */
     public Optional<Contents> open(String value) {
-        if (value.length() > MAX_LENGTH) {
-            return Optional.empty();
-        }
-        Optional<byte[]> plain = key.openFromTransit(value, PURPOSE);
-        if (plain.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            Payload p = JSON.readValue(plain.get(), Payload.class);
-            if (p.authorizationId() == null || p.scope() == null) {
-                return Optional.empty();
-            }
-            List<String> scopes = p.scope().isEmpty() ? List.of() : Arrays.asList(p.scope().split(" "));
-            return Optional.of(new Contents(p.authorizationId(), scopes, Instant.ofEpochSecond(p.issuedAt()),
-                    Instant.ofEpochSecond(p.expiresAt())));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return sealed.open(value).filter(p -> p.authorizationId() != null && p.scope() != null)
+                .map(p -> new Contents(p.authorizationId(),
+                        p.scope().isEmpty() ? List.of() : Arrays.asList(p.scope().split(" ")),
+                        Instant.ofEpochSecond(p.issuedAt()), Instant.ofEpochSecond(p.expiresAt())));
     }
 
     /** Short names: the token travels in every call to {@code /userinfo}. */

@@ -2,19 +2,16 @@ package dev.latchkey.server.ui;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.interaction.LoginTransaction;
 import dev.latchkey.server.interaction.LoginTransactions;
 import dev.latchkey.server.interaction.Outcome;
 import dev.latchkey.server.interaction.PendingLogin;
 import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.SealedJson;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.oauth.authorize.CheckedAuthorization;
 import dev.latchkey.server.upstream.UpstreamLogin;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -47,19 +44,17 @@ final class UpstreamStates {
     static final int MAX_LENGTH = 1536;
     /** Every state of the earlier, stored form: 32 random bytes in base64url. A sealed one is longer. */
     private static final int STORED_FORM_LENGTH = 43;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
-
-    private final MasterKey key;
+    private final SealedJson<Payload> sealed;
 
     UpstreamStates(MasterKey key) {
-        this.key = key;
+        this.sealed = new SealedJson<>(key, PURPOSE, Payload.class, MAX_LENGTH);
     }
 
     /** The sealed state of a login of stored transaction {@code login.transactionId()}. */
     String seal(UpstreamLogin login) {
-        return seal(new Payload(login.connection(), login.nonce(), login.codeVerifier(),
-                login.expiresAt().getEpochSecond(), login.transactionId(), null, null, null, 0, null));
+        // Short whatever the request: the connection's name, two random values and an id.
+        return sealed.seal(new Payload(login.connection(), login.nonce(), login.codeVerifier(),
+                login.expiresAt().getEpochSecond(), login.transactionId(), null, null, null, 0, null)).orElseThrow();
     }
 
     /**
@@ -71,10 +66,9 @@ final class UpstreamStates {
         if (!(tx.outcome() instanceof Outcome.AuthorizationResponse response) || tx.authenticated()) {
             return Optional.empty();
         }
-        String state = seal(new Payload(login.connection(), login.nonce(), login.codeVerifier(),
+        return sealed.seal(new Payload(login.connection(), login.nonce(), login.codeVerifier(),
                 login.expiresAt().getEpochSecond(), null, carried.id(), tx.csrfHash(), tx.network(),
                 tx.createdAt().toEpochMilli(), response.request()));
-        return state.length() <= MAX_LENGTH ? Optional.of(state) : Optional.empty();
     }
 
     /** True for a state of the earlier form, kept as a digest in the store. */
@@ -87,16 +81,11 @@ final class UpstreamStates {
      * stored transaction); empty when the state is not one this server sealed, or it expired at {@code now}.
      */
     Optional<Opened> open(String state, Instant now) {
-        Optional<byte[]> plain = key.openFromTransit(state, PURPOSE);
-        if (plain.isEmpty()) {
+        Optional<Payload> opened = sealed.open(state);
+        if (opened.isEmpty()) {
             return Optional.empty();
         }
-        Payload p;
-        try {
-            p = JSON.readValue(plain.get(), Payload.class);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        Payload p = opened.get();
         Instant expiresAt = Instant.ofEpochSecond(p.expiresAt());
         if (!now.isBefore(expiresAt) || p.connection() == null || p.nonce() == null || p.verifier() == null) {
             return Optional.empty();
@@ -114,14 +103,6 @@ final class UpstreamStates {
                 createdAt, createdAt.plus(LoginTransactions.LIFETIME));
         return Optional.of(new Opened(new UpstreamLogin(null, p.connection(), p.carriedId(), p.verifier(), p.nonce(),
                 expiresAt), Optional.of(new PendingLogin(p.carriedId(), tx, false))));
-    }
-
-    private String seal(Payload payload) {
-        try {
-            return key.sealForTransit(JSON.writeValueAsBytes(payload), PURPOSE);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write an upstream login state", e);
-        }
     }
 
     /** An opened state: the login, and the transaction it carried when that was never stored. */

@@ -2,13 +2,10 @@ package dev.latchkey.server.oauth.grant;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.SealedJson;
 import dev.latchkey.server.token.Authorization;
 
-import java.io.IOException;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -28,26 +25,17 @@ public final class SealedCodes {
     public static final int MAX_LENGTH = 512;
     /** Every code of the row form: 32 random bytes in base64url. A sealed one is longer. */
     private static final int ROW_FORM_LENGTH = 43;
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
-    private final MasterKey key;
+    private final SealedJson<Payload> sealed;
 
     public SealedCodes(MasterKey key) {
-        this.key = key;
+        this.sealed = new SealedJson<>(key, PURPOSE, Payload.class, MAX_LENGTH);
     }
 
     /** The sealed code for {@code code}'s bindings, or empty when it would be longer than {@link #MAX_LENGTH}. */
     public Optional<String> seal(AuthorizationCode code) {
-        Payload payload = new Payload(code.authorizationId(), code.redirectUri(), code.redirectUriGiven(),
-                code.codeChallenge(), code.codeChallengeMethod(), code.nonce(), code.validUntil().toEpochMilli());
-        String sealed;
-        try {
-            sealed = key.sealForTransit(JSON.writeValueAsBytes(payload), PURPOSE);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("Cannot write an authorization code", e);
-        }
-        return sealed.length() <= MAX_LENGTH ? Optional.of(sealed) : Optional.empty();
+        return sealed.seal(new Payload(code.authorizationId(), code.redirectUri(), code.redirectUriGiven(),
+                code.codeChallenge(), code.codeChallengeMethod(), code.nonce(), code.validUntil().toEpochMilli()));
     }
 
     /** True for a code of the row form, found by its digest. */
@@ -57,20 +45,7 @@ public final class SealedCodes {
 
     /** What a sealed code is bound to; empty for anything this server did not seal as a code. */
     Optional<Payload> open(String value) {
-        if (value.length() > MAX_LENGTH) {
-            return Optional.empty();
-        }
-        Optional<byte[]> plain = key.openFromTransit(value, PURPOSE);
-        if (plain.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            Payload payload = JSON.readValue(plain.get(), Payload.class);
-            return payload.authorizationId() == null || payload.validUntil() == 0 ? Optional.empty()
-                    : Optional.of(payload);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
+        return sealed.open(value).filter(p -> p.authorizationId() != null && p.validUntil() != 0);
     }
 
     /** What a sealed code holds; short names, since it travels in URLs. */

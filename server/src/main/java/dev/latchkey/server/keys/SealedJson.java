@@ -1,0 +1,60 @@
+package dev.latchkey.server.keys;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.util.Optional;
+
+/**
+ * Small records that travel sealed through browsers and clients instead of being stored: written as JSON, then
+ * AES-GCM under the master key ({@link MasterKey#sealForTransit}), bound to one purpose, so that a value sealed
+ * for one purpose never opens for another. Only this server makes or reads one.
+ *
+ * @param <T> the record sealed
+ */
+public final class SealedJson<T> {
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+
+    private final MasterKey key;
+    private final String purpose;
+    private final Class<T> type;
+    private final int maxLength;
+
+    /** Sealed values longer than {@code maxLength} characters are neither handed out nor opened. */
+    public SealedJson(MasterKey key, String purpose, Class<T> type, int maxLength) {
+        this.key = key;
+        this.purpose = purpose;
+        this.type = type;
+        this.maxLength = maxLength;
+    }
+
+    /** {@code value} sealed (URL-safe base64, no padding), or empty when that would pass the length limit. */
+    public Optional<String> seal(T value) {
+        try {
+            String sealed = key.sealForTransit(JSON.writeValueAsBytes(value), purpose);
+            return sealed.length() <= maxLength ? Optional.of(sealed) : Optional.empty();
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("Cannot write a sealed " + purpose, e);
+        }
+    }
+
+    /** The record {@code sealed} holds; empty for anything this key did not seal as a {@code T} for this purpose. */
+    public Optional<T> open(String sealed) {
+        if (sealed == null || sealed.length() > maxLength) {
+            return Optional.empty();
+        }
+        Optional<byte[]> plain = key.openFromTransit(sealed, purpose);
+        if (plain.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.ofNullable(JSON.readValue(plain.get(), type));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

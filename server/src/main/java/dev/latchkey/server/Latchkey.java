@@ -345,7 +345,7 @@ public final class Latchkey implements AutoCloseable {
                                     idpTokenVault, clock, familySecrets)),
                     origin, auditLog, metrics);
             var revocation = new RevocationEndpoint(clientAuthenticator, refreshStore, opaqueStore, sealedOpaque,
-                    authorizations, revocations, lookups, familySecrets);
+                    authorizations, revocations, lookups, familySecrets, clock);
             var introspection = new IntrospectionEndpoint(clientAuthenticator, ownTokens, refreshStore, authorizations,
                     issuer, clock, familySecrets);
             // Device authorization (RFC 8628): the code endpoint, and /activate on the login and consent pages.

@@ -6,6 +6,10 @@ import java.util.Optional;
 /** The storage login transactions need. */
 public interface LoginTransactionStore {
 
+    /**
+     * Stores the transaction. One already stored under the same id (a transaction carried in a sealed upstream
+     * state, answered more than once by the provider) takes the login {@code transaction} holds instead.
+     */
     void create(LoginTransaction transaction);
 
     Optional<LoginTransaction> find(String idHash);

@@ -9,8 +9,9 @@ import java.util.Optional;
 
 /**
  * Small records that travel sealed through browsers and clients instead of being stored: written as JSON, then
- * AES-GCM under the master key ({@link MasterKey#sealForTransit}), bound to one purpose, so that a value sealed
- * for one purpose never opens for another. Only this server makes or reads one.
+ * AES-GCM ({@link MasterKey#sealForTransit}) under a key of their purpose's own, derived from the master key, and
+ * bound to that purpose, so that a value sealed for one purpose never opens for another. Only this server makes
+ * or reads one.
  *
  * @param <T> the record sealed
  */
@@ -24,9 +25,13 @@ public final class SealedJson<T> {
     private final Class<T> type;
     private final int maxLength;
 
-    /** Sealed values longer than {@code maxLength} characters are neither handed out nor opened. */
-    public SealedJson(MasterKey key, String purpose, Class<T> type, int maxLength) {
-        this.key = key;
+    /**
+     * Sealed under a key derived from {@code masterKey} for {@code purpose} alone (HKDF-Expand): the number of
+     * values sealed under one key grows with traffic, and the master key's own seals (signing keys, secrets at
+     * rest) stay apart from them. Sealed values longer than {@code maxLength} are neither handed out nor opened.
+     */
+    public SealedJson(MasterKey masterKey, String purpose, Class<T> type, int maxLength) {
+        this.key = new MasterKey(masterKey.derive("sealed in transit: " + purpose));
         this.purpose = purpose;
         this.type = type;
         this.maxLength = maxLength;

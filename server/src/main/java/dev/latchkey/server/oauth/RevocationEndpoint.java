@@ -15,6 +15,7 @@ import dev.latchkey.server.token.Revocations;
 import dev.latchkey.server.token.SealedOpaqueTokens;
 import io.javalin.http.Context;
 
+import java.time.Clock;
 import java.util.Map;
 
 /**
@@ -43,12 +44,14 @@ public final class RevocationEndpoint {
     private final Revocations revocations;
     private final RegistryLookups lookups;
     private final FamilySecrets familySecrets;
+    private final Clock clock;
 
     public RevocationEndpoint(ClientAuthenticator authenticator, RefreshTokenStore refreshTokens,
                               OpaqueTokenStore opaqueTokens, SealedOpaqueTokens sealedOpaqueTokens,
                               AuthorizationLookup authorizations, Revocations revocations, RegistryLookups lookups,
-                              FamilySecrets familySecrets) {
+                              FamilySecrets familySecrets, Clock clock) {
         this.familySecrets = familySecrets;
+        this.clock = clock;
         this.sealedOpaqueTokens = sealedOpaqueTokens;
         this.authorizations = authorizations;
         this.authenticator = authenticator;
@@ -93,7 +96,9 @@ public final class RevocationEndpoint {
         if (!SealedOpaqueTokens.rowForm(value)) {
             // A sealed opaque token stands while its authorization does: revoking it revokes that authorization,
             // and the refresh tokens of the same grant with it (RFC 7009 §2.1 allows it; nothing else recalls it).
-            sealedOpaqueTokens.open(value).flatMap(t -> authorizations.active(t.authorizationId()))
+            // An expired one is no token any more: it revokes nothing.
+            sealedOpaqueTokens.open(value).filter(t -> clock.instant().isBefore(t.expiresAt()))
+                    .flatMap(t -> authorizations.active(t.authorizationId()))
                     .filter(a -> a.clientId().equals(clientId))
                     .ifPresent(a -> revocations.authorization(a.id()));
             return;

@@ -29,19 +29,32 @@ public final class JdbcLoginTransactionStore implements LoginTransactionStore {
             Times.instant(rs.getLong("created_at")),
             Times.instant(rs.getLong("expires_at")));
 
+    private static final String COLUMNS = """
+            (id_hash, client_id, request, csrf_hash, network, created_at, expires_at, kind, device_code_id, user_id,
+                auth_time, sid)""";
+    private static final String VALUES = """
+            VALUES (:id_hash, :client_id, :request, :csrf_hash, :network, :created_at, :expires_at, :kind,
+                :device_code_id, :user_id, :auth_time, :sid)""";
+
     private final Jdbi jdbi;
+    /**
+     * An insert that takes the login instead when the row is there already: a transaction carried in a sealed
+     * upstream state can come back more than once (a provider with a session of its own answers the same state
+     * again), and each answer stores it when a page follows.
+     */
+    private final String save;
 
     public JdbcLoginTransactionStore(Jdbi jdbi) {
         this.jdbi = jdbi;
+        this.save = DatabaseKind.postgres(jdbi)
+                ? "INSERT INTO login_transactions " + COLUMNS + " " + VALUES + " ON CONFLICT (id_hash) DO UPDATE"
+                        + " SET user_id = EXCLUDED.user_id, auth_time = EXCLUDED.auth_time, sid = EXCLUDED.sid"
+                : "MERGE INTO login_transactions " + COLUMNS + " KEY (id_hash) " + VALUES;
     }
 
     @Override
     public void create(LoginTransaction tx) {
-        jdbi.useHandle(h -> h.createUpdate("""
-                INSERT INTO login_transactions (id_hash, client_id, request, csrf_hash, network, created_at,
-                    expires_at, kind, device_code_id, user_id, auth_time, sid)
-                VALUES (:id_hash, :client_id, :request, :csrf_hash, :network, :created_at, :expires_at, :kind,
-                    :device_code_id, :user_id, :auth_time, :sid)""")
+        jdbi.useHandle(h -> h.createUpdate(save)
                 .bind("id_hash", tx.idHash())
                 .bind("user_id", tx.userId())
                 .bind("auth_time", tx.authTime() == null ? null : Times.millis(tx.authTime()))

@@ -29,10 +29,15 @@ import java.util.Optional;
  *       opens to nothing ("Login expired"), as does one past its {@link UpstreamLoginPages#LIFETIME}.</li>
  *   <li>The browser: the transaction's CSRF digest rides inside, so the callback counts only in the browser whose
  *       binding cookie made it (RFC 6749 §10.12), as before.</li>
- *   <li>Single use: a state can come back more than once within its lifetime, but only with a code the provider
- *       issued for it; that code is single use at the provider (RFC 6749 §4.1.2) and bound to the sealed PKCE
- *       verifier (RFC 7636), and the ID token to the sealed {@code nonce}. A replayed callback is refused by the
- *       provider's token endpoint ("Login failed"), and a stored transaction that has ended is gone.</li>
+ *   <li>Single use: the state itself can come back more than once within its lifetime, but only with a code the
+ *       provider issued for it. That code is single use at the provider (RFC 6749 §4.1.2) and bound to the sealed
+ *       PKCE verifier (RFC 7636), and an OpenID provider's ID token to the sealed {@code nonce}: a replayed
+ *       callback is refused at the provider's token endpoint ("Login expired" for {@code invalid_grant}, the
+ *       provider's refusal for the client otherwise), and a stored transaction that has ended is gone. A
+ *       provider with a session of its own may answer the same state again with a new code (the browser went
+ *       back): that logs the same browser in again, as a new login would. What is lost against the stored form
+ *       is only our own refusal of a second answer, which matters with a provider that breaks RFC 6749 by
+ *       taking a code twice.</li>
  * </ul>
  * A state longer than {@link #MAX_LENGTH} (a request with a long {@code state}, {@code scope} or {@code nonce} of
  * its own) is not sent: the transaction is stored and the state names it.

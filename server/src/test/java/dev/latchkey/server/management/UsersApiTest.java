@@ -207,11 +207,11 @@ class UsersApiTest {
         String email = uniqueEmail();
         String userId = createUser(email).path("user_id").asText();
         Browser browser = new Browser(server);
-        logIn(browser, email);
+        String accessToken = logIn(browser, email);
         // A login transaction waiting on the consent page, and a code not yet exchanged. The code and the opaque
         // access token are sealed: they are not stored, and stand only while their authorization does.
         browser.authorize(authorization("consent"));
-        browser.authorize(authorization(null));
+        String code = Browser.redirectParams(browser.authorize(authorization(null))).get("code");
         List<String> tables = List.of("sso_sessions", "user_grants", "login_transactions");
         for (String table : tables) {
             assertThat(rows(table, userId)).as(table).isPositive();
@@ -223,6 +223,10 @@ class UsersApiTest {
             assertThat(rows(table, userId)).as(table).isZero();
         }
         assertThat(liveAuthorizations(userId)).isZero();
+        assertThat(userinfoStatus(accessToken)).isEqualTo(401);
+        HttpResponse<String> exchange = server.postForm("oauth/token", "grant_type=authorization_code&client_id="
+                + clientId + "&client_secret=" + clientSecret + "&code=" + code + "&redirect_uri=" + CALLBACK);
+        assertThat(exchange.statusCode()).isEqualTo(400);
     }
 
     private static int liveAuthorizations(String userId) {

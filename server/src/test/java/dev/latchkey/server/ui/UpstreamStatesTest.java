@@ -6,6 +6,7 @@ import dev.latchkey.server.interaction.Outcome;
 import dev.latchkey.server.interaction.PendingLogin;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RandomStrings;
+import dev.latchkey.server.keys.SealedJson;
 import dev.latchkey.server.oauth.authorize.CheckedAuthorization;
 import dev.latchkey.server.upstream.UpstreamLogin;
 import org.junit.jupiter.api.Test;
@@ -15,6 +16,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -77,18 +79,27 @@ class UpstreamStatesTest {
         assertThat(states.open(state, NOW.plus(UpstreamLoginPages.LIFETIME))).isEmpty();
         // Sealed under another key, or by this key for another purpose.
         assertThat(new UpstreamStates(new MasterKey(RandomStrings.bytes(32))).open(state, NOW)).isEmpty();
-        String otherPurpose = KEY.sealForTransit("{\"c\":\"corp\",\"n\":\"n\",\"v\":\"v\",\"e\":9999999999,\"t\":\"x\"}"
-                .getBytes(), "something else");
-        assertThat(states.open(otherPurpose, NOW)).isEmpty();
-        // Sealed for this purpose but not a state: no JSON, or missing what the callback needs.
-        assertThat(states.open(KEY.sealForTransit("[1,2]".getBytes(), UpstreamStates.PURPOSE), NOW)).isEmpty();
-        assertThat(states.open(KEY.sealForTransit("{\"c\":\"corp\",\"e\":9999999999,\"t\":\"x\"}".getBytes(),
-                UpstreamStates.PURPOSE), NOW)).isEmpty();
+        Map<String, Object> complete = Map.of("c", "corp", "n", "n", "v", "v", "e", 9_999_999_999L, "t", "x");
+        assertThat(states.open(sealed("something else", complete), NOW)).isEmpty();
+        assertThat(states.open(KEY.sealForTransit(state.getBytes(), UpstreamStates.PURPOSE), NOW)).isEmpty();
+        assertThat(states.open(sealed(UpstreamStates.PURPOSE, complete), NOW)).isPresent();
+        // Sealed for this purpose but not a state: another shape, or missing what the callback needs.
+        assertThat(states.open(sealed(UpstreamStates.PURPOSE, List.of(1, 2)), NOW)).isEmpty();
+        assertThat(states.open(sealed(UpstreamStates.PURPOSE, Map.of("c", "corp", "e", 9_999_999_999L, "t", "x")),
+                NOW)).isEmpty();
     }
 
     @Test
     void theEarlierStoredFormIsToldApartByItsLength() {
         assertThat(UpstreamStates.storedForm(RandomStrings.base64url(32))).isTrue();
+        // The shortest sealed state, naming a stored transaction, is well over the stored form's length.
+        assertThat(UpstreamStates.storedForm(states.seal(new UpstreamLogin(null, "c", "t", "v", "n", NOW))))
+                .isFalse();
+    }
+
+    /** {@code value} as a sealed JSON value of {@code purpose}, under the key the states use. */
+    private static String sealed(String purpose, Object value) {
+        return new SealedJson<>(KEY, purpose, Object.class, 4096).seal(value).orElseThrow();
     }
 
     private static UpstreamLogin login(String transactionId) {

@@ -178,6 +178,39 @@ class OAuth2UpstreamBadAnswersTest {
     }
 
     @Test
+    void aStateTheProviderAnswersAgainWhileItsLoginWaitsOnAPageKeepsThatPage() {
+        // A third-party application gets the consent page after the provider's answer: only then is the login
+        // transaction the sealed state carried stored.
+        String thirdParty = server.createClient("""
+                {"name":"Third","app_type":"regular_web","is_first_party":false,"callbacks":["%s"]}"""
+                .formatted(CALLBACK)).path("client_id").asText();
+        String connectionId = TestServer.json(server.management("GET", "api/v2/connections?name=github", null))
+                .get(0).path("id").asText();
+        assertThat(server.management("PATCH", "api/v2/connections/" + connectionId, """
+                {"enabled_clients":["%s","%s"]}""".formatted(clientId, thirdParty)).statusCode()).isEqualTo(200);
+        long id = IDS.incrementAndGet();
+        github.nextUser(new FakeGitHub.User("user" + id, id, "User " + id, null, List.of(
+                new FakeGitHub.Email("user" + id + "@github.example", true, true))));
+        Browser browser = new Browser(server);
+        Map<String, String> params = params();
+        params.put("client_id", thirdParty);
+        HttpResponse<String> toGitHub = browser.authorize(params);
+        HttpResponse<String> answered = browser.get(FakeGitHub.location(toGitHub).toString());
+        HttpResponse<String> consent = browser.get(FakeGitHub.location(answered).toString());
+        assertThat(consent.statusCode()).as(consent.body()).isEqualTo(302);
+        assertThat(FakeGitHub.location(consent).getPath()).endsWith("/u/consent");
+
+        // The browser goes back to GitHub, which has a session of its own and answers the same state with a new
+        // code: the same login again, on the same page, never a server error.
+        HttpResponse<String> answeredAgain = browser.get(FakeGitHub.location(toGitHub).toString());
+        assertThat(Browser.redirectParams(answeredAgain).get("state")).isEqualTo(Browser.redirectParams(answered)
+                .get("state"));
+        HttpResponse<String> again = browser.get(FakeGitHub.location(answeredAgain).toString());
+        assertThat(again.statusCode()).as(again.body()).isEqualTo(302);
+        assertThat(FakeGitHub.location(again)).isEqualTo(FakeGitHub.location(consent));
+    }
+
+    @Test
     void aUserWithOnlyUnverifiedEmailsIsMadeUnverifiedAndNeverJoinsTheAccountWithThatEmail() {
         String email = "unverified-" + IDS.incrementAndGet() + "@github.example";
         String existing = TestUsers.create(server, email).userId();

@@ -24,7 +24,6 @@ import java.security.MessageDigest;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.regex.Pattern;
 
 /**
@@ -33,7 +32,8 @@ import java.util.regex.Pattern;
  * neither use it up nor revoke what it gave; then it must be young enough, name the same redirect
  * URI, and the verifier must match its S256 challenge. A public client proves itself with PKCE
  * alone. A code replayed by its own client fails and revokes its authorization, with every token
- * issued from it (RFC 6749 §4.1.2, §10.5). Then the issuer issues from the code's authorization.
+ * issued from it (RFC 6749 §4.1.2, §10.5). A sealed code ({@link SealedCodes}) carries its redirect URI and PKCE
+ * challenge, so those are checked before it is spent. Then the issuer issues from the code's authorization.
  */
 public final class AuthorizationCodeGrant implements Grant {
 
@@ -101,44 +101,74 @@ public final class AuthorizationCodeGrant implements Grant {
         Grant.requireEnabled(client, type());
         String value = request.required("code");
         Instant now = clock.instant();
+        if (!SealedCodes.rowForm(value)) {
+            return validateSealed(caller, request, value, now);
+        }
         // RFC 6749 §4.1.3: the code must have been issued to this client; the store checks it while
         // consuming, so another client's attempt leaves the code and its tokens alone (§10.5).
-        AuthorizationCodeStore.Consumed consumed = (SealedCodes.rowForm(value)
-                ? codes.consume(SecretHash.of(value), client.clientId(), now, now.plus(REPLAY_MEMORY))
-                : spendSealed(value, client.clientId(), now))
-                .orElseThrow(() -> invalidGrant(INVALID_CODE).aboutUnknownCredential());
+        AuthorizationCodeStore.Consumed consumed = codes.consume(SecretHash.of(value), client.clientId(), now,
+                now.plus(REPLAY_MEMORY)).orElseThrow(() -> invalidGrant(INVALID_CODE).aboutUnknownCredential());
         AuthorizationCode code = consumed.code();
         if (consumed instanceof AuthorizationCodeStore.Consumed.Replayed) {
-            // RFC 6749 §4.1.2: a code used twice is refused, and what it gave is revoked.
-            if (code.authorizationId() != null) {
-                revocations.authorization(code.authorizationId());
-            }
-            throw invalidGrant(INVALID_CODE + ": it was already used");
+            throw replayed(code.authorizationId());
         }
         if (!now.isBefore(code.validUntil())) {
             throw invalidGrant(INVALID_CODE + ": it has expired");
         }
-        // RFC 6749 §4.1.3: the same redirect_uri as in the authorization request, required whenever that
-        // request had one; a code whose request named none (a client with one callback) may omit it.
-        String redirectUri = request.raw("redirect_uri");
-        if (redirectUri != null ? !redirectUri.equals(code.redirectUri()) : code.redirectUriGiven()) {
-            throw invalidGrant("redirect_uri does not match the one the code was issued to");
-        }
-        verifyPkce(caller, code, request.raw("code_verifier"));
+        checkRedirectUri(request, code.redirectUri(), code.redirectUriGiven());
+        verifyPkce(caller, code.codeChallenge(), request.raw("code_verifier"));
         return code;
     }
 
-    /** A code of the sealed form, spent in its authorization's row: as the store answers a row-form code. */
-    private Optional<AuthorizationCodeStore.Consumed> spendSealed(String value, String clientId, Instant now) {
-        return sealedCodes.open(value).flatMap(payload -> authorizations.spendCode(payload.authorizationId(),
-                clientId, now).map(spend -> spend.first()
-                ? new AuthorizationCodeStore.Consumed.First(payload.with(spend.authorization(), now))
-                : new AuthorizationCodeStore.Consumed.Replayed(payload.with(spend.authorization(), now))));
+    /**
+     * A code of the sealed form. What it is bound to travels in it, so the redirect URI and the PKCE verifier are
+     * checked before it is spent: a presenter without them (an intercepted code) spends nothing and revokes
+     * nothing. Then it is spent in its authorization's row, by this client only; a replay within
+     * {@link #REPLAY_MEMORY} of its expiry revokes what it gave, as for a stored code.
+     */
+    private AuthorizationCode validateSealed(AuthenticatedClient caller, TokenRequest request, String value,
+                                             Instant now) {
+        SealedCodes.Payload payload = sealedCodes.open(value)
+                .orElseThrow(() -> invalidGrant(INVALID_CODE).aboutUnknownCredential());
+        checkRedirectUri(request, payload.redirectUri(), payload.redirectUriGiven());
+        verifyPkce(caller, payload.codeChallenge(), request.raw("code_verifier"));
+        AuthorizationStore.CodeSpend spend = authorizations.spendCode(payload.authorizationId(),
+                caller.client().clientId(), now).orElseThrow(() -> invalidGrant(INVALID_CODE).aboutUnknownCredential());
+        AuthorizationCode code = payload.with(spend.authorization(), now);
+        if (!spend.first()) {
+            if (now.isBefore(code.validUntil().plus(REPLAY_MEMORY))) {
+                throw replayed(code.authorizationId());
+            }
+            throw invalidGrant(INVALID_CODE).aboutUnknownCredential();
+        }
+        if (!now.isBefore(code.validUntil())) {
+            throw invalidGrant(INVALID_CODE + ": it has expired");
+        }
+        return code;
+    }
+
+    /** RFC 6749 §4.1.2: a code used twice is refused, and what it gave is revoked. */
+    private OAuthException replayed(String authorizationId) {
+        if (authorizationId != null) {
+            revocations.authorization(authorizationId);
+        }
+        return invalidGrant(INVALID_CODE + ": it was already used");
+    }
+
+    /**
+     * RFC 6749 §4.1.3: the same redirect_uri as in the authorization request, required whenever that request had
+     * one; a code whose request named none (a client with one callback) may omit it.
+     */
+    private static void checkRedirectUri(TokenRequest request, String codeRedirectUri, boolean given) {
+        String redirectUri = request.raw("redirect_uri");
+        if (redirectUri != null ? !redirectUri.equals(codeRedirectUri) : given) {
+            throw invalidGrant("redirect_uri does not match the one the code was issued to");
+        }
     }
 
     /** RFC 7636 §4.6, RFC 9700 §2.1.1: the verifier matches, and is absent when no challenge was made. */
-    private static void verifyPkce(AuthenticatedClient caller, AuthorizationCode code, String verifier) {
-        if (code.codeChallenge() == null) {
+    private static void verifyPkce(AuthenticatedClient caller, String challenge, String verifier) {
+        if (challenge == null) {
             if (verifier != null) {
                 throw invalidGrant("code_verifier was sent but the authorization request had no code_challenge");
             }
@@ -155,7 +185,7 @@ public final class AuthorizationCodeGrant implements Grant {
         }
         String computed = CodeChallenge.compute(CodeChallengeMethod.S256, new CodeVerifier(verifier)).getValue();
         if (!MessageDigest.isEqual(computed.getBytes(StandardCharsets.US_ASCII),
-                code.codeChallenge().getBytes(StandardCharsets.US_ASCII))) {
+                challenge.getBytes(StandardCharsets.US_ASCII))) {
             throw invalidGrant("Failed to verify code_verifier");
         }
     }

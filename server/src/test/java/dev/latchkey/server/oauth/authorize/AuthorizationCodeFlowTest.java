@@ -200,12 +200,39 @@ class AuthorizationCodeFlowTest {
         browser.authorize(codeRequest(webClientId, null, "openid"));
         HttpResponse<String> afterLogin = browser.logIn("mallory@example.com", TestUsers.PASSWORD);
         String code = Browser.redirectParams(afterLogin).get("code");
-        // Blocking the user revokes every authorization of theirs, the one this code carries included.
-        assertThat(server.management("PATCH", "api/v2/users/" + ManagementCalls.encode(userId), "{\"blocked\":true}")
-                .statusCode()).isEqualTo(200);
+        assertThat(code.length()).isGreaterThan(43);
+        // Ending the user's sessions revokes what was authorized in them, the authorization this code carries too.
+        assertThat(server.management("DELETE", "api/v2/users/" + ManagementCalls.encode(userId) + "/sessions", null)
+                .statusCode()).isEqualTo(204);
         HttpResponse<String> refused = exchange(webClientId, webClientSecret, code, null);
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(json(refused).path("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void aSealedValueCountsOnlyForWhatItWasSealedFor() {
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server), codeRequest(webClientId, null, "openid"));
+        String code = callback.get("code");
+        // A code is no access token, and an opaque access token is no code.
+        HttpResponse<String> codeAsToken = server.send(java.net.http.HttpRequest.newBuilder(server.uri("userinfo"))
+                .header("Authorization", "Bearer " + code).GET());
+        assertThat(codeAsToken.statusCode()).isEqualTo(401);
+        String accessToken = json(exchange(webClientId, webClientSecret, code, null)).path("access_token").asText();
+        assertThat(accessToken.length()).isGreaterThan(43);
+        HttpResponse<String> tokenAsCode = exchange(webClientId, webClientSecret, accessToken, null);
+        assertThat(json(tokenAsCode).path("error").asText()).isEqualTo("invalid_grant");
+    }
+
+    @Test
+    void aSealedCodeIsNotSpentByAPresenterWithoutItsVerifier() {
+        // RFC 7636 §4.6: a sealed code carries its challenge, so an intercepted code with a wrong verifier is
+        // refused before it is spent, and the client's own exchange still works (and is no replay).
+        Pkce pkce = Pkce.create();
+        Map<String, String> callback = authorizeAndLogIn(new Browser(server), codeRequest(spaClientId, pkce, "openid"));
+        HttpResponse<String> intercepted = exchange(spaClientId, null, callback.get("code"), Pkce.create().verifier());
+        assertThat(json(intercepted).path("error").asText()).isEqualTo("invalid_grant");
+        HttpResponse<String> own = exchange(spaClientId, null, callback.get("code"), pkce.verifier());
+        assertThat(own.statusCode()).as(own.body()).isEqualTo(200);
     }
 
     @Test

@@ -17,7 +17,9 @@
 #
 # Needs node and server/src/test/node/node_modules (npm ci there). Environment: VUS (4), LOAD (10 s), CYCLES (3),
 # WARMUP (10 s), JAVA_OPTS (server JVM; default the launcher's flags), SERVER_JAR, ONLY (upstream or provider: that
-# mode's windows alone, each with its CPU per round trip, for comparing builds or JVM flags; no figure).
+# mode's windows alone, each with its CPU per round trip, for comparing builds or JVM flags; no figure),
+# ID_TOKEN_CLAIMS=1 (the provider puts the profile in its ID tokens too, as Google does: Latchkey then leaves out
+# the userinfo call; by default the profile is at userinfo only, as node-oidc-provider's defaults have it).
 # Results: $RESULTS (default bench/results)/upstream-login-<UTC time>.txt
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -40,7 +42,7 @@ trap 'stop_server; [[ -n $IDP_PID ]] && kill "$IDP_PID" 2>/dev/null; rm -rf "$da
 
 say() { echo "$*" | tee -a "$out"; }
 say "# upstream-login $(date -u '+%Y-%m-%d %H:%M UTC') on $(nproc) cores, $(java -version 2>&1 | head -1), node $(node --version)"
-say "# server JVM options: $JAVA_OPTS; VUS=$VUS LOAD=$LOAD CYCLES=$CYCLES WARMUP=$WARMUP"
+say "# server JVM options: $JAVA_OPTS; VUS=$VUS LOAD=$LOAD CYCLES=$CYCLES WARMUP=$WARMUP ID_TOKEN_CLAIMS=${ID_TOKEN_CLAIMS:-0}"
 say "# load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Every login comes from 127.0.0.1: the per-address limit (300 at once, 100/s) would measure itself.

@@ -3,6 +3,7 @@
 // POST_LOGOUT_REDIRECT_URI, where its RP-initiated logout may send the browser back), development interactions
 // (any login, any password), refresh tokens for every code, rotated at every use, and an account per login
 // name with a verified email. Listens on 127.0.0.1:PORT and prints READY <issuer> once it does; the test stops it.
+// ID_TOKEN_CLAIMS=1 puts the profile the scopes ask for in the ID token too (as Google does), not only at userinfo.
 import Provider from 'oidc-provider';
 import { env } from './peer-support.mjs';
 
@@ -20,6 +21,7 @@ const provider = new Provider(issuer, {
     post_logout_redirect_uris: process.env.POST_LOGOUT_REDIRECT_URI ? [process.env.POST_LOGOUT_REDIRECT_URI] : [],
   }],
   pkce: { required: () => true },
+  conformIdTokenClaims: process.env.ID_TOKEN_CLAIMS !== '1',
   features: { devInteractions: { enabled: true } },
   claims: {
     openid: ['sub'],

@@ -65,7 +65,9 @@ import java.util.Set;
  *       {@code id_token_signing_alg_values_supported} (never {@code none}); its signature verifies with the
  *       provider's JWKS (or, for HMAC, the client secret); {@code iss} is the provider's; {@code aud} holds our
  *       client id; it has not expired; its {@code nonce} is the one this login sent.</li>
- *   <li>OIDC Core §5.3.2: claims from the userinfo endpoint count only when their {@code sub} is the ID token's.</li>
+ *   <li>OIDC Core §5.3.2: claims from the userinfo endpoint count only when their {@code sub} is the ID token's.
+ *       The endpoint is not called when the ID token already holds every claim the provider advertises for the
+ *       scopes asked ({@link ProfileInIdToken}).</li>
  * </ol>
  */
 public final class OidcUpstream implements UpstreamProtocol {
@@ -166,7 +168,8 @@ public final class OidcUpstream implements UpstreamProtocol {
         Map<String, Object> claims = new LinkedHashMap<>(idClaims.toJSONObject());
         AccessToken accessToken = tokens.getOIDCTokens().getAccessToken();
         URI userinfo = provider.metadata().getUserInfoEndpointURI();
-        if (userinfo != null && accessToken != null) {
+        if (userinfo != null && accessToken != null && !ProfileInIdToken.complete(provider.metadata(),
+                Scope.parse((String) connection.options().get("scope")), idClaims)) {
             claims.putAll(userinfo(userinfo, accessToken, idClaims.getSubject().getValue(), timeout));
         }
         if (SocialStrategy.APPLE.strategy().equals(connection.strategy())) {

@@ -152,7 +152,7 @@ public final class JdbcBulkUserStore implements BulkUserStore {
     @Override
     public List<User> page(String connection, String afterUserId, int limit) {
         return jdbi.withHandle(h -> {
-            String sql = "SELECT * FROM users WHERE 1 = 1"
+            String sql = "SELECT " + JdbcUserStore.COLUMNS + " FROM users WHERE 1 = 1"
                     + (connection == null ? "" : " AND connection = :connection")
                     + (afterUserId == null ? "" : " AND user_id > :after")
                     + " ORDER BY user_id LIMIT :limit";

@@ -25,33 +25,33 @@ public final class JdbcUserStore implements UserStore {
 
     private static final TypeReference<Map<String, Object>> OBJECT = new TypeReference<>() {
     };
-    private static final String COLUMNS = """
+    /** The columns {@link #MAPPER} reads, by position: every query it maps selects them first, in this order. */
+    static final String COLUMNS = """
             user_id, connection, email, email_verified, name, given_name, family_name, nickname, picture,
             user_metadata, app_metadata, blocked, created_at, updated_at, last_login, logins_count, phone_number,
             phone_verified, address""";
     private static final String LINKED_COLUMNS = Arrays.stream(COLUMNS.split(","))
             .map(column -> "u." + column.strip()).collect(Collectors.joining(", "));
+    /** By position, not by name: H2 upper-cases each name it is asked for, on every row. */
     static final RowMapper<User> MAPPER = (rs, ctx) -> new User(
-            rs.getString("user_id"),
-            rs.getString("connection"),
-            rs.getString("email"),
-            rs.getBoolean("email_verified"),
-            rs.getString("name"),
-            rs.getString("given_name"),
-            rs.getString("family_name"),
-            rs.getString("nickname"),
-            rs.getString("picture"),
-            JsonColumns.read(rs.getString("user_metadata"), OBJECT),
-            JsonColumns.read(rs.getString("app_metadata"), OBJECT),
-            rs.getBoolean("blocked"),
-            Times.instant(rs.getLong("created_at")),
-            Times.instant(rs.getLong("updated_at")),
-            Times.nullableInstant(rs.getObject("last_login", Long.class)),
-            rs.getInt("logins_count"),
-            rs.getString("phone_number") == null ? null
-                    : new Phone(rs.getString("phone_number"), rs.getBoolean("phone_verified")),
-            rs.getString("address") == null ? null
-                    : PostalAddress.of(JsonColumns.stringMap(rs.getString("address"))));
+            rs.getString(1),
+            rs.getString(2),
+            rs.getString(3),
+            rs.getBoolean(4),
+            rs.getString(5),
+            rs.getString(6),
+            rs.getString(7),
+            rs.getString(8),
+            rs.getString(9),
+            JsonColumns.read(rs.getString(10), OBJECT),
+            JsonColumns.read(rs.getString(11), OBJECT),
+            rs.getBoolean(12),
+            Times.instant(rs.getLong(13)),
+            Times.instant(rs.getLong(14)),
+            Times.nullableInstant(rs.getObject(15, Long.class)),
+            rs.getInt(16),
+            rs.getString(17) == null ? null : new Phone(rs.getString(17), rs.getBoolean(18)),
+            rs.getString(19) == null ? null : PostalAddress.of(JsonColumns.stringMap(rs.getString(19))));
 
     private final Jdbi jdbi;
     /** PostgreSQL answers metadata searches with its JSON operators; H2 cannot. */

@@ -17,6 +17,13 @@ import java.util.Optional;
  */
 public final class SealedJson<T> {
 
+    /**
+     * The length of each stored value a sealed one replaces (a code, an opaque token, an upstream state): 32 random
+     * bytes in base64url ({@link RandomStrings#base64url}). No sealed value is this short: its IV and tag alone take
+     * 38 characters, and {@link #seal} refuses one that would not be longer.
+     */
+    private static final int STORED_FORM_LENGTH = 43;
+
     private static final ObjectMapper JSON = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
 
@@ -41,10 +48,18 @@ public final class SealedJson<T> {
     public Optional<String> seal(T value) {
         try {
             String sealed = key.sealForTransit(JSON.writeValueAsBytes(value), purpose);
+            if (storedForm(sealed)) {
+                throw new IllegalStateException("A sealed " + purpose + " would look like a stored one");
+            }
             return sealed.length() <= maxLength ? Optional.of(sealed) : Optional.empty();
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("Cannot write a sealed " + purpose, e);
         }
+    }
+
+    /** True for a value of the stored form, found by its digest; false for a sealed one. */
+    public static boolean storedForm(String value) {
+        return value.length() <= STORED_FORM_LENGTH;
     }
 
     /** The record {@code sealed} holds; empty for anything this key did not seal as a {@code T} for this purpose. */

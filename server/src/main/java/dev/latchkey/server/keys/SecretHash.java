@@ -43,7 +43,8 @@ public final class SecretHash {
         return MessageDigest.isEqual(digest(presented), expected);
     }
 
-    private static byte[] digest(String secret) {
+    /** The SHA-256 of {@code secret}'s UTF-8 bytes, as bytes. */
+    public static byte[] digest(String secret) {
         return SHA_256.get().digest(secret.getBytes(StandardCharsets.UTF_8));
     }
 }

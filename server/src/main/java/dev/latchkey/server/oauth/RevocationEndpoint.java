@@ -1,6 +1,7 @@
 package dev.latchkey.server.oauth;
 
 import dev.latchkey.server.http.Cors;
+import dev.latchkey.server.keys.SealedJson;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.RegistryLookups;
 import dev.latchkey.server.registry.TenantSettings;
@@ -93,7 +94,7 @@ public final class RevocationEndpoint {
             }
             return;
         }
-        if (!SealedOpaqueTokens.rowForm(value)) {
+        if (!SealedJson.storedForm(value)) {
             // A sealed opaque token stands while its authorization does: revoking it revokes that authorization,
             // and the refresh tokens of the same grant with it (RFC 7009 §2.1 allows it; nothing else recalls it).
             // An expired one is no token any more: it revokes nothing.

@@ -186,8 +186,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
 
     @Override
     public Optional<RefreshToken> find(String tokenHash) {
-        return jdbi.withHandle(h -> h.createQuery("SELECT " + ROW + " FROM refresh_tokens WHERE token_hash = :token_hash")
-                .bind("token_hash", tokenHash).map(MAPPER).findOne());
+        return jdbi.withHandle(h -> byHash(h, tokenHash));
     }
 
     @Override
@@ -209,8 +208,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                 // The winner's row is what was presented, now marked: no second read.
                 return new Exchange.First(presented);
             }
-            RefreshToken token = h.createQuery("SELECT " + ROW + " FROM refresh_tokens WHERE token_hash = :token_hash")
-                    .bind("token_hash", presented.tokenHash()).map(MAPPER).findOne().orElse(presented);
+            RefreshToken token = byHash(h, presented.tokenHash()).orElse(presented);
             boolean recent = leewaySeconds > 0 && token.rotatedAt() != null
                     && now.isBefore(token.rotatedAt().plusSeconds(leewaySeconds));
             if (recent) {
@@ -267,9 +265,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
                 : jdbi.inTransaction(h -> {
                     int won = h.createUpdate("UPDATE refresh_tokens SET " + REPLACE_IN_PLACE + " WHERE "
                             + EXCHANGEABLE_IN_PLACE).bindMap(parameters).execute();
-                    return won == 0 ? Optional.<RefreshToken>empty() : h.createQuery("SELECT " + ROW
-                                    + " FROM refresh_tokens WHERE token_hash = :token_hash")
-                            .bind("token_hash", presented.lookupHash()).map(MAPPER).findOne();
+                    return won == 0 ? Optional.<RefreshToken>empty() : byHash(h, presented.lookupHash());
                 });
         // The row as the exchange found it: rotating (the statement required it) and now exchanged.
         return replaced.map(t -> new RefreshToken(t.id(), t.tokenHash(), t.familyId(), t.authorizationId(),
@@ -288,8 +284,7 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
             if (won == 0) {
                 return Optional.empty();
             }
-            RefreshToken exchanged = h.createQuery("SELECT " + ROW + " FROM refresh_tokens WHERE token_hash = :token_hash")
-                    .bind("token_hash", tokenHash).map(MAPPER).one();
+            RefreshToken exchanged = byHash(h, tokenHash).orElseThrow();
             insert(h, successorOf(exchanged, successor, now));
             return Optional.of(exchanged);
         });
@@ -384,6 +379,11 @@ public final class JdbcRefreshTokenStore implements RefreshTokenStore {
     @Override
     public int deleteExpired(Instant now, int batch) {
         return jdbi.withHandle(h -> ExpiredRows.delete(h, "refresh_tokens", List.of("id"), now, batch));
+    }
+
+    private static Optional<RefreshToken> byHash(Handle h, String tokenHash) {
+        return h.createQuery("SELECT " + ROW + " FROM refresh_tokens WHERE token_hash = :token_hash")
+                .bind("token_hash", tokenHash).map(MAPPER).findOne();
     }
 
     private static Integer nullableInt(ResultSet rs, int column) throws SQLException {

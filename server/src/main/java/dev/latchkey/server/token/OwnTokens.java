@@ -11,6 +11,7 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.latchkey.server.keys.MasterKey;
+import dev.latchkey.server.keys.SealedJson;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.keys.SigningKeyRing;
 import dev.latchkey.server.registry.Client;
@@ -95,7 +96,7 @@ public final class OwnTokens {
         if (audiences != null && audiences.stream().noneMatch(audience::contains)) {
             throw new InvalidTokenException(InvalidTokenException.Reason.WRONG_AUDIENCE);
         }
-        if (!SealedOpaqueTokens.rowForm(value)) {
+        if (!SealedJson.storedForm(value)) {
             return sealedOpaque(value, audience);
         }
         OpaqueToken token = opaqueTokens.find(value).orElseThrow(() ->

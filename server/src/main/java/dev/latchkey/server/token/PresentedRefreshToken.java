@@ -5,7 +5,6 @@ import dev.latchkey.server.keys.SecretHash;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.util.Base64;
-import java.util.HexFormat;
 
 /**
  * A refresh token as a client presents it, read once: the digest it is found by ({@code lookupHash}), and for the
@@ -61,8 +60,7 @@ public final class PresentedRefreshToken {
      * release or to an earlier one, can name a family-form row (a family's lookup alone is not a token).
      */
     static String familyDigest(String lookup) {
-        return FAMILY_PREFIX + Base64.getUrlEncoder().withoutPadding()
-                .encodeToString(HexFormat.of().parseHex(SecretHash.of(lookup)));
+        return FAMILY_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(SecretHash.digest(lookup));
     }
 
     /** The digest the stored token is found by. */

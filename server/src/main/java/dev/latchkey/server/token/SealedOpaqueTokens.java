@@ -24,9 +24,6 @@ public final class SealedOpaqueTokens {
     static final String PURPOSE = "opaque access token";
     /** The longest sealed token handed out. */
     static final int MAX_LENGTH = 1024;
-    /** Every token of the row form: 32 random bytes in base64url. A sealed one is longer. */
-    private static final int ROW_FORM_LENGTH = 43;
-
     private final SealedJson<Payload> sealed;
 
     public SealedOpaqueTokens(MasterKey key) {
@@ -40,11 +37,6 @@ public final class SealedOpaqueTokens {
     Optional<String> seal(Contents contents) {
         return sealed.seal(new Payload(contents.authorizationId(), String.join(" ", contents.scopes()),
                 contents.issuedAt().getEpochSecond(), contents.expiresAt().getEpochSecond()));
-    }
-
-    /** True for a token of the row form, found by its digest. */
-    public static boolean rowForm(String value) {
-        return value.length() == ROW_FORM_LENGTH;
     }
 
     /** What a sealed token says; empty for anything this server did not seal as an opaque access token. */

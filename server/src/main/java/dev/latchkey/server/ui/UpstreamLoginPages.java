@@ -20,6 +20,7 @@ import dev.latchkey.server.interaction.SessionState;
 import dev.latchkey.server.interaction.Step;
 import dev.latchkey.server.keys.MasterKey;
 import dev.latchkey.server.keys.RandomStrings;
+import dev.latchkey.server.keys.SealedJson;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.registry.Client;
 import dev.latchkey.server.registry.RegistryLookups;
@@ -66,7 +67,6 @@ public final class UpstreamLoginPages {
     /** Time a user has at the provider. */
     static final Duration LIFETIME = Duration.ofMinutes(10);
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLoginPages.class);
-    private static final int MAX_STATE = UpstreamStates.MAX_LENGTH;
     /** Marks a form-post callback this server's page posted again (see {@link #formPostCallback}). */
     static final String POSTED_AGAIN = "latchkey_posted_again";
 
@@ -211,8 +211,8 @@ public final class UpstreamLoginPages {
         String state = params.get("state");
         Optional<UpstreamLogin> login = Optional.empty();
         Optional<PendingLogin> carried = Optional.empty();
-        if (state != null && state.length() <= MAX_STATE) {
-            if (UpstreamStates.storedForm(state)) {
+        if (state != null && state.length() <= UpstreamStates.MAX_LENGTH) {
+            if (SealedJson.storedForm(state)) {
                 login = logins.consume(SecretHash.of(state), clock.instant());
             } else {
                 Optional<UpstreamStates.Opened> opened = states.open(state, clock.instant());

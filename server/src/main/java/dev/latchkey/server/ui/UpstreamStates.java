@@ -47,8 +47,6 @@ final class UpstreamStates {
     static final String PURPOSE = "upstream login state";
     /** The longest sealed state sent to a provider: well inside what providers and proxies take in a URL. */
     static final int MAX_LENGTH = 1536;
-    /** Every state of the earlier, stored form: 32 random bytes in base64url. A sealed one is longer. */
-    private static final int STORED_FORM_LENGTH = 43;
     private final SealedJson<Payload> sealed;
 
     UpstreamStates(MasterKey key) {
@@ -74,11 +72,6 @@ final class UpstreamStates {
         return sealed.seal(new Payload(login.connection(), login.nonce(), login.codeVerifier(),
                 login.expiresAt().getEpochSecond(), null, carried.id(), tx.csrfHash(), tx.network(),
                 tx.createdAt().toEpochMilli(), response.request()));
-    }
-
-    /** True for a state of the earlier form, kept as a digest in the store. */
-    static boolean storedForm(String state) {
-        return state.length() == STORED_FORM_LENGTH;
     }
 
     /**

@@ -106,12 +106,17 @@ public final class OidcUpstream implements UpstreamProtocol {
         }
     }
 
+    /** The scopes the connection asks the provider for. */
+    private static Scope scope(Connection connection) {
+        return Scope.parse((String) connection.options().get("scope"));
+    }
+
     /** Where to send the browser: the provider's authorization endpoint with this login's state, nonce and PKCE. */
     public URI authorizationRequest(Connection connection, URI redirectUri, String state, String nonce,
                                     String codeVerifier) {
         OidcProvider provider = providers.of(connection);
         AuthenticationRequest.Builder request = new AuthenticationRequest.Builder(ResponseType.CODE,
-                Scope.parse((String) connection.options().get("scope")), clientId(connection), redirectUri)
+                scope(connection), clientId(connection), redirectUri)
                 .endpointURI(provider.metadata().getAuthorizationEndpointURI())
                 .state(new State(state))
                 .nonce(new Nonce(nonce))
@@ -169,7 +174,7 @@ public final class OidcUpstream implements UpstreamProtocol {
         AccessToken accessToken = tokens.getOIDCTokens().getAccessToken();
         URI userinfo = provider.metadata().getUserInfoEndpointURI();
         if (userinfo != null && accessToken != null && !ProfileInIdToken.complete(provider.metadata(),
-                Scope.parse((String) connection.options().get("scope")), idClaims)) {
+                scope(connection), idClaims)) {
             claims.putAll(userinfo(userinfo, accessToken, idClaims.getSubject().getValue(), timeout));
         }
         if (SocialStrategy.APPLE.strategy().equals(connection.strategy())) {

@@ -3,11 +3,13 @@ package dev.latchkey.server.oauth;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import dev.latchkey.server.oauth.authorize.AuthorizationIssuer;
 import dev.latchkey.server.testing.Browser;
 import dev.latchkey.server.testing.CodeFlow;
 import dev.latchkey.server.testing.ManagementCalls;
 import dev.latchkey.server.testing.MovableClock;
 import dev.latchkey.server.testing.TestServer;
+import dev.latchkey.server.testing.TestUsers;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -467,6 +469,34 @@ class RefreshTokensTest {
         assertThat(userinfo(opaque).statusCode()).isEqualTo(401);
         assertThat(introspect(opaque).path("active").asBoolean()).isFalse();
         assertThat(refresh(webId, webSecret, refreshToken, null).statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void aSealedCodeReplayedADayAfterItsExpiryRevokesNothing() {
+        TestUsers.create(server, "late-replay@example.com");
+        CodeFlow.Code code = CodeFlow.code(server, "late-replay@example.com", webId, CALLBACK,
+                "openid offline_access", null);
+        HttpResponse<String> first = code.exchange(server, webId, webSecret, CALLBACK);
+        assertThat(first.statusCode()).as(first.body()).isEqualTo(200);
+        String refreshToken = json(first).path("refresh_token").asText();
+        // RFC 6749 §4.1.2: within the replay memory a second use revokes what the code gave (replayedCode… in
+        // AuthorizationCodeFlowTest); past it, a code that long dead is only unknown, whoever holds it now.
+        CLOCK.advance(AuthorizationIssuer.CODE_LIFETIME.plus(Duration.ofDays(1)).plusSeconds(1));
+        HttpResponse<String> replay = code.exchange(server, webId, webSecret, CALLBACK);
+        assertThat(json(replay).path("error").asText()).isEqualTo("invalid_grant");
+        assertThat(refresh(webId, webSecret, refreshToken, null).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anExpiredSealedOpaqueTokenRevokesNothing() {
+        JsonNode tokens = logIn("expired-opaque@example.com", webId, webSecret, "openid offline_access", null);
+        String opaque = tokens.path("access_token").asText();
+        CLOCK.advance(Duration.ofSeconds(86_401));
+        assertThat(userinfo(opaque).statusCode()).isEqualTo(401);
+        // An old /userinfo token, however it leaked, no longer reaches its authorization's refresh tokens.
+        assertThat(revoke(webId, webSecret, opaque).statusCode()).isEqualTo(200);
+        assertThat(refresh(webId, webSecret, tokens.path("refresh_token").asText(), null).statusCode())
+                .isEqualTo(200);
     }
 
     @Test

@@ -24,6 +24,15 @@ public final class CodeFlow {
     /** Logs an existing user (with {@link TestUsers#PASSWORD}) in at {@code server}, in a new browser. */
     public static JsonNode logIn(TestServer server, String email, String clientId, String secret,
                                  String callback, String scope, String audience) {
+        Code code = code(server, email, clientId, callback, scope, audience);
+        HttpResponse<String> token = code.exchange(server, clientId, secret, callback);
+        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
+        return TestServer.json(token);
+    }
+
+    /** A code from /authorize and the login page, with the PKCE verifier it was issued for. */
+    public static Code code(TestServer server, String email, String clientId, String callback, String scope,
+                            String audience) {
         Browser browser = new Browser(server);
         Pkce pkce = Pkce.create();
         Map<String, String> params = new LinkedHashMap<>();
@@ -42,11 +51,17 @@ public final class CodeFlow {
         HttpResponse<String> afterLogin = browser.logIn(email, TestUsers.PASSWORD);
         Map<String, String> redirect = Browser.redirectParams(afterLogin);
         assertThat(redirect).as(afterLogin.body()).containsKey("code");
-        String form = "grant_type=authorization_code&client_id=" + clientId + "&code=" + redirect.get("code")
-                + "&redirect_uri=" + callback + "&code_verifier=" + pkce.verifier()
-                + (secret == null ? "" : "&client_secret=" + secret);
-        HttpResponse<String> token = server.postForm("oauth/token", form);
-        assertThat(token.statusCode()).as(token.body()).isEqualTo(200);
-        return TestServer.json(token);
+        return new Code(redirect.get("code"), pkce.verifier());
+    }
+
+    /** A code and its PKCE verifier. */
+    public record Code(String value, String verifier) {
+
+        /** Its exchange at /oauth/token, as is. */
+        public HttpResponse<String> exchange(TestServer server, String clientId, String secret, String callback) {
+            return server.postForm("oauth/token", "grant_type=authorization_code&client_id=" + clientId + "&code="
+                    + value + "&redirect_uri=" + callback + "&code_verifier=" + verifier
+                    + (secret == null ? "" : "&client_secret=" + secret));
+        }
     }
 }

@@ -36,7 +36,7 @@ class UpstreamStatesTest {
         String state = states.sealCarrying(login, draft).orElseThrow();
 
         assertThat(state).matches("[A-Za-z0-9_-]+").hasSizeLessThanOrEqualTo(UpstreamStates.MAX_LENGTH);
-        assertThat(UpstreamStates.storedForm(state)).isFalse();
+        assertThat(SealedJson.storedForm(state)).isFalse();
         UpstreamStates.Opened opened = states.open(state, NOW.plusSeconds(60)).orElseThrow();
         assertThat(opened.login().connection()).isEqualTo("corp");
         assertThat(opened.login().nonce()).isEqualTo(login.nonce());
@@ -81,7 +81,10 @@ class UpstreamStatesTest {
         assertThat(new UpstreamStates(new MasterKey(RandomStrings.bytes(32))).open(state, NOW)).isEmpty();
         Map<String, Object> complete = Map.of("c", "corp", "n", "n", "v", "v", "e", 9_999_999_999L, "t", "x");
         assertThat(states.open(sealed("something else", complete), NOW)).isEmpty();
-        assertThat(states.open(KEY.sealForTransit(state.getBytes(), UpstreamStates.PURPOSE), NOW)).isEmpty();
+        // A complete state sealed under the master key itself, not the key derived for states, opens to nothing.
+        assertThat(states.open(KEY.sealForTransit(
+                "{\"c\":\"corp\",\"n\":\"n\",\"v\":\"v\",\"e\":9999999999,\"t\":\"x\"}".getBytes(),
+                UpstreamStates.PURPOSE), NOW)).isEmpty();
         assertThat(states.open(sealed(UpstreamStates.PURPOSE, complete), NOW)).isPresent();
         // Sealed for this purpose but not a state: another shape, or missing what the callback needs.
         assertThat(states.open(sealed(UpstreamStates.PURPOSE, List.of(1, 2)), NOW)).isEmpty();
@@ -91,9 +94,9 @@ class UpstreamStatesTest {
 
     @Test
     void theEarlierStoredFormIsToldApartByItsLength() {
-        assertThat(UpstreamStates.storedForm(RandomStrings.base64url(32))).isTrue();
+        assertThat(SealedJson.storedForm(RandomStrings.base64url(32))).isTrue();
         // The shortest sealed state, naming a stored transaction, is well over the stored form's length.
-        assertThat(UpstreamStates.storedForm(states.seal(new UpstreamLogin(null, "c", "t", "v", "n", NOW))))
+        assertThat(SealedJson.storedForm(states.seal(new UpstreamLogin(null, "c", "t", "v", "n", NOW))))
                 .isFalse();
     }
 

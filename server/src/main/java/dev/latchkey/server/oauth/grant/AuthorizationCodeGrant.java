@@ -6,6 +6,7 @@ import com.nimbusds.oauth2.sdk.pkce.CodeChallengeMethod;
 import com.nimbusds.oauth2.sdk.pkce.CodeVerifier;
 import dev.latchkey.server.identity.User;
 import dev.latchkey.server.identity.UserDirectory;
+import dev.latchkey.server.keys.SealedJson;
 import dev.latchkey.server.keys.SecretHash;
 import dev.latchkey.server.oauth.AuthenticatedClient;
 import dev.latchkey.server.oauth.OAuthException;
@@ -101,7 +102,7 @@ public final class AuthorizationCodeGrant implements Grant {
         Grant.requireEnabled(client, type());
         String value = request.required("code");
         Instant now = clock.instant();
-        if (!SealedCodes.rowForm(value)) {
+        if (!SealedJson.storedForm(value)) {
             return validateSealed(caller, request, value, now);
         }
         // RFC 6749 §4.1.3: the code must have been issued to this client; the store checks it while

@@ -23,9 +23,6 @@ public final class SealedCodes {
     static final String PURPOSE = "authorization code";
     /** The longest sealed code handed out; a client may keep codes in a column of its own. */
     public static final int MAX_LENGTH = 512;
-    /** Every code of the row form: 32 random bytes in base64url. A sealed one is longer. */
-    private static final int ROW_FORM_LENGTH = 43;
-
     private final SealedJson<Payload> sealed;
 
     public SealedCodes(MasterKey key) {
@@ -36,11 +33,6 @@ public final class SealedCodes {
     public Optional<String> seal(AuthorizationCode code) {
         return sealed.seal(new Payload(code.authorizationId(), code.redirectUri(), code.redirectUriGiven(),
                 code.codeChallenge(), code.codeChallengeMethod(), code.nonce(), code.validUntil().toEpochMilli()));
-    }
-
-    /** True for a code of the row form, found by its digest. */
-    static boolean rowForm(String value) {
-        return value.length() == ROW_FORM_LENGTH;
     }
 
     /** What a sealed code is bound to; empty for anything this server did not seal as a code. */

@@ -1497,29 +1497,15 @@ abstract class StoreContract extends ContractDatabase {
                 T0.plusSeconds(60), null, null, true));
         // RFC 6749 §4.1.3: another client cannot spend it, and does not learn it exists.
         assertThat(codes.consume("code-race", "client-2", T0, T0.plusSeconds(600))).isEmpty();
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-        try {
-            var start = new java.util.concurrent.CountDownLatch(1);
-            var answers = new ArrayList<java.util.concurrent.Future<Consumed>>();
-            for (int i = 0; i < 4; i++) {
-                answers.add(pool.submit(() -> {
-                    start.await();
-                    return codes.consume("code-race", "client-1", T0.plusSeconds(1), T0.plusSeconds(600)).orElseThrow();
-                }));
-            }
-            start.countDown();
-            int first = 0;
-            for (var answer : answers) {
-                var consumed = answer.get();
-                // RFC 6749 §4.1.2: single use; every later use is a replay of the same, now spent, code.
-                assertThat(consumed.code().consumedAt()).isEqualTo(T0.plusSeconds(1));
-                assertThat(consumed.code().expiresAt()).isEqualTo(T0.plusSeconds(600));
-                first += consumed instanceof Consumed.First ? 1 : 0;
-            }
-            assertThat(first).isEqualTo(1);
-        } finally {
-            pool.shutdownNow();
+        int first = 0;
+        for (Consumed consumed : atOnce(4, () -> codes.consume("code-race", "client-1", T0.plusSeconds(1),
+                T0.plusSeconds(600)).orElseThrow())) {
+            // RFC 6749 §4.1.2: single use; every later use is a replay of the same, now spent, code.
+            assertThat(consumed.code().consumedAt()).isEqualTo(T0.plusSeconds(1));
+            assertThat(consumed.code().expiresAt()).isEqualTo(T0.plusSeconds(600));
+            first += consumed instanceof Consumed.First ? 1 : 0;
         }
+        assertThat(first).isEqualTo(1);
         assertThat(codes.consume("code-unknown", "client-1", T0, T0.plusSeconds(600))).isEmpty();
     }
 
@@ -1530,29 +1516,15 @@ abstract class StoreContract extends ContractDatabase {
         // RFC 6749 §4.1.3: another client cannot spend it, and does not learn it exists.
         assertThat(authorizations.spendCode("az-code", "client-2", T0)).isEmpty();
         assertThat(authorizations.spendCode("az-none", "client1", T0)).isEmpty();
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
-        try {
-            var start = new java.util.concurrent.CountDownLatch(1);
-            var answers = new ArrayList<java.util.concurrent.Future<AuthorizationStore.CodeSpend>>();
-            for (int i = 0; i < 4; i++) {
-                answers.add(pool.submit(() -> {
-                    start.await();
-                    return authorizations.spendCode("az-code", "client1", T0.plusSeconds(1)).orElseThrow();
-                }));
-            }
-            start.countDown();
-            int first = 0;
-            for (var answer : answers) {
-                var spend = answer.get();
-                // RFC 6749 §4.1.2: single use; every later use is a replay, answered with the authorization.
-                assertThat(spend.authorization().id()).isEqualTo("az-code");
-                assertThat(spend.authorization().userId()).isEqualTo("auth0|coder");
-                first += spend.first() ? 1 : 0;
-            }
-            assertThat(first).isEqualTo(1);
-        } finally {
-            pool.shutdownNow();
+        int first = 0;
+        for (var spend : atOnce(4, () -> authorizations.spendCode("az-code", "client1", T0.plusSeconds(1))
+                .orElseThrow())) {
+            // RFC 6749 §4.1.2: single use; every later use is a replay, answered with the authorization.
+            assertThat(spend.authorization().id()).isEqualTo("az-code");
+            assertThat(spend.authorization().userId()).isEqualTo("auth0|coder");
+            first += spend.first() ? 1 : 0;
         }
+        assertThat(first).isEqualTo(1);
         // A revoked authorization's code (a logout before the exchange) is spent by nobody; nor is an expired one's.
         authorizations.create(authorization("az-revoked", "auth0|coder"));
         authorizations.revoke("az-revoked", T0);
@@ -1566,23 +1538,28 @@ abstract class StoreContract extends ContractDatabase {
         var logins = new JdbcUpstreamLoginStore(database.jdbi(), MASTER_KEY);
         logins.create(new dev.latchkey.server.upstream.UpstreamLogin("hash-race", "idp", "tx-r", "v", "n",
                 T0.plusSeconds(600)));
-        var pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        // RFC 9700 §4.7.1: the state is single-use across every concurrent callback.
+        assertThat(atOnce(4, () -> logins.consume("hash-race", T0).isPresent())).containsOnlyOnce(true);
+    }
+
+    /** What {@code callers} threads answer, each calling {@code call} at the same moment. */
+    private static <T> List<T> atOnce(int callers, java.util.concurrent.Callable<T> call) throws Exception {
+        var pool = java.util.concurrent.Executors.newFixedThreadPool(callers);
         try {
             var start = new java.util.concurrent.CountDownLatch(1);
-            var answers = new ArrayList<java.util.concurrent.Future<Boolean>>();
-            for (int i = 0; i < 4; i++) {
-                answers.add(pool.submit(() -> {
+            var futures = new ArrayList<java.util.concurrent.Future<T>>();
+            for (int i = 0; i < callers; i++) {
+                futures.add(pool.submit(() -> {
                     start.await();
-                    return logins.consume("hash-race", T0).isPresent();
+                    return call.call();
                 }));
             }
             start.countDown();
-            int winners = 0;
-            for (var answer : answers) {
-                winners += answer.get() ? 1 : 0;
+            List<T> answers = new ArrayList<>();
+            for (var future : futures) {
+                answers.add(future.get());
             }
-            // RFC 9700 §4.7.1: the state is single-use across every concurrent callback.
-            assertThat(winners).isEqualTo(1);
+            return answers;
         } finally {
             pool.shutdownNow();
         }
